@@ -1,0 +1,185 @@
+"""Whole-workspace checks: references between records, quotes, paths and prose."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from . import prose
+from .dates import parse_period
+from .errors import display_path
+from .schema import Brief
+from .texts import CapturedText
+from .workspace import Where, Workspace, load_brief
+
+BUILT_IN_TEMPLATES = ("policy-memo", "one-page")
+
+
+def check_store(ws: Workspace) -> None:
+    """Check sources, claims, sections and audiences; problems go to `ws.problems`."""
+    for ident, source in ws.sources.items():
+        _check_source(ws, ident, source.text, ws.where[("source", ident)])
+    for ident in ws.claims:
+        _check_claim(ws, ident)
+    for ident, section in ws.sections.items():
+        where = ws.where[("section", ident)]
+        check_prose(ws, section.text, where, ("text",))
+    _check_audiences(ws)
+
+
+def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> None:
+    source = ws.sources[ident]
+    if not source.title:
+        ws.problems.warn(where.path, where.line, "title",
+                         f"source {ident!r} has no title; notes will show it without one")
+    if source.issued is None:
+        ws.problems.warn(where.path, where.line, "issued",
+                         f"source {ident!r} has no date; notes will show n.d.")
+    if text is None:
+        return
+    path = inside(ws.store, text)
+    if path is None:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"{text!r} leaves the store folder; give a path inside store/")
+        return
+    if not path.is_file():
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} not found (looked for {display_path(path)})")
+        return
+    try:
+        ws.texts[ident] = CapturedText.parse(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} is not UTF-8")
+
+
+def inside(folder: Path, relative: str) -> Path | None:
+    """Return `folder / relative` when it stays inside `folder` (symlinks resolved)."""
+    if Path(relative).is_absolute():
+        return None
+    path = (folder / relative).resolve()
+    return path if path.is_relative_to(folder.resolve()) else None
+
+
+def _check_claim(ws: Workspace, ident: str) -> None:
+    claim = ws.claims[ident]
+    where = ws.where[("claim", ident)]
+    for i, cited in enumerate(claim.sources):
+        key = f"sources[{i}]"
+        if cited.source not in ws.sources:
+            if ws.exists("source", cited.source):
+                continue
+            ws.problems.add(where.path, where.line_of("sources", i, "source"), f"{key}.source",
+                            f"unknown source {cited.source!r}{_hint(cited.source, ws.sources)}")
+            continue
+        if cited.quote is None:
+            continue
+        text = ws.texts.get(cited.source)
+        if text is None:
+            if ws.sources[cited.source].text is None:
+                ws.problems.warn(where.path, where.line_of("sources", i, "quote"),
+                                 f"{key}.quote", f"source {cited.source!r} has no captured "
+                                 "text, so the quote cannot be checked")
+            continue
+        match = text.find(cited.quote)
+        if match is None:
+            ws.problems.add(where.path, where.line_of("sources", i, "quote"), f"{key}.quote",
+                            f"claim {ident!r}: quote not found in {cited.source!r}; closest "
+                            f"passage: \"{text.closest(cited.quote)}\"")
+        elif cited.locator is None:
+            ws.locators[(ident, i)] = f"para. {match.paragraph}"
+    if claim.marking is not None and claim.marking not in _marking_names(ws):
+        ws.problems.add(where.path, where.line_of("marking"), "marking",
+                        f"unknown marking {claim.marking!r}; expected one of "
+                        f"{', '.join(_marking_names(ws))}")
+    for j, other in enumerate(claim.contradicts):
+        if not ws.exists("claim", other):
+            ws.problems.add(where.path, where.line_of("contradicts", j), f"contradicts[{j}]",
+                            f"unknown claim {other!r}{_hint(other, ws.claims)}")
+
+
+def _marking_names(ws: Workspace) -> list[str]:
+    return [m.name for m in ws.settings.markings]
+
+
+def _check_audiences(ws: Workspace) -> None:
+    settings = ws.where[("settings", "")]
+    for name, audience in ws.audiences.items():
+        where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
+        path = where.path
+        if audience.max_marking and audience.max_marking not in _marking_names(ws):
+            ws.problems.add(path, where.line_of("max-marking"), f"{name}.max-marking",
+                            f"unknown marking {audience.max_marking!r}; expected one of "
+                            f"{', '.join(_marking_names(ws))}")
+        if audience.template not in BUILT_IN_TEMPLATES and not (
+                ws.root / "templates" / f"{audience.template}.html.j2").exists():
+            ws.problems.add(path, where.line_of("template"), f"{name}.template",
+                            f"unknown template {audience.template!r}; built in: "
+                            f"{', '.join(BUILT_IN_TEMPLATES)}")
+    default = ws.settings.default_audience
+    if default and not ws.exists("audience", default):
+        ws.problems.add(settings.path, settings.line_of("default-audience"), "default-audience",
+                        f"unknown audience {default!r}{_hint(default, ws.audiences)}")
+
+
+def check_prose(ws: Workspace, text: str | None, where: Where,
+                key: tuple[str | int, ...]) -> list[prose.Call]:
+    """Check the prose at `key` in a record: it renders and names known claims."""
+    if not text:
+        return []
+    key_name = ".".join(str(k) for k in key)
+    try:
+        calls = prose.calls_in(text)
+    except prose.ProseError as exc:
+        line = where.line_of(*key) + (exc.line if "\n" in text else 0)
+        ws.problems.add(where.path, line, key_name, str(exc))
+        return []
+    for call in calls:
+        if not ws.exists("claim", call.claim_id):
+            ws.problems.add(where.path, where.line_of(*key), key_name,
+                            f"{call.kind}(): unknown claim {call.claim_id!r}"
+                            f"{_hint(call.claim_id, ws.claims)}")
+    return calls
+
+
+def check_brief(ws: Workspace, path: Path) -> Brief | None:
+    """Load and check one brief; return it when it has no errors of its own."""
+    before = len(ws.problems.errors)
+    brief, where = load_brief(ws, path)
+    if brief is None:
+        return None
+    for j, name in enumerate(brief.audiences):
+        if not ws.exists("audience", name):
+            ws.problems.add(path, where.line_of("audiences", j), f"audiences[{j}]",
+                            f"unknown audience {name!r}{_hint(name, ws.audiences)}")
+    if brief.period is not None:
+        try:
+            parse_period(brief.period)
+        except ValueError as exc:
+            ws.problems.add(path, where.line_of("period"), "period", str(exc))
+    for i, section in enumerate(brief.sections):
+        _check_brief_section(ws, where, i, section)
+    return brief if len(ws.problems.errors) == before else None
+
+
+def _check_brief_section(ws: Workspace, where: Where, i: int, section) -> None:
+    key = f"sections[{i}]"
+    if section.section is None and section.title is None:
+        ws.problems.add(where.path, where.line_of("sections", i), key,
+                        "a section needs a title, or `section:` naming a store section")
+    if section.section is not None and not ws.exists("section", section.section):
+        ws.problems.add(where.path, where.line_of("sections", i, "section"), f"{key}.section",
+                        f"unknown section {section.section!r}"
+                        f"{_hint(section.section, ws.sections)}")
+    for j, ident in enumerate(section.claims):
+        if not ws.exists("claim", ident):
+            ws.problems.add(where.path, where.line_of("sections", i, "claims", j),
+                            f"{key}.claims[{j}]",
+                            f"unknown claim {ident!r}{_hint(ident, ws.claims)}")
+    check_prose(ws, section.text, where, ("sections", i, "text"))
+
+
+def _hint(name: str, known: object) -> str:
+    """Return ' (did you mean …?)' with the nearest known id, or ''."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)  # type: ignore[call-overload]
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,167 @@
+"""The `briefgen` command line: build, check, list and schema.
+
+Errors a user can cause are printed as `file:line: key: message` with exit status 1
+(2 for a command line that asks for something that does not exist); never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BriefgenError, Problems, WorkspaceError
+
+EPILOG = "Docs: README.md. Exit status: 0 ok, 1 errors in the workspace or build, 2 usage."
+
+
+def _print_problems(problems: Problems) -> None:
+    for problem in problems.sorted():
+        click.echo(str(problem), err=True)
+
+
+def _fail(exc: BriefgenError) -> None:
+    if isinstance(exc, WorkspaceError):
+        _print_problems(exc.problems)
+        count = len(exc.problems.errors)
+        click.echo(f"briefgen: {count} error{'s' if count != 1 else ''}; nothing written",
+                   err=True)
+    else:
+        click.echo(f"briefgen: error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+class _Group(click.Group):
+    """A command group that turns the project's own errors into messages."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BriefgenError as exc:
+            _fail(exc)
+        except KeyboardInterrupt:
+            click.echo("briefgen: interrupted", err=True)
+            sys.exit(130)
+        return None
+
+
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+def main() -> None:
+    """Turn a shared store of sourced claims into DOCX and PDF policy memos."""
+
+
+def _root(start: Path) -> Path:
+    from .workspace import find_root
+
+    return find_root(start)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("briefs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "all_briefs", is_flag=True, help="Build every brief in the workspace.")
+@click.option("--audience", "-a", metavar="A", help="Build for this audience only.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["docx", "pdf", "json"]),
+              help="Write this format only (default: the brief's formats).")
+@click.option("--period", metavar="PERIOD",
+              help="Override the brief's period: 2024-W25, this-week, last-week, 2024-06.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Output folder (default: the workspace's out/).")
+def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt: str | None,
+          period: str | None, out_dir: Path | None) -> None:
+    """Build memos from BRIEF files, or from every brief of a workspace.
+
+    A BRIEF that is a folder, --all, or no BRIEF at all builds every brief of the
+    workspace found by walking up from it (or from the current folder). Outputs go to
+    out/<brief>.<audience>.<format>.
+    """
+    from .build import build as run_build
+    from .build import check_workspace, describe
+
+    start = briefs[0] if briefs else Path.cwd()
+    root = _root(start)
+    files = [b for b in briefs if not b.is_dir()]
+    only = None if all_briefs or not files else [_brief_path(root, b) for b in files]
+    checked = check_workspace(root, only)
+    _print_problems(_only_warnings(checked.ws.problems))
+    outputs = run_build(checked, audience, fmt, period, out_dir)
+    for item in outputs:
+        click.echo(describe(item))
+
+
+def _brief_path(root: Path, given: Path) -> Path:
+    path = given.resolve()
+    if not path.is_file():
+        from .errors import UsageError
+
+        raise UsageError(f"no such brief: {given}")
+    if path.parent != root.resolve():
+        from .errors import UsageError
+
+        raise UsageError(f"{given} is not a brief of the workspace at {root}: "
+                         "briefs sit at the workspace's top level")
+    return path
+
+
+def _only_warnings(problems: Problems) -> Problems:
+    out = Problems()
+    out.items = problems.warnings if problems.errors == [] else []
+    return out
+
+
+@main.command(epilog=EPILOG)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(path: Path | None, strict: bool) -> None:
+    """Validate the whole workspace: every file, reference, quote and brief.
+
+    Prints every problem as file:line: key: message; exits 1 on any error.
+    """
+    from .build import check_workspace
+
+    root = _root(path or Path.cwd())
+    checked = check_workspace(root)
+    problems = checked.ws.problems
+    _print_problems(problems)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    ws = checked.ws
+    summary = (f"{len(ws.sources)} sources, {len(ws.claims)} claims, {len(ws.sections)} "
+               f"sections, {len(checked.briefs)} briefs, {len(ws.audiences)} audiences: "
+               f"{errors} error{'s' if errors != 1 else ''}, "
+               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    click.echo(summary, err=bool(errors))
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@main.command("list", epilog=EPILOG)
+@click.argument("kind", type=click.Choice(["sources", "claims", "sections"]))
+@click.option("--topic", "-t", "topics", multiple=True, metavar="T",
+              help="Only claims with this topic (repeatable).")
+@click.option("--since", metavar="DATE", help="Only claims dated on or after DATE.")
+@click.option("--path", "start", type=click.Path(path_type=Path), default=None,
+              help="A folder inside the workspace (default: the current folder).")
+def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | None) -> None:
+    """List the store's sources, claims or sections, one per line."""
+    from .listing import list_records
+
+    root = _root(start or Path.cwd())
+    for line in list_records(root, kind, list(topics), since):
+        click.echo(line)
+
+
+@main.command(epilog=EPILOG)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("schemas"),
+              show_default=True, help="Folder to write the JSON Schema files to.")
+def schema(out_dir: Path) -> None:
+    """Write JSON Schema files for every workspace file, for editors' YAML support."""
+    from .validate import write_schemas
+
+    for path in write_schemas(out_dir):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

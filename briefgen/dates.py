@@ -1,0 +1,180 @@
+"""Partial dates (YYYY, YYYY-MM, YYYY-MM-DD, CSL date-parts) and report periods."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
+MONTHS = [calendar.month_name[m] for m in range(1, 13)]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day; `circa` when inferred."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    circa: bool = False
+
+    @property
+    def start(self) -> dt.date:
+        """Return the first day the date may mean."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def end(self) -> dt.date:
+        """Return the last day the date may mean."""
+        if self.day:
+            return self.start
+        month = self.month or 12
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def csl(self) -> dict[str, Any]:
+        """Return the date as a CSL-JSON date object."""
+        parts = [p for p in (self.year, self.month, self.day) if p]
+        out: dict[str, Any] = {"date-parts": [parts]}
+        if self.circa:
+            out["circa"] = True
+        return out
+
+    def iso(self) -> str:
+        """Return the date as YYYY, YYYY-MM or YYYY-MM-DD."""
+        out = f"{self.year:04d}"
+        if self.month:
+            out += f"-{self.month:02d}"
+        if self.day:
+            out += f"-{self.day:02d}"
+        return out
+
+    def display(self) -> str:
+        """Return the date for readers: "14 June 2024", "June 2024", "c. 2023"."""
+        text = str(self.year)
+        if self.month:
+            text = f"{MONTHS[self.month - 1]} {text}"
+        if self.day:
+            text = f"{self.day} {text}"
+        return f"c. {text}" if self.circa else text
+
+
+def parse_date(value: Any) -> PartialDate:
+    """Return the PartialDate that `value` (text, a year, a date or a CSL date) means."""
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, dt.date):
+        return PartialDate(value.year, value.month, value.day)
+    if isinstance(value, bool):
+        raise ValueError("expected a date: YYYY, YYYY-MM or YYYY-MM-DD")
+    if isinstance(value, int):
+        return _checked(value, None, None, False)
+    if isinstance(value, str):
+        m = _ISO.match(value.strip())
+        if not m:
+            raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+        year, month, day = (int(g) if g else None for g in m.groups())
+        return _checked(year or 0, month, day, False)
+    if isinstance(value, dict):
+        return _from_csl(value)
+    raise ValueError("expected a date: YYYY, YYYY-MM, YYYY-MM-DD or {date-parts: [[Y, M, D]]}")
+
+
+def _from_csl(value: dict[str, Any]) -> PartialDate:
+    unknown = set(value) - {"date-parts", "circa", "raw", "literal", "season"}
+    if unknown:
+        raise ValueError(f"unknown date key {sorted(unknown)[0]!r}; expected date-parts, circa")
+    circa = bool(value.get("circa", False))
+    if "date-parts" not in value:
+        if "raw" in value:
+            raw = parse_date(value["raw"])
+            return PartialDate(raw.year, raw.month, raw.day, circa or raw.circa)
+        raise ValueError("a CSL date needs date-parts, e.g. {date-parts: [[2023, 3]]}")
+    parts = value["date-parts"]
+    if not (isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]):
+        raise ValueError("date-parts must look like [[2023, 3]] or [[2023, 3, 8]]")
+    nums = parts[0]
+    if len(nums) > 3 or not all(isinstance(n, int) and not isinstance(n, bool) for n in nums):
+        raise ValueError("date-parts must hold one to three whole numbers: year, month, day")
+    year, month, day = (nums + [None, None])[:3]
+    return _checked(year, month, day, circa)
+
+
+def _checked(year: int, month: int | None, day: int | None, circa: bool) -> PartialDate:
+    """Return the date, or raise ValueError when no such day exists."""
+    if not 1000 <= year <= 9999:
+        raise ValueError(f"year {year} is out of range (1000-9999)")
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"month {month} does not exist")
+    if day is not None:
+        if month is None:
+            raise ValueError("a day needs a month")
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{year:04d}-{month:02d}-{day:02d} is not a real date") from None
+    return PartialDate(year, month, day, circa)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a brief reports on, inclusive; `label` as the user wrote it."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+    def overlaps(self, date: PartialDate) -> bool:
+        """Return whether any day `date` may mean falls within the period."""
+        return date.start <= self.end and date.end >= self.start
+
+    def display(self) -> str:
+        """Return the period for readers: "10–16 June 2024 (2024-W24)"."""
+        text = _span(self.start, self.end)
+        return f"{text} ({self.label})" if _WEEK.match(self.label) else text
+
+
+def parse_period(value: Any, today: dt.date | None = None) -> Period:
+    """Return the Period that `value` means: an ISO week, a date range or a relative week."""
+    today = today or dt.date.today()
+    if isinstance(value, str):
+        text = value.strip()
+        if text in ("this-week", "last-week"):
+            day = today - dt.timedelta(days=7 if text == "last-week" else 0)
+            year, week, _ = day.isocalendar()
+            text = f"{year}-W{week:02d}"
+        m = _WEEK.match(text)
+        if m:
+            year, week = int(m.group(1)), int(m.group(2))
+            try:
+                start = dt.date.fromisocalendar(year, week, 1)
+            except ValueError:
+                raise ValueError(f"{text} is not an ISO week of {year}") from None
+            return Period(start, start + dt.timedelta(days=6), f"{year}-W{week:02d}")
+        date = parse_date(text)
+        return Period(date.start, date.end, text)
+    if isinstance(value, dict):
+        unknown = set(value) - {"from", "to"}
+        if unknown or "from" not in value or "to" not in value:
+            raise ValueError("expected {from: YYYY-MM-DD, to: YYYY-MM-DD}")
+        start, end = parse_date(value["from"]).start, parse_date(value["to"]).end
+        if end < start:
+            raise ValueError(f"the period ends ({end}) before it starts ({start})")
+        return Period(start, end, f"{start.isoformat()} to {end.isoformat()}")
+    raise ValueError("expected an ISO week (2024-W24), this-week, last-week or {from: …, to: …}")
+
+
+def _span(start: dt.date, end: dt.date) -> str:
+    """Return "10–16 June 2024", "28 May – 3 June 2024" or a full range across years."""
+    if start == end:
+        return f"{start.day} {MONTHS[start.month - 1]} {start.year}"
+    if start.year != end.year:
+        return (f"{start.day} {MONTHS[start.month - 1]} {start.year} – "
+                f"{end.day} {MONTHS[end.month - 1]} {end.year}")
+    if start.month != end.month:
+        return (f"{start.day} {MONTHS[start.month - 1]} – "
+                f"{end.day} {MONTHS[end.month - 1]} {end.year}")
+    return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year}"

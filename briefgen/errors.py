@@ -1,0 +1,94 @@
+"""Problems a user can cause, collected with their place and printed without a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One error or warning, placed at a file, a line and a key."""
+
+    path: str  # as shown to the user: relative to the current folder where possible
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    key: str  # e.g. "sections[2].claims[0]"; "" when none applies
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        place = f"{self.path}:{self.line}" if self.line else self.path
+        key = f" {self.key}:" if self.key else ""
+        tag = "warning: " if self.severity == "warning" else ""
+        return f"{place}:{key} {tag}{self.message}"
+
+
+@dataclass
+class Problems:
+    """A collector of problems, so one run reports every mistake at once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, path: Path | str, line: int, key: str, message: str,
+            severity: Severity = "error") -> None:
+        """Record a problem at `path:line` under `key`."""
+        self.items.append(Problem(display_path(path), line, key, message, severity))
+
+    def warn(self, path: Path | str, line: int, key: str, message: str) -> None:
+        """Record a warning at `path:line` under `key`."""
+        self.add(path, line, key, message, "warning")
+
+    def extend(self, other: Problems) -> None:
+        """Take over every problem of `other`."""
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the errors, without the warnings."""
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the warnings."""
+        return [p for p in self.items if p.severity == "warning"]
+
+    def sorted(self) -> list[Problem]:
+        """Return the problems in file and line order, each once."""
+        return sorted(set(self.items), key=lambda p: (p.path, p.line, p.key, p.message))
+
+    def raise_if_errors(self) -> None:
+        """Raise `WorkspaceError` when any error was recorded."""
+        if self.errors:
+            raise WorkspaceError(self)
+
+
+class BriefgenError(Exception):
+    """An error the user can fix; printed as a message, never as a traceback."""
+
+    exit_code = 1
+
+
+class WorkspaceError(BriefgenError):
+    """The workspace has one or more errors; each is in `problems`."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems.sorted()))
+
+
+class UsageError(BriefgenError):
+    """The command line asks for something that does not exist."""
+
+    exit_code = 2
+
+
+def display_path(path: Path | str) -> str:
+    """Return `path` relative to the current folder when it lies below it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)

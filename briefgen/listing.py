@@ -1,0 +1,41 @@
+"""`briefgen list`: one line per source, claim or section of the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from .dates import parse_date
+from .errors import UsageError, WorkspaceError
+from .resolve import claim_date
+from .workspace import load
+
+
+def list_records(root: Path, kind: str, topics: list[str], since: str | None) -> Iterator[str]:
+    """Yield a line for each record of `kind`, filtered by topics and date."""
+    ws = load(root)
+    if ws.problems.errors:
+        raise WorkspaceError(ws.problems)
+    if kind == "sources":
+        for ident, source in ws.sources.items():
+            date = source.issued.display() if source.issued else "n.d."
+            names = ", ".join(a.family or a.literal or "" for a in source.author) or "—"
+            yield f"{ident}\t{date}\t{names}\t{source.title or '(untitled)'}"
+        return
+    if kind == "sections":
+        for ident, section in ws.sections.items():
+            yield f"{ident}\t{section.title}"
+        return
+    try:
+        start = parse_date(since).start if since else None
+    except ValueError as exc:
+        raise UsageError(f"--since: {exc}") from None
+    for ident, claim in ws.claims.items():
+        if topics and not set(topics) & set(claim.topics):
+            continue
+        date = claim_date(ws, claim)
+        if start and (date is None or date.end < start):
+            continue
+        shown = date.iso() if date else "n.d."
+        text = claim.text if len(claim.text) <= 80 else claim.text[:79] + "…"
+        yield f"{ident}\t{shown}\t{claim.confidence or '-'}\t{','.join(claim.topics)}\t{text}"

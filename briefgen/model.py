@@ -1,0 +1,140 @@
+"""The memo model: everything a writer formats, and nothing a writer decides.
+
+`resolve.build_memo` makes one `Memo` per brief and audience. It has already applied
+every rule (which claims, in what order, which notes and their numbers, what the
+bibliography holds), so the DOCX, PDF and JSON writers only lay it out and cannot
+disagree with each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal, Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with its formatting; `url` makes it a hyperlink."""
+
+    text: str
+    italic: bool = False
+    bold: bool = False
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """The superscript marker of note `number` in running text."""
+
+    number: int
+
+
+Inline = Union[Span, NoteRef]
+
+
+@dataclass
+class Quote:
+    """A verbatim quote printed under a claim, with where it was read."""
+
+    text: str
+    attribution: str  # e.g. "Svetlova, para. 9"
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of running text: desk prose, or one claim with its note.
+
+    Claims (`kind == "claim"`) are laid out as list items; prose as body text.
+    """
+
+    content: list[Inline]
+    kind: Literal["prose", "claim"] = "prose"
+    claim_id: str | None = None
+    portion: str | None = None  # portion mark without brackets, e.g. "P"
+    confidence: str | None = None  # e.g. "moderate confidence", when the audience shows it
+    quotes: list[Quote] = field(default_factory=list)
+    remarks: list[list[Inline]] = field(default_factory=list)  # e.g. "Sources differ: …"
+
+
+@dataclass
+class Section:
+    """A titled part of the memo."""
+
+    title: str
+    blocks: list[Paragraph]
+
+
+@dataclass
+class Note:
+    """A numbered note; `content` is the formatted citation of the claim's sources."""
+
+    number: int
+    content: list[Span]
+    claim_ids: list[str]
+
+
+@dataclass
+class BibEntry:
+    """One bibliography entry, already formatted and in the style's order."""
+
+    source_id: str
+    content: list[Span]
+
+
+@dataclass
+class Header:
+    """The memo's heading block (TO/FROM/DATE/SUBJECT) and its title."""
+
+    title: str
+    organisation: str
+    audience: str  # the audience's label, e.g. "Analysts"
+    to: str | None
+    sender: str | None  # the brief's `from`
+    date: str  # display form, e.g. "14 June 2024"
+    subject: str | None
+    period: str | None  # display form, e.g. "10–16 June 2024 (2024-W24)"
+    iso_date: str = ""  # the memo date as YYYY-MM-DD, for document properties
+    keywords: list[str] = field(default_factory=list)  # the topics of its claims
+
+
+@dataclass
+class Memo:
+    """A memo for one audience, ready to be written in any format."""
+
+    brief_id: str
+    audience_id: str
+    header: Header
+    sections: list[Section]
+    notes: list[Note]
+    bibliography: list[BibEntry]
+    banner: str  # the highest marking the memo holds, e.g. "PUBLIC"
+    note_placement: Literal["footnotes", "endnotes"] = "endnotes"
+    layout: Literal["policy-memo", "one-page"] = "policy-memo"
+    page_size: Literal["A4", "letter"] = "A4"
+    max_pages: int | None = None
+    language: str = "en"
+    summary: list[str] = field(default_factory=list)  # source summary statement lines
+    omitted: dict[str, int] = field(default_factory=dict)  # reason -> count left out
+
+    def to_dict(self) -> dict:
+        """Return the memo as plain data, with each inline tagged by its kind."""
+        return _tag(asdict(self), self)
+
+
+def _tag(data: object, obj: object) -> object:
+    """Add `"type"` to inline dicts so a JSON reader can tell spans from note refs."""
+    if isinstance(obj, (Span, NoteRef)):
+        assert isinstance(data, dict)
+        return {"type": type(obj).__name__, **data}
+    if isinstance(obj, list):
+        assert isinstance(data, list)
+        return [_tag(d, o) for d, o in zip(data, obj)]
+    if hasattr(obj, "__dataclass_fields__"):
+        assert isinstance(data, dict)
+        return {k: _tag(data[k], getattr(obj, k)) for k in data}
+    return data
+
+
+def plain_text(content: list[Inline]) -> str:
+    """Return the text of `content`, note markers as bracketed numbers."""
+    return "".join(i.text if isinstance(i, Span) else f"[{i.number}]" for i in content)

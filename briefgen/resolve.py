@@ -1,0 +1,428 @@
+"""From a brief and the store to a Memo: every selection, ordering and numbering rule.
+
+This is the one place that decides which claims a memo holds, for which audience, in
+what order, with which notes and numbers. The writers only format its result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import cite, prose
+from .dates import PartialDate, Period, parse_period
+from .errors import BriefgenError
+from .model import BibEntry, Header, Inline, Memo, Note, NoteRef, Paragraph, Quote, Section, Span
+from .schema import Audience, Brief, BriefSection, Claim, Select, Source
+from .workspace import Workspace
+
+NOTHING_TO_REPORT = "Nothing to report for this period."
+CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
+LOWER_FIRST_WORDS = {"The", "A", "An", "This", "That", "These", "Those", "Its", "It", "There",
+                     "Some", "Many", "Most", "Both", "Each", "Every", "Several", "About",
+                     "Around", "Approximately", "Nearly", "Over", "More", "Less", "Fewer"}
+TYPE_NAMES = {
+    "article-magazine": ("magazine article", "magazine articles"),
+    "article-newspaper": ("newspaper article", "newspaper articles"),
+    "article-journal": ("journal article", "journal articles"),
+    "report": ("report", "reports"),
+    "webpage": ("web page", "web pages"),
+    "book": ("book", "books"),
+    "chapter": ("book chapter", "book chapters"),
+    "post-weblog": ("blog post", "blog posts"),
+    "speech": ("speech", "speeches"),
+    "interview": ("interview", "interviews"),
+}
+
+
+@dataclass
+class _Cluster:
+    """The sources of one note, and the claims it backs."""
+
+    cites: list[cite.Cite]
+    claim_ids: list[str]
+
+
+@dataclass
+class _Draft:
+    """A memo under construction: sections, notes to render, what was left out."""
+
+    sections: list[Section] = field(default_factory=list)
+    clusters: list[_Cluster] = field(default_factory=list)
+    placed: list[str] = field(default_factory=list)  # claim ids in memo order
+    omitted: dict[str, set[str]] = field(default_factory=dict)  # reason -> claim ids
+
+
+def claim_date(ws: Workspace, claim: Claim) -> PartialDate | None:
+    """Return when a claim's information is from: its own date, else its first source's."""
+    if claim.date is not None:
+        return claim.date
+    first = ws.sources.get(claim.sources[0].source)
+    return first.issued if first else None
+
+
+def build_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
+               period: str | dict | None = None, today: dt.date | None = None) -> Memo:
+    """Return the memo of `brief` for one audience; `period` overrides the brief's."""
+    audience = ws.audiences[audience_id]
+    resolver = _Resolver(ws, brief, audience, _period(brief, period, today))
+    draft = resolver.run()
+    return resolver.finish(draft, brief_id, audience_id, today)
+
+
+def _period(brief: Brief, override: str | dict | None, today: dt.date | None) -> Period | None:
+    value = override if override is not None else brief.period
+    if value is None:
+        return None
+    try:
+        return parse_period(value, today)
+    except ValueError as exc:
+        raise BriefgenError(f"period: {exc}") from None
+
+
+class _Resolver:
+    """Walk a brief's sections for one audience, placing claims and their notes."""
+
+    def __init__(self, ws: Workspace, brief: Brief, audience: Audience,
+                 period: Period | None) -> None:
+        self.ws = ws
+        self.brief = brief
+        self.audience = audience
+        self.period = period
+        self.max_rank = (ws.marking_rank(audience.max_marking)
+                         if audience.max_marking else len(ws.settings.markings))
+
+    # --- selection ----------------------------------------------------------------
+
+    def run(self) -> _Draft:
+        """Return the draft memo: every section with its paragraphs and note clusters."""
+        draft = _Draft()
+        for section in self.brief.sections:
+            draft.sections.append(self._section(section, draft))
+        return draft
+
+    def _allowed(self, claim_id: str, draft: _Draft) -> bool:
+        """Return whether the audience may see a claim; count it as left out if not."""
+        claim = self.ws.claims[claim_id]
+        if self.ws.marking_rank(claim.marking) > self.max_rank:
+            draft.omitted.setdefault("above max-marking", set()).add(claim_id)
+            return False
+        return True
+
+    def _section(self, spec: BriefSection, draft: _Draft) -> Section:
+        stored = self.ws.sections.get(spec.section) if spec.section else None
+        title = spec.title or (stored.title if stored else "")
+        blocks: list[Paragraph] = []
+        for text in (stored.text if stored else None, spec.text):
+            if text:
+                blocks += self._prose(text, draft)
+        picks = [c for c in spec.claims if self._allowed(c, draft)]
+        if spec.select is not None:
+            picks += self._select(spec.select, draft, picks)
+        cap = self.audience.max_claims
+        if cap is not None and len(picks) > cap:
+            draft.omitted.setdefault("over max-claims", set()).update(picks[cap:])
+            picks = picks[:cap]
+        for claim_id in picks:
+            blocks.append(self._claim_paragraph(claim_id, draft))
+        if not blocks:
+            blocks.append(Paragraph([Span(NOTHING_TO_REPORT)]))
+        return Section(title, blocks)
+
+    def _select(self, query: Select, draft: _Draft, chosen: list[str]) -> list[str]:
+        """Return the claims a select picks, within the period, none placed before."""
+        taken = set(draft.placed) | set(chosen)
+        found = []
+        for ident, claim in self.ws.claims.items():
+            if ident in taken or not self._matches(claim, query):
+                continue
+            found.append(ident)
+        picked: list[str] = []
+        for ident in self._sorted(found, query.sort):
+            if query.limit and len(picked) >= query.limit:
+                break
+            if self._allowed(ident, draft):  # counts what the marking keeps out
+                picked.append(ident)
+        return picked
+
+    def _matches(self, claim: Claim, query: Select) -> bool:
+        if query.topics and not set(query.topics) & set(claim.topics):
+            return False
+        if query.min_confidence is not None and (
+                claim.confidence is None
+                or CONFIDENCE_RANK[claim.confidence] < CONFIDENCE_RANK[query.min_confidence]):
+            return False
+        if query.origin is not None and bool(claim.origin) != query.origin:
+            return False
+        if self.period is not None:
+            date = claim_date(self.ws, claim)
+            if date is None or not self.period.overlaps(date):
+                return False
+        return True
+
+    def _sorted(self, ids: list[str], order: str) -> list[str]:
+        claims = self.ws.claims
+        if order == "store":
+            return ids
+        if order == "id":
+            return sorted(ids)
+        if order == "confidence":
+            return sorted(ids, key=lambda i: -CONFIDENCE_RANK.get(claims[i].confidence or "", -1))
+
+        def when(i: str) -> tuple:
+            date = claim_date(self.ws, claims[i])
+            return (date.start, date.end) if date else (dt.date.max, dt.date.max)
+
+        return sorted(ids, key=when, reverse=order == "-date")
+
+    # --- paragraphs ---------------------------------------------------------------
+
+    def _prose(self, text: str, draft: _Draft) -> list[Paragraph]:
+        """Return prose paragraphs with claim() texts and cite() notes put in."""
+        out = []
+        for parts in prose.render(text):
+            content: list[Inline] = []
+            ranks = [0]
+            for part in parts:
+                if isinstance(part, str):
+                    content.append(Span(part))
+                    continue
+                if not self._allowed(part.claim_id, draft):
+                    continue
+                claim = self.ws.claims[part.claim_id]
+                ranks.append(self.ws.marking_rank(claim.marking))
+                if part.kind == "claim":
+                    content.append(Span(self._wording(claim)))
+                content.append(self._note(claim, draft))
+            content = _tidy(content)
+            if any(isinstance(i, Span) and i.text.strip() for i in content):
+                out.append(Paragraph(content, portion=self._portion(max(ranks))))
+        return out
+
+    def _claim_paragraph(self, claim_id: str, draft: _Draft) -> Paragraph:
+        claim = self.ws.claims[claim_id]
+        content: list[Inline] = [Span(self._wording(claim)), self._note(claim, draft)]
+        para = Paragraph(content, kind="claim", claim_id=claim_id,
+                         portion=self._portion(self.ws.marking_rank(claim.marking)))
+        if self.audience.confidence and claim.confidence:
+            para.confidence = f"{claim.confidence} confidence"
+        if self.audience.quotes:
+            para.quotes = [Quote(s.quote, self._quote_attribution(claim_id, i))
+                           for i, s in enumerate(claim.sources) if s.quote]
+        if self.audience.contradictions:
+            para.remarks = self._contradictions(claim, draft)
+        return para
+
+    def _wording(self, claim: Claim) -> str:
+        """Return the claim's text, attributed to its origin when it has one."""
+        text = claim.text.strip()
+        if not claim.origin:
+            return text
+        first, _, rest = text.partition(" ")
+        if not self._proper_noun(first, claim):
+            text = f"{first[:1].lower()}{first[1:]} {rest}"
+        return self.audience.attribution.format(origin=claim.origin, text=text)
+
+    def _proper_noun(self, word: str, claim: Claim) -> bool:
+        """Return whether a sentence's first word keeps its capital inside a sentence.
+
+        A word counts as a name when it is an acronym or stands capitalised after a
+        lower-case word somewhere in the claim or its sources' captured texts.
+        """
+        bare = word.strip("\"'“‘(")
+        if not bare[:1].isupper() or bare in LOWER_FIRST_WORDS:
+            return False
+        if any(c.isupper() for c in bare[1:]) or not bare.isalpha():
+            return True
+        pattern = re.compile(r"[a-z0-9,;:)]\s+" + re.escape(bare) + r"\b")
+        texts = [claim.text] + ["\n".join(t.paragraphs) for s in claim.sources
+                                if (t := self.ws.texts.get(s.source))]
+        return any(pattern.search(t) for t in texts)
+
+    def _note(self, claim: Claim, draft: _Draft, placed: bool = True) -> NoteRef:
+        """Open a note citing the claim's sources; return its marker.
+
+        `placed` is False for a claim only mentioned in a remark: it may still be
+        selected later in its own right.
+        """
+        cites = [cite.Cite(s.source, self._locator(claim.id, i, s.locator))
+                 for i, s in enumerate(claim.sources)]
+        draft.clusters.append(_Cluster(cites, [claim.id]))
+        if placed:
+            draft.placed.append(claim.id)
+        return NoteRef(len(draft.clusters))
+
+    def _locator(self, claim_id: str, index: int, given: str | None) -> str | None:
+        return given or self.ws.locators.get((claim_id, index))
+
+    def _quote_attribution(self, claim_id: str, index: int) -> str:
+        cited = self.ws.claims[claim_id].sources[index]
+        source = self.ws.sources[cited.source]
+        who = _short_author(source)
+        where = self._locator(claim_id, index, cited.locator)
+        return f"{who}, {where}" if where else who
+
+    def _contradictions(self, claim: Claim, draft: _Draft) -> list[list[Inline]]:
+        others = list(claim.contradicts) + [
+            i for i, c in self.ws.claims.items() if claim.id in c.contradicts]
+        remarks = []
+        for other_id in dict.fromkeys(others):
+            other = self.ws.claims.get(other_id)
+            if other is None or self.ws.marking_rank(other.marking) > self.max_rank:
+                continue
+            remarks.append([Span("Sources differ: "), Span(self._wording(other)),
+                            self._note(other, draft, placed=False)])
+        return remarks
+
+    def _portion(self, rank: int) -> str | None:
+        if not self.audience.portion_marks:
+            return None
+        markings = self.ws.settings.markings
+        return markings[min(rank, len(markings) - 1)].portion
+
+    # --- notes and the finished memo ------------------------------------------------
+
+    def finish(self, draft: _Draft, brief_id: str, audience_id: str,
+               today: dt.date | None) -> Memo:
+        """Render the notes and bibliography and return the finished memo."""
+        rendered = self._render(draft)
+        notes: list[Note] = []
+        sections = draft.sections
+        if rendered.note_style:
+            notes = [Note(i + 1, rendered.clusters[i], c.claim_ids)
+                     for i, c in enumerate(draft.clusters)]
+        else:
+            sections = [_inline_citations(s, rendered.clusters) for s in sections]
+        bibliography = [BibEntry(i, spans) for i, spans in rendered.bibliography]
+        shown = dict.fromkeys(i for c in draft.clusters for i in c.claim_ids)
+        placed = [self.ws.claims[i] for i in shown]
+        rank = max([self.ws.marking_rank(c.marking) for c in placed], default=0)
+        markings = self.ws.settings.markings
+        return Memo(
+            brief_id=brief_id,
+            audience_id=audience_id,
+            header=self._header(audience_id, placed, today),
+            sections=sections,
+            notes=notes,
+            bibliography=bibliography,
+            banner=markings[min(rank, len(markings) - 1)].name,
+            note_placement=self.audience.notes,
+            layout="one-page" if self.audience.template == "one-page" else "policy-memo",
+            page_size=self.ws.settings.page_size,
+            max_pages=self.audience.max_pages,
+            summary=self._summary(placed) if self.audience.summary else [],
+            omitted={k: len(v) for k, v in sorted(draft.omitted.items())},
+        )
+
+    def _render(self, draft: _Draft) -> cite.Rendered:
+        style = cite.find_style(self.ws.settings.citation_style, self.ws.root)
+        used = dict.fromkeys(c.source_id for cl in draft.clusters for c in cl.cites)
+        references = [csl_item(self.ws.sources[s]) for s in used]
+        if not draft.clusters:
+            return cite.Rendered(True, [], [])
+        return cite.render([c.cites for c in draft.clusters], references, style,
+                           self.ws.settings.locale)
+
+    def _header(self, audience_id: str, placed: list[Claim], today: dt.date | None) -> Header:
+        brief = self.brief
+        date = brief.date.start if brief.date else (today or dt.date.today())
+        topics = sorted({t for c in placed for t in c.topics})
+        return Header(
+            title=brief.title,
+            organisation=self.ws.settings.organisation,
+            audience=self.audience.label or audience_id,
+            to=brief.to,
+            sender=brief.from_ or self.ws.settings.organisation or None,
+            date=f"{date.day} {PartialDate(date.year, date.month).display()}",
+            subject=brief.subject,
+            period=self.period.display() if self.period else None,
+            iso_date=date.isoformat(),
+            keywords=topics,
+        )
+
+    def _summary(self, placed: list[Claim]) -> list[str]:
+        """Return the source summary statement, as intelligence products close with."""
+        used = list(dict.fromkeys(s.source for c in placed for s in c.sources))
+        sources = [self.ws.sources[s] for s in used]
+        if not sources:
+            return []
+        kinds = Counter(s.type for s in sources)
+        kind_text = ", ".join(
+            f"{n} {TYPE_NAMES.get(t, (t, t + 's'))[n != 1]}" for t, n in sorted(kinds.items()))
+        dates = sorted(s.issued for s in sources if s.issued)
+        span = (f", published {dates[0].display()} to {dates[-1].display()}"
+                if len(dates) > 1 else (f", published {dates[0].display()}" if dates else ""))
+        grades = Counter(s.reliability or "ungraded" for s in sources)
+        grade_text = ", ".join(f"{g} ({n})" for g, n in sorted(grades.items()))
+        second = sum(1 for c in placed if c.origin)
+        multi = sum(1 for c in placed if len({s.source for s in c.sources}) > 1)
+        return [
+            f"This memo rests on {len(sources)} source{'s' if len(sources) != 1 else ''} "
+            f"({kind_text}){span}. Reliability grades: {grade_text}.",
+            f"Of its {len(placed)} claims, {second} are second-hand (reported by the source "
+            f"from another originator) and {multi} are backed by more than one source.",
+        ]
+
+
+def _tidy(content: list[Inline]) -> list[Inline]:
+    """Drop the space a left-out claim leaves before punctuation or at the edges."""
+    out: list[Inline] = []
+    for item in content:
+        if isinstance(item, Span) and out and isinstance(out[-1], Span):
+            out[-1] = Span(out[-1].text + item.text)
+        elif isinstance(item, NoteRef) and out and isinstance(out[-1], Span):
+            out[-1] = Span(out[-1].text.rstrip())  # a note marker hugs the word before it
+            out.append(item)
+        else:
+            out.append(item)
+    if out and isinstance(out[0], Span):
+        out[0] = Span(out[0].text.lstrip())
+    return [i for i in out if not (isinstance(i, Span) and not i.text)]
+
+
+def _inline_citations(section: Section, clusters: list[list[Span]]) -> Section:
+    """Replace note markers by in-text citations, for author-date styles."""
+    for para in section.blocks:
+        para.content = _replace_refs(para.content, clusters)
+        para.remarks = [_replace_refs(r, clusters) for r in para.remarks]
+    return section
+
+
+def _replace_refs(content: list[Inline], clusters: list[list[Span]]) -> list[Inline]:
+    out: list[Inline] = []
+    for item in content:
+        if isinstance(item, NoteRef):
+            citation = clusters[item.number - 1]
+            last = out[-1] if out else None
+            if isinstance(last, Span) and last.text.rstrip().endswith("."):
+                out[-1] = Span(last.text.rstrip()[:-1], last.italic, last.bold, last.url)
+                out += [Span(" "), *citation, Span(".")]
+            else:
+                out += [Span(" "), *citation]
+        else:
+            out.append(item)
+    return out
+
+
+def _short_author(source: Source) -> str:
+    """Return the first author's family name (or organisation, or container title)."""
+    if source.author:
+        first = source.author[0]
+        return first.family or first.literal or first.given or source.id
+    return source.container_title or source.title or source.id
+
+
+def csl_item(source: Source) -> dict:
+    """Return a source as a CSL-JSON item for the citation processor."""
+    data = source.model_dump(by_alias=True, exclude_none=True,
+                             exclude={"text", "reliability"})
+    for key in ("issued", "accessed"):
+        value = getattr(source, key)
+        if value is not None:
+            data[key] = value.csl()
+    for key in ("author", "editor"):
+        if not data.get(key):
+            data.pop(key, None)
+    return data

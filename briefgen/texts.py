@@ -1,0 +1,112 @@
+"""Captured source texts: content paragraphs, quote matching and paragraph locators.
+
+A captured text is plain UTF-8, blocks separated by blank lines. A block is a heading,
+not a content paragraph, when it is one short line (at most 12 words) that does not end
+a sentence, or when it starts with "#". Only content paragraphs are counted by "para. N".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+# Characters that differ between a web page and what an analyst types, folded to one form.
+_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2015": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200b": "",
+    "\u00ad": "",
+})
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?…:;]['\"\u2019\u201d)\]]*$")
+_BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
+
+
+def fold(text: str) -> str:
+    """Return `text` with quote marks, dashes and whitespace folded for comparison."""
+    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
+
+
+def _fold_spaced(text: str) -> str:
+    """Fold `text` and put spaces around dashes, so "a–b" and "a — b" compare equal."""
+    return _SPACE.sub(" ", re.sub(r"\s*-\s*", " - ", fold(text))).strip()
+
+
+def is_heading(block: str) -> bool:
+    """Return whether a block is a heading rather than a content paragraph."""
+    text = block.strip()
+    if text.startswith("#"):
+        return True
+    if "\n" in text:
+        return False
+    return len(text.split()) <= 12 and not _SENTENCE_END.search(text)
+
+
+@dataclass
+class Match:
+    """Where a quote was found: its content paragraph number (1-based)."""
+
+    paragraph: int
+
+
+@dataclass
+class CapturedText:
+    """A source's captured text, folded once for fast, repeated quote look-ups."""
+
+    paragraphs: list[str]  # content paragraphs, as written
+    folded: str = ""
+    starts: list[int] = field(default_factory=list)  # offset of each paragraph in `folded`
+
+    @classmethod
+    def parse(cls, text: str) -> CapturedText:
+        """Return the captured text of `text`, headings and blank lines set aside."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        blocks = [b.strip() for b in _BLOCK_SPLIT.split(text) if b.strip()]
+        if len(blocks) == 1 and "\n" in blocks[0]:  # no blank lines: one paragraph per line
+            blocks = [b.strip() for b in blocks[0].split("\n") if b.strip()]
+        paragraphs = [b for b in blocks if not is_heading(b)]
+        captured = cls(paragraphs)
+        parts = []
+        offset = 0
+        for para in paragraphs:
+            folded = _fold_spaced(para)
+            captured.starts.append(offset)
+            parts.append(folded)
+            offset += len(folded) + 1
+        captured.folded = "\n".join(parts)
+        return captured
+
+    def find(self, quote: str) -> Match | None:
+        """Return where `quote` occurs, ignoring whitespace, quote-mark and dash differences."""
+        needle = _fold_spaced(quote)
+        if not needle:
+            return None
+        at = self.folded.find(needle)
+        if at < 0:
+            return None
+        return Match(bisect_right(self.starts, at))
+
+    def closest(self, quote: str) -> str:
+        """Return the passage most like `quote`, to show next to a failed quote check."""
+        needle = _fold_spaced(quote)
+        words = needle.split()
+        best, best_ratio = "", 0.0
+        for para in self.paragraphs:
+            hay = _fold_spaced(para).split()
+            width = min(len(words), len(hay))
+            matcher = difflib.SequenceMatcher(autojunk=False)
+            matcher.set_seq2(needle)
+            for i in range(0, max(1, len(hay) - width + 1)):
+                window = " ".join(hay[i:i + width])
+                matcher.set_seq1(window)
+                if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                    continue
+                ratio = matcher.ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = window, ratio
+        return best

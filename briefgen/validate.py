@@ -1,0 +1,184 @@
+"""Turn located YAML data into schema records, reporting each mistake at its line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problems
+from .schema import KINDS, Record, Source
+from .yamlio import line_at
+
+R = TypeVar("R", bound=Record)
+Loc = tuple[str | int, ...]
+
+_MESSAGES = {
+    "missing": "required key is missing",
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "model_type": "expected a mapping of keys to values",
+    "model_attributes_type": "expected a mapping of keys to values",
+    "dict_type": "expected a mapping of keys to values",
+    "too_short": "must not be empty",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long",
+}
+
+
+def validate(model: type[R], data: Any, path: Path, problems: Problems,
+             root: Any = None, loc: Loc = ()) -> R | None:
+    """Return `data` as a `model` record, or None after recording each problem.
+
+    `root` is the whole located document `data` sits in, at `loc`, so that lines
+    and keys can be reported from the top of the file.
+    """
+    root = data if root is None else root
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = loc + tuple(err["loc"])
+            problems.add(path, line_at(root, where), format_key(where), _message(err))
+        return None
+    _warn_unknown(record, root, loc, path, problems)
+    return record
+
+
+def format_key(loc: Loc) -> str:
+    """Return a path like `sections[2].claims[0]` for a location tuple."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(err: Any) -> str:
+    """Return a reader's message for one pydantic error, with what was found."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected', '')}, got {_show(err.get('input'))}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind == "string_pattern_mismatch":
+        return (f"{_show(err.get('input'))} is not a valid id: use letters, digits and "
+                "- _ . : (starting with a letter or digit)")
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {_show(err.get('input'))}"
+    if kind == "too_short" and "min_length" in ctx:
+        return f"needs at least {ctx['min_length']} item(s)"
+    base = _MESSAGES.get(kind, err["msg"][0].lower() + err["msg"][1:])
+    if kind != "missing" and "input" in err:
+        base += f", got {_show(err['input'])}"
+    return base
+
+
+def _show(value: Any) -> str:
+    """Return a short description of a value found in the YAML."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…'"
+
+
+def _warn_unknown(record: BaseModel, root: Any, loc: Loc, path: Path,
+                  problems: Problems) -> None:
+    """Warn about each key the schema does not know, anywhere inside `record`."""
+    known_extra = getattr(record, "known_extra", frozenset())
+    for key in record.model_extra or {}:
+        if key not in known_extra:
+            problems.warn(path, line_at(root, loc + (key,)), format_key(loc + (key,)),
+                          f"unknown key {key!r}; it is ignored{_suggest(key, record)}")
+    for name, field in type(record).model_fields.items():
+        value = getattr(record, name)
+        key = field.alias or name
+        if isinstance(value, BaseModel):
+            _warn_unknown(value, root, loc + (key,), path, problems)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _warn_unknown(item, root, loc + (key, i), path, problems)
+
+
+def _suggest(key: str, record: BaseModel) -> str:
+    """Return ' (did you mean …?)' for a near miss among the record's keys."""
+    import difflib
+
+    names = [f.alias or n for n, f in type(record).model_fields.items()]
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --- JSON Schema for editors ---------------------------------------------------------
+
+SCHEMA_FILES = {
+    "briefgen": "briefgen.schema.json",
+    "audiences": "audiences.schema.json",
+    "sources": "sources.schema.json",
+    "claims": "claims.schema.json",
+    "sections": "sections.schema.json",
+    "brief": "brief.schema.json",
+}
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """Return the JSON Schema of one kind of workspace file."""
+    model = KINDS[kind]
+    body = model.model_json_schema(by_alias=True, mode="validation")
+    _close_objects(body)
+    if model is Source:  # CSL variables beyond the declared ones are welcome
+        body.setdefault("properties", {}).update({v: {} for v in sorted(Source.known_extra)})
+    defs = body.pop("$defs", {})
+    if kind in ("sources", "claims", "sections"):
+        out = {"type": "array", "items": {"$ref": f"#/$defs/{model.__name__}"}}
+        defs[model.__name__] = body
+    elif kind == "audiences":
+        out = {"type": "object", "additionalProperties": {"$ref": "#/$defs/Audience"}}
+        defs["Audience"] = body
+    else:
+        out = body
+    out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+           "title": f"briefgen {kind} file", **out}
+    if defs:
+        out["$defs"] = defs
+    return out
+
+
+def _close_objects(node: Any) -> None:
+    """Set additionalProperties to false on every object, so editors flag typos."""
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" in node:
+            node.setdefault("additionalProperties", False)
+            if node.get("additionalProperties") is True:
+                node["additionalProperties"] = False
+        for value in node.values():
+            _close_objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            _close_objects(value)
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every kind's JSON Schema into `folder`; return the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, name in SCHEMA_FILES.items():
+        target = folder / name
+        target.write_text(json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
+        written.append(target)
+    return written

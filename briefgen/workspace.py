@@ -1,0 +1,216 @@
+"""Find a workspace, load its settings, audiences and store, and place every record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import Problems, UsageError
+from .schema import Audience, Brief, Claim, Record, Settings, Source, StoreSection
+from .texts import CapturedText
+from .validate import validate
+from .yamlio import LDict, LList, line_at, load_file
+
+SETTINGS_FILE = "briefgen.yaml"
+AUDIENCES_FILE = "audiences.yaml"
+NOT_BRIEFS = {SETTINGS_FILE, AUDIENCES_FILE}
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a record was written: its file and its raw, located data."""
+
+    path: Path
+    data: Any
+    loc: tuple[str | int, ...] = ()
+
+    @property
+    def line(self) -> int:
+        """Return the line the record starts on."""
+        return line_at(self.data, self.loc)
+
+    def line_of(self, *keys: str | int) -> int:
+        """Return the line of a key path inside the record."""
+        return line_at(self.data, self.loc + keys)
+
+
+@dataclass
+class Workspace:
+    """A loaded workspace: settings, audiences, the store, and where each record is."""
+
+    root: Path
+    settings: Settings
+    audiences: dict[str, Audience]
+    sources: dict[str, Source] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    sections: dict[str, StoreSection] = field(default_factory=dict)
+    where: dict[tuple[str, str], Where] = field(default_factory=dict)
+    texts: dict[str, CapturedText] = field(default_factory=dict)
+    locators: dict[tuple[str, int], str] = field(default_factory=dict)  # derived from quotes
+    broken: dict[str, set[str]] = field(default_factory=dict)  # kind -> ids that failed
+    incomplete: set[str] = field(default_factory=set)  # kinds with a file that failed to load
+    problems: Problems = field(default_factory=Problems)
+
+    @property
+    def store(self) -> Path:
+        """Return the store folder."""
+        return self.root / "store"
+
+    @property
+    def out(self) -> Path:
+        """Return the output folder."""
+        return self.root / self.settings.output
+
+    def brief_paths(self) -> list[Path]:
+        """Return every brief: the other *.yaml files at the workspace's root."""
+        return sorted(p for p in self.root.glob("*.yaml")
+                      if p.name not in NOT_BRIEFS and p.is_file())
+
+    def marking_rank(self, name: str | None) -> int:
+        """Return the rank of a marking (0 = lowest); unknown names rank highest."""
+        names = [m.name for m in self.settings.markings]
+        if name is None:
+            return 0
+        return names.index(name) if name in names else len(names)
+
+    def exists(self, kind: str, ident: str) -> bool:
+        """Return whether a reference to `ident` may stand: it exists, or its record failed.
+
+        A record that failed to load has already been reported; reporting every
+        reference to it again would bury the one error that matters.
+        """
+        table = {"claim": self.claims, "source": self.sources, "section": self.sections,
+                 "audience": self.audiences}[kind]
+        return (ident in table or ident in self.broken.get(kind, set())
+                or kind in self.incomplete)
+
+    def lowest_marking(self) -> str:
+        """Return the lowest marking's name."""
+        return self.settings.markings[0].name
+
+
+def find_root(start: Path) -> Path:
+    """Return the workspace holding `start`: the nearest folder upwards with briefgen.yaml."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise UsageError(f"no workspace: neither {start} nor any folder above it has a "
+                     f"{SETTINGS_FILE} (start one with 'briefgen new DIR')")
+
+
+def load(root: Path) -> Workspace:
+    """Return the workspace at `root` with every file loaded; problems are collected."""
+    ws = Workspace(root, Settings(), {})
+    ws.settings = _load_settings(ws)
+    ws.audiences = _load_audiences(ws)
+    _load_list(ws, root / "store" / "sources.yaml", Source, "source", ws.sources)
+    claim_files = sorted((root / "store" / "claims").glob("*.yaml"))
+    for path in claim_files:
+        _load_list(ws, path, Claim, "claim", ws.claims)
+    for path in sorted((root / "store" / "sections").glob("*.yaml")):
+        _load_list(ws, path, StoreSection, "section", ws.sections)
+    if not (root / "store" / "sources.yaml").exists():
+        ws.problems.add(root / "store" / "sources.yaml", 0, "", "the store has no sources.yaml")
+    return ws
+
+
+def _load_settings(ws: Workspace) -> Settings:
+    path = ws.root / SETTINGS_FILE
+    data = load_file(path, ws.problems)
+    ws.where[("settings", "")] = Where(path, data)
+    if data is None:
+        return Settings()
+    if not isinstance(data, dict):
+        ws.problems.add(path, line_at(data, ()), "", "expected a mapping of settings")
+        return Settings()
+    settings = validate(Settings, data, path, ws.problems)
+    return settings or Settings()
+
+
+def _load_audiences(ws: Workspace) -> dict[str, Audience]:
+    path = ws.root / AUDIENCES_FILE
+    if not path.exists():
+        return {"default": Audience(label="Readers")}
+    data = load_file(path, ws.problems)
+    if data is None:
+        ws.incomplete.add("audience")
+        return {}
+    if not isinstance(data, LDict):
+        ws.problems.add(path, line_at(data, ()), "",
+                        "expected a mapping of audience ids to profiles")
+        return {}
+    out: dict[str, Audience] = {}
+    for name, body in data.items():
+        record = validate(Audience, body if body is not None else {}, path, ws.problems,
+                          root=data, loc=(name,))
+        ws.where[("audience", name)] = Where(path, data, (name,))
+        if record is not None:
+            out[name] = record
+        else:
+            ws.broken.setdefault("audience", set()).add(name)
+    return out
+
+
+def _load_list(ws: Workspace, path: Path, model: type[R], kind: str,
+               into: dict[str, Any]) -> None:
+    """Load a file holding a list of records of `model` into `into`, by id."""
+    if not path.exists():
+        return
+    errors_before = len(ws.problems.errors)
+    data = load_file(path, ws.problems)
+    if data is None:
+        if len(ws.problems.errors) > errors_before:
+            ws.incomplete.add(kind)
+        return
+    if not isinstance(data, LList):
+        ws.incomplete.add(kind)
+        ws.problems.add(path, line_at(data, ()), "", f"expected a list of {kind}s (- id: …)")
+        return
+    for i, item in enumerate(data):
+        record = validate(model, item, path, ws.problems, root=data, loc=(i,))
+        if record is None:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                ws.broken.setdefault(kind, set()).add(item["id"])
+            else:
+                ws.incomplete.add(kind)
+            continue
+        ident = record.id  # type: ignore[attr-defined]
+        here = Where(path, data, (i,))
+        first = ws.where.get((kind, ident))
+        if first is not None:
+            _duplicate(ws.problems, kind, ident, first, here)
+            continue
+        into[ident] = record
+        ws.where[(kind, ident)] = here
+
+
+def _duplicate(problems: Problems, kind: str, ident: str, first: Where, again: Where) -> None:
+    """Report a duplicate id at both of its places."""
+    from .errors import display_path
+
+    problems.add(again.path, again.line_of("id"), "id",
+                 f"duplicate {kind} id {ident!r} (also at "
+                 f"{display_path(first.path)}:{first.line_of('id')})")
+    problems.add(first.path, first.line_of("id"), "id",
+                 f"duplicate {kind} id {ident!r} (also at "
+                 f"{display_path(again.path)}:{again.line_of('id')})")
+
+
+def load_brief(ws: Workspace, path: Path) -> tuple[Brief | None, Where]:
+    """Return the brief in `path` and where it is; problems go to the workspace."""
+    data = load_file(path, ws.problems)
+    where = Where(path, data)
+    if data is None:
+        if path.exists() and not ws.problems.errors:
+            ws.problems.add(path, 0, "", "the brief is empty")
+        return None, where
+    if not isinstance(data, LDict):
+        ws.problems.add(path, line_at(data, ()), "", "expected a brief: a mapping with title, "
+                        "sections, …")
+        return None, where
+    return validate(Brief, data, path, ws.problems), where

@@ -1,0 +1,25 @@
+"""Writers: each formats a Memo in one file format and decides nothing about its content.
+
+`WRITERS` maps a format to its module and function; modules are imported only when that
+format is built, so `briefgen check` never loads reportlab or python-docx.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from ..model import Memo
+
+WRITERS: dict[str, tuple[str, str]] = {
+    "docx": ("briefgen.writers.docx", "write_docx"),
+    "pdf": ("briefgen.writers.pdf", "write_pdf"),
+    "json": ("briefgen.writers.json", "write_json"),
+}
+
+
+def writer(fmt: str) -> Callable[[Memo, Path], object]:
+    """Return the function that writes a memo in format `fmt`."""
+    module, name = WRITERS[fmt]
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,212 @@
+"""Strict, safe YAML loading that remembers the line of every key and item.
+
+PyYAML composes the node graph (no Python objects are ever constructed from tags);
+this module then turns nodes into plain dicts, lists and scalars by the YAML 1.2 core
+schema, so `no` stays the string "no" and `0123` stays text. Every mapping and list
+remembers its lines, so later checks can say `file:line: key: message`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problems
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 1_000_000  # bounds alias expansion ("billion laughs") long before memory suffers
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge",
+}
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")  # no leading zeros: "0123" stays text
+_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9]+(?:[eE][-+]?[0-9]+)?$")
+
+
+class LDict(dict):
+    """A mapping from YAML that knows its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LList(list):
+    """A list from YAML that knows its own line and the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _TooLarge(Exception):
+    """The document expands to more nodes than `MAX_NODES`."""
+
+
+def load_file(path: Path, problems: Problems) -> Any:
+    """Return the YAML document in `path`, or None after recording why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(path, 0, "", f"cannot read the file: {exc.strerror}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.add(path, 0, "", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a UTF-8 byte order mark is harmless: editors on Windows add one
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(path, line, "", "file is not UTF-8 text; save it as UTF-8")
+        return None
+    return load_text(text, path, problems)
+
+
+def load_text(text: str, path: Path | str, problems: Problems) -> Any:
+    """Return the YAML document in `text` (read from `path`), recording problems."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        lines = text.splitlines()
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        problems.add(path, line, "", f"YAML syntax error: {_explain(exc.problem or '', source_line)}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.add(path, 0, "", f"YAML error: {exc}")
+        return None
+    if node is None:
+        return None
+    builder = _Builder(path, problems)
+    try:
+        return builder.build(node)
+    except _TooLarge:
+        problems.add(path, node.start_mark.line + 1, "",
+                     f"document expands to more than {MAX_NODES:,} values (aliases nested too deep?)")
+        return None
+
+
+_EXPLAIN = [
+    ("expected <block end>", "this line is not indented like the keys above it"),
+    ("mapping values are not allowed", "a ':' where none may stand; quote text holding ': '"),
+    ("could not find expected ':'", "a key without a ':' after it, or a quote left open"),
+    ("found character '\\t'", "a tab; YAML is indented with spaces only"),
+    ("found undefined alias", "an alias (*name) with no anchor (&name) before it"),
+    ("found unexpected end of stream", "the file ends inside a quote or bracket"),
+    ("did not find expected key", "this line is not indented like the keys above it"),
+    ("did not find expected node content", "a value is missing here"),
+]
+
+
+def _explain(problem: str, source_line: str) -> str:
+    """Return PyYAML's problem in plain words, keeping its own words after them."""
+    if "\t" in source_line and "\t" not in problem:
+        return f"a tab; YAML is indented with spaces only ({problem})"
+    for pattern, plain in _EXPLAIN:
+        if problem.startswith(pattern):
+            return f"{plain} ({problem})"
+    return problem or "invalid YAML"
+
+
+class _Builder:
+    """Turn a composed node graph into LDict, LList and scalars."""
+
+    def __init__(self, path: Path | str, problems: Problems) -> None:
+        self.path = path
+        self.problems = problems
+        self.count = 0
+
+    def build(self, node: yaml.Node) -> Any:
+        """Return the value of `node`."""
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge
+        if node.tag not in _STANDARD_TAGS:
+            self.problems.add(self.path, node.start_mark.line + 1, "",
+                              f"tag {node.tag!r} is not allowed; write plain values")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            out = LList(self.build(item) for item in node.value)
+            out.line = node.start_mark.line + 1
+            out.item_lines = [item.start_mark.line + 1 for item in node.value]
+            return out
+        return _scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode) -> LDict:
+        out = LDict()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.add(self.path, key_node.start_mark.line + 1, "<<",
+                                  "merge keys are not supported; write the keys out")
+                continue
+            key = self.build(key_node)
+            if not isinstance(key, str):
+                key = str(key)
+            line = key_node.start_mark.line + 1
+            if key in out.key_lines:
+                self.problems.add(self.path, line, key,
+                                  f"duplicate key (first at line {out.key_lines[key]})")
+                continue
+            out.key_lines[key] = line
+            out[key] = self.build(value_node)
+        return out
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """Return a scalar by the YAML 1.2 core schema; quoted scalars are always text."""
+    value = node.value
+    if node.style in ("'", '"', "|", ">") or node.tag == "tag:yaml.org,2002:str":
+        return value
+    if _NULL.match(value):
+        return None
+    if _TRUE.match(value):
+        return True
+    if _FALSE.match(value):
+        return False
+    if _INT.match(value):
+        return int(value.replace("_", ""))
+    if _FLOAT.match(value):
+        return float(value.replace("_", ""))
+    return value
+
+
+def line_of(container: Any, key: str | int | None = None) -> int:
+    """Return the line of `key` in `container` (or of the container itself), 0 if unknown."""
+    if isinstance(container, LDict):
+        if key is not None and key in container.key_lines:
+            return container.key_lines[str(key)]
+        return container.line
+    if isinstance(container, LList):
+        if isinstance(key, int) and 0 <= key < len(container.item_lines):
+            return container.item_lines[key]
+        return container.line
+    return 0
+
+
+def line_at(root: Any, loc: tuple[str | int, ...]) -> int:
+    """Return the line of the value at path `loc` below `root`, as deep as it exists."""
+    line = line_of(root)
+    node = root
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            line = line_of(node, part) or line
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            line = line_of(node, part) or line
+            node = node[part]
+        else:
+            break
+    return line

@@ -1,0 +1,59 @@
+"""Shared fixtures: fixture workspaces copied to a temporary folder, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+WORKSPACES = HERE / "workspaces"
+REPO = HERE.parent
+EXAMPLE = REPO / "briefs"
+ARTICLES = REPO.parent / "shared" / "articles"
+
+
+@dataclass
+class Run:
+    """The outcome of one `briefgen` command."""
+
+    code: int
+    out: str
+    err: str
+
+
+def briefgen(*args: str, cwd: Path) -> Run:
+    """Run the real `briefgen` entry point in `cwd`, as a user would."""
+    done = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300, check=False)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def make_workspace(tmp_path: Path, case: str | None = None, base: Path | None = None) -> Path:
+    """Copy the good fixture workspace (or `base`) to tmp_path/case, overlaid by a case."""
+    target = tmp_path / "case"
+    shutil.copytree(base or WORKSPACES / "good", target,
+                    ignore=shutil.ignore_patterns("out"))
+    if case:
+        shutil.copytree(WORKSPACES / "errors" / case, target, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    """A copy of the small, valid fixture workspace."""
+    return make_workspace(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the shipped example workspace once, into a temporary copy; return its out/."""
+    copy = tmp_path_factory.mktemp("example") / "briefs"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("out"))
+    run = briefgen("build", "--all", str(copy), cwd=copy.parent)
+    assert run.code == 0, run.err
+    return copy / "out"

@@ -1,0 +1,105 @@
+"""Resolution rules, read back from the JSON dump of the memo model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import check_workspace
+from briefgen.model import NoteRef, plain_text
+from briefgen.resolve import build_memo
+
+from .conftest import make_workspace
+
+
+def _memo(ws: Path, audience: str, period: str | None = None):
+    checked = check_workspace(ws)
+    assert not checked.ws.problems.errors, checked.ws.problems.errors
+    brief = checked.briefs[ws / "weekly.yaml"]
+    return build_memo(checked.ws, "weekly", brief, audience, period)
+
+
+def _texts(memo) -> list[str]:
+    return [plain_text(b.content) for s in memo.sections for b in s.blocks]
+
+
+def test_analyst_memo_places_claims_in_order_with_sequential_notes(good: Path) -> None:
+    memo = _memo(good, "analyst")
+    assert [s.title for s in memo.sections] == ["Bottom line", "Trade", "Context"]
+    assert _texts(memo) == [
+        "Talks are stuck.",
+        "Talks on the grain corridor stalled on 11 June 2024.[1]",
+        "According to exchange data, wheat prices rose 4% in the week to 12 June.[2]",
+        "The ministry says it remains committed to a deal but has set no date.[3]",
+        "The corridor matters for prices. According to exchange data, wheat prices rose 4% "
+        "in the week to 12 June.[4]",
+    ]
+    refs = [i.number for s in memo.sections for b in s.blocks for i in b.content
+            if isinstance(i, NoteRef)]
+    assert refs == [n.number for n in memo.notes] == [1, 2, 3, 4]
+
+
+def test_first_note_is_full_and_later_ones_short(good: Path) -> None:
+    memo = _memo(good, "analyst")
+    notes = [plain_text(n.content) for n in memo.notes]
+    assert notes[0] == ("Jane Doe, “Grain Talks Stall Again,” The Daily Example, "
+                        "June 12, 2024, para. 1.")
+    assert notes[1] == "Doe, “Grain Talks Stall Again,” para. 2."
+    assert [plain_text(b.content) for b in memo.bibliography] == [
+        "Doe, Jane. “Grain Talks Stall Again.” The Daily Example, June 12, 2024."]
+
+
+def test_select_skips_claims_already_placed(good: Path) -> None:
+    memo = _memo(good, "analyst")
+    trade = [b.claim_id for b in memo.sections[1].blocks]
+    assert "talks-stalled" not in trade
+    assert trade == ["wheat-prices", "ministry-committed"]
+
+
+def test_select_keeps_only_claims_within_the_period(good: Path) -> None:
+    memo = _memo(good, "analyst", period="2024-W30")
+    assert [b.claim_id for b in memo.sections[1].blocks] == [None]  # nothing to report
+    assert _texts(memo)[2] == "Nothing to report for this period."
+    assert memo.header.period == "22–28 July 2024 (2024-W30)"
+
+
+def test_principal_filters_marking_and_caps_claims(good: Path) -> None:
+    memo = _memo(good, "principal")
+    ids = [b.claim_id for s in memo.sections for b in s.blocks if b.claim_id]
+    assert ids == ["talks-stalled", "ministry-committed"]
+    assert memo.omitted == {"above max-marking": 1}
+    assert memo.banner == "PUBLIC"
+    dump = json.dumps(memo.to_dict())
+    assert "wheat" not in dump.lower()  # nowhere: text, notes, bibliography, keywords
+
+
+def test_analyst_sees_quotes_confidence_and_portion_marks(good: Path) -> None:
+    memo = _memo(good, "analyst")
+    claim = memo.sections[1].blocks[0]
+    assert claim.portion == "I" and claim.confidence == "moderate confidence"
+    assert [(q.text, q.attribution) for q in claim.quotes] == [
+        ("Wheat prices rose 4% in the week to June 12", "Doe, para. 2")]
+    assert memo.banner == "INTERNAL"
+    assert memo.note_placement == "footnotes"
+
+
+def test_explicit_locator_wins_over_the_derived_one(good: Path) -> None:
+    path = good / "store" / "claims" / "grain.yaml"
+    path.write_text(path.read_text().replace(
+        '      quote: "Talks on the grain corridor stalled on Tuesday"',
+        '      quote: "Talks on the grain corridor stalled on Tuesday"\n      locator: p. 4'))
+    memo = _memo(good, "analyst")
+    assert plain_text(memo.notes[0].content).endswith("June 12, 2024, 4.")
+
+
+@pytest.mark.parametrize("style, first", [
+    ("apa", "Talks on the grain corridor stalled on 11 June 2024 (Doe, 2024, para. 1)."),
+])
+def test_author_date_styles_cite_in_the_text(good: Path, style: str, first: str) -> None:
+    settings = good / "briefgen.yaml"
+    settings.write_text(settings.read_text().replace("chicago-notes-bibliography", style))
+    memo = _memo(good, "analyst")
+    assert memo.notes == []
+    assert _texts(memo)[1] == first
