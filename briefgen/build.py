@@ -65,7 +65,7 @@ def plan(checked: Checked, audience: str | None, fmt: str | None
     jobs = []
     for path, brief in checked.briefs.items():
         names = [audience] if audience else (brief.audiences or ([default] if default else []))
-        formats = [fmt] if fmt else list(dict.fromkeys(brief.formats))
+        formats: list[str] = [fmt] if fmt else list(dict.fromkeys(brief.formats))
         for name in names:
             jobs.append((path, brief, name, formats))
     return jobs

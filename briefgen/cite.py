@@ -192,7 +192,8 @@ def spans(inlines: list[dict[str, Any]], italic: bool = False, bold: bool = Fals
     """Return pandoc inlines as Spans, merging neighbours of the same format."""
     out: list[Span] = []
     for node in inlines:
-        kind, content = node["t"], node.get("c")
+        kind = node["t"]
+        content: Any = node.get("c")
         if kind == "Str":
             out.append(Span(content, italic, bold, url))
         elif kind in ("Space", "SoftBreak", "LineBreak"):

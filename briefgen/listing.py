@@ -33,9 +33,9 @@ def list_records(root: Path, kind: str, topics: list[str], since: str | None) ->
     for ident, claim in ws.claims.items():
         if topics and not set(topics) & set(claim.topics):
             continue
-        date = claim_date(ws, claim)
-        if start and (date is None or date.end < start):
+        when = claim_date(ws, claim)
+        if start and (when is None or when.end < start):
             continue
-        shown = date.iso() if date else "n.d."
+        shown = when.iso() if when else "n.d."
         text = claim.text if len(claim.text) <= 80 else claim.text[:79] + "…"
         yield f"{ident}\t{shown}\t{claim.confidence or '-'}\t{','.join(claim.topics)}\t{text}"

@@ -9,7 +9,7 @@ disagree with each other.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Union
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class NoteRef:
     number: int
 
 
-Inline = Union[Span, NoteRef]
+Inline = Span | NoteRef
 
 
 @dataclass
@@ -116,9 +116,11 @@ class Memo:
     summary: list[str] = field(default_factory=list)  # source summary statement lines
     omitted: dict[str, int] = field(default_factory=dict)  # reason -> count left out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the memo as plain data, with each inline tagged by its kind."""
-        return _tag(asdict(self), self)
+        data = _tag(asdict(self), self)
+        assert isinstance(data, dict)
+        return data
 
 
 def _tag(data: object, obj: object) -> object:
@@ -128,7 +130,7 @@ def _tag(data: object, obj: object) -> object:
         return {"type": type(obj).__name__, **data}
     if isinstance(obj, list):
         assert isinstance(data, list)
-        return [_tag(d, o) for d, o in zip(data, obj)]
+        return [_tag(d, o) for d, o in zip(data, obj, strict=True)]
     if hasattr(obj, "__dataclass_fields__"):
         assert isinstance(data, dict)
         return {k: _tag(data[k], getattr(obj, k)) for k in data}

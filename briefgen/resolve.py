@@ -267,7 +267,7 @@ class _Resolver:
     def _contradictions(self, claim: Claim, draft: _Draft) -> list[list[Inline]]:
         others = list(claim.contradicts) + [
             i for i, c in self.ws.claims.items() if claim.id in c.contradicts]
-        remarks = []
+        remarks: list[list[Inline]] = []
         for other_id in dict.fromkeys(others):
             other = self.ws.claims.get(other_id)
             if other is None or self.ws.marking_rank(other.marking) > self.max_rank:

@@ -33,7 +33,8 @@ _DATE_SCHEMA = {
             },
         },
     ],
-    "description": "YYYY, YYYY-MM or YYYY-MM-DD, or a CSL date {date-parts: [[2023, 3]], circa: true}",
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD, or a CSL date "
+                   "{date-parts: [[2023, 3]], circa: true}",
 }
 Date = Annotated[
     PartialDate,
@@ -43,6 +44,7 @@ Date = Annotated[
 ]
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
 Confidence = Literal["high", "moderate", "low"]
+Format = Literal["docx", "pdf", "html", "json"]
 PeriodValue = Annotated[Any, WithJsonSchema({
     "anyOf": [
         {"type": "string", "pattern": r"^(\d{4}-W\d{1,2}|this-week|last-week)$"},
@@ -257,7 +259,7 @@ class Claim(Record):
 
 
 class StoreSection(Record):
-    """Reusable prose; `{{ claim("id") }}` puts in a claim with its note, `{{ cite("id") }}` a note."""
+    """Reusable prose: {{ claim("id") }} puts in a claim and its note, {{ cite("id") }} a note."""
 
     id: Id
     """The section's id, used by briefs as `- section: id`."""
@@ -317,8 +319,7 @@ class Brief(Record):
     """The period reported on: an ISO week (2024-W24), this-week, last-week or {from:, to:}."""
     audiences: list[Id] = Field(default_factory=list)
     """Audiences to build for; default: the workspace's default audience."""
-    formats: list[Literal["docx", "pdf", "html", "json"]] = Field(
-        default_factory=lambda: ["docx", "pdf"])
+    formats: list[Format] = Field(default_factory=lambda: list[Format](["docx", "pdf"]))
     """Output formats; default: docx and pdf."""
     sections: list[BriefSection] = Field(default_factory=list)
     """The memo's sections, in order."""

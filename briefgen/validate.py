@@ -98,7 +98,7 @@ def _show(value: Any) -> str:
 def _warn_unknown(record: BaseModel, root: Any, loc: Loc, path: Path,
                   problems: Problems) -> None:
     """Warn about each key the schema does not know, anywhere inside `record`."""
-    known_extra = getattr(record, "known_extra", frozenset())
+    known_extra: frozenset[str] = getattr(record, "known_extra", frozenset())
     for key in record.model_extra or {}:
         if key not in known_extra:
             problems.warn(path, line_at(root, loc + (key,)), format_key(loc + (key,)),

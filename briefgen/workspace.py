@@ -81,9 +81,11 @@ class Workspace:
         A record that failed to load has already been reported; reporting every
         reference to it again would bury the one error that matters.
         """
-        table = {"claim": self.claims, "source": self.sources, "section": self.sections,
-                 "audience": self.audiences}[kind]
-        return (ident in table or ident in self.broken.get(kind, set())
+        table: dict[str, dict[str, Any]] = {
+            "claim": self.claims, "source": self.sources, "section": self.sections,
+            "audience": self.audiences}
+        known = table[kind]
+        return (ident in known or ident in self.broken.get(kind, set())
                 or kind in self.incomplete)
 
     def lowest_marking(self) -> str:

@@ -79,7 +79,8 @@ def load_text(text: str, path: Path | str, problems: Problems) -> Any:
         line = mark.line + 1 if mark else 0
         lines = text.splitlines()
         source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-        problems.add(path, line, "", f"YAML syntax error: {_explain(exc.problem or '', source_line)}")
+        explained = _explain(exc.problem or "", source_line)
+        problems.add(path, line, "", f"YAML syntax error: {explained}")
         return None
     except yaml.YAMLError as exc:
         problems.add(path, 0, "", f"YAML error: {exc}")
@@ -91,7 +92,8 @@ def load_text(text: str, path: Path | str, problems: Problems) -> Any:
         return builder.build(node)
     except _TooLarge:
         problems.add(path, node.start_mark.line + 1, "",
-                     f"document expands to more than {MAX_NODES:,} values (aliases nested too deep?)")
+                     f"document expands to more than {MAX_NODES:,} values "
+                     "(aliases nested too deep?)")
         return None
 
 
@@ -141,6 +143,7 @@ class _Builder:
             out.line = node.start_mark.line + 1
             out.item_lines = [item.start_mark.line + 1 for item in node.value]
             return out
+        assert isinstance(node, yaml.ScalarNode)
         return _scalar(node)
 
     def _mapping(self, node: yaml.MappingNode) -> LDict:
@@ -201,12 +204,15 @@ def line_at(root: Any, loc: tuple[str | int, ...]) -> int:
     line = line_of(root)
     node = root
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            line = line_of(node, part) or line
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            line = line_of(node, part) or line
-            node = node[part]
-        else:
+        if not _has(node, part):
             break
+        line = line_of(node, part) or line
+        node = node[part]
     return line
+
+
+def _has(node: Any, part: str | int) -> bool:
+    """Return whether `node[part]` exists."""
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)

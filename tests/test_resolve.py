@@ -11,8 +11,6 @@ from briefgen.build import check_workspace
 from briefgen.model import NoteRef, plain_text
 from briefgen.resolve import build_memo
 
-from .conftest import make_workspace
-
 
 def _memo(ws: Path, audience: str, period: str | None = None):
     checked = check_workspace(ws)
