@@ -153,6 +153,72 @@ def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | N
 
 
 @main.command(epilog=EPILOG)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "ident", required=True, help="The new source's id, e.g. doe-2024.")
+@click.option("--title", help="Title as published (leave out if the page states none).")
+@click.option("--author", "authors", multiple=True, metavar="NAME",
+              help='"Family, Given", or "{Organisation}"; repeat for several authors.')
+@click.option("--container", help="Journal, magazine, newspaper or site it appeared in.")
+@click.option("--publisher", help="Publisher or issuing organisation.")
+@click.option("--issued", metavar="DATE", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--circa", is_flag=True, help="The date is inferred, not stated.")
+@click.option("--accessed", metavar="DATE", help="When an online source was read.")
+@click.option("--url", help="The address it was read at.")
+@click.option("--type", "kind", default="article", show_default=True,
+              help="CSL type: article-magazine, article-newspaper, report, webpage, …")
+@click.option("--reliability", type=click.Choice(list("ABCDEF")), help="Reliability grade.")
+@click.option("--path", "start", type=click.Path(path_type=Path), default=None,
+              help="A folder inside the workspace (default: the current folder).")
+def ingest(file: Path, ident: str, title: str | None, authors: tuple[str, ...],
+           container: str | None, publisher: str | None, issued: str | None, circa: bool,
+           accessed: str | None, url: str | None, kind: str, reliability: str | None,
+           start: Path | None) -> None:
+    """Capture FILE as a source's text, page furniture removed, and register the source.
+
+    Writes store/texts/ID.txt and appends the record to store/sources.yaml, keeping
+    that file's comments and order. Furniture patterns extend in briefgen.yaml.
+    """
+    from .ingest import ingest as run_ingest
+    from .ingest import parse_author
+
+    record: dict[str, object] = {"id": ident, "type": kind}
+    optional = {"title": title, "container-title": container, "publisher": publisher,
+                "URL": url, "accessed": accessed, "reliability": reliability}
+    record.update({k: v for k, v in optional.items() if v})
+    if authors:
+        record["author"] = [parse_author(a) for a in authors]
+    if issued:
+        record["issued"] = _csl_date(issued, circa)
+    root = _root(start or Path.cwd())
+    text_path, sources = run_ingest(root, file, record)
+    from .errors import display_path
+
+    click.echo(f"wrote {display_path(text_path)}; added {ident!r} to {display_path(sources)}")
+
+
+def _csl_date(text: str, circa: bool) -> object:
+    if not circa:
+        return text
+    parts = [int(p) for p in text.split("-") if p.isdigit()]
+    return {"date-parts": [parts], "circa": True}
+
+
+@main.command("import", epilog=EPILOG)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--path", "start", type=click.Path(path_type=Path), default=None,
+              help="A folder inside the workspace (default: the current folder).")
+def import_(file: Path, start: Path | None) -> None:
+    """Add sources from a CSL-JSON (.json) or BibTeX (.bib) file, as Zotero exports them."""
+    from .errors import display_path
+    from .ingest import import_file
+
+    root = _root(start or Path.cwd())
+    path, ids = import_file(root, file)
+    click.echo(f"added {len(ids)} source{'s' if len(ids) != 1 else ''} to "
+               f"{display_path(path)}: {', '.join(ids)}")
+
+
+@main.command(epilog=EPILOG)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("schemas"),
               show_default=True, help="Folder to write the JSON Schema files to.")
 def schema(out_dir: Path) -> None:

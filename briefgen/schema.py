@@ -123,6 +123,9 @@ class Settings(Record):
     """The folder, inside the workspace, where memos are written."""
     locale: str = "en-US"
     """The CSL locale for citations (en-US, en-GB, de-DE, …)."""
+    furniture: list[str] = Field(default_factory=list)
+    """Extra patterns (regular expressions, matched against whole lines) that `ingest`
+    drops as page furniture, e.g. "Sign up for our newsletter.*"."""
 
 
 # --- audiences.yaml ------------------------------------------------------------------
