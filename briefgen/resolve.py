@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import cite, prose
+from . import cite, csl, prose
 from .dates import PartialDate, Period, parse_period
 from .errors import BriefgenError
 from .model import BibEntry, Header, Inline, Memo, Note, NoteRef, Paragraph, Quote, Section, Span
@@ -319,7 +319,9 @@ class _Resolver:
     def _render(self, draft: _Draft) -> cite.Rendered:
         style = cite.find_style(self.ws.settings.citation_style, self.ws.root)
         used = dict.fromkeys(c.source_id for cl in draft.clusters for c in cl.cites)
-        references = [csl_item(self.ws.sources[s]) for s in used]
+        family = csl.style_family(self.ws.settings.citation_style)
+        names = self.ws.proper_nouns()
+        references = [csl.csl_item(self.ws.sources[s], names, family) for s in used]
         if not draft.clusters:
             return cite.Rendered(True, [], [])
         return cite.render([c.cites for c in draft.clusters], references, style,
@@ -412,17 +414,3 @@ def _short_author(source: Source) -> str:
         first = source.author[0]
         return first.family or first.literal or first.given or source.id
     return source.container_title or source.title or source.id
-
-
-def csl_item(source: Source) -> dict:
-    """Return a source as a CSL-JSON item for the citation processor."""
-    data = source.model_dump(by_alias=True, exclude_none=True,
-                             exclude={"text", "reliability"})
-    for key in ("issued", "accessed"):
-        value = getattr(source, key)
-        if value is not None:
-            data[key] = value.csl()
-    for key in ("author", "editor"):
-        if not data.get(key):
-            data.pop(key, None)
-    return data

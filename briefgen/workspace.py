@@ -52,6 +52,7 @@ class Workspace:
     broken: dict[str, set[str]] = field(default_factory=dict)  # kind -> ids that failed
     incomplete: set[str] = field(default_factory=set)  # kinds with a file that failed to load
     problems: Problems = field(default_factory=Problems)
+    _names: set[str] | None = None
 
     @property
     def store(self) -> Path:
@@ -87,6 +88,15 @@ class Workspace:
         known = table[kind]
         return (ident in known or ident in self.broken.get(kind, set())
                 or kind in self.incomplete)
+
+    def proper_nouns(self) -> set[str]:
+        """Return the words the store's texts and claims capitalise inside sentences."""
+        if self._names is None:
+            from .csl import proper_nouns
+
+            texts = [p for t in self.texts.values() for p in t.paragraphs]
+            self._names = proper_nouns(texts + [c.text for c in self.claims.values()])
+        return self._names
 
     def lowest_marking(self) -> str:
         """Return the lowest marking's name."""

@@ -42,11 +42,11 @@ def test_analyst_memo_places_claims_in_order_with_sequential_notes(good: Path) -
 def test_first_note_is_full_and_later_ones_short(good: Path) -> None:
     memo = _memo(good, "analyst")
     notes = [plain_text(n.content) for n in memo.notes]
-    assert notes[0] == ("Jane Doe, “Grain Talks Stall Again,” The Daily Example, "
+    assert notes[0] == ("Jane Doe, “Grain Talks Stall Again,” Daily Example, "
                         "June 12, 2024, para. 1.")
     assert notes[1] == "Doe, “Grain Talks Stall Again,” para. 2."
     assert [plain_text(b.content) for b in memo.bibliography] == [
-        "Doe, Jane. “Grain Talks Stall Again.” The Daily Example, June 12, 2024."]
+        "Doe, Jane. “Grain Talks Stall Again.” Daily Example, June 12, 2024."]
 
 
 def test_select_skips_claims_already_placed(good: Path) -> None:

@@ -1,0 +1,145 @@
+"""Store sources as CSL-JSON items, prepared the way CSL styles expect them.
+
+CSL styles expect titles in sentence case and convert them to headline case themselves
+where their style asks for it (Chicago does, APA does not). Analysts paste titles as
+published, in headline case, so titles are put into sentence case here, keeping names
+capitalised: a word counts as a name when it stands capitalised inside a sentence of
+any captured text or claim in the store. A short title (for Chicago's short notes) is
+derived when the source gives none. A few rules no CSL style can express are applied
+per style family ("house rules"), each with the manual's rule it follows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .schema import Source
+
+STOP_WORDS = {
+    "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in",
+    "of", "off", "on", "per", "to", "up", "via", "with", "within", "without", "against",
+    "among", "between", "from", "into", "onto", "over", "under", "upon", "about", "after",
+    "before", "through", "toward", "towards", "versus", "vs.",
+}
+# Prepositions CMOS 8.159 lowercases in headline style that pandoc's citeproc would
+# capitalise: they are marked "nocase" so title-casing styles leave them alone.
+_KEEP_LOWER = {"against", "among", "between", "within", "without", "about", "after",
+               "before", "through", "toward", "towards", "under", "upon", "versus", "off",
+               "per", "amid", "despite", "during", "beyond", "across", "along", "around",
+               "behind", "below", "beneath", "beside", "inside", "outside", "since", "until"}
+_NAME_AFTER_LOWER = re.compile(r"[a-z0-9,;)’'”]\s+([A-Z][\w’']*(?:-[A-Z][\w’']*)*)")
+_TOKEN = re.compile(r"(\s+|[-–—/])")
+_EDGE = "\"'“”‘’([{"
+
+
+def proper_nouns(texts: Iterable[str]) -> set[str]:
+    """Return the words that stand capitalised after a lower-case word in `texts`."""
+    found: set[str] = set()
+    for text in texts:
+        for match in _NAME_AFTER_LOWER.finditer(text):
+            for part in match.group(1).split("-"):
+                found.add(_bare(part))
+    return found
+
+
+def _bare(word: str) -> str:
+    """Return a word without surrounding quotes, brackets, punctuation or possessive."""
+    word = word.strip(_EDGE).rstrip(".,:;!?)]}\"'”’")
+    return re.sub(r"[’']s$", "", word)
+
+
+def looks_headline_case(title: str) -> bool:
+    """Return whether most words of a title (after the first) start with a capital."""
+    words = [w for w in title.split()[1:] if _bare(w).lower() not in STOP_WORDS and _bare(w)]
+    if not words:
+        return False
+    capitals = sum(1 for w in words if _bare(w)[:1].isupper())
+    return capitals * 2 > len(words)
+
+
+def sentence_case(title: str, names: set[str]) -> str:
+    """Return a headline-case title in sentence case, names and acronyms kept."""
+    if not looks_headline_case(title):
+        return title
+    out = []
+    starts_phrase = True
+    for token in _TOKEN.split(title):
+        if not token or _TOKEN.fullmatch(token):
+            out.append(token)
+            continue
+        core = _bare(token)
+        keep = (starts_phrase or core in names or not core[:1].isupper()
+                or any(c.isupper() for c in core[1:]) or not core.isalpha())
+        out.append(token if keep else token.replace(core[0], core[0].lower(), 1))
+        starts_phrase = token.endswith((":", "?", "!", "."))
+    return "".join(out)
+
+
+def _protect(title: str) -> str:
+    """Mark lower-case prepositions "nocase" so headline styles keep them lower case."""
+    def mark(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return f'<span class="nocase">{word}</span>' if word in _KEEP_LOWER else word
+
+    escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"\b[a-z]+\b", mark, escaped)
+
+
+def short_title(title: str) -> str:
+    """Return a short title: the main title, cut to its first key words (at most four)."""
+    main = title.split(":")[0].strip()
+    words = main.split()
+    if len(words) <= 4:
+        return main
+    if words[0].lower() in ("a", "an", "the"):
+        words = words[1:]
+    words = words[:4]
+    while len(words) > 1 and words[-1].lower().strip(",") in STOP_WORDS:
+        words.pop()
+    return " ".join(words).rstrip(",;")
+
+
+def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
+    """Return a source as a CSL-JSON item for the citation processor."""
+    data = source.model_dump(by_alias=True, exclude_none=True,
+                             exclude={"text", "reliability"})
+    for key in ("issued", "accessed"):
+        value = getattr(source, key)
+        if value is not None:
+            data[key] = value.csl()
+    for key in ("author", "editor"):
+        if not data.get(key):
+            data.pop(key, None)
+    title = data.get("title")
+    if isinstance(title, str) and title:
+        data.setdefault("title-short", short_title(title))
+        data["title"] = _protect(sentence_case(title, names))
+        data["title-short"] = _protect(sentence_case(data["title-short"], names))
+    _house_rules(data, family)
+    return data
+
+
+def style_family(style_name: str) -> str:
+    """Return the family of a style, for the house rules: chicago, apa or other."""
+    name = style_name.lower()
+    for family in ("chicago", "apa"):
+        if family in name:
+            return family
+    return "other"
+
+
+def _house_rules(data: dict[str, Any], family: str) -> None:
+    """Apply rules of the style's manual that CSL cannot express."""
+    if family == "chicago" and data.get("type") == "article-newspaper":
+        # CMOS 14.89 (18th ed.): an initial "The" in a newspaper's name is omitted.
+        container = data.get("container-title", "")
+        if container.startswith("The "):
+            data["container-title"] = container[4:]
+    if family == "apa":
+        # APA 7, 9.24: when the author and the publisher are the same, omit the publisher.
+        authors = data.get("author", [])
+        publisher = data.get("publisher")
+        if publisher and len(authors) == 1 and authors[0].get("literal") == publisher:
+            data.pop("publisher")

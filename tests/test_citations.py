@@ -1,0 +1,164 @@
+"""Notes and bibliographies against references derived by hand from each manual's rules.
+
+Chicago: The Chicago Manual of Style, 18th ed., notes and bibliography (ch. 14):
+full first note, then short notes (author's surname, short title of at most four
+words, locator); headline-case titles; bibliography sorted by author; place of
+publication dropped (new in the 18th ed.); an initial "The" dropped from newspaper
+names (14.89); access dates only for undated online sources; "[March 2023?]" for a
+conjectured date. APA: Publication Manual, 7th ed.: sentence-case titles of articles,
+reports, books and pages; author-date in-text citations with page or paragraph;
+publisher left out when it is the author (9.24); "Retrieved … from" for undated pages;
+a title standing in for an author is in title case in the text (8.14).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen import cite
+from briefgen.csl import csl_item, proper_nouns, sentence_case, short_title, style_family
+from briefgen.model import Span
+from briefgen.schema import Source
+
+SOURCES = [
+    {"id": "svetlova", "type": "article-magazine",
+     "title": "Hidden Discord in the Russia-Iran Alliance",
+     "author": [{"family": "Svetlova", "given": "Ksenia"}],
+     "container-title": "Jerusalem Strategic Tribune", "issued": "2024-06"},
+    {"id": "doe", "type": "article-newspaper", "title": "Grain Talks Stall Again",
+     "author": [{"family": "Doe", "given": "Jane"}], "container-title": "The Daily Example",
+     "issued": "2024-06-12", "URL": "https://example.org/grain"},
+    {"id": "smith", "type": "article-journal", "title": "Drones and Deterrence",
+     "author": [{"family": "Smith", "given": "Anna"}], "container-title": "Survival",
+     "volume": "63", "issue": "2", "page": "45–67", "issued": "2021",
+     "DOI": "10.1080/00396338.2021.1234567"},
+    {"id": "wb", "type": "report", "title": "Commodity Markets Outlook",
+     "author": [{"literal": "World Bank"}], "publisher": "World Bank", "issued": "2023-10",
+     "URL": "https://example.org/cmo"},
+    {"id": "tracker", "type": "webpage", "title": "Sanctions Tracker",
+     "container-title": "Example Institute", "accessed": "2024-06-03",
+     "URL": "https://example.org/tracker"},
+    {"id": "stent", "type": "book",
+     "title": "Putin’s World: Russia Against the West and with the Rest",
+     "author": [{"family": "Stent", "given": "Angela"}], "publisher": "Twelve",
+     "issued": "2019"},
+    {"id": "kirillova", "type": "article-magazine",
+     "author": [{"family": "Kirillova", "given": "Kseniya"}], "container-title": "Europe's Edge",
+     "publisher": "Center for European Policy Analysis",
+     "issued": {"date-parts": [[2023, 3]], "circa": True}},
+]
+LOCATORS = {"svetlova": "para. 6", "smith": "12", "wb": "12", "stent": "12",
+            "kirillova": "para. 6"}
+CORPUS = ["Both seek to weaken the West, and Russia and Iran compete for markets."]
+
+CHICAGO_FIRST = [
+    "Ksenia Svetlova, “Hidden Discord in the Russia-Iran Alliance,” *Jerusalem Strategic "
+    "Tribune*, June 2024, para. 6.",
+    "Jane Doe, “Grain Talks Stall Again,” *Daily Example*, June 12, 2024, "
+    "https://example.org/grain.",
+    "Anna Smith, “Drones and Deterrence,” *Survival* 63, no. 2 (2021): 12, "
+    "https://doi.org/10.1080/00396338.2021.1234567.",
+    "World Bank, *Commodity Markets Outlook* (World Bank, 2023), 12, https://example.org/cmo.",
+    "“Sanctions Tracker,” Example Institute, accessed June 3, 2024, "
+    "https://example.org/tracker.",
+    "Angela Stent, *Putin’s World: Russia against the West and with the Rest* (Twelve, 2019), 12.",
+    "Kseniya Kirillova, *Europe’s Edge*, [March 2023?], para. 6.",
+]
+CHICAGO_SHORT = [
+    "Svetlova, “Hidden Discord,” 7.",
+    "Doe, “Grain Talks Stall Again,” 7.",
+    "Smith, “Drones and Deterrence,” 7.",
+    "World Bank, *Commodity Markets Outlook*, 7.",
+    "Example Institute, “Sanctions Tracker,” 7.",
+    "Stent, *Putin’s World*, 7.",
+    "Kirillova, 7.",
+]
+CHICAGO_BIBLIOGRAPHY = [
+    "Doe, Jane. “Grain Talks Stall Again.” *Daily Example*, June 12, 2024. "
+    "https://example.org/grain.",
+    "Example Institute. “Sanctions Tracker.” Accessed June 3, 2024. https://example.org/tracker.",
+    "Kirillova, Kseniya. *Europe’s Edge*, [March 2023?].",
+    "Smith, Anna. “Drones and Deterrence.” *Survival* 63, no. 2 (2021): 45–67. "
+    "https://doi.org/10.1080/00396338.2021.1234567.",
+    "Stent, Angela. *Putin’s World: Russia against the West and with the Rest*. Twelve, 2019.",
+    "Svetlova, Ksenia. “Hidden Discord in the Russia-Iran Alliance.” *Jerusalem Strategic "
+    "Tribune*, June 2024.",
+    "World Bank. *Commodity Markets Outlook*. World Bank, 2023. https://example.org/cmo.",
+]
+APA_IN_TEXT = [
+    "(Svetlova, 2024, para. 6)", "(Doe, 2024)", "(Smith, 2021, p. 12)", "(World Bank, 2023, p. 12)",
+    "(*Sanctions Tracker*, n.d.)", "(Stent, 2019, p. 12)", "(Kirillova, ca. 2023, para. 6)",
+]
+APA_REFERENCES = [
+    "Doe, J. (2024, June 12). Grain talks stall again. *The Daily Example*. "
+    "https://example.org/grain",
+    "Kirillova, K. (ca. 2023, March). *Europe’s Edge*.",
+    "*Sanctions tracker*. (n.d.). Example Institute. Retrieved June 3, 2024, from "
+    "https://example.org/tracker",
+    "Smith, A. (2021). Drones and deterrence. *Survival*, *63*(2), 45–67. "
+    "https://doi.org/10.1080/00396338.2021.1234567",
+    "Stent, A. (2019). *Putin’s world: Russia against the West and with the rest*. Twelve.",
+    "Svetlova, K. (2024, June). Hidden discord in the Russia-Iran alliance. *Jerusalem "
+    "Strategic Tribune*.",
+    "World Bank. (2023). *Commodity markets outlook*. https://example.org/cmo",
+]
+
+
+def _marked(spans: list[Span]) -> str:
+    return "".join(f"*{s.text}*" if s.italic else s.text for s in spans)
+
+
+def _render(style: str) -> cite.Rendered:
+    names = proper_nouns(CORPUS)
+    items = [csl_item(Source.model_validate(s), names, style_family(style)) for s in SOURCES]
+    first = [[cite.Cite(s["id"], LOCATORS.get(s["id"]))] for s in SOURCES]
+    again = [[cite.Cite(s["id"], "7")] for s in SOURCES]
+    return cite.render(first + again, items, cite.find_style(style))
+
+
+def test_chicago_notes_and_bibliography() -> None:
+    out = _render("chicago-notes-bibliography")
+    assert out.note_style
+    notes = [_marked(c) for c in out.clusters]
+    assert notes[:7] == CHICAGO_FIRST
+    assert notes[7:] == CHICAGO_SHORT
+    assert [_marked(b) for _, b in out.bibliography] == CHICAGO_BIBLIOGRAPHY
+
+
+def test_apa_in_text_and_references() -> None:
+    out = _render("apa")
+    assert not out.note_style
+    assert [_marked(c) for c in out.clusters][:7] == APA_IN_TEXT
+    assert [_marked(b) for _, b in out.bibliography] == APA_REFERENCES
+
+
+def test_given_names_are_never_initials_in_chicago() -> None:
+    notes = [_marked(c) for c in _render("chicago-notes-bibliography").clusters]
+    assert "Ksenia Svetlova" in notes[0] and "Kseniya Kirillova" in notes[6]
+    assert not any("K. " in n for n in notes)
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Hidden Discord in the Russia-Iran Alliance", "Hidden discord in the Russia-Iran alliance"),
+    ("Putin’s World: Russia Against the West and with the Rest",
+     "Putin’s world: Russia against the West and with the rest"),
+    ("NATO and the EU: A Balance Sheet", "NATO and the EU: A balance sheet"),
+    ("Already in sentence case, with Russia", "Already in sentence case, with Russia"),
+])
+def test_sentence_case_keeps_names(title: str, expected: str) -> None:
+    assert sentence_case(title, proper_nouns(CORPUS)) == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Hidden Discord in the Russia-Iran Alliance", "Hidden Discord"),
+    ("Putin’s World: Russia Against the West", "Putin’s World"),
+    ("Grain Talks Stall Again", "Grain Talks Stall Again"),
+    ("The Long Road to a Comprehensive Treaty", "Long Road"),
+])
+def test_short_titles(title: str, expected: str) -> None:
+    assert short_title(title) == expected
+
+
+def test_unknown_style_suggests_names() -> None:
+    with pytest.raises(cite.StyleError, match="unknown citation style 'chicago-notes-bibliografy'"):
+        cite.find_style("chicago-notes-bibliografy")
