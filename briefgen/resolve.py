@@ -211,9 +211,24 @@ class _Resolver:
         if self.audience.quotes:
             para.quotes = [Quote(s.quote, self._quote_attribution(claim_id, i))
                            for i, s in enumerate(claim.sources) if s.quote]
+        if self.audience.source_count:
+            para.remarks.append([Span(self._sourcing(claim))])
         if self.audience.contradictions:
-            para.remarks = self._contradictions(claim, draft)
+            para.remarks += self._contradictions(claim, draft)
         return para
+
+    def _sourcing(self, claim: Claim) -> str:
+        """Return how many independent sources back a claim, and whose claim it is."""
+        ids = list(dict.fromkeys(s.source for s in claim.sources))
+        count = len(ids)
+        noun = "source" if count == 1 else "sources"
+        if claim.origin:
+            return f"Second-hand: {claim.origin}, as reported by {count} {noun}."
+        groups = len({_lineage(self.ws.sources[i]) for i in ids if i in self.ws.sources})
+        if count == 1:
+            return "Single source."
+        extra = f" ({count} in all)" if groups < count else ""
+        return f"Backed by {groups} independent sources{extra}."
 
     def _wording(self, claim: Claim) -> str:
         """Return the claim's text, attributed to its origin when it has one."""
@@ -406,6 +421,14 @@ def _replace_refs(content: list[Inline], clusters: list[list[Span]]) -> list[Inl
         else:
             out.append(item)
     return out
+
+
+def _lineage(source: Source) -> str:
+    """Return what makes sources dependent on each other: the same outlet or the same author."""
+    outlet = (source.container_title or source.publisher or "").strip().lower()
+    if outlet:
+        return outlet
+    return _short_author(source).lower()
 
 
 def _short_author(source: Source) -> str:

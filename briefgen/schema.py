@@ -154,6 +154,8 @@ class Audience(Record):
     """The PDF must fit in this many pages, or the build fails and says by how much."""
     attribution: str = "According to {origin}, {text}"
     """How a second-hand claim reads: {origin} is who asserted it, {text} the claim."""
+    source_count: bool = Field(False, alias="source-count")
+    """Say under each claim how many independent sources back it, and who first said it."""
     contradictions: bool = True
     """Flag claims that a claim in the store contradicts ("Sources differ: …")."""
     summary: bool = False

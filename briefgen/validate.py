@@ -182,3 +182,90 @@ def write_schemas(folder: Path) -> list[Path]:
                           encoding="utf-8")
         written.append(target)
     return written
+
+
+# --- the key reference for the docs ----------------------------------------------------
+
+KIND_TITLES = {
+    "briefgen": "briefgen.yaml: workspace settings",
+    "audiences": "audiences.yaml: one profile per audience id",
+    "sources": "store/sources.yaml: a list of sources",
+    "claims": "store/claims/*.yaml: lists of claims",
+    "sections": "store/sections/*.yaml: lists of reusable sections",
+    "brief": "<brief>.yaml: a brief",
+}
+
+
+def reference_markdown() -> str:
+    """Return the Markdown reference of every key of every workspace file."""
+    lines = ["# Workspace file reference", "",
+             "Generated from the schema classes in `briefgen/schema.py` "
+             "(`python scripts/reference.py`); the same text feeds the JSON Schemas in "
+             "`schemas/`, so editors show it on hover.", ""]
+    seen: set[str] = set()
+    for kind, model in KINDS.items():
+        lines += [f"## {KIND_TITLES[kind]}", "", (model.__doc__ or "").strip(), ""]
+        lines += _model_table(model, seen)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _model_table(model: type[Record], seen: set[str]) -> list[str]:
+    """Return a table of a model's keys, then tables of the models nested in it."""
+    schema = model.model_json_schema(by_alias=True)
+    defs = schema.get("$defs", {})
+    lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
+    nested: list[str] = []
+    for key, prop in schema["properties"].items():
+        kind = _kind(prop, defs, nested)
+        default = "required" if key in schema.get("required", []) else _default(prop)
+        meaning = " ".join(prop.get("description", "").split())
+        lines.append(f"| `{key}` | {kind} | {default} | {meaning} |")
+    lines.append("")
+    if model is Source:
+        lines += ["Any other CSL-JSON variable (" + ", ".join(sorted(Source.known_extra)[:8])
+                  + ", …) is passed to the citation processor as it is.", ""]
+    for name in nested:
+        if name in seen:
+            continue
+        seen.add(name)
+        sub = _MODELS[name]
+        lines += [f"### {name}", "", (sub.__doc__ or "").strip(), ""]
+        lines += _model_table(sub, seen)
+    return lines
+
+
+def _kind(prop: dict[str, Any], defs: dict[str, Any], nested: list[str]) -> str:
+    """Return a reader's name for the type of a JSON Schema property."""
+    if "$ref" in prop:
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        nested.append(name)
+        return name
+    if "enum" in prop:
+        return "one of " + ", ".join(f"`{v}`" for v in prop["enum"])
+    if "anyOf" in prop:
+        kinds = [_kind(p, defs, nested) for p in prop["anyOf"] if p.get("type") != "null"]
+        if "date-parts" in json.dumps(prop):
+            return "date"
+        return " or ".join(dict.fromkeys(kinds)) or "any"
+    kind = prop.get("type")
+    if kind == "array":
+        return "list of " + _kind(prop.get("items", {}), defs, nested)
+    names = {"string": "text", "integer": "whole number", "boolean": "true/false",
+             "object": "mapping", "number": "number"}
+    return names.get(kind, "any") if isinstance(kind, str) else "any"
+
+
+def _default(prop: dict[str, Any]) -> str:
+    if "default" not in prop or prop["default"] is None:
+        return "—"
+    return f"`{json.dumps(prop['default'], ensure_ascii=False)}`"
+
+
+def _models() -> dict[str, type[Record]]:
+    from . import schema
+
+    return {name: obj for name, obj in vars(schema).items()
+            if isinstance(obj, type) and issubclass(obj, Record)}
+
+
+_MODELS = _models()
