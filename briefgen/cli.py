@@ -63,7 +63,7 @@ def _root(start: Path) -> Path:
 @click.argument("briefs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--all", "all_briefs", is_flag=True, help="Build every brief in the workspace.")
 @click.option("--audience", "-a", metavar="A", help="Build for this audience only.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["docx", "pdf", "json"]),
+@click.option("--format", "-f", "fmt", type=click.Choice(["docx", "pdf", "html", "json"]),
               help="Write this format only (default: the brief's formats).")
 @click.option("--period", metavar="PERIOD",
               help="Override the brief's period: 2024-W25, this-week, last-week, 2024-06.")

@@ -16,6 +16,7 @@ WRITERS: dict[str, tuple[str, str]] = {
     "docx": ("briefgen.writers.docx", "write_docx"),
     "pdf": ("briefgen.writers.pdf", "write_pdf"),
     "json": ("briefgen.writers.json", "write_json"),
+    "html": ("briefgen.writers.html", "write_html"),
 }
 
 

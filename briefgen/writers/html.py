@@ -1,0 +1,138 @@
+"""The HTML writer: one self-contained file, for e-mail and quick preview.
+
+Everything user-written is escaped; only http, https and mailto links are made.
+Footnotes become notes at the end with links both ways, as in most web readers.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from ..model import Inline, Memo, NoteRef, Paragraph, Span
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+CSS = """
+body{font-family:"Noto Serif",Georgia,serif;font-size:11pt;line-height:1.45;color:#1d1d1f;
+max-width:46em;margin:2em auto;padding:0 1em}
+h1{font-family:"Noto Sans",Arial,sans-serif;font-size:20pt;margin:.2em 0 .4em}
+h2{font-family:"Noto Sans",Arial,sans-serif;font-size:13pt;color:#1f3a5f;
+border-bottom:1px solid #c9d3df;padding-bottom:2px;margin-top:1.4em}
+.banner{text-align:center;font:bold 10pt "Noto Sans",Arial,sans-serif;color:#8a1c1c;
+letter-spacing:.08em;margin:.3em 0}
+.org{font:600 9pt "Noto Sans",Arial,sans-serif;text-transform:uppercase;color:#555;
+letter-spacing:.06em}
+table.head{border-collapse:collapse;margin:.3em 0 1em;font-size:10.5pt}
+table.head th{text-align:left;padding:1px 1.2em 1px 0;font-family:"Noto Sans",Arial,
+sans-serif;font-size:9pt;color:#333;vertical-align:top}
+hr{border:0;border-top:2px solid #1f3a5f;margin:.6em 0 1em}
+ul.claims{padding-left:1.2em}
+ul.claims li{margin:.35em 0}
+.conf{font-style:italic;color:#444}
+.quote{margin:.2em 0 .2em 1.2em;font-size:9.5pt;font-style:italic;color:#333}
+.remark{margin:.15em 0 .15em 1.2em;font-size:9.5pt;color:#444}
+sup a{text-decoration:none}
+.notes li,.bib p,.summary p{font-size:9.5pt}
+.bib p{padding-left:2em;text-indent:-2em;margin:.2em 0}
+a{color:#1f3a5f}
+"""
+
+
+def write_html(memo: Memo, path: Path) -> None:
+    """Write `memo` as a self-contained HTML file to `path`."""
+    path.write_text(render(memo), encoding="utf-8")
+
+
+def render(memo: Memo) -> str:
+    """Return the memo as an HTML document."""
+    head = memo.header
+    parts = [
+        "<!DOCTYPE html>", f'<html lang="{escape(memo.language)}">', "<head>",
+        '<meta charset="utf-8">', f"<title>{escape(head.title)}</title>",
+        f'<meta name="author" content="{escape(head.organisation)}">',
+        f'<meta name="keywords" content="{escape(", ".join(head.keywords))}">',
+        f"<style>{CSS}</style>", "</head>", "<body>",
+        f'<div class="banner">{escape(memo.banner)}</div>',
+        f'<div class="org">{escape(head.organisation)}</div>',
+        f"<h1>{escape(head.title)}</h1>", _header_table(memo), "<hr>",
+    ]
+    for section in memo.sections:
+        parts.append(f"<h2>{escape(section.title)}</h2>")
+        parts += _blocks(section.blocks)
+    if memo.notes:
+        parts.append('<h2>Notes</h2><ol class="notes">')
+        parts += [f'<li id="note-{n.number}">{_inlines(list(n.content))} '
+                  f'<a href="#ref-{n.number}" aria-label="back">↩</a></li>' for n in memo.notes]
+        parts.append("</ol>")
+    if memo.bibliography:
+        parts.append('<h2>Bibliography</h2><div class="bib">')
+        parts += [f"<p>{_inlines(list(b.content))}</p>" for b in memo.bibliography]
+        parts.append("</div>")
+    if memo.summary:
+        parts.append('<h2>Source summary</h2><div class="summary">')
+        parts += [f"<p>{escape(line)}</p>" for line in memo.summary]
+        parts.append("</div>")
+    parts += [f'<div class="banner">{escape(memo.banner)}</div>', "</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def _header_table(memo: Memo) -> str:
+    head = memo.header
+    rows = [("TO", head.to), ("FROM", head.sender), ("DATE", head.date),
+            ("SUBJECT", head.subject), ("PERIOD", head.period), ("FOR", head.audience)]
+    cells = "".join(f"<tr><th>{label}</th><td>{escape(value)}</td></tr>"
+                    for label, value in rows if value)
+    return f'<table class="head">{cells}</table>'
+
+
+def _blocks(blocks: list[Paragraph]) -> list[str]:
+    out: list[str] = []
+    in_list = False
+    for block in blocks:
+        if block.kind == "claim" and not in_list:
+            out.append('<ul class="claims">')
+            in_list = True
+        elif block.kind != "claim" and in_list:
+            out.append("</ul>")
+            in_list = False
+        out.append(_paragraph(block))
+    if in_list:
+        out.append("</ul>")
+    return out
+
+
+def _paragraph(block: Paragraph) -> str:
+    mark = f"({escape(block.portion)}) " if block.portion else ""
+    body = mark + _inlines(block.content)
+    if block.confidence:
+        body += f' <span class="conf">({escape(block.confidence)})</span>'
+    extras = "".join(f'<div class="quote">“{escape(q.text)}” — {escape(q.attribution)}</div>'
+                     for q in block.quotes)
+    extras += "".join(f'<div class="remark">{_inlines(r)}</div>' for r in block.remarks)
+    tag = "li" if block.kind == "claim" else "p"
+    return f"<{tag}>{body}{extras}</{tag}>"
+
+
+def _inlines(content: list[Inline]) -> str:
+    out = []
+    seen: set[int] = set()
+    for item in content:
+        if isinstance(item, NoteRef):
+            anchor = "" if item.number in seen else f' id="ref-{item.number}"'
+            seen.add(item.number)
+            out.append(f'<sup{anchor}><a href="#note-{item.number}">{item.number}</a></sup>')
+        else:
+            out.append(_span(item))
+    return "".join(out)
+
+
+def _span(span: Span) -> str:
+    text = escape(span.text)
+    if span.italic:
+        text = f"<i>{text}</i>"
+    if span.bold:
+        text = f"<b>{text}</b>"
+    if span.url and span.url.lower().startswith(SAFE_SCHEMES):
+        text = f'<a href="{escape(span.url, quote=True)}">{text}</a>'
+    return text
