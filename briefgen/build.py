@@ -1,37 +1,51 @@
 """Build memos: check the workspace, resolve each brief per audience, write every format.
 
-Nothing reaches the output folder until every file of the run is written and checked:
-files are staged in a temporary folder inside it and moved into place at the end.
+A build is incremental: each output's inputs (the brief, the store records it uses,
+templates, audience, settings, citation style, briefgen's version) are hashed, and an
+output whose hash and bytes are as recorded is skipped. Memos are made in parallel
+processes. Nothing reaches the output folder until every file of the run is written and
+checked: files are staged in a temporary folder inside it and renamed into place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
+from . import __version__
 from .check import check_brief, check_store
-from .errors import BriefgenError, Problems, UsageError, WorkspaceError
+from .errors import Problems, UsageError, WorkspaceError, display_path
+from .files import write_atomic
+from .fingerprint import Fingerprint, fingerprint, sha256_file
 from .model import Memo
-from .resolve import build_memo
+from .resolve import Plan, plan_memo
 from .schema import Brief
 from .workspace import Workspace, load
 
 FORMAT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "json": ".json", "html": ".html"}
+STATE_DIR = ".briefgen"
+STATE_FILE = "state.json"
 
 
 @dataclass
 class Output:
-    """One file a build wrote."""
+    """One file a build wrote, or found up to date and skipped."""
 
     path: Path
-    memo: Memo
     fmt: str
+    memo_facts: dict[str, Any]
     pages: int | None = None
+    skipped: bool = False
 
 
 @dataclass
@@ -40,6 +54,16 @@ class Checked:
 
     ws: Workspace
     briefs: dict[Path, Brief] = field(default_factory=dict)
+
+
+@dataclass
+class _Job:
+    """One memo to make: a plan, the formats wanted, and which of them must be built."""
+
+    plan: Plan
+    formats: list[str]
+    fingerprint: Fingerprint
+    todo: list[str] = field(default_factory=list)
 
 
 def check_workspace(root: Path, only: list[Path] | None = None) -> Checked:
@@ -54,9 +78,9 @@ def check_workspace(root: Path, only: list[Path] | None = None) -> Checked:
     return checked
 
 
-def plan(checked: Checked, audience: str | None, fmt: str | None
-         ) -> list[tuple[Path, Brief, str, list[str]]]:
-    """Return (brief path, brief, audience, formats) for each memo the build makes."""
+def plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
+              period: str | None = None, today: dt.date | None = None) -> list[_Job]:
+    """Return a job for each memo the build makes: each brief for each of its audiences."""
     ws = checked.ws
     if audience is not None and audience not in ws.audiences:
         raise UsageError(f"unknown audience {audience!r}; the workspace has "
@@ -67,95 +91,180 @@ def plan(checked: Checked, audience: str | None, fmt: str | None
         names = [audience] if audience else (brief.audiences or ([default] if default else []))
         formats: list[str] = [fmt] if fmt else list(dict.fromkeys(brief.formats))
         for name in names:
-            jobs.append((path, brief, name, formats))
+            plan = plan_memo(ws, path.stem, brief, name, period, today)
+            jobs.append(_Job(plan, formats, fingerprint(ws, path, plan, period, today)))
     return jobs
 
 
 def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
           period: str | None = None, out_dir: Path | None = None,
-          today: dt.date | None = None,
-          report: Callable[[str], None] = lambda _: None) -> list[Output]:
-    """Build every memo of the checked briefs; return the files written."""
+          today: dt.date | None = None, jobs: int | None = None, force: bool = False,
+          progress: Callable[[int, int, str], None] | None = None) -> list[Output]:
+    """Build every memo of the checked briefs; return the files written or skipped."""
     ws = checked.ws
     ws.problems.raise_if_errors()
     out = out_dir or ws.out
-    jobs = plan(checked, audience, fmt)
-    memos = [(build_memo(ws, path.stem, brief, name, period, today), formats)
-             for path, brief, name, formats in jobs]
+    work = plan_jobs(checked, audience, fmt, period, today)
+    state = _load_state(out)
+    outputs: list[Output] = []
+    for job in work:
+        for f in job.formats:
+            name = output_name(job.plan, f)
+            if not force and _up_to_date(out / name, state.get(name), job.fingerprint.digest):
+                outputs.append(Output(out / name, f, state[name]["facts"],
+                                      state[name].get("pages"), skipped=True))
+            else:
+                job.todo.append(f)
+    pending = [j for j in work if j.todo]
+    if not pending:
+        return outputs
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".briefgen-", dir=out))
     try:
-        outputs = _write_all(memos, staging, report)
-        _check_pages(outputs, out)
-        for item in outputs:
+        written = _make_all(pending, staging, jobs, progress)
+        _check_pages(written, out)
+        for item in written:
             target = out / item.path.name
             os.replace(item.path, target)
             item.path = target
+        _save_state(out, state, written, {output_name(j.plan, f): j.fingerprint
+                                          for j in pending for f in j.todo})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return outputs
+    return outputs + written
 
 
-def _write_all(memos: list[tuple[Memo, list[str]]], staging: Path,
-               report: Callable[[str], None]) -> list[Output]:
+def output_name(plan: Plan, fmt: str) -> str:
+    """Return the file name of one output: <brief>.<audience>.<format>."""
+    return f"{plan.brief_id}.{plan.audience_id}{FORMAT_SUFFIX[fmt]}"
+
+
+# --- making memos, in parallel -----------------------------------------------------------
+
+_PENDING: list[_Job] = []  # read by forked workers, which inherit it
+
+
+def _make_all(pending: list[_Job], staging: Path, jobs: int | None,
+              progress: Callable[[int, int, str], None] | None) -> list[Output]:
+    """Make and write every pending job; in worker processes when more than one."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
+    results: list[Output] = []
+    if workers == 1 or sys.platform == "win32":
+        for i, job in enumerate(pending):
+            results += _make(job, staging)
+            if progress:
+                progress(i + 1, len(pending), job.plan.brief_id)
+        return results
+    global _PENDING
+    _PENDING = pending
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            futures = [pool.submit(_make_index, i, staging) for i in range(len(pending))]
+            for done, future in enumerate(as_completed(futures), start=1):
+                results += future.result()
+                if progress:
+                    progress(done, len(pending), "")
+    finally:
+        _PENDING = []
+    order = {output_name(j.plan, f): n for n, j in enumerate(pending) for f in j.todo}
+    return sorted(results, key=lambda o: order[o.path.name])
+
+
+def _make_index(index: int, staging: Path) -> list[Output]:
+    return _make(_PENDING[index], staging)
+
+
+def _make(job: _Job, staging: Path) -> list[Output]:
+    """Finish one memo and write each pending format into the staging folder."""
     from .writers import writer
 
-    outputs = []
-    for memo, formats in memos:
-        for fmt in formats:
-            target = staging / f"{memo.brief_id}.{memo.audience_id}{FORMAT_SUFFIX[fmt]}"
-            result = writer(fmt)(memo, target)
-            _fsync(target)
-            outputs.append(Output(target, memo, fmt, result if isinstance(result, int) else None))
-    return outputs
+    memo = job.plan.memo()
+    memo.manifest = job.fingerprint.manifest
+    facts = memo_facts(memo)
+    written = []
+    for fmt in job.todo:
+        target = staging / output_name(job.plan, fmt)
+        result = writer(fmt)(memo, target)
+        with open(target, "rb") as handle:
+            os.fsync(handle.fileno())
+        written.append(Output(target, fmt, facts, result if isinstance(result, int) else None))
+    return written
 
 
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
+def memo_facts(memo: Memo) -> dict[str, Any]:
+    """Return what a build reports about a memo: notes, limits, what was left out."""
+    claims = sum(1 for s in memo.sections for b in s.blocks if b.kind == "claim")
+    return {"notes": len(memo.notes), "omitted": memo.omitted, "max_pages": memo.max_pages,
+            "audience": memo.audience_id, "claims": claims, "sections": len(memo.sections)}
 
 
 def _check_pages(outputs: list[Output], out: Path) -> None:
     """Fail the whole build when a PDF is longer than its audience allows."""
     problems = Problems()
     for item in outputs:
-        limit = item.memo.max_pages
+        limit = item.memo_facts["max_pages"]
         if item.fmt == "pdf" and limit and item.pages and item.pages > limit:
-            over = item.pages - limit
+            facts = item.memo_facts
             problems.add(out / item.path.name, 0, "max-pages",
-                         f"the {item.memo.audience_id} memo is {item.pages} pages, "
-                         f"{over} more than max-pages {limit} allows; cut "
-                         f"{_cut_hint(item.memo)}")
+                         f"the {facts['audience']} memo is {item.pages} pages, "
+                         f"{item.pages - limit} more than max-pages {limit} allows; cut claims "
+                         f"(it holds {facts['claims']} in {facts['sections']} sections: lower "
+                         "the audience's max-claims or the brief's select limits) or shorten "
+                         "the prose")
     if problems.items:
         raise WorkspaceError(problems)
 
 
-def _cut_hint(memo: Memo) -> str:
-    claims = sum(1 for s in memo.sections for b in s.blocks if b.kind == "claim")
-    return (f"claims (it holds {claims} in {len(memo.sections)} sections: lower the "
-            "audience's max-claims or the brief's select limits) or shorten the prose")
-
-
 def describe(item: Output) -> str:
-    """Return the line a build prints for one file written."""
-    from .errors import display_path
-
-    memo = item.memo
-    facts = []
+    """Return the line a build prints for one file written or skipped."""
+    facts = item.memo_facts
+    if item.skipped:
+        return f"up to date {display_path(item.path)}"
+    parts = []
     if item.pages is not None:
-        facts.append(f"{item.pages} page{'s' if item.pages != 1 else ''}")
-    facts.append(f"{len(memo.notes)} notes")
-    left = sum(memo.omitted.values())
+        parts.append(f"{item.pages} page{'s' if item.pages != 1 else ''}")
+    parts.append(f"{facts['notes']} notes")
+    left = sum(facts["omitted"].values())
     if left:
-        why = ", ".join(f"{n} {reason}" for reason, n in memo.omitted.items())
-        facts.append(f"{left} claim{'s' if left != 1 else ''} left out ({why})")
-    return f"wrote {display_path(item.path)} ({'; '.join(facts)})"
+        why = ", ".join(f"{n} {reason}" for reason, n in facts["omitted"].items())
+        parts.append(f"{left} claim{'s' if left != 1 else ''} left out ({why})")
+    return f"wrote {display_path(item.path)} ({'; '.join(parts)})"
 
 
-def ensure_no_errors(problems: Problems) -> None:
-    """Raise when `problems` holds errors."""
-    if problems.errors:
-        raise WorkspaceError(problems)
+# --- the record of what was built from what -----------------------------------------------
 
 
-__all__ = ["BriefgenError", "Checked", "Output", "build", "check_workspace", "describe"]
+def _load_state(out: Path) -> dict[str, Any]:
+    path = out / STATE_DIR / STATE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("briefgen") != __version__:
+        return {}
+    outputs = data.get("outputs", {})
+    return outputs if isinstance(outputs, dict) else {}
+
+
+def load_state(out: Path) -> dict[str, Any]:
+    """Return the recorded state of each output in `out`, by file name."""
+    return _load_state(out)
+
+
+def _up_to_date(path: Path, entry: dict[str, Any] | None, digest: str) -> bool:
+    if not entry or entry.get("inputs") != digest or not path.is_file():
+        return False
+    return sha256_file(path) == entry.get("sha256")
+
+
+def _save_state(out: Path, state: dict[str, Any], written: list[Output],
+                prints: dict[str, Fingerprint]) -> None:
+    for item in written:
+        name = item.path.name
+        state[name] = {"inputs": prints[name].digest, "sha256": sha256_file(item.path),
+                       "pages": item.pages, "facts": item.memo_facts,
+                       "manifest": prints[name].manifest}
+    folder = out / STATE_DIR
+    folder.mkdir(exist_ok=True)
+    data = {"briefgen": __version__, "outputs": dict(sorted(state.items()))}
+    write_atomic(folder / STATE_FILE, json.dumps(data, indent=1, sort_keys=True).encode())

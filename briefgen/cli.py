@@ -7,6 +7,7 @@ Errors a user can cause are printed as `file:line: key: message` with exit statu
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -69,8 +70,11 @@ def _root(start: Path) -> Path:
               help="Override the brief's period: 2024-W25, this-week, last-week, 2024-06.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Output folder (default: the workspace's out/).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Parallel processes (default: the machine's cores).")
+@click.option("--force", is_flag=True, help="Rebuild even outputs whose inputs are unchanged.")
 def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt: str | None,
-          period: str | None, out_dir: Path | None) -> None:
+          period: str | None, out_dir: Path | None, jobs: int | None, force: bool) -> None:
     """Build memos from BRIEF files, or from every brief of a workspace.
 
     A BRIEF that is a folder, --all, or no BRIEF at all builds every brief of the
@@ -86,9 +90,30 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     only = None if all_briefs or not files else [_brief_path(root, b) for b in files]
     checked = check_workspace(root, only)
     _print_problems(_only_warnings(checked.ws.problems))
-    outputs = run_build(checked, audience, fmt, period, out_dir)
+    outputs = run_build(checked, audience, fmt, period, out_dir, jobs=jobs, force=force,
+                        progress=_progress())
     for item in outputs:
         click.echo(describe(item))
+    skipped = sum(1 for o in outputs if o.skipped)
+    click.echo(f"{len(outputs) - skipped} written, {skipped} up to date")
+
+
+def _progress() -> Callable[[int, int, str], None] | None:
+    """Return a progress callback: a bar on a terminal, nothing elsewhere."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: list[tqdm] = []
+
+    def update(done: int, total: int, _name: str) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, unit="memo", file=sys.stderr, leave=False))
+        bar[0].update(done - bar[0].n)
+        if done == total:
+            bar[0].close()
+
+    return update
 
 
 def _brief_path(root: Path, given: Path) -> Path:

@@ -115,6 +115,7 @@ class Memo:
     language: str = "en"
     summary: list[str] = field(default_factory=list)  # source summary statement lines
     omitted: dict[str, int] = field(default_factory=dict)  # reason -> count left out
+    manifest: dict[str, Any] = field(default_factory=dict)  # provenance, see build.manifest
 
     def to_dict(self) -> dict[str, Any]:
         """Return the memo as plain data, with each inline tagged by its kind."""

@@ -63,13 +63,45 @@ def claim_date(ws: Workspace, claim: Claim) -> PartialDate | None:
     return first.issued if first else None
 
 
+@dataclass
+class Plan:
+    """A memo resolved for one audience, before its citations are formatted.
+
+    Cheap to make (no pandoc run), so a build can tell from it whether an output's
+    inputs changed before doing the expensive part.
+    """
+
+    brief_id: str
+    audience_id: str
+    resolver: _Resolver
+    draft: _Draft
+    today: dt.date | None
+
+    def claim_ids(self) -> list[str]:
+        """Return the ids of every claim the memo shows, in order, each once."""
+        return list(dict.fromkeys(i for c in self.draft.clusters for i in c.claim_ids))
+
+    def source_ids(self) -> list[str]:
+        """Return the ids of every source the memo cites, in order, each once."""
+        return list(dict.fromkeys(c.source_id for cl in self.draft.clusters for c in cl.cites))
+
+    def memo(self) -> Memo:
+        """Return the finished memo: citations formatted, header and summary made."""
+        return self.resolver.finish(self.draft, self.brief_id, self.audience_id, self.today)
+
+
+def plan_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
+              period: str | dict | None = None, today: dt.date | None = None) -> Plan:
+    """Return the resolved plan of `brief` for one audience; `period` overrides the brief's."""
+    audience = ws.audiences[audience_id]
+    resolver = _Resolver(ws, brief, audience, _period(brief, period, today))
+    return Plan(brief_id, audience_id, resolver, resolver.run(), today)
+
+
 def build_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
                period: str | dict | None = None, today: dt.date | None = None) -> Memo:
     """Return the memo of `brief` for one audience; `period` overrides the brief's."""
-    audience = ws.audiences[audience_id]
-    resolver = _Resolver(ws, brief, audience, _period(brief, period, today))
-    draft = resolver.run()
-    return resolver.finish(draft, brief_id, audience_id, today)
+    return plan_memo(ws, brief_id, brief, audience_id, period, today).memo()
 
 
 def _period(brief: Brief, override: str | dict | None, today: dt.date | None) -> Period | None:

@@ -77,7 +77,7 @@ def test_build_fails_and_writes_nothing(tmp_path: Path, case: str) -> None:
     assert run.code == 1
     assert _problem_lines(run.err) == CASES[case]
     assert "nothing written" in run.err
-    assert not (ws / "out").exists() or not any((ws / "out").iterdir())
+    assert not (ws / "out").exists()
 
 
 def test_unknown_key_is_a_warning_and_the_build_goes_on(tmp_path: Path) -> None:
@@ -99,8 +99,9 @@ def test_a_failed_build_keeps_the_previous_outputs(tmp_path: Path) -> None:
         "talks-stalled", "nope"), encoding="utf-8")
     assert briefgen("build", "--all", "case", "-f", "json", cwd=tmp_path).code == 1
     assert (ws / "out" / "weekly.analyst.json").read_bytes() == before
-    assert sorted(p.name for p in (ws / "out").iterdir()) == [
+    assert sorted(p.name for p in (ws / "out").iterdir() if not p.name.startswith(".")) == [
         "weekly.analyst.json", "weekly.principal.json"]
+    assert [p.name for p in (ws / "out").iterdir() if p.name.startswith(".")] == [".briefgen"]
 
 
 def test_no_workspace_is_a_usage_error(tmp_path: Path) -> None:
