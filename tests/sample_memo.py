@@ -30,6 +30,8 @@ def sample_memo(placement: str = "endnotes", layout: str = "policy-memo") -> Mem
             date="14 June 2024",
             subject="Limits of the Russia–Iran partnership",
             period="10–16 June 2024 (2024-W24)",
+            iso_date="2024-06-14",
+            keywords=["drones", "economy", "military"],
         ),
         sections=[
             Section(

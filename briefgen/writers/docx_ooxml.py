@@ -1,0 +1,177 @@
+"""OOXML that python-docx has no API for: notes parts, hyperlinks, fields, custom properties.
+
+Elements are built with lxml through python-docx's `OxmlElement`, and text is always
+set as element text, never pasted into XML strings, so user text cannot break the XML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import OxmlElement
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NOTES = {
+    "footnotes": ("footnote", "/word/footnotes.xml", RT.FOOTNOTES,
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"),
+    "endnotes": ("endnote", "/word/endnotes.xml", RT.ENDNOTES,
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"),
+}
+CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PROPS_RT = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                   "custom-properties")
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def run(text: str, style: str | None = None, italic: bool = False, bold: bool = False,
+        size_half_points: int | None = None) -> Any:
+    """Return a `w:r` holding `text`, with an optional character style and formatting."""
+    r = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    if style:
+        props.append(_val("w:rStyle", style))
+    if bold:
+        props.append(OxmlElement("w:b"))
+    if italic:
+        props.append(OxmlElement("w:i"))
+    if size_half_points:
+        props.append(_val("w:sz", str(size_half_points)))
+    if len(props):
+        r.append(props)
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    r.append(t)
+    return r
+
+
+def _val(tag: str, value: str) -> Any:
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), value)
+    return element
+
+
+def hyperlink(part: Any, url: str, runs: list[Any]) -> Any:
+    """Return a `w:hyperlink` to `url` around `runs`, its relationship added to `part`."""
+    r_id = part.relate_to(url, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    link.set(qn("w:history"), "1")
+    for r in runs:
+        link.append(r)
+    return link
+
+
+def field(instruction: str, shown: str, style: str | None = None) -> list[Any]:
+    """Return the runs of a complex field (PAGE, NUMPAGES, TOC…) with its shown result."""
+    def char(kind: str) -> Any:
+        r = OxmlElement("w:r")
+        if style:
+            props = OxmlElement("w:rPr")
+            props.append(_val("w:rStyle", style))
+            r.append(props)
+        mark = OxmlElement("w:fldChar")
+        mark.set(qn("w:fldCharType"), kind)
+        r.append(mark)
+        return r
+
+    instr = OxmlElement("w:r")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    instr.append(text)
+    return [char("begin"), instr, char("separate"), run(shown, style), char("end")]
+
+
+def note_reference(kind: str, number: int) -> Any:
+    """Return the run that marks note `number` in the text (a footnote or endnote)."""
+    tag = NOTES[kind][0]
+    r = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    props.append(_val("w:rStyle", f"{tag.capitalize()}Reference"))
+    r.append(props)
+    ref = OxmlElement(f"w:{tag}Reference")
+    ref.set(qn("w:id"), str(number))
+    r.append(ref)
+    return r
+
+
+class NotesPart:
+    """A footnotes or endnotes part: the separators Word expects, then one note per number."""
+
+    def __init__(self, document_part: Any, kind: str) -> None:
+        tag, partname, reltype, content_type = NOTES[kind]
+        self.kind = kind
+        self.tag = tag
+        xml = (f"<w:{kind} {nsdecls('w', 'r')}>"
+               f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
+               f'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p>'
+               f"</w:{tag}>"
+               f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing '
+               f'w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r>'
+               f"<w:continuationSeparator/></w:r></w:p></w:{tag}>"
+               f"</w:{kind}>")
+        self.part = XmlPart(PackURI(partname), content_type, parse_xml(xml),
+                            document_part.package)
+        document_part.relate_to(self.part, reltype)
+        _note_settings(document_part, tag)
+
+    def add(self, number: int, fill: Callable[[Any, Any], None]) -> None:
+        """Add note `number`; `fill(paragraph_element, part)` appends its content runs."""
+        note = OxmlElement(f"w:{self.tag}")
+        note.set(qn("w:id"), str(number))
+        p = OxmlElement("w:p")
+        props = OxmlElement("w:pPr")
+        props.append(_val("w:pStyle", f"{self.tag.capitalize()}Text"))
+        p.append(props)
+        ref = OxmlElement("w:r")
+        ref_props = OxmlElement("w:rPr")
+        ref_props.append(_val("w:rStyle", f"{self.tag.capitalize()}Reference"))
+        ref.append(ref_props)
+        ref.append(OxmlElement(f"w:{self.tag}Ref"))
+        p.append(ref)
+        p.append(run(" "))
+        fill(p, self.part)
+        note.append(p)
+        self.part.element.append(note)
+
+
+def _note_settings(document_part: Any, tag: str) -> None:
+    """Declare the separator notes in settings.xml, as Word itself does."""
+    settings = document_part.settings.element
+    if settings.find(qn(f"w:{tag}Pr")) is not None:
+        return
+    props = OxmlElement(f"w:{tag}Pr")
+    for ident in ("-1", "0"):
+        ref = OxmlElement(f"w:{tag}")
+        ref.set(qn("w:id"), ident)
+        props.append(ref)
+    # settings children have a schema order; before w:compat is a valid place for both
+    anchor = settings.find(qn("w:compat"))
+    if anchor is not None:
+        anchor.addprevious(props)
+    else:
+        settings.append(props)
+
+
+def add_custom_properties(document_part: Any, properties: dict[str, str]) -> None:
+    """Add docProps/custom.xml with text properties (the memo's manifest)."""
+    from xml.sax.saxutils import escape
+
+    items = "".join(
+        f'<property fmtid="{CUSTOM_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(properties.items(), start=2))
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+           f'2006/docPropsVTypes">{items}</Properties>')
+    package = document_part.package
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPS_CT, xml.encode("utf-8"), package)
+    package.relate_to(part, CUSTOM_PROPS_RT)

@@ -1,0 +1,129 @@
+"""The shipped example workspace, built as a user builds it, and its real artefacts read back."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import yaml
+from pypdf import PdfReader
+
+from .conftest import ARTICLES, EXAMPLE, briefgen
+from .docx_read import body_note_ids, notes
+
+ARTICLE_OF = {"svetlova-jst-2024": "jst-svetlova-hidden-discord-2024.txt",
+              "kirillova-cepa-2023": "cepa-kirillova-russo-iranian-axis.txt"}
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+
+
+def test_build_writes_both_audiences_in_both_formats(example_build: Path) -> None:
+    names = sorted(p.name for p in example_build.iterdir() if not p.name.startswith("."))
+    assert names == [f"russia-iran-weekly.{a}.{f}" for a in ("analyst", "principal")
+                     for f in ("docx", "pdf")]
+
+
+def test_principal_memo_fits_one_page(example_build: Path) -> None:
+    assert len(PdfReader(example_build / "russia-iran-weekly.principal.pdf").pages) == 1
+
+
+def test_docx_notes_appear_in_the_pdf_with_the_same_numbers(example_build: Path) -> None:
+    for audience, kind in (("analyst", "footnotes"), ("principal", "endnotes")):
+        docx_path = example_build / f"russia-iran-weekly.{audience}.docx"
+        found = notes(docx_path, kind)
+        assert len(found) >= 10
+        assert sorted(found) == list(range(1, len(found) + 1))
+        assert body_note_ids(docx_path, kind) == sorted(found)
+        pdf = _pdf_text(example_build / f"russia-iran-weekly.{audience}.pdf")
+        for number, text in found.items():
+            assert f"{number}. {text}" in pdf, f"{audience} note {number} differs"
+
+
+def test_first_notes_are_full_later_ones_short(example_build: Path) -> None:
+    found = notes(example_build / "russia-iran-weekly.analyst.docx", "footnotes")
+    texts = list(found.values())
+    svetlova = [t for t in texts if "Svetlova" in t]
+    assert svetlova[0] == ("Ksenia Svetlova, “Hidden Discord in the Russia-Iran Alliance,” "
+                           "Jerusalem Strategic Tribune, June 2024, para. 6.")
+    assert all(t.startswith("Svetlova, “Hidden Discord,” para.") for t in svetlova[1:]
+               if t.startswith("Svetlova"))
+    kirillova = [t for t in texts if "Kirillova" in t]
+    assert any(t.startswith("Kseniya Kirillova, Europe’s Edge, [March 2023?], para.")
+               for t in kirillova)
+    assert not any(re.search(r"\bK\. (Svetlova|Kirillova)", t) for t in texts)
+
+
+def test_bibliography_is_alphabetical_and_holds_only_cited_sources(example_build: Path) -> None:
+    document = docx.Document(str(example_build / "russia-iran-weekly.analyst.docx"))
+    entries = [p.text for p in document.paragraphs if p.style.name == "Bibliography"]
+    assert entries == sorted(entries)
+    assert [e.split(",")[0] for e in entries] == ["Kirillova", "Svetlova"]
+
+
+def test_principal_sees_nothing_above_public(example_build: Path) -> None:
+    claims = {}
+    for path in (EXAMPLE / "store" / "claims").glob("*.yaml"):
+        claims.update({c["id"]: c for c in yaml.safe_load(path.read_text(encoding="utf-8"))})
+    hidden = [c for c in claims.values() if c.get("marking", "PUBLIC") != "PUBLIC"]
+    assert hidden
+    pdf = _pdf_text(example_build / "russia-iran-weekly.principal.pdf")
+    text = " ".join(p.text for p in docx.Document(
+        str(example_build / "russia-iran-weekly.principal.docx")).paragraphs)
+    for claim in hidden:
+        words = " ".join(claim["text"].split())[:60]
+        assert words not in pdf and words not in text
+    assert "RESTRICTED" not in pdf and "INTERNAL" not in pdf
+
+
+def test_analyst_memo_flags_the_contradiction(example_build: Path) -> None:
+    pdf = _pdf_text(example_build / "russia-iran-weekly.analyst.pdf")
+    assert "Sources differ: In early 2022 Russia opened a $1.4 billion credit line" in pdf
+    assert "This memo rests on 2 sources (2 magazine articles)" in pdf
+
+
+def test_every_quote_occurs_verbatim_in_its_article() -> None:
+    articles = {k: (ARTICLES / v).read_text(encoding="utf-8") for k, v in ARTICLE_OF.items()}
+    count = 0
+    for path in (EXAMPLE / "store" / "claims").glob("*.yaml"):
+        for claim in yaml.safe_load(path.read_text(encoding="utf-8")):
+            for cited in claim["sources"]:
+                assert cited["quote"] in articles[cited["source"]], claim["id"]
+                count += 1
+    assert count >= 30
+
+
+def test_example_store_has_what_the_brief_promises() -> None:
+    claims = []
+    for path in (EXAMPLE / "store" / "claims").glob("*.yaml"):
+        claims += yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert len(claims) >= 30
+    assert sum(1 for c in claims if c.get("origin")) >= 5
+    assert any(len({s["source"] for s in c["sources"]}) == 2 for c in claims)
+    ids = {c["id"]: c for c in claims}
+    pairs = [(c["id"], o) for c in claims for o in c.get("contradicts", [])]
+    assert pairs and all(c in ids[o].get("contradicts", []) for c, o in pairs)
+    sections = yaml.safe_load((EXAMPLE / "store" / "sections" / "background.yaml").read_text())
+    assert len(sections) >= 3
+
+
+def test_check_passes_on_the_example() -> None:
+    run = briefgen("check", str(EXAMPLE), cwd=EXAMPLE.parent)
+    assert run.code == 0, run.err
+    assert "0 errors" in run.err or "0 errors" in run.out
+
+
+def test_second_build_touches_nothing_and_force_gives_the_same_bytes(example_build: Path) -> None:
+    workspace = example_build.parent
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in example_build.iterdir()
+              if p.is_file()}
+    run = briefgen("build", str(workspace), cwd=workspace)
+    assert run.code == 0 and "0 written, 4 up to date" in run.out
+    assert {p.name: p.stat().st_mtime_ns for p in example_build.iterdir() if p.is_file()} == {
+        k: v[0] for k, v in before.items()}
+    run = briefgen("build", "--force", str(workspace), cwd=workspace)
+    assert run.code == 0 and "4 written" in run.out
+    for name, (_, data) in before.items():
+        assert (example_build / name).read_bytes() == data, name
