@@ -10,7 +10,7 @@ memos: $(STAMP)
 	$(BIN)/briefgen build --all briefs
 
 test: $(STAMP)
-	$(BIN)/ruff check briefgen tests bench scripts
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 
