@@ -38,6 +38,9 @@ def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> 
     if text is None:
         return
     path = inside(ws.store, text)
+    if path is not None and not path.is_file():  # also accept a path from the workspace root
+        from_root = inside(ws.root, text)
+        path = from_root if from_root is not None and from_root.is_file() else path
     if path is None:
         ws.problems.add(where.path, where.line_of("text"), "text",
                         f"{text!r} leaves the store folder; give a path inside store/")
@@ -46,6 +49,7 @@ def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> 
         ws.problems.add(where.path, where.line_of("text"), "text",
                         f"captured text {text!r} not found (looked for {display_path(path)})")
         return
+    ws.text_paths[ident] = path
     try:
         ws.texts[ident] = CapturedText.parse(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:

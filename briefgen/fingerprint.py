@@ -71,11 +71,8 @@ def fingerprint(ws: Workspace, brief_path: Path, plan: Plan, period: str | None,
 
 def _source_hash(ws: Workspace, ident: str) -> str:
     source = ws.sources[ident]
-    text = b""
-    if source.text:
-        path = ws.store / source.text
-        if path.is_file():
-            text = path.read_bytes()
+    path = ws.text_paths.get(ident)
+    text = path.read_bytes() if path is not None and path.is_file() else b""
     return _short(source.model_dump_json(by_alias=True).encode() + b"\0" + text)
 
 

@@ -113,6 +113,7 @@ class Memo:
     page_size: Literal["A4", "letter"] = "A4"
     max_pages: int | None = None
     language: str = "en"
+    bibliography_title: str = "Bibliography"  # "References" for author-date styles
     summary: list[str] = field(default_factory=list)  # source summary statement lines
     omitted: dict[str, int] = field(default_factory=dict)  # reason -> count left out
     manifest: dict[str, Any] = field(default_factory=dict)  # provenance, see build.manifest

@@ -359,6 +359,7 @@ class _Resolver:
             layout="one-page" if self.audience.template == "one-page" else "policy-memo",
             page_size=self.ws.settings.page_size,
             max_pages=self.audience.max_pages,
+            bibliography_title="Bibliography" if rendered.note_style else "References",
             summary=self._summary(placed) if self.audience.summary else [],
             omitted={k: len(v) for k, v in sorted(draft.omitted.items())},
         )

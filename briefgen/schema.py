@@ -43,6 +43,24 @@ Date = Annotated[
     WithJsonSchema(_DATE_SCHEMA),
 ]
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+
+
+def _listed(value: Any) -> Any:
+    """Accept a lone value where a list is expected: `topics: military`."""
+    return [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
+
+
+def _cited(value: Any) -> Any:
+    """Accept a source given by its id alone: `sources: [svetlova-jst-2024]`."""
+    if isinstance(value, list):
+        return [{"source": v} if isinstance(v, str) else v for v in value]
+    if isinstance(value, str):
+        return [{"source": value}]
+    return value
+
+
+IdList = Annotated[list[Id], BeforeValidator(_listed)]
+TextList = Annotated[list[str], BeforeValidator(_listed)]
 Confidence = Literal["high", "moderate", "low"]
 Format = Literal["docx", "pdf", "html", "json"]
 PeriodValue = Annotated[Any, WithJsonSchema({
@@ -246,17 +264,17 @@ class Claim(Record):
     """The claim as the memo states it, in the desk's words."""
     origin: str | None = None
     """Who asserted it first, when not the source's author; the memo attributes it to them."""
-    sources: Annotated[list[ClaimSource], Field(min_length=1)]
+    sources: Annotated[list[ClaimSource], Field(min_length=1), BeforeValidator(_cited)]
     """One or more sources, each with an optional verbatim quote."""
     date: Date | None = None
     """When the information is from; default: the first source's date."""
-    topics: list[str] = Field(default_factory=list)
+    topics: TextList = Field(default_factory=list)
     """Topics for selection, e.g. [military, drones]."""
     confidence: Confidence | None = None
     """How far the desk trusts the claim: high, moderate or low."""
     marking: str | None = None
     """Handling marking; default: the lowest in briefgen.yaml."""
-    contradicts: list[Id] = Field(default_factory=list)
+    contradicts: IdList = Field(default_factory=list)
     """Ids of claims this one disagrees with."""
 
 
@@ -280,7 +298,7 @@ class StoreSection(Record):
 class Select(Record):
     """A query for claims: every condition must hold."""
 
-    topics: list[str] = Field(default_factory=list)
+    topics: TextList = Field(default_factory=list)
     """Keep claims with at least one of these topics."""
     min_confidence: Confidence | None = Field(None, alias="min-confidence")
     """Keep claims of at least this confidence."""
@@ -299,7 +317,7 @@ class BriefSection(Record):
     """The heading; for a store section it overrides the store's title."""
     text: str | None = None
     """Prose at the top of the section; may use claim() and cite()."""
-    claims: list[Id] = Field(default_factory=list)
+    claims: IdList = Field(default_factory=list)
     """Claims to include, in this order; always kept (subject to the audience's marking)."""
     select: Select | None = None
     """Claims chosen by query, within the brief's period, never repeating earlier ones."""
@@ -322,9 +340,10 @@ class Brief(Record):
     """The memo date (YYYY-MM-DD); default: today."""
     period: PeriodValue | None = None
     """The period reported on: an ISO week (2024-W24), this-week, last-week or {from:, to:}."""
-    audiences: list[Id] = Field(default_factory=list)
+    audiences: IdList = Field(default_factory=list)
     """Audiences to build for; default: the workspace's default audience."""
-    formats: list[Format] = Field(default_factory=lambda: list[Format](["docx", "pdf"]))
+    formats: Annotated[list[Format], BeforeValidator(_listed)] = Field(
+        default_factory=lambda: list[Format](["docx", "pdf"]))
     """Output formats; default: docx and pdf."""
     sections: list[BriefSection] = Field(default_factory=list)
     """The memo's sections, in order."""

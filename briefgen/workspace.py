@@ -48,6 +48,7 @@ class Workspace:
     sections: dict[str, StoreSection] = field(default_factory=dict)
     where: dict[tuple[str, str], Where] = field(default_factory=dict)
     texts: dict[str, CapturedText] = field(default_factory=dict)
+    text_paths: dict[str, Path] = field(default_factory=dict)  # source id -> captured text
     locators: dict[tuple[str, int], str] = field(default_factory=dict)  # derived from quotes
     broken: dict[str, set[str]] = field(default_factory=dict)  # kind -> ids that failed
     incomplete: set[str] = field(default_factory=set)  # kinds with a file that failed to load

@@ -101,3 +101,29 @@ def test_author_date_styles_cite_in_the_text(good: Path, style: str, first: str)
     memo = _memo(good, "analyst")
     assert memo.notes == []
     assert _texts(memo)[1] == first
+
+
+def test_lone_values_stand_for_lists_and_sources_for_their_ids(good: Path) -> None:
+    path = good / "store" / "claims" / "grain.yaml"
+    path.write_text(path.read_text().replace("  topics: [diplomacy]", "  topics: diplomacy")
+                    + "- id: bare\n  text: A claim cited by source id alone.\n"
+                      "  sources: [doe-2024]\n  topics: trade\n", encoding="utf-8")
+    memo = _memo(good, "analyst")
+    ids = [b.claim_id for b in memo.sections[1].blocks]
+    assert "ministry-committed" in ids and "bare" in ids
+
+
+def test_a_text_path_may_also_be_given_from_the_workspace_root(good: Path) -> None:
+    path = good / "store" / "sources.yaml"
+    path.write_text(path.read_text().replace("text: texts/doe-2024.txt",
+                                             "text: store/texts/doe-2024.txt"))
+    memo = _memo(good, "analyst")
+    assert plain_text(memo.notes[0].content).endswith("para. 1.")
+
+
+def test_author_date_styles_title_the_list_references(good: Path) -> None:
+    settings = good / "briefgen.yaml"
+    settings.write_text(settings.read_text().replace("chicago-notes-bibliography", "apa"))
+    assert _memo(good, "analyst").bibliography_title == "References"
+    settings.write_text(settings.read_text().replace("apa", "chicago-notes-bibliography"))
+    assert _memo(good, "analyst").bibliography_title == "Bibliography"

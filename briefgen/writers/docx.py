@@ -205,7 +205,7 @@ class _Writer:
             for note in memo.notes:
                 self.notes.add(note.number, self._filler(note.content))
         if memo.bibliography:
-            self.doc.add_heading("Bibliography", level=1)
+            self.doc.add_heading(memo.bibliography_title, level=1)
             for entry in memo.bibliography:
                 p = self.doc.add_paragraph(style="Bibliography")
                 self._inlines(p._p, entry.content, self.doc.part)

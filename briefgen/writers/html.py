@@ -66,7 +66,7 @@ def render(memo: Memo) -> str:
                   f'<a href="#ref-{n.number}" aria-label="back">↩</a></li>' for n in memo.notes]
         parts.append("</ol>")
     if memo.bibliography:
-        parts.append('<h2>Bibliography</h2><div class="bib">')
+        parts.append(f'<h2>{escape(memo.bibliography_title)}</h2><div class="bib">')
         parts += [f"<p>{_inlines(list(b.content))}</p>" for b in memo.bibliography]
         parts.append("</div>")
     if memo.summary:

@@ -147,7 +147,8 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         else:
             story += notes
     if memo.bibliography:
-        story.append(_Heading("Bibliography", st["heading"], outline="bibliography"))
+        story.append(_Heading(_text(memo.bibliography_title), st["heading"],
+                              outline="bibliography"))
         story += [Paragraph(_inlines(b.content), st["bib"]) for b in memo.bibliography]
     if memo.summary:
         story.append(_Heading("Source summary", st["heading"], outline="summary"))
