@@ -268,9 +268,10 @@ class _Resolver:
         if not claim.origin:
             return text
         first, _, rest = text.partition(" ")
-        if not self._proper_noun(first, claim):
+        template = self.audience.attribution
+        if not template.startswith("{text}") and not self._proper_noun(first, claim):
             text = f"{first[:1].lower()}{first[1:]} {rest}"
-        return self.audience.attribution.format(origin=claim.origin, text=text)
+        return template.format(origin=claim.origin, text=text)
 
     def _proper_noun(self, word: str, claim: Claim) -> bool:
         """Return whether a sentence's first word keeps its capital inside a sentence.

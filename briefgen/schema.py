@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -56,6 +57,23 @@ def _cited(value: Any) -> Any:
         return [{"source": v} if isinstance(v, str) else v for v in value]
     if isinstance(value, str):
         return [{"source": value}]
+    return value
+
+
+def _attribution(value: str) -> str:
+    """Check an attribution template: it may use {origin} and must use {text}."""
+    import string
+
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"broken template: {exc} (write braces as {{{{ and }}}})") from None
+    unknown = fields - {"origin", "text"}
+    if unknown:
+        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{origin}} and "
+                         "{text}")
+    if "text" not in fields:
+        raise ValueError("the template must hold {text}, the claim itself")
     return value
 
 
@@ -170,7 +188,7 @@ class Audience(Record):
     """Leave out claims marked higher than this; the build reports how many."""
     max_pages: Annotated[int, Field(ge=1)] | None = Field(None, alias="max-pages")
     """The PDF must fit in this many pages, or the build fails and says by how much."""
-    attribution: str = "According to {origin}, {text}"
+    attribution: Annotated[str, AfterValidator(_attribution)] = "According to {origin}, {text}"
     """How a second-hand claim reads: {origin} is who asserted it, {text} the claim."""
     source_count: bool = Field(False, alias="source-count")
     """Say under each claim how many independent sources back it, and who first said it."""

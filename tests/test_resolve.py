@@ -127,3 +127,26 @@ def test_author_date_styles_title_the_list_references(good: Path) -> None:
     assert _memo(good, "analyst").bibliography_title == "References"
     settings.write_text(settings.read_text().replace("apa", "chicago-notes-bibliography"))
     assert _memo(good, "analyst").bibliography_title == "Bibliography"
+
+
+def test_an_audience_words_second_hand_claims_its_own_way(good: Path) -> None:
+    path = good / "audiences.yaml"
+    path.write_text(path.read_text() + "  attribution: \"{text} (as reported by {origin})\"\n")
+    memo = _memo(good, "analyst")
+    assert _texts(memo)[2] == "Wheat prices rose 4% in the week to 12 June. (as reported by " \
+        "exchange data)[2]"
+
+
+@pytest.mark.parametrize("template, message", [
+    ("{who} said {text}", "unknown placeholder {who}; use {origin} and {text}"),
+    ("According to {origin}", "the template must hold {text}, the claim itself"),
+])
+def test_a_broken_attribution_template_is_a_clear_error(good: Path, template: str,
+                                                        message: str) -> None:
+    from .conftest import briefgen
+
+    path = good / "audiences.yaml"
+    path.write_text(path.read_text() + f"  attribution: \"{template}\"\n")
+    run = briefgen("check", cwd=good)
+    assert run.code == 1
+    assert f"audiences.yaml:15: analyst.attribution: {message}" in run.err
