@@ -162,3 +162,18 @@ def test_short_titles(title: str, expected: str) -> None:
 def test_unknown_style_suggests_names() -> None:
     with pytest.raises(cite.StyleError, match="unknown citation style 'chicago-notes-bibliografy'"):
         cite.find_style("chicago-notes-bibliografy")
+
+
+@pytest.mark.parametrize("style, note, entry", [
+    ("chicago-notes-bibliography", "Ann Roe, *Monthly*, n.d., para. 2.", "Roe, Ann. *Monthly*, n.d."),
+    ("apa", "(Roe, n.d., para. 2)", "Roe, A. (n.d.). *Monthly*."),
+])
+def test_missing_title_and_date_show_honestly(style: str, note: str, entry: str) -> None:
+    """Nothing is invented: no title where the source states none, "n.d." for no date."""
+    source = Source.model_validate({"id": "x", "type": "article-magazine",
+                                    "author": [{"family": "Roe", "given": "Ann"}],
+                                    "container-title": "Monthly"})
+    out = cite.render([[cite.Cite("x", "para. 2")]], [csl_item(source, set(), style_family(style))],
+                      cite.find_style(style))
+    assert _marked(out.clusters[0]) == note
+    assert _marked(out.bibliography[0][1]) == entry
