@@ -78,6 +78,25 @@ def check_workspace(root: Path, only: list[Path] | None = None) -> Checked:
     return checked
 
 
+def render_all(checked: Checked, period: str | None = None,
+               today: dt.date | None = None) -> None:
+    """Resolve and lay out every brief for every audience, writing nothing.
+
+    Template errors then surface at check time, with their file and line, on the real
+    store. Citations are not formatted: that needs no user input that could fail.
+    """
+    ws = checked.ws
+    if ws.problems.errors:
+        return
+    default = ws.settings.default_audience or next(iter(ws.audiences), None)
+    for path, brief in checked.briefs.items():
+        for name in brief.audiences or ([default] if default else []):
+            try:
+                plan_memo(ws, path.stem, brief, name, period, today)
+            except WorkspaceError as exc:
+                ws.problems.items += [p for p in exc.problems.items if p not in ws.problems.items]
+
+
 def plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
               period: str | None = None, today: dt.date | None = None) -> list[_Job]:
     """Return a job for each memo the build makes: each brief for each of its audiences."""
@@ -87,12 +106,18 @@ def plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
                          f"{', '.join(ws.audiences) or 'none'}")
     default = ws.settings.default_audience or next(iter(ws.audiences), None)
     jobs = []
+    problems = Problems()
     for path, brief in checked.briefs.items():
         names = [audience] if audience else (brief.audiences or ([default] if default else []))
         formats: list[str] = [fmt] if fmt else list(dict.fromkeys(brief.formats))
         for name in names:
-            plan = plan_memo(ws, path.stem, brief, name, period, today)
+            try:
+                plan = plan_memo(ws, path.stem, brief, name, period, today)
+            except WorkspaceError as exc:
+                problems.extend(exc.problems)
+                continue
             jobs.append(_Job(plan, formats, fingerprint(ws, path, plan, period, today)))
+    problems.raise_if_errors()
     return jobs
 
 

@@ -9,10 +9,9 @@ from . import prose
 from .dates import parse_period
 from .errors import display_path
 from .schema import Brief
+from .templates import known_templates
 from .texts import CapturedText
 from .workspace import Where, Workspace, load_brief
-
-BUILT_IN_TEMPLATES = ("policy-memo", "one-page")
 
 
 def check_store(ws: Workspace) -> None:
@@ -115,11 +114,11 @@ def _check_audiences(ws: Workspace) -> None:
             ws.problems.add(path, where.line_of("max-marking"), f"{name}.max-marking",
                             f"unknown marking {audience.max_marking!r}; expected one of "
                             f"{', '.join(_marking_names(ws))}")
-        if audience.template not in BUILT_IN_TEMPLATES and not (
-                ws.root / "templates" / f"{audience.template}.html.j2").exists():
+        known = known_templates(ws)
+        if audience.template not in known:
             ws.problems.add(path, where.line_of("template"), f"{name}.template",
-                            f"unknown template {audience.template!r}; built in: "
-                            f"{', '.join(BUILT_IN_TEMPLATES)}")
+                            f"unknown template {audience.template!r}; known: "
+                            f"{', '.join(known)}{_hint(audience.template, known)}")
     default = ws.settings.default_audience
     if default and not ws.exists("audience", default):
         ws.problems.add(settings.path, settings.line_of("default-audience"), "default-audience",

@@ -144,10 +144,11 @@ def check(path: Path | None, strict: bool) -> None:
 
     Prints every problem as file:line: key: message; exits 1 on any error.
     """
-    from .build import check_workspace
+    from .build import check_workspace, render_all
 
     root = _root(path or Path.cwd())
     checked = check_workspace(root)
+    render_all(checked)
     problems = checked.ws.problems
     _print_problems(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)

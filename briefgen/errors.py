@@ -78,6 +78,9 @@ class WorkspaceError(BriefgenError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems.sorted()))
 
+    def __reduce__(self) -> tuple[type, tuple[Problems]]:
+        return (type(self), (self.problems,))  # so a worker process can send it back
+
 
 class UsageError(BriefgenError):
     """The command line asks for something that does not exist."""

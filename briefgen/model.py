@@ -54,6 +54,7 @@ class Paragraph:
     confidence: str | None = None  # e.g. "moderate confidence", when the audience shows it
     quotes: list[Quote] = field(default_factory=list)
     remarks: list[list[Inline]] = field(default_factory=list)  # e.g. "Sources differ: …"
+    new: bool = False  # dated within the memo's period, shown where the audience asks
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Header:
     subject: str | None
     period: str | None  # display form, e.g. "10–16 June 2024 (2024-W24)"
     iso_date: str = ""  # the memo date as YYYY-MM-DD, for document properties
+    fields: list[tuple[str, str]] = field(default_factory=list)  # heading rows, in order
     keywords: list[str] = field(default_factory=list)  # the topics of its claims
 
 
@@ -137,6 +139,15 @@ def _tag(data: object, obj: object) -> object:
         assert isinstance(data, dict)
         return {k: _tag(data[k], getattr(obj, k)) for k in data}
     return data
+
+
+def header_rows(header: Header) -> list[tuple[str, str]]:
+    """Return the heading block's rows: the template's choice, else all that are set."""
+    if header.fields:
+        return header.fields
+    rows = [("TO", header.to), ("FROM", header.sender), ("DATE", header.date),
+            ("SUBJECT", header.subject), ("PERIOD", header.period), ("FOR", header.audience)]
+    return [(label, value) for label, value in rows if value]
 
 
 def plain_text(content: list[Inline]) -> str:

@@ -10,8 +10,9 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from . import cite, csl, prose
+from . import cite, csl, prose, templates
 from .dates import PartialDate, Period, parse_period
 from .errors import BriefgenError
 from .model import BibEntry, Header, Inline, Memo, Note, NoteRef, Paragraph, Quote, Section, Span
@@ -53,6 +54,7 @@ class _Draft:
     clusters: list[_Cluster] = field(default_factory=list)
     placed: list[str] = field(default_factory=list)  # claim ids in memo order
     omitted: dict[str, set[str]] = field(default_factory=dict)  # reason -> claim ids
+    info: dict[int, dict[str, Any]] = field(default_factory=dict)  # id(paragraph) -> facts
 
 
 def claim_date(ws: Workspace, claim: Claim) -> PartialDate | None:
@@ -76,6 +78,7 @@ class Plan:
     resolver: _Resolver
     draft: _Draft
     today: dt.date | None
+    layout: templates.Layout
 
     def claim_ids(self) -> list[str]:
         """Return the ids of every claim the memo shows, in order, each once."""
@@ -87,7 +90,8 @@ class Plan:
 
     def memo(self) -> Memo:
         """Return the finished memo: citations formatted, header and summary made."""
-        return self.resolver.finish(self.draft, self.brief_id, self.audience_id, self.today)
+        return self.resolver.finish(self.draft, self.layout, self.brief_id, self.audience_id,
+                                    self.today)
 
 
 def plan_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
@@ -95,7 +99,9 @@ def plan_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
     """Return the resolved plan of `brief` for one audience; `period` overrides the brief's."""
     audience = ws.audiences[audience_id]
     resolver = _Resolver(ws, brief, audience, _period(brief, period, today))
-    return Plan(brief_id, audience_id, resolver, resolver.run(), today)
+    draft = resolver.run()
+    layout = resolver.lay_out(draft, brief_id, audience_id, today)
+    return Plan(brief_id, audience_id, resolver, draft, today, layout)
 
 
 def build_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
@@ -238,6 +244,11 @@ class _Resolver:
         content: list[Inline] = [Span(self._wording(claim)), self._note(claim, draft)]
         para = Paragraph(content, kind="claim", claim_id=claim_id,
                          portion=self._portion(self.ws.marking_rank(claim.marking)))
+        new = self._is_new(claim)
+        para.new = new and self.audience.mark_new
+        draft.info[id(para)] = {"confidence": claim.confidence, "topics": claim.topics,
+                                "marking": claim.marking or self.ws.lowest_marking(),
+                                "new": new, "origin": claim.origin}
         if self.audience.confidence and claim.confidence:
             para.confidence = f"{claim.confidence} confidence"
         if self.audience.quotes:
@@ -261,6 +272,11 @@ class _Resolver:
             return "Single source."
         extra = f" ({count} in all)" if groups < count else ""
         return f"Backed by {groups} independent sources{extra}."
+
+    def _is_new(self, claim: Claim) -> bool:
+        """Return whether a claim is dated within the memo's period."""
+        date = claim_date(self.ws, claim)
+        return bool(self.period and date and self.period.overlaps(date))
 
     def _wording(self, claim: Claim) -> str:
         """Return the claim's text, attributed to its origin when it has one."""
@@ -332,9 +348,30 @@ class _Resolver:
 
     # --- notes and the finished memo ------------------------------------------------
 
-    def finish(self, draft: _Draft, brief_id: str, audience_id: str,
-               today: dt.date | None) -> Memo:
-        """Render the notes and bibliography and return the finished memo."""
+    def lay_out(self, draft: _Draft, brief_id: str, audience_id: str,
+                today: dt.date | None) -> templates.Layout:
+        """Apply the audience's template to the draft; renumber notes in reading order."""
+        context = {"memo": self._template_memo(brief_id, audience_id, today),
+                   "audience": self.audience.model_dump(by_alias=True),
+                   "omitted": {k: len(v) for k, v in sorted(draft.omitted.items())},
+                   "period": self.period.display() if self.period else None}
+        layout = templates.apply(self.ws, self.audience.template, draft.sections, context,
+                                 draft.info)
+        draft.sections = layout.sections
+        draft.clusters = _renumber(layout.sections, draft.clusters)
+        return layout
+
+    def _template_memo(self, brief_id: str, audience_id: str,
+                       today: dt.date | None) -> dict[str, Any]:
+        head = self._header(audience_id, [], today)
+        return {"title": head.title, "subject": head.subject, "to": head.to,
+                "sender": head.sender, "date": head.date, "period": head.period,
+                "organisation": head.organisation, "audience": head.audience,
+                "brief": brief_id, "audience_id": audience_id}
+
+    def finish(self, draft: _Draft, layout: templates.Layout, brief_id: str,
+               audience_id: str, today: dt.date | None) -> Memo:
+        """Render the laid-out memo's notes and bibliography, and return it."""
         rendered = self._render(draft)
         notes: list[Note] = []
         sections = draft.sections
@@ -343,25 +380,28 @@ class _Resolver:
                      for i, c in enumerate(draft.clusters)]
         else:
             sections = [_inline_citations(s, rendered.clusters) for s in sections]
-        bibliography = [BibEntry(i, spans) for i, spans in rendered.bibliography]
+        bibliography = [BibEntry(i, spans) for i, spans in rendered.bibliography
+                        ] if layout.bibliography else []
         shown = dict.fromkeys(i for c in draft.clusters for i in c.claim_ids)
         placed = [self.ws.claims[i] for i in shown]
         rank = max([self.ws.marking_rank(c.marking) for c in placed], default=0)
         markings = self.ws.settings.markings
+        header = self._header(audience_id, placed, today)
+        header.fields = _fields(header, layout.fields)
         return Memo(
             brief_id=brief_id,
             audience_id=audience_id,
-            header=self._header(audience_id, placed, today),
+            header=header,
             sections=sections,
             notes=notes,
             bibliography=bibliography,
             banner=markings[min(rank, len(markings) - 1)].name,
             note_placement=self.audience.notes,
-            layout="one-page" if self.audience.template == "one-page" else "policy-memo",
+            layout="one-page" if layout.layout == "one-page" else "policy-memo",
             page_size=self.ws.settings.page_size,
             max_pages=self.audience.max_pages,
             bibliography_title="Bibliography" if rendered.note_style else "References",
-            summary=self._summary(placed) if self.audience.summary else [],
+            summary=self._summary(placed) if self.audience.summary and layout.summary else [],
             omitted={k: len(v) for k, v in sorted(draft.omitted.items())},
         )
 
@@ -415,6 +455,34 @@ class _Resolver:
             f"Of its {len(placed)} claims, {second} are second-hand (reported by the source "
             f"from another originator) and {multi} are backed by more than one source.",
         ]
+
+
+def _renumber(sections: list[Section], clusters: list[_Cluster]) -> list[_Cluster]:
+    """Number notes in reading order of the laid-out memo; drop notes no longer placed."""
+    ordered: list[_Cluster] = []
+
+    def walk(content: list[Inline]) -> list[Inline]:
+        out: list[Inline] = []
+        for item in content:
+            if isinstance(item, NoteRef):
+                ordered.append(clusters[item.number - 1])
+                out.append(NoteRef(len(ordered)))
+            else:
+                out.append(item)
+        return out
+
+    for section in sections:
+        for para in section.blocks:
+            para.content = walk(para.content)
+            para.remarks = [walk(r) for r in para.remarks]
+    return ordered
+
+
+def _fields(header: Header, labels: list[str]) -> list[tuple[str, str]]:
+    """Return the heading block's (label, value) rows the template asked for, if set."""
+    values = {"TO": header.to, "FROM": header.sender, "DATE": header.date,
+              "SUBJECT": header.subject, "PERIOD": header.period, "FOR": header.audience}
+    return [(label, value) for label in labels if (value := values.get(label))]
 
 
 def _tidy(content: list[Inline]) -> list[Inline]:

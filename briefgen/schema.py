@@ -190,6 +190,8 @@ class Audience(Record):
     """The PDF must fit in this many pages, or the build fails and says by how much."""
     attribution: Annotated[str, AfterValidator(_attribution)] = "According to {origin}, {text}"
     """How a second-hand claim reads: {origin} is who asserted it, {text} the claim."""
+    mark_new: bool = Field(False, alias="mark-new")
+    """Mark claims dated within the memo's period as new."""
     source_count: bool = Field(False, alias="source-count")
     """Say under each claim how many independent sources back it, and who first said it."""
     contradictions: bool = True

@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.shared import Mm, Pt, RGBColor
 
-from ..model import Inline, Memo, NoteRef, Span
+from ..model import Inline, Memo, NoteRef, Span, header_rows
 from ..model import Paragraph as MemoParagraph
 from . import docx_ooxml as ox
 
@@ -98,6 +98,8 @@ def _styles(doc: Any, compact: bool) -> None:
     bib.paragraph_format.first_line_indent = Mm(-8)
     _add(styles, "Banner", WD_STYLE_TYPE.PARAGRAPH, SANS, 9, bold=True, color=BANNER,
          after=0).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add(styles, "New Mark", WD_STYLE_TYPE.CHARACTER, SANS, body - 2.5, bold=True,
+         color=BANNER)
     _add(styles, "Running Footer", WD_STYLE_TYPE.PARAGRAPH, SANS, 7.5, after=0, color=GREY)
 
 
@@ -198,7 +200,8 @@ class _Writer:
         self.doc.add_paragraph(memo.header.title, style="Title")
         self._header_block()
         for section in memo.sections:
-            self.doc.add_heading(section.title, level=1)
+            if section.title:
+                self.doc.add_heading(section.title, level=1)
             for block in section.blocks:
                 self._block(block)
         if self.notes is not None:
@@ -215,10 +218,7 @@ class _Writer:
                 self.doc.add_paragraph(line)
 
     def _header_block(self) -> None:
-        head = self.memo.header
-        rows = [("TO", head.to), ("FROM", head.sender), ("DATE", head.date),
-                ("SUBJECT", head.subject), ("PERIOD", head.period), ("FOR", head.audience)]
-        rows = [(label, value) for label, value in rows if value]
+        rows = header_rows(self.memo.header)
         table = self.doc.add_table(rows=len(rows), cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
@@ -241,6 +241,8 @@ class _Writer:
         p = self.doc.add_paragraph(style=style)
         if block.portion:
             p._p.append(ox.run(f"({block.portion}) ", bold=True))
+        if block.new:
+            p._p.append(ox.run("NEW ", "New Mark"))
         self._inlines(p._p, block.content, self.doc.part)
         if block.confidence:
             p._p.append(ox.run(f" ({block.confidence})", italic=True))

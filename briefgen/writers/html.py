@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from ..model import Inline, Memo, NoteRef, Paragraph, Span
+from ..model import Inline, Memo, NoteRef, Paragraph, Span, header_rows
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -30,6 +30,7 @@ hr{border:0;border-top:2px solid #1f3a5f;margin:.6em 0 1em}
 ul.claims{padding-left:1.2em}
 ul.claims li{margin:.35em 0}
 .conf{font-style:italic;color:#444}
+.new{font:bold 8pt "Noto Sans",Arial,sans-serif;color:#8a1c1c}
 .quote{margin:.2em 0 .2em 1.2em;font-size:9.5pt;font-style:italic;color:#333}
 .remark{margin:.15em 0 .15em 1.2em;font-size:9.5pt;color:#444}
 sup a{text-decoration:none}
@@ -58,7 +59,8 @@ def render(memo: Memo) -> str:
         f"<h1>{escape(head.title)}</h1>", _header_table(memo), "<hr>",
     ]
     for section in memo.sections:
-        parts.append(f"<h2>{escape(section.title)}</h2>")
+        if section.title:
+            parts.append(f"<h2>{escape(section.title)}</h2>")
         parts += _blocks(section.blocks)
     if memo.notes:
         parts.append('<h2>Notes</h2><ol class="notes">')
@@ -78,11 +80,8 @@ def render(memo: Memo) -> str:
 
 
 def _header_table(memo: Memo) -> str:
-    head = memo.header
-    rows = [("TO", head.to), ("FROM", head.sender), ("DATE", head.date),
-            ("SUBJECT", head.subject), ("PERIOD", head.period), ("FOR", head.audience)]
     cells = "".join(f"<tr><th>{label}</th><td>{escape(value)}</td></tr>"
-                    for label, value in rows if value)
+                    for label, value in header_rows(memo.header))
     return f'<table class="head">{cells}</table>'
 
 
@@ -104,6 +103,8 @@ def _blocks(blocks: list[Paragraph]) -> list[str]:
 
 def _paragraph(block: Paragraph) -> str:
     mark = f"({escape(block.portion)}) " if block.portion else ""
+    if block.new:
+        mark += '<span class="new">NEW</span> '
     body = mark + _inlines(block.content)
     if block.confidence:
         body += f' <span class="conf">({escape(block.confidence)})</span>'

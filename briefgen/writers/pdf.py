@@ -35,7 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..model import Inline, Memo, NoteRef, Span
+from ..model import Inline, Memo, NoteRef, Span, header_rows
 from ..model import Paragraph as MemoParagraph
 from . import pdf_fonts
 
@@ -134,10 +134,11 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     story.append(_header_table(memo, st))
     story.append(_Rule())
     for i, section in enumerate(memo.sections):
-        heading = _Heading(_text(section.title), st["heading"], outline=f"s{i}")
+        heading = [_Heading(_text(section.title), st["heading"], outline=f"s{i}")
+                   ] if section.title else []
         blocks = [_block(block, st) for block in section.blocks] or [[]]
         # a heading never ends a page: it travels with the first paragraph under it
-        story.append(KeepTogether([heading, *blocks[0]]))
+        story.append(KeepTogether([*heading, *blocks[0]]))
         story += [KeepTogether(parts) for parts in blocks[1:]]
     if memo.notes and memo.note_placement == "endnotes":
         story.append(_Heading("Notes", st["heading"], outline="notes"))
@@ -157,11 +158,8 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 
 def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> Table:
-    head = memo.header
-    rows = [("TO", head.to), ("FROM", head.sender), ("DATE", head.date),
-            ("SUBJECT", head.subject), ("PERIOD", head.period), ("FOR", head.audience)]
     cells = [[Paragraph(label, st["label"]), Paragraph(_text(value), st["field"])]
-             for label, value in rows if value]
+             for label, value in header_rows(memo.header)]
     if memo.layout == "one-page":  # two fields a row: the header takes half the height
         pairs = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""])
                  for i in range(0, len(cells), 2)]
@@ -181,6 +179,8 @@ def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> Table:
 def _block(block: MemoParagraph, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Return the flowables of one paragraph: its text, quotes and remarks."""
     mark = f"<b>({_text(block.portion)})</b> " if block.portion else ""
+    if block.new:
+        mark += '<font color="#8a1c1c" size="-1"><b>NEW</b></font> '
     body = mark + _inlines(block.content)
     if block.confidence:
         body += f" <i>({_text(block.confidence)})</i>"
