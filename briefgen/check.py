@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from . import prose
+from . import likelihood, prose
 from .dates import parse_period
 from .errors import display_path
 from .schema import Brief
@@ -91,6 +91,8 @@ def _check_claim(ws: Workspace, ident: str) -> None:
                             f"passage: \"{text.closest(cited.quote)}\"")
         elif cited.locator is None:
             ws.locators[(ident, i)] = f"para. {match.paragraph}"
+    for message in likelihood.warnings(claim.text, claim.confidence):
+        ws.problems.warn(where.path, where.line_of("text"), "text", f"claim {ident!r} {message}")
     if claim.marking is not None and claim.marking not in _marking_names(ws):
         ws.problems.add(where.path, where.line_of("marking"), "marking",
                         f"unknown marking {claim.marking!r}; expected one of "
