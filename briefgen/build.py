@@ -46,6 +46,7 @@ class Output:
     memo_facts: dict[str, Any]
     pages: int | None = None
     skipped: bool = False
+    last_page_lines: int = 0
 
 
 @dataclass
@@ -178,7 +179,7 @@ def _make_all(pending: list[_Job], staging: Path, jobs: int | None,
         for i, job in enumerate(pending):
             results += _make(job, staging)
             if progress:
-                progress(i + 1, len(pending), job.plan.brief_id)
+                progress(i + 1, len(pending), f"{job.plan.brief_id}.{job.plan.audience_id}")
         return results
     global _PENDING
     _PENDING = pending
@@ -186,9 +187,10 @@ def _make_all(pending: list[_Job], staging: Path, jobs: int | None,
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             futures = [pool.submit(_make_index, i, staging) for i in range(len(pending))]
             for done, future in enumerate(as_completed(futures), start=1):
-                results += future.result()
+                made = future.result()
+                results += made
                 if progress:
-                    progress(done, len(pending), "")
+                    progress(done, len(pending), made[0].path.stem if made else "")
     finally:
         _PENDING = []
     order = {output_name(j.plan, f): n for n, j in enumerate(pending) for f in j.todo}
@@ -212,7 +214,9 @@ def _make(job: _Job, staging: Path) -> list[Output]:
         result = writer(fmt)(memo, target)
         with open(target, "rb") as handle:
             os.fsync(handle.fileno())
-        written.append(Output(target, fmt, facts, result if isinstance(result, int) else None))
+        pages = int(result) if isinstance(result, int) else None
+        written.append(Output(target, fmt, facts, pages,
+                              last_page_lines=getattr(result, "last_page_lines", 0)))
     return written
 
 
@@ -230,9 +234,12 @@ def _check_pages(outputs: list[Output], out: Path) -> None:
         limit = item.memo_facts["max_pages"]
         if item.fmt == "pdf" and limit and item.pages and item.pages > limit:
             facts = item.memo_facts
+            over = item.pages - limit
+            overflow = (f"about {item.last_page_lines} lines too long"
+                        if over == 1 and item.last_page_lines else f"{over} pages too long")
             problems.add(out / item.path.name, 0, "max-pages",
                          f"the {facts['audience']} memo is {item.pages} pages, "
-                         f"{item.pages - limit} more than max-pages {limit} allows; cut claims "
+                         f"{over} more than max-pages {limit} allows ({overflow}); cut claims "
                          f"(it holds {facts['claims']} in {facts['sections']} sections: lower "
                          "the audience's max-claims or the brief's select limits) or shorten "
                          "the prose")

@@ -99,9 +99,11 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
 
 
 def _progress() -> Callable[[int, int, str], None] | None:
-    """Return a progress callback: a bar on a terminal, nothing elsewhere."""
+    """Return a progress callback: a bar on a terminal, plain lines elsewhere."""
     if not sys.stderr.isatty():
-        return None
+        def line(done: int, total: int, name: str) -> None:
+            click.echo(f"[{done}/{total}] made {name}", err=True)
+        return line
     from tqdm import tqdm
 
     bar: list[tqdm] = []
@@ -160,6 +162,52 @@ def check(path: Path | None, strict: bool) -> None:
     click.echo(summary, err=bool(errors))
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def status(path: Path | None) -> None:
+    """List each built memo and what in the store, brief or templates changed since."""
+    from .build import check_workspace
+    from .status import status_lines
+
+    checked = check_workspace(_root(path or Path.cwd()))
+    for line in status_lines(checked):
+        click.echo(line)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("folder", type=click.Path(path_type=Path))
+def new(folder: Path) -> None:
+    """Start a workspace in FOLDER that builds at once: settings, audiences, a brief,
+    a source with its text, two claims and a reusable section, plus editor schemas."""
+    from .scaffold import new_workspace
+
+    files = new_workspace(folder)
+    click.echo(f"created {folder} ({len(files)} files); try: briefgen build {folder}")
+
+
+@main.command(epilog=EPILOG)
+@click.argument("briefs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--interval", type=click.FloatRange(0.1, 60), default=1.0, show_default=True,
+              help="Seconds between looks at the files.")
+@click.option("--audience", "-a", metavar="A", help="Build for this audience only.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["docx", "pdf", "html", "json"]),
+              help="Write this format only.")
+@click.option("--exit-after", type=int, default=0, hidden=True,
+              help="Stop after this many builds (for scripts and tests).")
+def watch(briefs: tuple[Path, ...], interval: float, audience: str | None, fmt: str | None,
+          exit_after: int) -> None:
+    """Rebuild what changed whenever a file of the workspace changes (Ctrl-C stops).
+
+    Watches the briefs, settings, audiences, the store (texts included) and templates;
+    each rebuild is incremental, and errors are printed without stopping the watch.
+    """
+    from .watch import watch as run_watch
+
+    root = _root(briefs[0] if briefs else Path.cwd())
+    run_watch(root, [b for b in briefs if not b.is_dir()], audience, fmt, interval,
+              exit_after, click.echo)
 
 
 @main.command("list", epilog=EPILOG)

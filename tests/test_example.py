@@ -127,3 +127,18 @@ def test_second_build_touches_nothing_and_force_gives_the_same_bytes(example_bui
     assert run.code == 0 and "4 written" in run.out
     for name, (_, data) in before.items():
         assert (example_build / name).read_bytes() == data, name
+
+
+def test_a_memo_over_max_pages_fails_and_says_by_how_much(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "briefs"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("out"))
+    audiences = copy / "audiences.yaml"
+    audiences.write_text(audiences.read_text().replace("max-claims: 2 ", "max-claims: 4 "))
+    run = briefgen("build", str(copy), cwd=tmp_path)
+    assert run.code == 1
+    assert re.search(r"briefs/out/russia-iran-weekly\.principal\.pdf: max-pages: the principal "
+                     r"memo is 2 pages, 1 more than max-pages 1 allows \(about \d+ lines too "
+                     r"long\); cut claims \(it holds 11 in 7 sections", run.err), run.err
+    assert not any((copy / "out").glob("russia-iran-weekly.*"))

@@ -66,8 +66,14 @@ LOOKS = {
 }
 
 
+class PageCount(int):
+    """A PDF's page count, with how many body lines its last page holds."""
+
+    last_page_lines: int = 0
+
+
 def write_pdf(memo: Memo, path: Path) -> int:
-    """Write `memo` as a PDF to `path`; return its page count."""
+    """Write `memo` as a PDF to `path`; return its page count (a PageCount)."""
     pdf_fonts.register()
     styles = _styles(LOOKS[memo.layout])
     reserves: dict[int, float] = {}
@@ -78,10 +84,14 @@ def write_pdf(memo: Memo, path: Path) -> int:
         total = doc.page
         if all(doc.needed.get(p, 0) <= reserves.get(p, 0) + 0.5 for p in doc.needed) and (
                 doc.total_known == total):
-            return total
+            break
         for page, height in doc.needed.items():
             reserves[page] = max(reserves.get(page, 0.0), height)
-    return total
+    count = PageCount(total)
+    frame = doc.pageTemplate.frames[0]
+    used = frame._y2 - frame._y + doc.needed.get(total, 0.0)
+    count.last_page_lines = max(1, round(used / styles["body"].leading))
+    return count
 
 
 # --- styles ------------------------------------------------------------------------------

@@ -1,0 +1,64 @@
+"""`briefgen watch`: poll the workspace's files and rebuild incrementally when one changes.
+
+Polling (not OS file events) keeps it dependency-free and works on network drives and
+in containers alike; a workspace has few files, so a look each second costs little.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import BriefgenError, WorkspaceError
+
+WATCHED = ("*.yaml", "store/**/*.yaml", "store/texts/**/*", "templates/**/*")
+
+
+def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
+    """Return the size and change time of every watched file."""
+    files: dict[Path, tuple[int, int]] = {}
+    for pattern in WATCHED:
+        for path in root.glob(pattern):
+            if path.is_file():
+                stat = path.stat()
+                files[path] = (stat.st_size, stat.st_mtime_ns)
+    return files
+
+
+def watch(root: Path, briefs: list[Path], audience: str | None, fmt: str | None,
+          interval: float, exit_after: int, say: Callable[[str], None]) -> None:
+    """Build now, then again after every change, until interrupted."""
+    from .build import build, check_workspace, describe
+
+    def once() -> None:
+        try:
+            only = [b.resolve() for b in briefs] or None
+            checked = check_workspace(root, only)
+            outputs = build(checked, audience, fmt)
+            written = [o for o in outputs if not o.skipped]
+            for item in written:
+                say(describe(item))
+            say(f"{time.strftime('%H:%M:%S')} {len(written)} written, "
+                f"{len(outputs) - len(written)} up to date; watching {root}")
+        except WorkspaceError as exc:
+            for problem in exc.problems.sorted():
+                say(str(problem))
+            say(f"{time.strftime('%H:%M:%S')} {len(exc.problems.errors)} errors; "
+                "fix them and save")
+        except BriefgenError as exc:
+            say(f"error: {exc}")
+
+    seen = snapshot(root)
+    once()
+    runs = 1
+    try:
+        while not exit_after or runs < exit_after:
+            time.sleep(interval)
+            now = snapshot(root)
+            if now != seen:
+                seen = now
+                once()
+                runs += 1
+    except KeyboardInterrupt:
+        say("stopped")
