@@ -105,3 +105,18 @@ def test_unknown_template_is_reported_at_its_key(good: Path) -> None:
     assert run.code == 1
     assert ("audiences.yaml:3: principal.template: unknown template 'one-pager'; known: "
             "one-page, policy-memo (did you mean 'one-page'?)") in run.err
+
+
+def test_the_readme_worked_example_works(good: Path) -> None:
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    template = readme.split("```jinja\n", 1)[1].split("```", 1)[0]
+    _use(good, "briefing", template, audience="principal")
+    path = good / "audiences.yaml"
+    path.write_text(path.read_text().replace("  template: one-page", "  template: briefing"))
+    memo = _memo(good, "principal")
+    assert plain_text(memo.sections[0].blocks[0].content) == (
+        "Prepared for Principals by Test Desk. 1 further items are held at a higher marking.")
+    assert [s.title for s in memo.sections[1:]] == ["BOTTOM LINE", "TRADE"]
+    assert memo.bibliography == []
