@@ -55,7 +55,7 @@ def main() -> None:
 
 
 def _root(start: Path) -> Path:
-    from .workspace import find_root
+    from .discover import find_root
 
     return find_root(start)
 
@@ -81,13 +81,26 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     workspace found by walking up from it (or from the current folder). Outputs go to
     out/<brief>.<audience>.<format>.
     """
-    from .build import build as run_build
-    from .build import check_workspace, describe
+    from . import quick
 
     start = briefs[0] if briefs else Path.cwd()
     root = _root(start)
     files = [b for b in briefs if not b.is_dir()]
     only = None if all_briefs or not files else [_brief_path(root, b) for b in files]
+    out = (out_dir or _output_folder(root)).resolve()
+    key = quick.command_key({"root": str(root), "only": [str(p) for p in only or []],
+                             "audience": audience, "format": fmt, "period": period,
+                             "out": str(out)})
+    fresh = None if force else quick.fresh_outputs(root, out, key)
+    if fresh is not None:
+        for name in fresh:
+            click.echo(f"up to date {_shown(out / name)}")
+        click.echo(f"0 written, {len(fresh)} up to date")
+        return
+
+    from .build import build as run_build
+    from .build import check_workspace, describe
+
     checked = check_workspace(root, only)
     _print_problems(_only_warnings(checked.ws.problems))
     outputs = run_build(checked, audience, fmt, period, out_dir, jobs=jobs, force=force,
@@ -96,6 +109,22 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
         click.echo(describe(item))
     skipped = sum(1 for o in outputs if o.skipped)
     click.echo(f"{len(outputs) - skipped} written, {skipped} up to date")
+    quick.record(root, out, key, [o.path for o in outputs])
+
+
+def _output_folder(root: Path) -> Path:
+    """Return the workspace's output folder without loading the schema (the fast path)."""
+    import re
+
+    text = (root / "briefgen.yaml").read_text(encoding="utf-8", errors="replace")
+    match = re.search(r"^output:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", text, re.MULTILINE)
+    return root / (match.group(1).strip() if match else "out")
+
+
+def _shown(path: Path) -> str:
+    from .errors import display_path
+
+    return display_path(path)
 
 
 def _progress() -> Callable[[int, int, str], None] | None:

@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import Problems, UsageError
+from .discover import AUDIENCES_FILE, SETTINGS_FILE, find_root  # noqa: F401 (re-exported)
+from .errors import Problems
 from .schema import Audience, Brief, Claim, Record, Settings, Source, StoreSection
 from .texts import CapturedText
 from .validate import validate
 from .yamlio import LDict, LList, line_at, load_file
 
-SETTINGS_FILE = "briefgen.yaml"
-AUDIENCES_FILE = "audiences.yaml"
 NOT_BRIEFS = {SETTINGS_FILE, AUDIENCES_FILE}
 R = TypeVar("R", bound=Record)
 
@@ -102,18 +101,6 @@ class Workspace:
     def lowest_marking(self) -> str:
         """Return the lowest marking's name."""
         return self.settings.markings[0].name
-
-
-def find_root(start: Path) -> Path:
-    """Return the workspace holding `start`: the nearest folder upwards with briefgen.yaml."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder
-    raise UsageError(f"no workspace: neither {start} nor any folder above it has a "
-                     f"{SETTINGS_FILE} (start one with 'briefgen new DIR')")
 
 
 def load(root: Path) -> Workspace:

@@ -88,3 +88,18 @@ def test_watch_rebuilds_after_a_change(good: Path) -> None:
     assert len(builds) == 2
     assert "2 written" in builds[0] and "2 written" in builds[1]
     assert "12 June" in (good / "out" / "weekly.analyst.json").read_text()
+
+
+def test_no_op_fast_path_still_notices_changes(good: Path) -> None:
+    assert briefgen("build", "--all", "-f", "json", cwd=good).code == 0
+    again = briefgen("build", "--all", "-f", "json", cwd=good)
+    assert again.out.splitlines()[-1] == "0 written, 2 up to date"
+    memo = good / "out" / "weekly.analyst.json"
+    memo.write_text("tampered", encoding="utf-8")
+    run = briefgen("build", "--all", "-f", "json", cwd=good)
+    assert run.out.splitlines()[-1] == "1 written, 1 up to date"
+    assert memo.read_text(encoding="utf-8").startswith("{")
+    text = good / "store" / "texts" / "doe-2024.txt"
+    text.write_text(text.read_text().replace("rose 4%", "rose 5%"), encoding="utf-8")
+    run = briefgen("build", "--all", "-f", "json", cwd=good)
+    assert run.code == 1 and "quote not found" in run.err

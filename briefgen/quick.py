@@ -1,0 +1,74 @@
+"""The no-op fast path: skip loading the workspace when no file changed since the last build.
+
+The full incremental check (load, validate, resolve, hash each memo's inputs) already
+skips unchanged outputs, but importing the schema machinery and reading the store costs
+more than the answer is worth when nothing changed. Like make, this compares the size
+and change time of every file of the workspace, and of every output, with what the last
+build of the same command saw; only this module and the standard library are imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+
+STATE = Path(".briefgen") / "quick.json"
+PATTERNS = ("*.yaml", "store/**/*", "templates/**/*")
+
+
+def command_key(args: dict[str, object]) -> str:
+    """Return the key of a build command: its arguments, today's date and the version."""
+    return json.dumps({**args, "today": dt.date.today().isoformat(), "version": __version__},
+                      sort_keys=True, default=str)
+
+
+def _stats(root: Path, out: Path) -> dict[str, list[int]]:
+    files: dict[str, list[int]] = {}
+    for pattern in PATTERNS:
+        for path in root.glob(pattern):
+            if path.is_file() and out not in path.parents:
+                stat = path.stat()
+                files[str(path.relative_to(root))] = [stat.st_size, stat.st_mtime_ns]
+    return files
+
+
+def fresh_outputs(root: Path, out: Path, key: str) -> list[str] | None:
+    """Return the outputs of the last identical build if nothing changed since, else None."""
+    try:
+        saved = json.loads((out / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    entry = saved.get(key) if isinstance(saved, dict) else None
+    if not isinstance(entry, dict) or entry.get("files") != _stats(root, out):
+        return None
+    outputs = entry.get("outputs", {})
+    for name, (size, mtime) in outputs.items():
+        try:
+            stat = os.stat(out / name)
+        except OSError:
+            return None
+        if [stat.st_size, stat.st_mtime_ns] != [size, mtime]:
+            return None
+    return sorted(outputs)
+
+
+def record(root: Path, out: Path, key: str, outputs: list[Path]) -> None:
+    """Remember what this build saw, for the next identical command."""
+    from .files import write_atomic
+
+    path = out / STATE
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        saved = {}
+    saved = {k: v for k, v in saved.items() if json.loads(k).get("today") ==
+             dt.date.today().isoformat()} if isinstance(saved, dict) else {}
+    saved[key] = {"files": _stats(root, out),
+                  "outputs": {p.name: [p.stat().st_size, p.stat().st_mtime_ns]
+                              for p in outputs}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(saved, sort_keys=True).encode())
