@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from . import likelihood, prose
+from . import likelihood, prose, scripts
 from .dates import parse_period
 from .errors import display_path
 from .schema import Brief
@@ -22,12 +22,17 @@ def check_store(ws: Workspace) -> None:
         _check_claim(ws, ident)
     for ident, section in ws.sections.items():
         where = ws.where[("section", ident)]
+        check_chars(ws, section.title, where, ("title",), f"section {ident!r}")
+        check_chars(ws, section.text, where, ("text",), f"section {ident!r}")
         check_prose(ws, section.text, where, ("text",))
     _check_audiences(ws)
 
 
 def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> None:
     source = ws.sources[ident]
+    for key in ("title", "container_title", "publisher"):
+        check_chars(ws, getattr(source, key), where, (key.replace("_", "-"),),
+                    f"source {ident!r}")
     if not source.title:
         ws.problems.warn(where.path, where.line, "title",
                          f"source {ident!r} has no title; notes will show it without one")
@@ -64,9 +69,32 @@ def inside(folder: Path, relative: str) -> Path | None:
     return path if path.is_relative_to(folder.resolve()) else None
 
 
+def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | int, ...],
+                owner: str) -> None:
+    """Report characters a document cannot hold, or no shipped font can show."""
+    if not text:
+        return
+    name = ".".join(str(k) for k in key).replace(".[", "[")
+    bad = scripts.XML_INVALID.findall(text)
+    if bad:
+        ws.problems.add(where.path, where.line_of(*key), name,
+                        f"{owner} holds {scripts.describe(bad[0])}, a control character a "
+                        "document cannot hold; remove it")
+        return
+    unseen = scripts.missing(text)
+    if unseen:
+        shown = ", ".join(scripts.describe(c) for c in unseen[:3])
+        ws.problems.add(where.path, where.line_of(*key), name,
+                        f"{owner} holds {shown}, which no font briefgen ships can show")
+
+
 def _check_claim(ws: Workspace, ident: str) -> None:
     claim = ws.claims[ident]
     where = ws.where[("claim", ident)]
+    check_chars(ws, claim.text, where, ("text",), f"claim {ident!r}")
+    check_chars(ws, claim.origin, where, ("origin",), f"claim {ident!r}")
+    for i, cited in enumerate(claim.sources):
+        check_chars(ws, cited.quote, where, ("sources", i, "quote"), f"claim {ident!r}")
     for i, cited in enumerate(claim.sources):
         key = f"sources[{i}]"
         if cited.source not in ws.sources:
@@ -162,7 +190,11 @@ def check_brief(ws: Workspace, path: Path) -> Brief | None:
             parse_period(brief.period)
         except ValueError as exc:
             ws.problems.add(path, where.line_of("period"), "period", str(exc))
+    for key in ("title", "subject", "to", "from_"):
+        check_chars(ws, getattr(brief, key), where, (key.rstrip("_"),), "the brief")
     for i, section in enumerate(brief.sections):
+        check_chars(ws, section.title, where, ("sections", i, "title"), "the brief")
+        check_chars(ws, section.text, where, ("sections", i, "text"), "the brief")
         _check_brief_section(ws, where, i, section)
     return brief if len(ws.problems.errors) == before else None
 

@@ -27,6 +27,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from ..model import Inline, Memo, NoteRef, Span, header_rows
 from ..model import Paragraph as MemoParagraph
+from ..scripts import visual_runs
 from . import docx_ooxml as ox
 
 SERIF = "Noto Serif"
@@ -35,6 +36,7 @@ ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 BANNER = RGBColor(0x8A, 0x1C, 0x1C)
 GREY = RGBColor(0x44, 0x44, 0x44)
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
+COMPLEX_SCRIPT_FONT = "Arial"  # has Arabic and Hebrew on every Word installation
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 PAGE = {"A4": (Mm(210), Mm(297)), "letter": (Mm(215.9), Mm(279.4))}
 
@@ -130,8 +132,9 @@ def _font(style: Any, name: str | None, size: float | None, bold: bool = False,
     if name:
         font.name = name
         fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
             fonts.set(qn(attr), name)
+        fonts.set(qn("w:cs"), COMPLEX_SCRIPT_FONT)
     if size:
         font.size = Pt(size)
     font.bold = bold or None
@@ -261,13 +264,17 @@ class _Writer:
                 if self.notes is not None:
                     p.append(ox.note_reference(self.notes.kind, item.number))
                 continue
-            p.append(self._span(item, part))
+            for element in self._span(item, part):
+                p.append(element)
 
-    def _span(self, span: Span, part: Any) -> Any:
-        if span.url and span.url.lower().startswith(SAFE_SCHEMES):
-            r = ox.run(span.text, "Hyperlink", italic=span.italic, bold=span.bold)
-            return ox.hyperlink(part, span.url, [r])
-        return ox.run(span.text, italic=span.italic, bold=span.bold)
+    def _span(self, span: Span, part: Any) -> list[Any]:
+        """Return the runs of a span, right-to-left pieces marked as such."""
+        style = "Hyperlink" if span.url and span.url.lower().startswith(SAFE_SCHEMES) else None
+        runs = [ox.run(logical, style, italic=span.italic, bold=span.bold, rtl=rtl)
+                for _, logical, rtl in visual_runs(span.text)]
+        if style and span.url:
+            return [ox.hyperlink(part, span.url, runs)]
+        return runs
 
     def _filler(self, content: Sequence[Span]) -> Any:
         def fill(p: Any, part: Any) -> None:

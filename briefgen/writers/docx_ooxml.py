@@ -30,18 +30,26 @@ CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
 def run(text: str, style: str | None = None, italic: bool = False, bold: bool = False,
-        size_half_points: int | None = None) -> Any:
-    """Return a `w:r` holding `text`, with an optional character style and formatting."""
+        size_half_points: int | None = None, rtl: bool = False) -> Any:
+    """Return a `w:r` holding `text`, with an optional character style and formatting.
+
+    `rtl` marks a right-to-left run (Arabic, Persian, Hebrew): Word and LibreOffice then
+    order and shape it themselves; the text stays in logical order, as it should.
+    """
     r = OxmlElement("w:r")
     props = OxmlElement("w:rPr")
     if style:
         props.append(_val("w:rStyle", style))
     if bold:
         props.append(OxmlElement("w:b"))
+        if rtl:
+            props.append(OxmlElement("w:bCs"))
     if italic:
         props.append(OxmlElement("w:i"))
     if size_half_points:
         props.append(_val("w:sz", str(size_half_points)))
+    if rtl:
+        props.append(OxmlElement("w:rtl"))
     if len(props):
         r.append(props)
     t = OxmlElement("w:t")
@@ -148,6 +156,7 @@ def _note_settings(document_part: Any, tag: str) -> None:
     if settings.find(qn(f"w:{tag}Pr")) is not None:
         return
     props = OxmlElement(f"w:{tag}Pr")
+    props.append(_val("w:numFmt", "decimal"))  # Word numbers endnotes i, ii, iii otherwise
     for ident in ("-1", "0"):
         ref = OxmlElement(f"w:{tag}")
         ref.set(qn("w:id"), ident)
@@ -158,6 +167,20 @@ def _note_settings(document_part: Any, tag: str) -> None:
         anchor.addprevious(props)
     else:
         settings.append(props)
+    _section_numbering(document_part, tag)
+
+
+def _section_numbering(document_part: Any, tag: str) -> None:
+    """Number the section's notes 1, 2, 3 (its own setting wins over the document's)."""
+    sect = document_part.document.sections[0]._sectPr
+    props = OxmlElement(f"w:{tag}Pr")
+    props.append(_val("w:numFmt", "decimal"))
+    refs = [c for c in sect if c.tag in (qn("w:headerReference"), qn("w:footerReference"),
+                                         qn("w:footnotePr"))]
+    if refs:
+        refs[-1].addnext(props)
+    else:
+        sect.insert(0, props)
 
 
 def add_custom_properties(document_part: Any, properties: dict[str, str]) -> None:

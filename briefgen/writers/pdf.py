@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -35,8 +36,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..model import Inline, Memo, NoteRef, Span, header_rows
+from ..model import Inline, Memo, NoteRef, Span, header_rows, plain_text
 from ..model import Paragraph as MemoParagraph
+from ..scripts import RTL_RUN, needs_fallback, visual_runs
 from . import pdf_fonts
 
 ACCENT = colors.HexColor("#1f3a5f")
@@ -196,24 +198,64 @@ def _block(block: MemoParagraph, st: dict[str, ParagraphStyle]) -> list[Flowable
         body += f" <i>({_text(block.confidence)})</i>"
     style = st["claim"] if block.kind == "claim" else st["body"]
     bullet = "•" if block.kind == "claim" else None
-    parts: list[Flowable] = [Paragraph(body, style, bulletText=bullet)]
-    parts += [Paragraph(f"“{_text(q.text)}” — {_text(q.attribution)}", st["quote"])
-              for q in block.quotes]
-    parts += [Paragraph(_inlines(r), st["remark"]) for r in block.remarks]
+    logical = _logical(block)
+    parts: list[Flowable] = [_Para(body, style, logical, bulletText=bullet)]
+    parts += [_Para(f"“{_text(q.text)}” — {_text(q.attribution)}", st["quote"],
+                    f"“{q.text}” — {q.attribution}") for q in block.quotes]
+    parts += [_Para(_inlines(r), st["remark"], plain_text(r)) for r in block.remarks]
     return parts
 
 
+def _logical(block: MemoParagraph) -> str:
+    """Return a paragraph's text in logical order, as a reader would copy it."""
+    text = "".join(i.text if isinstance(i, Span) else str(i.number) for i in block.content)
+    mark = f"({block.portion}) " if block.portion else ""
+    mark += "NEW " if block.new else ""
+    bullet = "• " if block.kind == "claim" else ""
+    tail = f" ({block.confidence})" if block.confidence else ""
+    return f"{bullet}{mark}{text}{tail}"
+
+
 def _note_paragraph(number: int, content: list[Span], style: ParagraphStyle) -> Paragraph:
-    return Paragraph(f'<a name="note-{number}"/>{number}.&#160;{_inlines(list(content))}',
-                     style)
+    return _Para(f'<a name="note-{number}"/>{number}.&#160;{_inlines(list(content))}',
+                 style, f"{number}. {plain_text(list(content))}")
 
 
 # --- inline markup: every user string escaped ---------------------------------------------
 
 
 def _text(text: str | None) -> str:
-    """Return user text escaped for reportlab's paragraph markup."""
-    return escape(text or "")
+    """Return user text escaped for reportlab's markup, other scripts in their font.
+
+    Right-to-left runs come in visual word order (see scripts.visual_runs) and, like
+    characters Noto Serif lacks, are set in the fallback font.
+    """
+    out = []
+    for piece, _logical, rtl in visual_runs(text or ""):
+        if rtl:
+            out.append(f'<font name="{pdf_fonts.FALLBACK}">{escape(piece)}</font>')
+            continue
+        for fallback, chars in groupby(piece, key=needs_fallback):
+            chunk = escape("".join(chars))
+            out.append(f'<font name="{pdf_fonts.FALLBACK}">{chunk}</font>' if fallback
+                       else chunk)
+    return "".join(out)
+
+
+def _shaped(style: ParagraphStyle, text: str) -> ParagraphStyle:
+    """Return `style` with HarfBuzz shaping when `text` holds right-to-left script."""
+    if not RTL_RUN.search(text):
+        return style
+    return ParagraphStyle(f"{style.name}-shaped", style, shaping=1)
+
+
+def _Para(markup: str, style: ParagraphStyle, logical: str = "", **kwargs: Any) -> Paragraph:
+    """Return a paragraph, shaped by HarfBuzz when its text holds right-to-left script.
+
+    Right-to-left runs are drawn in visual order, as PDF text usually is; extraction tools
+    (pdftotext, pypdf) turn them back into logical order.
+    """
+    return Paragraph(markup, _shaped(style, logical), **kwargs)
 
 
 def _inlines(content: Sequence[Inline]) -> str:

@@ -12,7 +12,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 FOLDER = Path(__file__).resolve().parent.parent / "fonts"
 SERIF = "NotoSerif"
 SANS = "NotoSans"
-ARABIC = "NotoNaskhArabic"
+FALLBACK = "DejaVuSans"  # wide coverage: right-to-left runs and what Noto Serif lacks
 FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
 
 
@@ -26,5 +26,9 @@ def register() -> None:
         addMapping(family, 1, 0, f"{family}-Bold")
         addMapping(family, 0, 1, f"{family}-Italic")
         addMapping(family, 1, 1, f"{family}-BoldItalic")
-    for suffix, face in (("", "Regular"), ("-Bold", "Bold")):
-        pdfmetrics.registerFont(TTFont(f"{ARABIC}{suffix}", FOLDER / f"{ARABIC}-{face}.ttf"))
+    pdfmetrics.registerFont(TTFont(FALLBACK, FOLDER / "DejaVuSans.ttf"))
+    pdfmetrics.registerFont(TTFont(f"{FALLBACK}-Bold", FOLDER / "DejaVuSans-Bold.ttf"))
+    addMapping(FALLBACK, 0, 0, FALLBACK)
+    addMapping(FALLBACK, 1, 0, f"{FALLBACK}-Bold")
+    addMapping(FALLBACK, 0, 1, FALLBACK)  # no italic face: upright is the honest fallback
+    addMapping(FALLBACK, 1, 1, f"{FALLBACK}-Bold")
