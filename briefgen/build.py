@@ -24,7 +24,7 @@ from typing import Any
 
 from . import __version__
 from .check import check_brief, check_store
-from .errors import Problems, UsageError, WorkspaceError, display_path
+from .errors import BriefgenError, Problems, UsageError, WorkspaceError, display_path
 from .files import write_atomic
 from .fingerprint import Fingerprint, fingerprint, sha256_file
 from .model import Memo
@@ -211,7 +211,11 @@ def _make(job: _Job, staging: Path) -> list[Output]:
     written = []
     for fmt in job.todo:
         target = staging / output_name(job.plan, fmt)
-        result = writer(fmt)(memo, target)
+        try:
+            result = writer(fmt)(memo, target)
+        except Exception as exc:  # noqa: BLE001 - a writer's failure is reported, not dumped
+            raise BriefgenError(f"could not write {target.name}: {type(exc).__name__}: {exc} "
+                                "(please report this as a briefgen bug)") from None
         with open(target, "rb") as handle:
             os.fsync(handle.fileno())
         pages = int(result) if isinstance(result, int) else None

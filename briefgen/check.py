@@ -26,6 +26,7 @@ def check_store(ws: Workspace) -> None:
         check_chars(ws, section.text, where, ("text",), f"section {ident!r}")
         check_prose(ws, section.text, where, ("text",))
     _check_audiences(ws)
+    check_branding(ws)
 
 
 def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> None:
@@ -133,6 +134,38 @@ def _check_claim(ws: Workspace, ident: str) -> None:
 
 def _marking_names(ws: Workspace) -> list[str]:
     return [m.name for m in ws.settings.markings]
+
+
+SHIPPED_FONTS = ("Noto Serif", "Noto Sans", "DejaVu Sans")
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def check_branding(ws: Workspace) -> None:
+    """Check the logo and fonts of briefgen.yaml: real files of the right kind, inside."""
+    settings = ws.settings
+    where = ws.where[("settings", "")]
+    if settings.logo:
+        _check_file(ws, where, "logo", settings.logo, LOGO_TYPES, "a PNG, JPEG or SVG file")
+    for key, value in (("body-font", settings.body_font),
+                       ("heading-font", settings.heading_font)):
+        if value.lower().endswith(".ttf"):
+            _check_file(ws, where, key, value, (".ttf",), "a TrueType (.ttf) file")
+        elif value not in SHIPPED_FONTS:
+            ws.problems.add(where.path, where.line_of(key), key,
+                            f"unknown font {value!r}; use {', '.join(SHIPPED_FONTS)} or a .ttf "
+                            "file in the workspace")
+
+
+def _check_file(ws: Workspace, where: Where, key: str, value: str, kinds: tuple[str, ...],
+                what: str) -> None:
+    path = inside(ws.root, value)
+    if path is None:
+        ws.problems.add(where.path, where.line_of(key), key,
+                        f"{value!r} leaves the workspace; give a path inside it")
+    elif not path.is_file():
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} not found")
+    elif path.suffix.lower() not in kinds:
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
 
 
 def _check_audiences(ws: Workspace) -> None:

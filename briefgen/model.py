@@ -100,6 +100,16 @@ class Header:
 
 
 @dataclass
+class Branding:
+    """The workspace's look: accent colour, logo, fonts (names or TrueType files)."""
+
+    accent: str = "#1f3a5f"
+    logo: str | None = None  # absolute path of a PNG, JPEG or SVG file
+    body_font: str = "Noto Serif"  # a shipped family, or the path of a .ttf file
+    heading_font: str = "Noto Sans"
+
+
+@dataclass
 class Memo:
     """A memo for one audience, ready to be written in any format."""
 
@@ -119,6 +129,7 @@ class Memo:
     summary: list[str] = field(default_factory=list)  # source summary statement lines
     omitted: dict[str, int] = field(default_factory=dict)  # reason -> count left out
     manifest: dict[str, Any] = field(default_factory=dict)  # provenance, see build.manifest
+    branding: Branding = field(default_factory=Branding)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the memo as plain data, with each inline tagged by its kind."""

@@ -15,7 +15,19 @@ from typing import Any
 from . import cite, csl, prose, templates
 from .dates import PartialDate, Period, parse_period
 from .errors import BriefgenError
-from .model import BibEntry, Header, Inline, Memo, Note, NoteRef, Paragraph, Quote, Section, Span
+from .model import (
+    BibEntry,
+    Branding,
+    Header,
+    Inline,
+    Memo,
+    Note,
+    NoteRef,
+    Paragraph,
+    Quote,
+    Section,
+    Span,
+)
 from .schema import Audience, Brief, BriefSection, Claim, Select, Source
 from .workspace import Workspace
 
@@ -399,11 +411,23 @@ class _Resolver:
             note_placement=self.audience.notes,
             layout="one-page" if layout.layout == "one-page" else "policy-memo",
             page_size=self.ws.settings.page_size,
+            branding=self._branding(),
             max_pages=self.audience.max_pages,
             bibliography_title="Bibliography" if rendered.note_style else "References",
             summary=self._summary(placed) if self.audience.summary and layout.summary else [],
             omitted={k: len(v) for k, v in sorted(draft.omitted.items())},
         )
+
+    def _branding(self) -> Branding:
+        """Return the workspace's look, with its files as absolute paths."""
+        settings = self.ws.settings
+
+        def font(value: str) -> str:
+            return str(self.ws.root / value) if value.lower().endswith(".ttf") else value
+
+        logo = str((self.ws.root / settings.logo).resolve()) if settings.logo else None
+        return Branding(settings.accent_colour, logo, font(settings.body_font),
+                        font(settings.heading_font))
 
     def _render(self, draft: _Draft) -> cite.Rendered:
         style = cite.find_style(self.ws.settings.citation_style, self.ws.root)

@@ -159,6 +159,15 @@ class Settings(Record):
     """The folder, inside the workspace, where memos are written."""
     locale: str = "en-US"
     """The CSL locale for citations (en-US, en-GB, de-DE, …)."""
+    logo: str | None = None
+    """A PNG, JPEG or SVG file inside the workspace, shown at the top of every memo."""
+    accent_colour: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = Field(
+        "#1f3a5f", alias="accent-colour")
+    """The colour of titles, headings, rules and links, as #RRGGBB."""
+    body_font: str = Field("Noto Serif", alias="body-font")
+    """Body text font: Noto Serif, Noto Sans, DejaVu Sans, or a .ttf file in the workspace."""
+    heading_font: str = Field("Noto Sans", alias="heading-font")
+    """Title and heading font, chosen as body-font is."""
     furniture: list[str] = Field(default_factory=list)
     """Extra patterns (regular expressions, matched against whole lines) that `ingest`
     drops as page furniture, e.g. "Sign up for our newsletter.*"."""

@@ -69,6 +69,8 @@ def _message(err: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "string_pattern_mismatch":
+        if str(ctx.get("pattern", "")).startswith("^#"):
+            return f"expected a colour as #RRGGBB, got {_show(err.get('input'))}"
         return (f"{_show(err.get('input'))} is not a valid id: use letters, digits and "
                 "- _ . : (starting with a letter or digit)")
     if kind in ("greater_than_equal", "greater_than"):

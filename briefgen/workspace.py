@@ -129,6 +129,18 @@ def _load_settings(ws: Workspace) -> Settings:
         ws.problems.add(path, line_at(data, ()), "", "expected a mapping of settings")
         return Settings()
     settings = validate(Settings, data, path, ws.problems)
+    if settings is None:
+        # keep the keys that are right, so one bad key does not bury the rest
+        from pydantic import ValidationError
+
+        try:
+            Settings.model_validate(data)
+        except ValidationError as exc:
+            bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+        try:
+            settings = Settings.model_validate({k: v for k, v in data.items() if k not in bad})
+        except ValidationError:
+            settings = None
     return settings or Settings()
 
 

@@ -25,27 +25,25 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.shared import Mm, Pt, RGBColor
 
-from ..model import Inline, Memo, NoteRef, Span, header_rows
+from ..model import Branding, Inline, Memo, NoteRef, Span, header_rows
 from ..model import Paragraph as MemoParagraph
 from ..scripts import visual_runs
 from . import docx_ooxml as ox
 
-SERIF = "Noto Serif"
-SANS = "Noto Sans"
-ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 BANNER = RGBColor(0x8A, 0x1C, 0x1C)
 GREY = RGBColor(0x44, 0x44, 0x44)
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 COMPLEX_SCRIPT_FONT = "Arial"  # has Arabic and Hebrew on every Word installation
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 PAGE = {"A4": (Mm(210), Mm(297)), "letter": (Mm(215.9), Mm(279.4))}
+LOGO_HEIGHT = Mm(13)
 
 
 def write_docx(memo: Memo, path: Path) -> None:
     """Write `memo` as a DOCX file to `path`."""
     doc = Document()
     _drop_thumbnail(doc)
-    _styles(doc, compact=memo.layout == "one-page")
+    _styles(doc, compact=memo.layout == "one-page", brand=memo.branding)
     _page(doc, memo)
     writer = _Writer(doc, memo)
     writer.body()
@@ -58,51 +56,63 @@ def write_docx(memo: Memo, path: Path) -> None:
 # --- styles ---------------------------------------------------------------------------------
 
 
-def _styles(doc: Any, compact: bool) -> None:
+def _styles(doc: Any, compact: bool, brand: Branding) -> None:
     """Define the memo's styles: Word's built-in names where they exist, our own otherwise."""
     body = 9.5 if compact else 10.5
     styles = doc.styles
+    serif, sans = _font_name(brand.body_font), _font_name(brand.heading_font)
+    accent = RGBColor.from_string(brand.accent.lstrip("#").upper())
     normal = styles["Normal"]
-    _font(normal, SERIF, body)
+    _font(normal, serif, body)
     normal.paragraph_format.space_after = Pt(3 if compact else 6)
     normal.paragraph_format.line_spacing = 1.1
-    _font(styles["Title"], SANS, 15 if compact else 20, bold=True, color=ACCENT)
+    _font(styles["Title"], sans, 15 if compact else 20, bold=True, color=accent)
     styles["Title"].paragraph_format.space_after = Pt(4 if compact else 8)
     _no_border(styles["Title"])
     sizes = ((11, 10.5) if compact else (13, 11.5))
     for name, size in zip(("Heading 1", "Heading 2"), sizes, strict=True):
         style = styles[name]
-        _font(style, SANS, size, bold=True, color=ACCENT)
+        _font(style, sans, size, bold=True, color=accent)
         style.paragraph_format.space_before = Pt(6 if compact else 12)
         style.paragraph_format.space_after = Pt(2 if compact else 4)
         style.paragraph_format.keep_with_next = True
-    _font(styles["List Bullet"], SERIF, body)
+    _font(styles["List Bullet"], serif, body)
     styles["List Bullet"].paragraph_format.space_after = Pt(2 if compact else 4)
-    _add(styles, "Footnote Text", WD_STYLE_TYPE.PARAGRAPH, SERIF, 8 if compact else 8.5,
+    _add(styles, "Footnote Text", WD_STYLE_TYPE.PARAGRAPH, serif, 8 if compact else 8.5,
          after=1)
-    _add(styles, "Endnote Text", WD_STYLE_TYPE.PARAGRAPH, SERIF, 8 if compact else 8.5, after=1)
+    _add(styles, "Endnote Text", WD_STYLE_TYPE.PARAGRAPH, serif, 8 if compact else 8.5, after=1)
     for name in ("Footnote Reference", "Endnote Reference"):
         style = _add(styles, name, WD_STYLE_TYPE.CHARACTER)
         style.font.superscript = True
     link = _add(styles, "Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb = ACCENT
+    link.font.color.rgb = accent
     link.font.underline = True
-    _add(styles, "Claim Quote", WD_STYLE_TYPE.PARAGRAPH, SERIF, body - 1.5, italic=True,
+    _add(styles, "Claim Quote", WD_STYLE_TYPE.PARAGRAPH, serif, body - 1.5, italic=True,
          indent=Mm(10), after=2, color=GREY)
-    _add(styles, "Claim Remark", WD_STYLE_TYPE.PARAGRAPH, SANS, body - 2, indent=Mm(10),
+    _add(styles, "Claim Remark", WD_STYLE_TYPE.PARAGRAPH, sans, body - 2, indent=Mm(10),
          after=2, color=GREY)
-    _add(styles, "Memo Organisation", WD_STYLE_TYPE.PARAGRAPH, SANS, 8.5, after=2,
+    _add(styles, "Memo Organisation", WD_STYLE_TYPE.PARAGRAPH, sans, 8.5, after=2,
          color=GREY)
-    _add(styles, "Memo Header", WD_STYLE_TYPE.PARAGRAPH, SERIF, body, after=0)
-    _add(styles, "Memo Header Label", WD_STYLE_TYPE.CHARACTER, SANS, body - 1.5, bold=True)
-    bib = _add(styles, "Bibliography", WD_STYLE_TYPE.PARAGRAPH, SERIF, body - 1, after=3)
+    _add(styles, "Memo Header", WD_STYLE_TYPE.PARAGRAPH, serif, body, after=0)
+    _add(styles, "Memo Header Label", WD_STYLE_TYPE.CHARACTER, sans, body - 1.5, bold=True)
+    bib = _add(styles, "Bibliography", WD_STYLE_TYPE.PARAGRAPH, serif, body - 1, after=3)
     bib.paragraph_format.left_indent = Mm(8)
     bib.paragraph_format.first_line_indent = Mm(-8)
-    _add(styles, "Banner", WD_STYLE_TYPE.PARAGRAPH, SANS, 9, bold=True, color=BANNER,
+    _add(styles, "Banner", WD_STYLE_TYPE.PARAGRAPH, sans, 9, bold=True, color=BANNER,
          after=0).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _add(styles, "New Mark", WD_STYLE_TYPE.CHARACTER, SANS, body - 2.5, bold=True,
+    _add(styles, "New Mark", WD_STYLE_TYPE.CHARACTER, sans, body - 2.5, bold=True,
          color=BANNER)
-    _add(styles, "Running Footer", WD_STYLE_TYPE.PARAGRAPH, SANS, 7.5, after=0, color=GREY)
+    _add(styles, "Running Footer", WD_STYLE_TYPE.PARAGRAPH, sans, 7.5, after=0, color=GREY)
+
+
+def _font_name(font: str) -> str:
+    """Return the family name Word should use: a shipped name, or a .ttf file's own name."""
+    if not font.lower().endswith(".ttf"):
+        return font
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font) as ttf:
+        return str(ttf["name"].getBestFamilyName() or Path(font).stem)
 
 
 def _add(styles: Any, name: str, kind: Any, font: str | None = None, size: float | None = None,
@@ -198,6 +208,8 @@ class _Writer:
 
     def body(self) -> None:
         memo = self.memo
+        if memo.branding.logo:
+            self._logo(memo.branding.logo)
         if memo.header.organisation:
             self.doc.add_paragraph(memo.header.organisation.upper(), style="Memo Organisation")
         self.doc.add_paragraph(memo.header.title, style="Title")
@@ -219,6 +231,15 @@ class _Writer:
             self.doc.add_heading("Source summary", level=1)
             for line in memo.summary:
                 self.doc.add_paragraph(line)
+
+    def _logo(self, path: str) -> None:
+        """Put the logo at the top right of the first page."""
+        p = self.doc.add_paragraph(style="Memo Organisation")
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if path.lower().endswith(".svg"):
+            ox.add_svg_picture(self.doc.part, p, Path(path), LOGO_HEIGHT)
+        else:
+            p.add_run().add_picture(path, height=LOGO_HEIGHT)
 
     def _header_block(self) -> None:
         rows = header_rows(self.memo.header)

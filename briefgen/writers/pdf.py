@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -36,12 +37,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..model import Inline, Memo, NoteRef, Span, header_rows, plain_text
+from ..model import Branding, Inline, Memo, NoteRef, Span, header_rows, plain_text
 from ..model import Paragraph as MemoParagraph
 from ..scripts import RTL_RUN, needs_fallback, visual_runs
 from . import pdf_fonts
 
-ACCENT = colors.HexColor("#1f3a5f")
+_ACCENT: ContextVar[str] = ContextVar("accent", default="#1f3a5f")  # links of this memo
 BANNER = colors.HexColor("#8a1c1c")
 RULE = colors.HexColor("#9fb0c4")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -77,7 +78,8 @@ class PageCount(int):
 def write_pdf(memo: Memo, path: Path) -> int:
     """Write `memo` as a PDF to `path`; return its page count (a PageCount)."""
     pdf_fonts.register()
-    styles = _styles(LOOKS[memo.layout])
+    styles = _styles(LOOKS[memo.layout], memo.branding)
+    _ACCENT.set(memo.branding.accent)
     reserves: dict[int, float] = {}
     total = 0
     for _ in range(MAX_PASSES):
@@ -99,8 +101,9 @@ def write_pdf(memo: Memo, path: Path) -> int:
 # --- styles ------------------------------------------------------------------------------
 
 
-def _styles(look: _Look) -> dict[str, ParagraphStyle]:
-    serif, sans = pdf_fonts.SERIF, pdf_fonts.SANS
+def _styles(look: _Look, brand: Branding) -> dict[str, ParagraphStyle]:
+    serif, sans = pdf_fonts.family(brand.body_font), pdf_fonts.family(brand.heading_font)
+    accent = colors.HexColor(brand.accent)
     base = ParagraphStyle("body", fontName=serif, fontSize=look.body, leading=look.leading,
                           spaceAfter=look.space, alignment=TA_LEFT, splitLongWords=1,
                           bulletFontName=serif)
@@ -110,14 +113,14 @@ def _styles(look: _Look) -> dict[str, ParagraphStyle]:
         "org": ParagraphStyle("org", base, fontName=sans, fontSize=small + 0.6,
                               textColor=colors.HexColor("#555555"), spaceAfter=2),
         "title": ParagraphStyle("title", base, fontName=f"{sans}-Bold", fontSize=look.title,
-                                leading=look.title * 1.2, textColor=ACCENT,
+                                leading=look.title * 1.2, textColor=accent,
                                 spaceAfter=look.space * 1.5),
         "label": ParagraphStyle("label", base, fontName=f"{sans}-Bold", fontSize=small + 0.6,
                                 leading=look.leading * 0.95, spaceAfter=0),
         "field": ParagraphStyle("field", base, leading=look.leading * 0.95, spaceAfter=0),
         "heading": ParagraphStyle("heading", base, fontName=f"{sans}-Bold",
                                   fontSize=look.heading, leading=look.heading * 1.3,
-                                  textColor=ACCENT, spaceBefore=look.space * 2.2,
+                                  textColor=accent, spaceBefore=look.space * 2.2,
                                   spaceAfter=look.space, keepWithNext=1),
         "claim": ParagraphStyle("claim", base, leftIndent=12, bulletIndent=2,
                                 spaceAfter=look.space * 0.6),
@@ -180,7 +183,7 @@ def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> Table:
         table = Table(cells, colWidths=[24 * mm, None], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONT", (0, 0), (-1, -1), pdf_fonts.SERIF, 10),  # the default would be Helvetica
+        ("FONT", (0, 0), (-1, -1), st["field"].fontName, 10),  # the default is Helvetica
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -263,7 +266,7 @@ def _inlines(content: Sequence[Inline]) -> str:
     for item in content:
         if isinstance(item, NoteRef):
             # onDraw tells the document which page the marker lands on (footnotes)
-            out.append(f'<a href="#note-{item.number}" color="#1f3a5f">'
+            out.append(f'<a href="#note-{item.number}" color="{_ACCENT.get()}">'
                        f'<super>{item.number}</super></a>'
                        f'<onDraw name="{NOTE_CALLBACK}" label="{item.number}"/>')
         else:
@@ -277,7 +280,7 @@ def _span(span: Span) -> str:
         # a break chance after each slash, so long addresses wrap instead of overflowing
         text = re.sub(r"(/+)", "\\1<wbr/>", text) if len(span.text) > 40 else text
         url = escape(span.url, {'"': "&quot;"})
-        text = f'<a href="{url}" color="#1f3a5f">{text}</a>'
+        text = f'<a href="{url}" color="{_ACCENT.get()}">{text}</a>'
     if span.italic:
         text = f"<i>{text}</i>"
     if span.bold:
@@ -305,7 +308,7 @@ class _Rule(Flowable):
         return avail_width, 9
 
     def draw(self) -> None:
-        self.canv.setStrokeColor(ACCENT)
+        self.canv.setStrokeColor(colors.HexColor(_ACCENT.get()))
         self.canv.setLineWidth(1.4)
         self.canv.line(0, 5, self.width, 5)
 
@@ -331,7 +334,7 @@ class _MemoDoc(BaseDocTemplate):
                          title=memo.header.title, author=memo.header.organisation,
                          subject=memo.header.subject or "", creator="briefgen",
                          keywords=", ".join(memo.header.keywords), invariant=1,
-                         initialFontName=pdf_fonts.SERIF)  # never a standard-14 font
+                         initialFontName=styles["body"].fontName)  # never a standard-14 font
         self.memo = memo
         self.styles = styles
         self.reserves = reserves
@@ -382,11 +385,12 @@ class _MemoDoc(BaseDocTemplate):
         width, height = self.pagesize
         canv.saveState()
         canv.setFillColor(BANNER)
-        canv.setFont(f"{pdf_fonts.SANS}-Bold", 9)
+        sans = self.styles["label"].fontName
+        canv.setFont(sans, 9)
         canv.drawCentredString(width / 2, height - 10 * mm, self.memo.banner)
         canv.drawCentredString(width / 2, 8 * mm, self.memo.banner)
         canv.setFillColor(colors.HexColor("#666666"))
-        canv.setFont(pdf_fonts.SANS, 7.5)
+        canv.setFont(self.styles["org"].fontName, 7.5)
         if self.page > 1:
             canv.drawString(MARGIN, height - 15.5 * mm, self.memo.header.title)
         canv.drawString(MARGIN, 13 * mm, self.memo.header.organisation)
@@ -395,6 +399,8 @@ class _MemoDoc(BaseDocTemplate):
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.4)
         canv.line(MARGIN, 16.5 * mm, width - MARGIN, 16.5 * mm)
+        if self.page == 1 and self.memo.branding.logo:
+            _draw_logo(canv, self.memo.branding.logo, width - MARGIN, height - 22 * mm)
         canv.restoreState()
 
     def _draw_footnotes(self, canv: Any, numbers: list[int]) -> float:
@@ -413,6 +419,30 @@ class _MemoDoc(BaseDocTemplate):
             y -= h
             para.drawOn(canv, self.leftMargin, y + style.spaceAfter)
         return needed
+
+
+LOGO_HEIGHT = 13 * mm
+
+
+def _draw_logo(canv: Any, path: str, right: float, bottom: float) -> None:
+    """Draw the logo with its right edge at `right`, LOGO_HEIGHT high."""
+    if path.lower().endswith(".svg"):
+        from reportlab.graphics import renderPDF
+        from svglib.svglib import svg2rlg
+
+        drawing = svg2rlg(path)
+        if drawing is None or not drawing.height:
+            return
+        scale = LOGO_HEIGHT / drawing.height
+        drawing.scale(scale, scale)
+        renderPDF.draw(drawing, canv, right - drawing.width * scale, bottom)
+        return
+    from reportlab.lib.utils import ImageReader
+
+    image = ImageReader(path)
+    w, h = image.getSize()
+    width = LOGO_HEIGHT * w / h
+    canv.drawImage(image, right - width, bottom, width, LOGO_HEIGHT, mask="auto")
 
 
 def _metadata(canv: Any, memo: Memo) -> None:

@@ -26,9 +26,36 @@ def register() -> None:
         addMapping(family, 1, 0, f"{family}-Bold")
         addMapping(family, 0, 1, f"{family}-Italic")
         addMapping(family, 1, 1, f"{family}-BoldItalic")
-    pdfmetrics.registerFont(TTFont(FALLBACK, FOLDER / "DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont(f"{FALLBACK}-Bold", FOLDER / "DejaVuSans-Bold.ttf"))
-    addMapping(FALLBACK, 0, 0, FALLBACK)
-    addMapping(FALLBACK, 1, 0, f"{FALLBACK}-Bold")
-    addMapping(FALLBACK, 0, 1, FALLBACK)  # no italic face: upright is the honest fallback
-    addMapping(FALLBACK, 1, 1, f"{FALLBACK}-Bold")
+    # DejaVu Sans ships no italic: its italic names stand for the upright faces
+    _family(FALLBACK, {"": FOLDER / "DejaVuSans.ttf", "-Bold": FOLDER / "DejaVuSans-Bold.ttf",
+                       "-Italic": FOLDER / "DejaVuSans.ttf",
+                       "-BoldItalic": FOLDER / "DejaVuSans-Bold.ttf"})
+
+
+SHIPPED = {"Noto Serif": SERIF, "Noto Sans": SANS, "DejaVu Sans": FALLBACK}
+
+
+def _family(name: str, files: dict[str, Path]) -> None:
+    """Register a family's four faces and map bold and italic to them."""
+    for suffix, path in files.items():
+        pdfmetrics.registerFont(TTFont(f"{name}{suffix}", path))
+    addMapping(name, 0, 0, name)
+    addMapping(name, 1, 0, f"{name}-Bold")
+    addMapping(name, 0, 1, f"{name}-Italic")
+    addMapping(name, 1, 1, f"{name}-BoldItalic")
+
+
+def family(font: str) -> str:
+    """Return the registered family for a shipped font name or a workspace .ttf file.
+
+    A workspace font is one file: its bold and italic are that same face, since
+    synthesising them would misrepresent the typeface.
+    """
+    register()
+    if font in SHIPPED:
+        return SHIPPED[font]
+    path = Path(font)
+    name = f"Workspace-{path.stem}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        _family(name, {s: path for s in FACES})
+    return name
