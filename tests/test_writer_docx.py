@@ -116,3 +116,20 @@ def test_libreoffice_converts_without_losing_text(tmp_path: Path) -> None:
     for note in memo.notes:
         assert " ".join(plain_text(note.content).split()) in text
     assert "Two-way trade fell to around $4 billion in 2023." in text
+
+
+def test_long_memos_open_with_a_filled_in_table_of_contents(tmp_path: Path) -> None:
+    from briefgen.model import Section
+
+    memo = sample_memo("footnotes")
+    memo.sections += [Section(f"Part {i}", [Paragraph([Span(f"Text {i}.")])]) for i in range(5)]
+    write_docx(memo, tmp_path / "long.docx")
+    document = docx.Document(str(tmp_path / "long.docx"))
+    entries = [p.text for p in document.paragraphs if p.style.name == "TOC 1"]
+    assert entries == ["Bottom line", "Background", "Part 0", "Part 1", "Part 2", "Part 3",
+                       "Part 4", "Bibliography", "Source summary"]
+    body = part_xml(tmp_path / "long.docx", "word/document.xml").decode()
+    assert 'TOC \\o "1-1" \\h \\z \\u' in body
+    assert body.count("<w:bookmarkStart") == 9 and 'w:anchor="_Toc00000001"' in body
+    write_docx(sample_memo("footnotes"), tmp_path / "short.docx")
+    assert "TOC 1" not in {p.style.name for p in docx.Document(str(tmp_path / "short.docx")).paragraphs}

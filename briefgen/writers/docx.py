@@ -37,6 +37,7 @@ COMPLEX_SCRIPT_FONT = "Arial"  # has Arabic and Hebrew on every Word installatio
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 PAGE = {"A4": (Mm(210), Mm(297)), "letter": (Mm(215.9), Mm(279.4))}
 LOGO_HEIGHT = Mm(13)
+TOC_FROM_HEADINGS = 6  # a memo with this many headings or more opens with its contents
 
 
 def write_docx(memo: Memo, path: Path) -> None:
@@ -102,6 +103,11 @@ def _styles(doc: Any, compact: bool, brand: Branding) -> None:
          after=0).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _add(styles, "New Mark", WD_STYLE_TYPE.CHARACTER, sans, body - 2.5, bold=True,
          color=BANNER)
+    toc = _add(styles, "TOC Heading", WD_STYLE_TYPE.PARAGRAPH, sans, body + 1, bold=True,
+               after=3, color=accent)
+    toc.paragraph_format.space_before = Pt(6)
+    _add(styles, "TOC 1", WD_STYLE_TYPE.PARAGRAPH, serif, body - 0.5, after=1,
+         indent=Mm(2))
     _add(styles, "Running Footer", WD_STYLE_TYPE.PARAGRAPH, sans, 7.5, after=0, color=GREY)
 
 
@@ -203,6 +209,7 @@ class _Writer:
         self.doc = doc
         self.memo = memo
         self.notes: ox.NotesPart | None = None
+        self.bookmarks: list[str] = []
         if memo.notes:
             self.notes = ox.NotesPart(doc.part, memo.note_placement)
 
@@ -214,23 +221,53 @@ class _Writer:
             self.doc.add_paragraph(memo.header.organisation.upper(), style="Memo Organisation")
         self.doc.add_paragraph(memo.header.title, style="Title")
         self._header_block()
+        headings = self._headings()
+        if len(headings) >= TOC_FROM_HEADINGS and memo.layout == "policy-memo":
+            self._contents(headings)
         for section in memo.sections:
             if section.title:
-                self.doc.add_heading(section.title, level=1)
+                self._heading(section.title)
             for block in section.blocks:
                 self._block(block)
         if self.notes is not None:
             for note in memo.notes:
                 self.notes.add(note.number, self._filler(note.content))
         if memo.bibliography:
-            self.doc.add_heading(memo.bibliography_title, level=1)
+            self._heading(memo.bibliography_title)
             for entry in memo.bibliography:
                 p = self.doc.add_paragraph(style="Bibliography")
                 self._inlines(p._p, entry.content, self.doc.part)
         if memo.summary:
-            self.doc.add_heading("Source summary", level=1)
+            self._heading("Source summary")
             for line in memo.summary:
                 self.doc.add_paragraph(line)
+
+    def _headings(self) -> list[str]:
+        """Return the memo's level-1 headings, in order, as the body will hold them."""
+        memo = self.memo
+        titles = [s.title for s in memo.sections if s.title]
+        titles += [memo.bibliography_title] if memo.bibliography else []
+        titles += ["Source summary"] if memo.summary else []
+        return titles
+
+    def _heading(self, title: str) -> None:
+        """Add a Heading 1 with the bookmark the table of contents links to."""
+        p = self.doc.add_heading(title, level=1)
+        ox.bookmark(p._p, len(self.bookmarks), f"_Toc{len(self.bookmarks) + 1:08d}")
+        self.bookmarks.append(title)
+
+    def _contents(self, headings: list[str]) -> None:
+        """Add a table of contents that is already filled in, as a real TOC field.
+
+        Word shows the entries at once (the most common complaint about generated files is
+        an empty TOC that must be updated first); page numbers appear when Word updates
+        the field, since only Word knows its own pagination.
+        """
+        self.doc.add_paragraph("Contents", style="TOC Heading")
+        entries = [(title, f"_Toc{i + 1:08d}") for i, title in enumerate(headings)]
+        body = self.doc.element.body
+        for p in ox.toc_paragraphs(entries):
+            body.sectPr.addprevious(p)  # the section properties stay last
 
     def _logo(self, path: str) -> None:
         """Put the logo at the top right of the first page."""

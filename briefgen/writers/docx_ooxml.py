@@ -231,6 +231,65 @@ def add_svg_picture(document_part: Any, paragraph: Any, path: Any, height: int) 
     blip.append(ext_list)
 
 
+def bookmark(p: Any, ident: int, name: str) -> None:
+    """Wrap the contents of paragraph `p` in a bookmark."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(ident))
+    props = p.find(qn("w:pPr"))
+    if props is not None:
+        props.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+
+
+def toc_paragraphs(entries: list[tuple[str, str]]) -> list[Any]:
+    """Return the paragraphs of a TOC field whose result already lists `entries`.
+
+    Each entry links to its heading's bookmark; the field itself (TOC \\o "1-1" \\h) lets
+    Word rebuild it, with page numbers, whenever it updates fields.
+    """
+    paragraphs = []
+    for i, (title, anchor) in enumerate(entries):
+        p = OxmlElement("w:p")
+        props = OxmlElement("w:pPr")
+        props.append(_val("w:pStyle", "TOC1"))
+        p.append(props)
+        if i == 0:
+            for r in field_start('TOC \\o "1-1" \\h \\z \\u'):
+                p.append(r)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), anchor)
+        link.set(qn("w:history"), "1")
+        link.append(run(title))
+        p.append(link)
+        if i == len(entries) - 1:
+            p.append(_field_char("end"))
+        paragraphs.append(p)
+    return paragraphs
+
+
+def _field_char(kind: str) -> Any:
+    r = OxmlElement("w:r")
+    mark = OxmlElement("w:fldChar")
+    mark.set(qn("w:fldCharType"), kind)
+    r.append(mark)
+    return r
+
+
+def field_start(instruction: str) -> list[Any]:
+    """Return the runs that open a complex field and begin its shown result."""
+    instr = OxmlElement("w:r")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    instr.append(text)
+    return [_field_char("begin"), instr, _field_char("separate")]
+
+
 def add_custom_properties(document_part: Any, properties: dict[str, str]) -> None:
     """Add docProps/custom.xml with text properties (the memo's manifest)."""
     from xml.sax.saxutils import escape
