@@ -142,3 +142,18 @@ def test_a_memo_over_max_pages_fails_and_says_by_how_much(tmp_path: Path) -> Non
                      r"memo is 2 pages, 1 more than max-pages 1 allows \(about \d+ lines too "
                      r"long\); cut claims \(it holds 11 in 7 sections", run.err), run.err
     assert not any((copy / "out").glob("russia-iran-weekly.*"))
+
+
+def test_pdfs_pass_qpdf_check(example_build: Path) -> None:
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf is not installed")
+    for pdf in example_build.glob("*.pdf"):
+        done = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True,
+                              check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "No syntax or stream encoding errors found" in done.stdout
