@@ -22,6 +22,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from . import __version__
 from .check import check_brief, check_store
 from .errors import BriefgenError, Problems, UsageError, WorkspaceError, display_path
@@ -145,19 +147,52 @@ def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
     if not pending:
         return outputs
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".briefgen-", dir=out))
-    try:
-        written = _make_all(pending, staging, jobs, progress)
-        _check_pages(written, out)
-        for item in written:
-            target = out / item.path.name
-            os.replace(item.path, target)
-            item.path = target
-        _save_state(out, state, written, {output_name(j.plan, f): j.fingerprint
-                                          for j in pending for f in j.todo})
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    (out / STATE_DIR).mkdir(exist_ok=True)
+    # One build at a time per output folder: concurrent builds wait, and whatever a killed
+    # build left behind can be cleared, since no other build can be using it.
+    with FileLock(str(out / STATE_DIR / "lock")):
+        _clear_leftovers(out)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+        try:
+            written = _make_all(pending, staging, jobs, progress)
+            _check_pages(written, out)
+            for item in written:
+                target = out / item.path.name
+                os.replace(item.path, target)
+                item.path = target
+            _fsync_folder(out)
+            state = {**state, **_load_state(out)}  # what builds before this one recorded
+            _save_state(out, state, written, {output_name(j.plan, f): j.fingerprint
+                                              for j in pending for f in j.todo})
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return outputs + written
+
+
+STAGING_PREFIX = ".briefgen-"
+
+
+def _clear_leftovers(out: Path) -> None:
+    """Remove staging folders and temporary files that a killed build left in `out`."""
+    for path in out.glob(f"{STAGING_PREFIX}*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+    for path in (out / STATE_DIR).glob(".*.tmp"):
+        path.unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the renames in `folder` durable (where the system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def output_name(plan: Plan, fmt: str) -> str:

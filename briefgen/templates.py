@@ -53,6 +53,15 @@ def template_path(ws: Workspace, name: str) -> Path | None:
     return None
 
 
+def _escapes(ws: Workspace) -> list[Path]:
+    """Return the workspace templates that lead out of templates/ (symbolic links)."""
+    folder = ws.root / "templates"
+    if not folder.is_dir():
+        return []
+    home = folder.resolve()
+    return [p for p in folder.rglob("*") if p.is_file() and not p.resolve().is_relative_to(home)]
+
+
 def template_source(ws: Workspace, name: str) -> str:
     """Return the text of template `name` (its name alone when there is no such file)."""
     path = template_path(ws, name)
@@ -144,6 +153,10 @@ def _render(ws: Workspace, name: str, context: dict[str, Any]) -> str:
             return f"\ue000D{kind}:{'|'.join(str(a) for a in args)}\ue001"
         return call
 
+    outside = _escapes(ws)
+    if outside:
+        raise _error(ws, name, str(outside[0]), 0, "this template leads out of the workspace's "
+                     "templates/ folder (a symbolic link); copy the file in instead")
     env = _environment(ws)
     functions = {k: directive(k) for k in ("header", "bibliography", "summary", "layout")}
     try:

@@ -46,7 +46,9 @@ def validate(model: type[R], data: Any, path: Path, problems: Problems,
     except ValidationError as exc:
         for err in exc.errors():
             where = loc + tuple(err["loc"])
-            problems.add(path, line_at(root, where), format_key(where), _message(err))
+            # the line names the record; a list file's record index would only be noise
+            key = where[1:] if where and isinstance(where[0], int) else where
+            problems.add(path, line_at(root, where), format_key(key), _message(err))
         return None
     _warn_unknown(record, root, loc, path, problems)
     return record

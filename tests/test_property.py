@@ -1,0 +1,72 @@
+"""Property: any generated store and brief either builds or fails with briefgen's own error.
+
+Run long with: BRIEFGEN_EXAMPLES=10000 pytest tests/test_property.py -p no:cacheprovider
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefgen.build import build, check_workspace
+from briefgen.errors import BriefgenError
+
+from .conftest import WORKSPACES
+
+EXAMPLES = int(os.environ.get("BRIEFGEN_EXAMPLES", "60"))
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+IDS = st.sampled_from(["a", "b", "no", "0123", "talks-stalled", "wheat-prices", "x y", ""])
+SCALAR = st.one_of(TEXT, st.integers(-5, 3000), st.booleans(), st.none(), IDS,
+                   st.sampled_from(["2024-06", "2024-02-30", "2024-W24", "high", "PUBLIC"]))
+VALUE = st.recursive(SCALAR, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(
+        ["id", "text", "source", "quote", "topics", "sources", "claims", "select", "title",
+         "marking", "confidence", "date", "limit", "section", "period", "from", "to"]),
+        inner, max_size=4)), max_leaves=12)
+CLAIM = st.fixed_dictionaries(
+    {"id": IDS, "text": TEXT},
+    optional={"sources": st.lists(st.fixed_dictionaries(
+        {"source": st.sampled_from(["doe-2024", "nope"])},
+        optional={"quote": TEXT, "locator": TEXT}), max_size=2),
+        "topics": st.lists(st.sampled_from(["trade", "x"]), max_size=2),
+        "confidence": st.sampled_from(["high", "moderate", "low", "sure"]),
+        "marking": st.sampled_from(["PUBLIC", "INTERNAL", "SECRET"]),
+        "date": SCALAR, "origin": TEXT, "contradicts": st.lists(IDS, max_size=2),
+        "extra": VALUE})
+SECTION = st.fixed_dictionaries({}, optional={
+    "title": TEXT, "text": TEXT, "claims": st.lists(IDS, max_size=3),
+    "select": st.fixed_dictionaries({}, optional={"topics": st.lists(TEXT, max_size=2),
+                                                  "limit": st.integers(-1, 5),
+                                                  "sort": st.sampled_from(["date", "x"])}),
+    "section": st.sampled_from(["context", "nope"])})
+BRIEF = st.fixed_dictionaries({"title": TEXT}, optional={
+    "period": SCALAR, "date": SCALAR, "audiences": st.lists(st.sampled_from(
+        ["analyst", "principal", "nobody"]), max_size=2),
+    "sections": st.lists(SECTION, max_size=3), "formats": st.just(["json"])})
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(claims=st.one_of(st.lists(CLAIM, max_size=4), VALUE), brief=st.one_of(BRIEF, VALUE),
+       raw=st.one_of(st.none(), st.binary(max_size=40)))
+def test_generated_workspaces_build_or_fail_cleanly(claims, brief, raw) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Path(tmp) / "ws"
+        shutil.copytree(WORKSPACES / "good", ws)
+        (ws / "store" / "claims" / "gen.yaml").write_text(
+            yaml.safe_dump(claims, allow_unicode=True), encoding="utf-8")
+        (ws / "weekly.yaml").write_text(yaml.safe_dump(brief, allow_unicode=True),
+                                        encoding="utf-8")
+        if raw is not None:
+            (ws / "store" / "claims" / "raw.yaml").write_bytes(raw)
+        try:
+            checked = check_workspace(ws)
+            build(checked, fmt="json", jobs=1)
+        except BriefgenError:
+            pass  # a clear error of briefgen's own: the property holds
