@@ -19,19 +19,31 @@ NEAR_CERTAIN = ["almost certain", "nearly certain", "very likely", "highly likel
                 "highly probable"]
 
 
+def _pattern(terms: list[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in terms)
+    return re.compile(rf"\b(?:{alternatives})(?:ly)?\b", re.IGNORECASE)
+
+
+_PATTERNS: dict[int, re.Pattern[str]] = {}
+_ANY = re.compile(r"(?:likel|probab|certain|chance|possib|improbab|unlikel|remote)",
+                  re.IGNORECASE)
+
+
 def _found(terms: list[str], text: str) -> list[str]:
     """Return the terms of `terms` that occur in `text` (with -ly forms), in order."""
-    hits = []
-    for term in terms:
-        stem = re.escape(term).replace(r"\ ", r"\s+")
-        if re.search(rf"\b{stem}(ly)?\b", text, re.IGNORECASE):
-            hits.append(term)
-    return hits
+    pattern = _PATTERNS.get(id(terms))
+    if pattern is None:
+        pattern = _PATTERNS[id(terms)] = _pattern(terms)
+    found = {" ".join(m.group(0).lower().split()).removesuffix("ly") for m in
+             pattern.finditer(text)}
+    return [t for t in terms if t in found or t.removesuffix("ly") in found]
 
 
 def warnings(text: str, confidence: str | None) -> list[str]:
     """Return warnings about the estimative language of a claim's text."""
-    out = []
+    out: list[str] = []
+    if not _ANY.search(text):
+        return out  # most claims use no estimative words: one cheap search decides
     icd, phia = _found(ICD_203, text), _found(PHIA, text)
     if icd and phia:
         out.append(f"mixes likelihood scales: {icd[0]!r} (ICD 203) with {phia[0]!r} "

@@ -47,6 +47,8 @@ def needs_fallback(char: str) -> bool:
 
 def missing(text: str) -> list[str]:
     """Return the characters of `text` that no shipped font can show, each once."""
+    if text.isascii():
+        return []  # both fonts hold all of ASCII's printable characters
     primary, fallback = _coverage()
     found = []
     for char in dict.fromkeys(text):

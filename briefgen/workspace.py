@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +23,12 @@ R = TypeVar("R", bound=Record)
 
 @dataclass(frozen=True)
 class Where:
-    """Where a record was written: its file and its raw, located data."""
+    """Where a record was written: its file, its place in it, and (for small files) its data.
+
+    Store files can hold thousands of records; keeping their located data would double
+    the memory a large store needs, so it is read again, once, when a line is wanted:
+    that happens only when something is wrong.
+    """
 
     path: Path
     data: Any
@@ -28,11 +37,20 @@ class Where:
     @property
     def line(self) -> int:
         """Return the line the record starts on."""
-        return line_at(self.data, self.loc)
+        return line_at(self._data(), self.loc)
 
     def line_of(self, *keys: str | int) -> int:
         """Return the line of a key path inside the record."""
-        return line_at(self.data, self.loc + keys)
+        return line_at(self._data(), self.loc + keys)
+
+    def _data(self) -> Any:
+        return self.data if self.data is not None else _reread(self.path)
+
+
+@lru_cache(maxsize=8)
+def _reread(path: Path) -> Any:
+    """Return a file's located data again, for line numbers (problems were reported)."""
+    return load_file(path, Problems())
 
 
 @dataclass
@@ -105,6 +123,24 @@ class Workspace:
 
 def load(root: Path) -> Workspace:
     """Return the workspace at `root` with every file loaded; problems are collected."""
+    # Millions of small objects are made and kept: the cyclic collector would rescan them
+    # again and again (three times the load time on a large store) and finds nothing.
+    with _no_gc():
+        return _load(root)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path) -> Workspace:
     ws = Workspace(root, Settings(), {})
     ws.settings = _load_settings(ws)
     ws.audiences = _load_audiences(ws)
@@ -192,7 +228,7 @@ def _load_list(ws: Workspace, path: Path, model: type[R], kind: str,
                 ws.incomplete.add(kind)
             continue
         ident = record.id  # type: ignore[attr-defined]
-        here = Where(path, data, (i,))
+        here = Where(path, None, (i,))
         first = ws.where.get((kind, ident))
         if first is not None:
             _duplicate(ws.problems, kind, ident, first, here)
