@@ -93,7 +93,7 @@ def render_all(checked: Checked, period: str | None = None,
         return
     default = ws.settings.default_audience or next(iter(ws.audiences), None)
     for path, brief in checked.briefs.items():
-        for name in brief.audiences or ([default] if default else []):
+        for name in dict.fromkeys(brief.audiences or ([default] if default else [])):
             try:
                 plan_memo(ws, path.stem, brief, name, period, today)
             except WorkspaceError as exc:
@@ -112,6 +112,7 @@ def plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
     problems = Problems()
     for path, brief in checked.briefs.items():
         names = [audience] if audience else (brief.audiences or ([default] if default else []))
+        names = list(dict.fromkeys(names))  # an audience named twice is built once
         formats: list[str] = [fmt] if fmt else list(dict.fromkeys(brief.formats))
         for name in names:
             try:

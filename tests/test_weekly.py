@@ -103,3 +103,13 @@ def test_no_op_fast_path_still_notices_changes(good: Path) -> None:
     text.write_text(text.read_text().replace("rose 4%", "rose 5%"), encoding="utf-8")
     run = briefgen("build", "--all", "-f", "json", cwd=good)
     assert run.code == 1 and "quote not found" in run.err
+
+
+def test_an_audience_named_twice_is_built_once(good: Path) -> None:
+    """Found by the property test: the second copy used to fail on a missing staged file."""
+    path = good / "weekly.yaml"
+    path.write_text(path.read_text().replace("audiences: [principal, analyst]",
+                                             "audiences: [analyst, analyst]"))
+    run = briefgen("build", "--all", "-f", "json", cwd=good)
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[-1] == "1 written, 0 up to date"
