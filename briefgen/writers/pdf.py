@@ -1,19 +1,17 @@
 """The PDF writer (reportlab): lays out a Memo, deciding nothing about its content.
 
-Footnotes: reportlab has none, so the memo is laid out in passes. Each pass records the
-page every note marker lands on; the next pass reserves room at the foot of each page
-for its notes. Reserves only grow, so the passes settle, usually after two or three,
-and every note is then printed on the page that holds its marker. "Page X of Y" needs
-the page count, which the last pass knows.
+This module turns the memo into flowables (styles, story, inline markup); `pdf_pages`
+lays them out on pages, keeping each footnote on the page of its marker. The memo is
+laid out twice: the first pass counts the pages, which "Page X of Y" needs.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import io
 import re
 from collections.abc import Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -21,34 +19,27 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfdoc
 from reportlab.platypus import (
     BalancedColumns,
-    BaseDocTemplate,
+    CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Table,
     TableStyle,
 )
 
-from ..model import Branding, Inline, Memo, NoteRef, Span, header_rows, plain_text
+from ..model import Branding, Inline, Memo, NoteRef, Section, Span, header_rows, plain_text
 from ..model import Paragraph as MemoParagraph
 from ..scripts import RTL_RUN, needs_fallback, visual_runs
 from . import pdf_fonts
+from .pdf_pages import NOTE_CALLBACK, MemoDoc, PageCount, count_lines
 
 _ACCENT: ContextVar[str] = ContextVar("accent", default="#1f3a5f")  # links of this memo
-BANNER = colors.HexColor("#8a1c1c")
-RULE = colors.HexColor("#9fb0c4")
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
-MAX_PASSES = 6
-MARGIN = 20 * mm
-NOTE_CALLBACK = "briefgen_note"
+LONG_BLOCK = 180.0  # points: a heading's first block taller than this may split
 
 
 @dataclass
@@ -60,19 +51,16 @@ class _Look:
     space: float
     heading: float
     title: float
-    note: float
+    note: float  # footnotes
+    endnote: float
 
 
 LOOKS = {
-    "policy-memo": _Look(body=10.5, leading=14.2, space=5, heading=12.5, title=19, note=8.4),
-    "one-page": _Look(body=9.4, leading=12.0, space=2.6, heading=10.6, title=15, note=7.4),
+    "policy-memo": _Look(body=10.5, leading=14.2, space=5, heading=12.5, title=19, note=8.4,
+                         endnote=9),
+    "one-page": _Look(body=9.5, leading=11.9, space=2.4, heading=10.6, title=15, note=7.4,
+                      endnote=7.4),
 }
-
-
-class PageCount(int):
-    """A PDF's page count, with how many body lines its last page holds."""
-
-    last_page_lines: int = 0
 
 
 def write_pdf(memo: Memo, path: Path) -> int:
@@ -80,28 +68,28 @@ def write_pdf(memo: Memo, path: Path) -> int:
     pdf_fonts.register()
     styles = _styles(LOOKS[memo.layout], memo.branding)
     _ACCENT.set(memo.branding.accent)
-    reserves: dict[int, float] = {}
-    total = 0
-    for _ in range(MAX_PASSES):
-        doc = _MemoDoc(path, memo, styles, reserves, total)
-        doc.build(_story(memo, styles))
-        total = doc.page
-        if all(doc.needed.get(p, 0) <= reserves.get(p, 0) + 0.5 for p in doc.needed) and (
-                doc.total_known == total):
-            break
-        for page, height in doc.needed.items():
-            reserves[page] = max(reserves.get(page, 0.0), height)
-    count = PageCount(total)
-    frame = doc.pageTemplate.frames[0]
-    used = frame._y2 - frame._y + doc.needed.get(total, 0.0)
-    count.last_page_lines = max(1, round(used / styles["body"].leading))
+    counting = _build(memo, styles, io.BytesIO(), total=0)
+    doc = _build(memo, styles, str(path), total=counting.page)
+    count = PageCount(doc.page)
+    count.last_page_lines = count_lines(doc, styles["body"].leading)
     return count
+
+
+def _build(memo: Memo, styles: dict[str, ParagraphStyle], out: str | io.BytesIO,
+           total: int) -> MemoDoc:
+    """Lay the memo out once; `total` is the page count to print, 0 while counting."""
+    footnotes = ({n.number: _note_paragraph(n.number, n.content, styles["note"])
+                  for n in memo.notes} if memo.note_placement == "footnotes" else {})
+    doc = MemoDoc(out, memo, styles, footnotes, total)
+    doc.build(_story(memo, styles, doc.width))
+    return doc
 
 
 # --- styles ------------------------------------------------------------------------------
 
 
 def _styles(look: _Look, brand: Branding) -> dict[str, ParagraphStyle]:
+    """Return the paragraph styles of one layout in the workspace's fonts, by role."""
     serif, sans = pdf_fonts.family(brand.body_font), pdf_fonts.family(brand.heading_font)
     accent = colors.HexColor(brand.accent)
     base = ParagraphStyle("body", fontName=serif, fontSize=look.body, leading=look.leading,
@@ -115,8 +103,10 @@ def _styles(look: _Look, brand: Branding) -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", base, fontName=f"{sans}-Bold", fontSize=look.title,
                                 leading=look.title * 1.2, textColor=accent,
                                 spaceAfter=look.space * 1.5),
+        # the table drops each label to the value's baseline; its leading makes up for it
         "label": ParagraphStyle("label", base, fontName=f"{sans}-Bold", fontSize=small + 0.6,
-                                leading=look.leading * 0.95, spaceAfter=0),
+                                leading=look.leading * 0.95 - (look.body - small - 0.6),
+                                spaceAfter=0),
         "field": ParagraphStyle("field", base, leading=look.leading * 0.95, spaceAfter=0),
         "heading": ParagraphStyle("heading", base, fontName=f"{sans}-Bold",
                                   fontSize=look.heading, leading=look.heading * 1.3,
@@ -124,14 +114,19 @@ def _styles(look: _Look, brand: Branding) -> dict[str, ParagraphStyle]:
                                   spaceAfter=look.space, keepWithNext=1),
         "claim": ParagraphStyle("claim", base, leftIndent=12, bulletIndent=2,
                                 spaceAfter=look.space * 0.6),
-        "quote": ParagraphStyle("quote", base, fontName=f"{serif}-Italic", fontSize=small + 0.8,
+        "quote": ParagraphStyle("quote", base, fontSize=small + 0.8,
                                 leading=(small + 0.8) * 1.3, leftIndent=24,
                                 textColor=colors.HexColor("#333333"), spaceAfter=2),
         "remark": ParagraphStyle("remark", base, fontName=sans, fontSize=small + 0.2,
                                  leading=(small + 0.2) * 1.3, leftIndent=24,
                                  textColor=colors.HexColor("#444444"), spaceAfter=2),
+        # the number hangs in the margin of the note, as a bullet: the text lines align
         "note": ParagraphStyle("note", base, fontSize=small, leading=small * 1.28,
-                               leftIndent=12, firstLineIndent=-12, spaceAfter=1.2),
+                               leftIndent=small * 2.1, bulletIndent=0, bulletFontSize=small,
+                               spaceAfter=1.2),
+        "endnote": ParagraphStyle("endnote", base, fontSize=look.endnote,
+                                  leading=look.endnote * 1.28, leftIndent=look.endnote * 2.1,
+                                  bulletIndent=0, bulletFontSize=look.endnote, spaceAfter=1.2),
         "bib": ParagraphStyle("bib", base, fontSize=small + 0.6, leading=(small + 0.6) * 1.3,
                               leftIndent=18, firstLineIndent=-18, spaceAfter=2),
     }
@@ -140,55 +135,85 @@ def _styles(look: _Look, brand: Branding) -> dict[str, ParagraphStyle]:
 # --- the story: what flows down the pages ------------------------------------------------
 
 
-def _story(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _story(memo: Memo, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    """Return the memo's flowables: header, sections, then notes and bibliography."""
     head = memo.header
     story: list[Flowable] = []
     if head.organisation:
         story.append(Paragraph(_text(head.organisation.upper()), st["org"]))
-    story.append(_Heading(_text(head.title), st["title"], outline=None))
-    story.append(_header_table(memo, st))
+    story.append(_heading(head.title, st["title"]))
+    story += _header_table(memo, st)
     story.append(_Rule())
     for i, section in enumerate(memo.sections):
-        heading = [_Heading(_text(section.title), st["heading"], outline=f"s{i}")
-                   ] if section.title else []
-        blocks = [_block(block, st) for block in section.blocks] or [[]]
-        # a heading never ends a page: it travels with the first paragraph under it
-        story.append(KeepTogether([*heading, *blocks[0]]))
-        story += [KeepTogether(parts) for parts in blocks[1:]]
+        story += _section(section, f"s{i}", st, width)
     if memo.notes and memo.note_placement == "endnotes":
-        story.append(_Heading("Notes", st["heading"], outline="notes"))
-        notes = [_note_paragraph(n.number, n.content, st["note"]) for n in memo.notes]
+        story.append(_heading("Notes", st["heading"], outline="notes"))
+        notes = [_note_paragraph(n.number, n.content, st["endnote"]) for n in memo.notes]
         if memo.layout == "one-page" and len(notes) > 4:
             story.append(BalancedColumns(notes, nCols=2, spaceBefore=0, innerPadding=10))
         else:
             story += notes
     if memo.bibliography:
-        story.append(_Heading(_text(memo.bibliography_title), st["heading"],
-                              outline="bibliography"))
+        story.append(_heading(memo.bibliography_title, st["heading"], outline="bibliography"))
         story += [Paragraph(_inlines(b.content), st["bib"]) for b in memo.bibliography]
     if memo.summary:
-        story.append(_Heading("Source summary", st["heading"], outline="summary"))
+        story.append(_heading("Source summary", st["heading"], outline="summary"))
         story += [Paragraph(_text(line), st["body"]) for line in memo.summary]
     return story
 
 
-def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> Table:
-    cells = [[Paragraph(label, st["label"]), Paragraph(_text(value), st["field"])]
-             for label, value in header_rows(memo.header)]
-    if memo.layout == "one-page":  # two fields a row: the header takes half the height
-        pairs = [cells[i] + (cells[i + 1] if i + 1 < len(cells) else ["", ""])
-                 for i in range(0, len(cells), 2)]
-        table = Table(pairs, colWidths=[18 * mm, 66 * mm, 18 * mm, None], hAlign="LEFT")
+def _section(section: Section, key: str, st: dict[str, ParagraphStyle],
+             width: float) -> list[Flowable]:
+    """Return a section's flowables; its heading never ends a page.
+
+    The heading travels with the first block under it (a claim with its quotes, or a
+    paragraph); a block longer than LONG_BLOCK only needs a few of its lines to follow
+    the heading, and may split, rather than leave most of a page blank.
+    """
+    blocks = [_block(block, st) for block in section.blocks]
+    if not section.title:
+        return [KeepTogether(parts) for parts in blocks]
+    heading = _heading(section.title, st["heading"], outline=key)
+    first, rest = (blocks[0], blocks[1:]) if blocks else ([], [])
+    if _height(first, width) <= LONG_BLOCK:
+        lead: list[Flowable] = [KeepTogether([heading, *first])]
     else:
-        table = Table(cells, colWidths=[24 * mm, None], hAlign="LEFT")
+        heading.keepWithNext = 0  # else reportlab would group it with the whole block again
+        need = heading.style.spaceBefore + _height([heading], width) + 4 * st["body"].leading
+        lead = [CondPageBreak(need), heading, *first]
+    return lead + [KeepTogether(parts) for parts in rest]
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    """Return about how tall `flowables` are, one under the other, `width` wide."""
+    return sum(f.wrap(width, 1e6)[1] + f.getSpaceAfter() for f in flowables)
+
+
+def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Table]:
+    """Return the TO/FROM/DATE block: labels in bold sans, values in the body face."""
+    rows = [[Paragraph(_text(label), st["label"]), Paragraph(_text(value), st["field"])]
+            for label, value in header_rows(memo.header)]
+    if not rows:
+        return []
+    if memo.layout == "one-page":  # two fields a row: the header takes half the height
+        rows = [rows[i] + (rows[i + 1] if i + 1 < len(rows) else ["", ""])
+                for i in range(0, len(rows), 2)]
+        widths: list[float | None] = [18 * mm, 66 * mm, 18 * mm, None]
+    else:
+        widths = [24 * mm, None]
+    # splitInRow: a value longer than a page continues on the next
+    table = Table(rows, colWidths=widths, hAlign="LEFT", splitInRow=1)
+    # the smaller labels move down, so that label and value share a baseline
+    drop = st["field"].fontSize - st["label"].fontSize
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONT", (0, 0), (-1, -1), st["field"].fontName, 10),  # the default is Helvetica
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
+        *[("TOPPADDING", (col, 0), (col, -1), drop) for col in range(0, len(widths), 2)],
     ]))
-    return table
+    return [table]
 
 
 def _block(block: MemoParagraph, st: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -203,7 +228,7 @@ def _block(block: MemoParagraph, st: dict[str, ParagraphStyle]) -> list[Flowable
     bullet = "•" if block.kind == "claim" else None
     logical = _logical(block)
     parts: list[Flowable] = [_Para(body, style, logical, bulletText=bullet)]
-    parts += [_Para(f"“{_text(q.text)}” — {_text(q.attribution)}", st["quote"],
+    parts += [_Para(f"<i>“{_text(q.text)}”</i> — {_text(q.attribution)}", st["quote"],
                     f"“{q.text}” — {q.attribution}") for q in block.quotes]
     parts += [_Para(_inlines(r), st["remark"], plain_text(r)) for r in block.remarks]
     return parts
@@ -220,8 +245,9 @@ def _logical(block: MemoParagraph) -> str:
 
 
 def _note_paragraph(number: int, content: list[Span], style: ParagraphStyle) -> Paragraph:
-    return _Para(f'<a name="note-{number}"/>{number}.&#160;{_inlines(list(content))}',
-                 style, f"{number}. {plain_text(list(content))}")
+    """Return note `number` as a paragraph, its number hanging; markers link to it."""
+    return _Para(f'<a name="note-{number}"/>{_inlines(list(content))}', style,
+                 f"{number}. {plain_text(list(content))}", bulletText=f"{number}.")
 
 
 # --- inline markup: every user string escaped ---------------------------------------------
@@ -262,10 +288,11 @@ def _Para(markup: str, style: ParagraphStyle, logical: str = "", **kwargs: Any) 
 
 
 def _inlines(content: Sequence[Inline]) -> str:
+    """Return spans and note markers as paragraph markup."""
     out = []
     for item in content:
         if isinstance(item, NoteRef):
-            # onDraw tells the document which page the marker lands on (footnotes)
+            # the onDraw tag lets the page frame find the notes a paragraph holds
             out.append(f'<a href="#note-{item.number}" color="{_ACCENT.get()}">'
                        f'<super>{item.number}</super></a>'
                        f'<onDraw name="{NOTE_CALLBACK}" label="{item.number}"/>')
@@ -275,10 +302,11 @@ def _inlines(content: Sequence[Inline]) -> str:
 
 
 def _span(span: Span) -> str:
+    """Return one span as markup; only http, https and mailto addresses become links."""
     text = _text(span.text)
     if span.url and span.url.lower().startswith(SAFE_SCHEMES):
-        # a break chance after each slash, so long addresses wrap instead of overflowing
-        text = re.sub(r"(/+)", "\\1<wbr/>", text) if len(span.text) > 40 else text
+        if len(span.text) > 40:  # a break chance after each slash: long addresses wrap
+            text = "<wbr/>".join(_text(part) for part in re.split(r"(?<=/)(?=[^/])", span.text))
         url = escape(span.url, {'"': "&quot;"})
         text = f'<a href="{url}" color="{_ACCENT.get()}">{text}</a>'
     if span.italic:
@@ -291,13 +319,16 @@ def _span(span: Span) -> str:
 # --- flowables ---------------------------------------------------------------------------
 
 
-class _Heading(Paragraph):
-    """A heading that adds an outline entry (a PDF bookmark) where it lands."""
+def _heading(title: str, style: ParagraphStyle, outline: str | None = None) -> Paragraph:
+    """Return a heading; with an `outline` key it adds a PDF bookmark where it lands.
 
-    def __init__(self, text: str, style: ParagraphStyle, outline: str | None) -> None:
-        super().__init__(text, style)
-        self.outline_key = outline
-        self.plain = re.sub(r"<[^>]+>", "", text)
+    A plain Paragraph with attributes, not a subclass: reportlab makes the parts of a
+    split paragraph by calling its class with Paragraph's own arguments.
+    """
+    para = Paragraph(_text(title), style)
+    para.outline_key = outline
+    para.outline_title = " ".join(title.split())  # the text itself: no markup, no escapes
+    return para
 
 
 class _Rule(Flowable):
@@ -311,184 +342,3 @@ class _Rule(Flowable):
         self.canv.setStrokeColor(colors.HexColor(_ACCENT.get()))
         self.canv.setLineWidth(1.4)
         self.canv.line(0, 5, self.width, 5)
-
-
-# --- the document: pages, banner, running header, footnotes ----------------------------------
-
-
-@dataclass
-class _PageNotes:
-    """The notes whose markers landed on one page."""
-
-    numbers: list[int] = field(default_factory=list)
-
-
-class _MemoDoc(BaseDocTemplate):
-    """One layout pass of the memo."""
-
-    def __init__(self, path: Path, memo: Memo, styles: dict[str, ParagraphStyle],
-                 reserves: dict[int, float], total_known: int) -> None:
-        size = A4 if memo.page_size == "A4" else LETTER
-        super().__init__(str(path), pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN,
-                         topMargin=MARGIN + 4 * mm, bottomMargin=MARGIN + 2 * mm,
-                         title=memo.header.title, author=memo.header.organisation,
-                         subject=memo.header.subject or "", creator="briefgen",
-                         keywords=", ".join(memo.header.keywords), invariant=1,
-                         initialFontName=styles["body"].fontName)  # never a standard-14 font
-        self.memo = memo
-        self.styles = styles
-        self.reserves = reserves
-        self.total_known = total_known
-        self.needed: dict[int, float] = {}
-        self.on_page: dict[int, _PageNotes] = {}
-        self.notes = {n.number: n for n in memo.notes}
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate("memo", [frame], onPage=self._page_begin,
-                                            onPageEnd=self._page_end)])
-
-    # hooks called by reportlab
-
-    def beforeDocument(self) -> None:
-        _metadata(self.canv, self.memo)
-        self.canv.setNamedCB(NOTE_CALLBACK, self._marker_drawn)
-
-    def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, _Heading) and flowable.outline_key:
-            key = f"{flowable.outline_key}"
-            self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(flowable.plain, key, level=0)
-
-    def _marker_drawn(self, canv: Any, kind: str, label: str) -> None:
-        """Record that note `label`'s marker was drawn on the current page."""
-        number = int(label)
-        if self.memo.note_placement == "footnotes" and number in self.notes:
-            numbers = self.on_page.setdefault(self.page, _PageNotes()).numbers
-            if number not in numbers:
-                numbers.append(number)
-
-    def _page_begin(self, canv: Any, doc: Any) -> None:
-        reserve = self.reserves.get(self.page, 0.0)
-        frame = self.pageTemplate.frames[0]
-        frame._y1 = self.bottomMargin + reserve
-        frame._height = self.height - reserve
-        frame._geom()
-        self._decorate(canv)
-
-    def _page_end(self, canv: Any, doc: Any) -> None:
-        numbers = self.on_page.get(self.page, _PageNotes()).numbers
-        if numbers:
-            self.needed[self.page] = self._draw_footnotes(canv, numbers)
-
-    def _decorate(self, canv: Any) -> None:
-        """Draw the banner top and bottom, the running header and the page numbers."""
-        width, height = self.pagesize
-        canv.saveState()
-        canv.setFillColor(BANNER)
-        sans = self.styles["label"].fontName
-        canv.setFont(sans, 9)
-        canv.drawCentredString(width / 2, height - 10 * mm, self.memo.banner)
-        canv.drawCentredString(width / 2, 8 * mm, self.memo.banner)
-        canv.setFillColor(colors.HexColor("#666666"))
-        canv.setFont(self.styles["org"].fontName, 7.5)
-        if self.page > 1:
-            canv.drawString(MARGIN, height - 15.5 * mm, self.memo.header.title)
-        canv.drawString(MARGIN, 13 * mm, self.memo.header.organisation)
-        total = self.total_known or "?"
-        canv.drawRightString(width - MARGIN, 13 * mm, f"Page {self.page} of {total}")
-        canv.setStrokeColor(RULE)
-        canv.setLineWidth(0.4)
-        canv.line(MARGIN, 16.5 * mm, width - MARGIN, 16.5 * mm)
-        if self.page == 1 and self.memo.branding.logo:
-            _draw_logo(canv, self.memo.branding.logo, width - MARGIN, height - 22 * mm)
-        canv.restoreState()
-
-    def _draw_footnotes(self, canv: Any, numbers: list[int]) -> float:
-        """Draw the notes at the foot of the page; return the height they need."""
-        style = self.styles["note"]
-        paras = [_note_paragraph(n, self.notes[n].content, style) for n in numbers]
-        heights = [p.wrap(self.width, self.height)[1] + style.spaceAfter for p in paras]
-        needed = sum(heights) + 10
-        y = self.bottomMargin + needed - 6
-        canv.saveState()
-        canv.setStrokeColor(RULE)
-        canv.setLineWidth(0.5)
-        canv.line(self.leftMargin, y + 2, self.leftMargin + 50 * mm, y + 2)
-        canv.restoreState()
-        for para, h in zip(paras, heights, strict=True):
-            y -= h
-            para.drawOn(canv, self.leftMargin, y + style.spaceAfter)
-        return needed
-
-
-LOGO_HEIGHT = 13 * mm
-
-
-def _draw_logo(canv: Any, path: str, right: float, bottom: float) -> None:
-    """Draw the logo with its right edge at `right`, LOGO_HEIGHT high."""
-    if path.lower().endswith(".svg"):
-        from reportlab.graphics import renderPDF
-        from svglib.svglib import svg2rlg
-
-        drawing = svg2rlg(path)
-        if drawing is None or not drawing.height:
-            return
-        scale = LOGO_HEIGHT / drawing.height
-        drawing.scale(scale, scale)
-        renderPDF.draw(drawing, canv, right - drawing.width * scale, bottom)
-        return
-    from reportlab.lib.utils import ImageReader
-
-    image = ImageReader(path)
-    w, h = image.getSize()
-    width = LOGO_HEIGHT * w / h
-    canv.drawImage(image, right - width, bottom, width, LOGO_HEIGHT, mask="auto")
-
-
-def _metadata(canv: Any, memo: Memo) -> None:
-    """Set the document's language, dates and briefgen's manifest."""
-    doc = canv._doc
-    doc.Catalog.Lang = pdfdoc.PDFString(memo.language)
-    date = dt.date.fromisoformat(memo.header.iso_date) if memo.header.iso_date else None
-    if date is not None:
-        doc._timeStamp = _TimeStamp(date)
-    if memo.manifest:
-        import json
-
-        doc.info = _Info(doc.info, json.dumps(memo.manifest, sort_keys=True))
-
-
-class _TimeStamp:
-    """A fixed time stamp (the memo date), so the same memo gives the same bytes."""
-
-    def __init__(self, date: dt.date) -> None:
-        moment = dt.datetime(date.year, date.month, date.day)
-        self.t = moment.timestamp()
-        self.lt = moment.timetuple()
-        self.tzname = "Z"
-        self.dhh = 0
-        self.dmm = 0
-        self.YMDhms = tuple(moment.timetuple())[:6]
-
-
-class _Info(pdfdoc.PDFInfo):
-    """The document information dictionary, with briefgen's manifest added."""
-
-    def __init__(self, base: pdfdoc.PDFInfo, manifest: str) -> None:
-        super().__init__()
-        self.__dict__.update(base.__dict__)
-        self.manifest = manifest
-
-    def format(self, document: Any) -> bytes:
-        date = pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
-        entries = {
-            "Title": pdfdoc.PDFString(self.title), "Author": pdfdoc.PDFString(self.author),
-            "CreationDate": date, "ModDate": date,
-            "Producer": pdfdoc.PDFString(self.producer),
-            "Creator": pdfdoc.PDFString(self.creator),
-            "Subject": pdfdoc.PDFString(self.subject),
-            "Keywords": pdfdoc.PDFString(self.keywords),
-            "Trapped": pdfdoc.PDFName(self.trapped),
-            "BriefgenManifest": pdfdoc.PDFString(self.manifest),
-        }
-        return pdfdoc.PDFDictionary(entries).format(document)
