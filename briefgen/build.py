@@ -69,10 +69,25 @@ class _Job:
     todo: list[str] = field(default_factory=list)
 
 
-def check_workspace(root: Path, only: list[Path] | None = None) -> Checked:
-    """Load and check the workspace and its briefs (or only `only`)."""
-    ws = load(root)
-    check_store(ws)
+def check_workspace(root: Path, only: list[Path] | None = None,
+                    use_cache: bool = True) -> Checked:
+    """Load and check the workspace and its briefs (or only `only`).
+
+    The loaded and checked store comes from the store index cache when no file it was
+    made from has changed (see cache.py).
+    """
+    from . import cache
+
+    ws = None
+    key = cache.digest(root) if use_cache else ""
+    if use_cache:
+        ws = cache.load_cached(root, key)
+    if ws is None:
+        ws = load(root)
+        check_store(ws)
+        if use_cache and not ws.problems.errors:  # a broken store is re-read until fixed
+            cache.save_soon(root, key, ws)
+    ws.root = root
     checked = Checked(ws)
     for path in only if only is not None else ws.brief_paths():
         brief = check_brief(ws, path)

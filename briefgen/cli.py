@@ -87,7 +87,7 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     root = _root(start)
     files = [b for b in briefs if not b.is_dir()]
     only = None if all_briefs or not files else [_brief_path(root, b) for b in files]
-    out = (out_dir or _output_folder(root)).resolve()
+    out = (out_dir or quick.output_folder(root)).resolve()
     key = quick.command_key({"root": str(root), "only": [str(p) for p in only or []],
                              "audience": audience, "format": fmt, "period": period,
                              "out": str(out)})
@@ -110,15 +110,6 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     skipped = sum(1 for o in outputs if o.skipped)
     click.echo(f"{len(outputs) - skipped} written, {skipped} up to date")
     quick.record(root, out, key, [o.path for o in outputs])
-
-
-def _output_folder(root: Path) -> Path:
-    """Return the workspace's output folder without loading the schema (the fast path)."""
-    import re
-
-    text = (root / "briefgen.yaml").read_text(encoding="utf-8", errors="replace")
-    match = re.search(r"^output:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", text, re.MULTILINE)
-    return root / (match.group(1).strip() if match else "out")
 
 
 def _shown(path: Path) -> str:

@@ -20,6 +20,15 @@ STATE = Path(".briefgen") / "quick.json"
 PATTERNS = ("*.yaml", "store/**/*", "templates/**/*")
 
 
+def output_folder(root: Path) -> Path:
+    """Return the workspace's output folder without loading the schema."""
+    import re
+
+    text = (root / "briefgen.yaml").read_text(encoding="utf-8", errors="replace")
+    match = re.search(r"^output:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", text, re.MULTILINE)
+    return root / (match.group(1).strip() if match else "out")
+
+
 def command_key(args: dict[str, object]) -> str:
     """Return the key of a build command: its arguments, today's date and the version."""
     return json.dumps({**args, "today": dt.date.today().isoformat(), "version": __version__},

@@ -8,6 +8,7 @@ from .errors import UsageError
 from .validate import write_schemas
 
 FILES = {
+    ".gitignore": "out/\n.briefgen/\n",
     "briefgen.yaml": """\
 # yaml-language-server: $schema=schemas/briefgen.schema.json
 organisation: Your Desk, Your Organisation
