@@ -12,7 +12,12 @@ from pathlib import Path
 
 TOPICS = ["military", "drones", "trade", "energy", "finance", "diplomacy", "sanctions",
           "transport", "aviation", "space"]
-WORDS = ["agreement", "delivery", "sanctions", "pipeline", "drones", "corridor", "ministry", "tanker", "credit", "railway", "payment", "frigate", "budget", "export", "import", "reactor", "summit", "treaty", "harbour", "grain", "oil", "gas", "satellite", "missile", "factory", "bank", "rate", "market", "port", "border", "envoy"]
+WORDS = [
+    "agreement", "delivery", "sanctions", "pipeline", "drones", "corridor", "ministry",
+    "tanker", "credit", "railway", "payment", "frigate", "budget", "export", "import",
+    "reactor", "summit", "treaty", "harbour", "grain", "oil", "gas", "satellite", "missile",
+    "factory", "bank", "rate", "market", "port", "border", "envoy",
+]
 SOURCES = 50
 PARAGRAPHS = 12
 
