@@ -1,0 +1,224 @@
+"""Benchmark briefgen against the pandoc pipeline on the same work, and at store scale.
+
+    python bench/bench.py               # the full run (about 10 minutes on 2 cores)
+    python bench/bench.py --quick       # smaller stores and fewer runs, for a look
+
+The pandoc pipeline is what a desk would otherwise script: the same memo as Markdown with
+a CSL-JSON bibliography, `pandoc --citeproc` to DOCX, and `pandoc --citeproc -t typst`
+compiled to PDF by the `typst` package. Every figure times whole processes, cold (a new
+process each run, and for briefgen an empty store cache unless the row says warm), and
+is the median of the runs. Peak memory is the process's maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.generate import generate  # noqa: E402
+from briefgen import __version__  # noqa: E402
+from briefgen.cite import find_style, pandoc_path  # noqa: E402
+
+PY = sys.executable
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Run a command; return (seconds, peak memory in MB). Fail loudly if it fails."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def median(cmds: list[list[str]], cwd: Path, runs: int, before=None) -> tuple[float, int]:
+    """Return the median time and the peak memory of `runs` runs of a command sequence."""
+    times, peaks = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        total, peak = 0.0, 0
+        for cmd in cmds:
+            seconds, mb = run(cmd, cwd)
+            total += seconds
+            peak = max(peak, mb)
+        times.append(total)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def clear_cache(ws: Path) -> None:
+    shutil.rmtree(ws / ".briefgen", ignore_errors=True)
+
+
+def wait_for_cache(ws: Path, seconds: float = 120) -> None:
+    """Wait until the store cache written in the background exists."""
+    deadline = time.time() + seconds
+    while time.time() < deadline and not list((ws / ".briefgen" / "cache").glob("*.pickle")):
+        time.sleep(0.2)
+    time.sleep(0.5)
+
+
+def briefgen(*args: str) -> list[str]:
+    return [PY, "-m", "briefgen", *args]
+
+
+# --- the same memo, for pandoc -------------------------------------------------------------
+
+
+def export_markdown(ws: Path, brief: str, folder: Path) -> None:
+    """Write the memo briefgen makes of `brief` as Markdown + CSL-JSON, for pandoc."""
+    from briefgen import csl
+    from briefgen.build import check_workspace
+    from briefgen.resolve import plan_memo
+
+    checked = check_workspace(ws, use_cache=False)
+    path = ws / f"{brief}.yaml"
+    plan = plan_memo(checked.ws, brief, checked.briefs[path], "analyst")
+    clusters = plan.draft.clusters
+    lines = ["---", f"title: \"{checked.briefs[path].title}\"", "---", ""]
+    for section in plan.draft.sections:
+        lines += [f"# {section.title}", ""]
+        for block in section.blocks:
+            text = ""
+            for item in block.content:
+                if hasattr(item, "number"):
+                    cites = "; ".join(f"@{c.source_id}" + (f", {c.locator}" if c.locator else "")
+                                      for c in clusters[item.number - 1].cites)
+                    text += f"[{cites}]"
+                else:
+                    text += item.text
+            bullet = "- " if block.kind == "claim" else ""
+            lines += [bullet + text, ""]
+            for quote in block.quotes:
+                lines += [f"  > “{quote.text}” — {quote.attribution}", ""]
+    lines += ["# Bibliography", "", "::: {#refs}", ":::", ""]
+    (folder / "memo.md").write_text("\n".join(lines), encoding="utf-8")
+    family = csl.style_family(checked.ws.settings.citation_style)
+    items = [csl.csl_item(checked.ws.sources[s], set(), family) for s in plan.source_ids()]
+    (folder / "refs.json").write_text(json.dumps(items), encoding="utf-8")
+
+
+def pandoc_pipeline(folder: Path, style: Path) -> list[list[str]]:
+    pandoc = pandoc_path()
+    common = ["memo.md", "--citeproc", f"--csl={style}", "--bibliography=refs.json"]
+    return [[pandoc, *common, "-o", "memo.docx"],
+            [pandoc, *common, "-s", "-t", "typst", "-o", "memo.typ"],
+            [PY, "-c", "import typst; typst.compile('memo.typ', output='memo.pdf')"]]
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    except (OSError, ValueError, IndexError):
+        mem = 0
+    pandoc = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True)
+    import typst
+
+    return [f"machine: {platform.platform()}; {cpu}; {os.cpu_count()} cores; {mem} GiB",
+            f"python {platform.python_version()}; briefgen {__version__}; "
+            f"{pandoc.stdout.splitlines()[0]}; typst (python) {typst.__version__}"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small stores, 3 runs")
+    parser.add_argument("--runs", type=int, default=None)
+    args = parser.parse_args()
+    runs = args.runs or (3 if args.quick else 5)
+    sizes = [1000, 10_000] if args.quick else [1000, 10_000, 100_000]
+    rows: list[tuple[str, str, str, str]] = []
+    print("\n".join(machine()))
+    with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as tmp:
+        root = Path(tmp)
+        # one memo: about 3 pages, 15 notes, DOCX and PDF
+        ws = generate(root / "single", 300, briefs=1)
+        style = find_style("chicago-notes-bibliography")
+        (root / "pandoc").mkdir()
+        export_markdown(ws, "brief-00", root / "pandoc")
+        ours, ours_mb = median([briefgen("build", "brief-00.yaml", "--force", "--jobs", "1")],
+                               ws, runs, before=lambda: clear_cache(ws))
+        theirs, theirs_mb = median(pandoc_pipeline(root / "pandoc", style), root / "pandoc",
+                                   runs)
+        pages = _pages(ws / "out" / "brief-00.analyst.pdf")
+        notes = len(json.loads(_json(ws))["notes"])
+        rows.append((f"one memo ({pages} pages, {notes} notes), DOCX+PDF, cold",
+                     f"{ours:.2f} s", f"{theirs:.2f} s", f"{ours / theirs:.2f}x"))
+        # a batch of 40 memos
+        batch = generate(root / "batch", 2000, briefs=40)
+        total, _ = median([briefgen("build", "--all", "--force")], batch, max(1, runs - 2),
+                          before=lambda: clear_cache(batch))
+        per = total / 40
+        rows.append(("batch of 40 memos (build --all), per memo", f"{per:.2f} s",
+                     f"{theirs:.2f} s", f"{per / theirs:.2f}x"))
+        # store scale
+        scale = []
+        for n in sizes:
+            store = generate(root / f"store-{n}", n, briefs=1)
+            check, check_mb = median([briefgen("check")], store, 1 if n >= 100_000 else runs,
+                                     before=lambda s=store: clear_cache(s))
+            cold, cold_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
+                                   1 if n >= 100_000 else runs,
+                                   before=lambda s=store: clear_cache(s))
+            run(briefgen("check"), store)
+            wait_for_cache(store)
+            warm, warm_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
+                                   runs)
+            scale.append((n, check, cold, warm, max(check_mb, cold_mb, warm_mb)))
+            shutil.rmtree(store)
+    print()
+    print(f"{'work':58} {'briefgen':>9} {'pandoc':>9} {'ratio':>7}")
+    for work, a, b, ratio in rows:
+        print(f"{work:58} {a:>9} {b:>9} {ratio:>7}")
+    print(f"(pandoc pipeline: pandoc --citeproc to DOCX, then to typst and typst to PDF; "
+          f"peak memory briefgen {ours_mb} MB, pipeline {theirs_mb} MB)")
+    print()
+    print(f"{'claims':>8} {'check':>8} {'memo cold':>10} {'memo warm':>10} {'peak MB':>8}")
+    for n, check, cold, warm, mb in scale:
+        print(f"{n:>8} {check:>7.2f}s {cold:>9.2f}s {warm:>9.2f}s {mb:>8}")
+    for (n1, c1, b1, w1, _), (n2, c2, b2, w2, _) in zip(scale, scale[1:], strict=False):
+        print(f"growth {n1:>6} -> {n2:>6} claims (x{n2 // n1}): check x{c2 / c1:.1f}, "
+              f"memo cold x{b2 / b1:.1f}, warm x{w2 / w1:.1f}")
+    return 0
+
+
+def _pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
+def _json(ws: Path) -> str:
+    subprocess.run(briefgen("build", "brief-00.yaml", "-f", "json", "--force"), cwd=ws,
+                   check=True, capture_output=True)
+    return (ws / "out" / "brief-00.analyst.json").read_text(encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
