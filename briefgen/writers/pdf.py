@@ -262,11 +262,11 @@ def _text(text: str | None) -> str:
     out = []
     for piece, _logical, rtl in visual_runs(text or ""):
         if rtl:
-            out.append(f'<font name="{pdf_fonts.FALLBACK}">{escape(piece)}</font>')
+            out.append(f'<font name="{pdf_fonts.ensure_fallback()}">{escape(piece)}</font>')
             continue
         for fallback, chars in groupby(piece, key=needs_fallback):
             chunk = escape("".join(chars))
-            out.append(f'<font name="{pdf_fonts.FALLBACK}">{chunk}</font>' if fallback
+            out.append(f'<font name="{pdf_fonts.ensure_fallback()}">{chunk}</font>' if fallback
                        else chunk)
     return "".join(out)
 

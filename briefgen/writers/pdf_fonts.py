@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
 
 FOLDER = Path(__file__).resolve().parent.parent / "fonts"
 SERIF = "NotoSerif"
@@ -16,33 +17,57 @@ FALLBACK = "DejaVuSans"  # wide coverage: right-to-left runs and what Noto Serif
 FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
 
 
-@lru_cache(maxsize=1)
 def register() -> None:
-    """Register the serif, sans and Arabic families once per process."""
-    for family in (SERIF, SANS):
-        for suffix, face in FACES.items():
-            pdfmetrics.registerFont(TTFont(f"{family}{suffix}", FOLDER / f"{family}-{face}.ttf"))
-        addMapping(family, 0, 0, family)
-        addMapping(family, 1, 0, f"{family}-Bold")
-        addMapping(family, 0, 1, f"{family}-Italic")
-        addMapping(family, 1, 1, f"{family}-BoldItalic")
-    # DejaVu Sans ships no italic: its italic names stand for the upright faces
-    _family(FALLBACK, {"": FOLDER / "DejaVuSans.ttf", "-Bold": FOLDER / "DejaVuSans-Bold.ttf",
-                       "-Italic": FOLDER / "DejaVuSans.ttf",
-                       "-BoldItalic": FOLDER / "DejaVuSans-Bold.ttf"})
+    """Make sure the default families (Noto Serif, Noto Sans) are registered.
+
+    Families are registered when first needed: parsing a font file takes about 16 ms, and
+    most memos never need the fallback font.
+    """
+    _shipped(SERIF)
+    _shipped(SANS)
 
 
-SHIPPED = {"Noto Serif": SERIF, "Noto Sans": SANS, "DejaVu Sans": FALLBACK}
+@cache
+def _shipped(family: str) -> None:
+    """Register one shipped family's four faces, once per process."""
+    if family == FALLBACK:
+        # DejaVu Sans ships no italic: its italic names stand for the upright faces
+        upright, bold = _parsed(FOLDER / "DejaVuSans.ttf"), _parsed(FOLDER / "DejaVuSans-Bold.ttf")
+        _aliases(FALLBACK, {"": upright, "-Bold": bold, "-Italic": upright,
+                            "-BoldItalic": bold})
+        return
+    _aliases(family, {suffix: _parsed(FOLDER / f"{family}-{face}.ttf")
+                      for suffix, face in FACES.items()})
 
 
-def _family(name: str, files: dict[str, Path]) -> None:
-    """Register a family's four faces and map bold and italic to them."""
-    for suffix, path in files.items():
-        pdfmetrics.registerFont(TTFont(f"{name}{suffix}", path))
+def ensure_fallback() -> str:
+    """Register the fallback family (when a memo needs it) and return its name."""
+    _shipped(FALLBACK)
+    return FALLBACK
+
+
+@cache
+def _parsed(path: Path) -> TTFont:
+    """Return a font file parsed once; its faces share it under several names."""
+    return TTFont(path.stem, path)
+
+
+def _aliases(name: str, faces: dict[str, TTFont]) -> None:
+    """Register parsed faces under the family's names and map bold and italic to them."""
+    for suffix, parsed in faces.items():
+        face = TTFont.__new__(TTFont)
+        face.__dict__.update(parsed.__dict__)
+        face.fontName = f"{name}{suffix}"
+        face.encoding = TTEncoding()  # the parsed file is shared; the subsets are not
+        face.state = WeakKeyDictionary()
+        pdfmetrics.registerFont(face)
     addMapping(name, 0, 0, name)
     addMapping(name, 1, 0, f"{name}-Bold")
     addMapping(name, 0, 1, f"{name}-Italic")
     addMapping(name, 1, 1, f"{name}-BoldItalic")
+
+
+SHIPPED = {"Noto Serif": SERIF, "Noto Sans": SANS, "DejaVu Sans": FALLBACK}
 
 
 def family(font: str) -> str:
@@ -51,11 +76,12 @@ def family(font: str) -> str:
     A workspace font is one file: its bold and italic are that same face, since
     synthesising them would misrepresent the typeface.
     """
-    register()
     if font in SHIPPED:
+        _shipped(SHIPPED[font])
         return SHIPPED[font]
     path = Path(font)
     name = f"Workspace-{path.stem}"
     if name not in pdfmetrics.getRegisteredFontNames():
-        _family(name, {s: path for s in FACES})
+        parsed = _parsed(path)
+        _aliases(name, {s: parsed for s in FACES})
     return name
