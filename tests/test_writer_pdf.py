@@ -295,3 +295,14 @@ def test_one_page_holds_six_claims_and_six_notes(tmp_path: Path, placement: str)
     memo = _long_memo(placement, claims=4)  # 6 claims and 7 notes in all
     memo.layout = "one-page"
     assert write_pdf(memo, tmp_path / "one.pdf") == 1
+
+
+@pytest.mark.parametrize("hint", [None, 1, 5, 99])
+def test_a_page_count_hint_never_changes_the_bytes(tmp_path: Path, hint: int | None) -> None:
+    """The build passes last time's page count; right or wrong, the file is the same."""
+    write_pdf(_long_memo("footnotes"), tmp_path / "plain.pdf")
+    memo = _long_memo("footnotes")
+    memo.expected_pages = hint  # type: ignore[attr-defined]
+    pages = write_pdf(memo, tmp_path / "hinted.pdf")
+    assert (tmp_path / "hinted.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()
+    assert f"Page {pages} of {pages}" in _pages(tmp_path / "hinted.pdf")[-1]

@@ -68,8 +68,14 @@ def write_pdf(memo: Memo, path: Path) -> int:
     pdf_fonts.register()
     styles = _styles(LOOKS[memo.layout], memo.branding)
     _ACCENT.set(memo.branding.accent)
-    counting = _build(memo, styles, io.BytesIO(), total=0)
-    doc = _build(memo, styles, str(path), total=counting.page)
+    # "Page X of Y" needs the page count before the last page is drawn. The build passes
+    # last time's count as a hint; only when there is none, or it is wrong, is the memo
+    # laid out twice. The bytes are the same either way.
+    hint = getattr(memo, "expected_pages", None)
+    doc = _build(memo, styles, str(path), total=hint) if hint else None
+    if doc is None or doc.page != hint:
+        counting = _build(memo, styles, io.BytesIO(), total=0)
+        doc = _build(memo, styles, str(path), total=counting.page)
     count = PageCount(doc.page)
     count.last_page_lines = count_lines(doc, styles["body"].leading)
     return count
