@@ -34,9 +34,19 @@ _TOKEN = re.compile(r"(\s+|[-–—/])")
 _EDGE = "\"'“”‘’([{"
 
 
+ALWAYS_CAPITALISED = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+    "Friday", "Saturday", "Sunday", "I",
+}
+
+
 def proper_nouns(texts: Iterable[str]) -> set[str]:
-    """Return the words that stand capitalised after a lower-case word in `texts`."""
-    found: set[str] = set()
+    """Return the words that stand capitalised after a lower-case word in `texts`.
+
+    Month and day names are always names, whatever the store's texts hold.
+    """
+    found: set[str] = set(ALWAYS_CAPITALISED)
     for text in texts:
         for match in _NAME_AFTER_LOWER.finditer(text):
             for part in match.group(1).split("-"):

@@ -177,3 +177,8 @@ def test_missing_title_and_date_show_honestly(style: str, note: str, entry: str)
                       cite.find_style(style))
     assert _marked(out.clusters[0]) == note
     assert _marked(out.bibliography[0][1]) == entry
+
+
+def test_month_names_keep_their_capital_in_sentence_case() -> None:
+    assert sentence_case("World Economic Outlook, April 2024", proper_nouns([])) == (
+        "World economic outlook, April 2024")
