@@ -41,14 +41,13 @@ def digest(root: Path) -> str:
 def load_cached(root: Path, key: str) -> Workspace | None:
     """Return the store cached under `key`, or None."""
     path = root / FOLDER / f"store-{key}.pickle"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
     enabled = gc.isenabled()
     gc.disable()  # unpickling makes many objects, none of them garbage
     try:
-        ws = pickle.loads(data)
+        with open(path, "rb") as handle:  # streamed: the file's bytes are never all in memory
+            ws = pickle.load(handle)
+    except OSError:
+        return None
     except Exception:  # noqa: BLE001 - a damaged cache is only a missed cache
         return None
     finally:
