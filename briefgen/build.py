@@ -10,6 +10,7 @@ checked: files are staged in a temporary folder inside it and renamed into place
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import shutil
@@ -89,6 +90,9 @@ def check_workspace(root: Path, only: list[Path] | None = None,
         if use_cache and not ws.problems.errors:  # a broken store is re-read until fixed
             cache.save_soon(root, key, ws)
     ws.root = root
+    # The store's millions of objects live as long as the command: keep the cyclic
+    # collector from scanning them again at every later collection.
+    gc.freeze()
     checked = Checked(ws)
     for path in only if only is not None else ws.brief_paths():
         brief = check_brief(ws, path)

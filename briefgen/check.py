@@ -27,6 +27,7 @@ def check_store(ws: Workspace) -> None:
         check_prose(ws, section.text, where, ("text",))
     _check_audiences(ws)
     check_branding(ws)
+    ws.proper_nouns()  # computed now, so the store cache keeps it
 
 
 def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> None:

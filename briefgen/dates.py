@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -25,15 +26,12 @@ class PartialDate:
     @property
     def start(self) -> dt.date:
         """Return the first day the date may mean."""
-        return dt.date(self.year, self.month or 1, self.day or 1)
+        return _bounds(self.year, self.month, self.day)[0]
 
     @property
     def end(self) -> dt.date:
         """Return the last day the date may mean."""
-        if self.day:
-            return self.start
-        month = self.month or 12
-        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return _bounds(self.year, self.month, self.day)[1]
 
     def csl(self) -> dict[str, Any]:
         """Return the date as a CSL-JSON date object."""
@@ -60,6 +58,16 @@ class PartialDate:
         if self.day:
             text = f"{self.day} {text}"
         return f"c. {text}" if self.circa else text
+
+
+@lru_cache(maxsize=65536)
+def _bounds(year: int, month: int | None, day: int | None) -> tuple[dt.date, dt.date]:
+    """Return the first and last day a partial date may mean (selections ask often)."""
+    start = dt.date(year, month or 1, day or 1)
+    if day:
+        return start, start
+    last = month or 12
+    return start, dt.date(year, last, calendar.monthrange(year, last)[1])
 
 
 def parse_date(value: Any) -> PartialDate:

@@ -143,6 +143,7 @@ class _Resolver:
         self.period = period
         self.max_rank = (ws.marking_rank(audience.max_marking)
                          if audience.max_marking else len(ws.settings.markings))
+        self._reverse: dict[str, list[str]] | None = None
 
     # --- selection ----------------------------------------------------------------
 
@@ -185,8 +186,8 @@ class _Resolver:
         """Return the claims a select picks, within the period, none placed before."""
         taken = set(draft.placed) | set(chosen)
         found = []
-        for ident, claim in self.ws.claims.items():
-            if ident in taken or not self._matches(claim, query):
+        for ident in self._candidates(query):
+            if ident in taken or not self._matches(self.ws.claims[ident], query):
                 continue
             found.append(ident)
         picked: list[str] = []
@@ -196,6 +197,15 @@ class _Resolver:
             if self._allowed(ident, draft):  # counts what the marking keeps out
                 picked.append(ident)
         return picked
+
+    def _candidates(self, query: Select) -> list[str]:
+        """Return the claims that may match: those with one of its topics, in store order."""
+        if not query.topics:
+            return list(self.ws.claims)
+        index = self.ws.topic_index()
+        wanted = {i for topic in query.topics for i in index.get(topic, ())}
+        return [i for i in self.ws.claims if i in wanted] if len(wanted) * 4 > len(
+            self.ws.claims) else sorted(wanted, key=self.ws.claim_order().__getitem__)
 
     def _matches(self, claim: Claim, query: Select) -> bool:
         if query.topics and not set(query.topics) & set(claim.topics):
@@ -340,9 +350,17 @@ class _Resolver:
         where = self._locator(claim_id, index, cited.locator)
         return f"{who}, {where}" if where else who
 
+    def _contradicted_by(self) -> dict[str, list[str]]:
+        """Return, for each claim, the claims that say they contradict it (built once)."""
+        if self._reverse is None:
+            self._reverse = {}
+            for ident, other in self.ws.claims.items():
+                for target in other.contradicts:
+                    self._reverse.setdefault(target, []).append(ident)
+        return self._reverse
+
     def _contradictions(self, claim: Claim, draft: _Draft) -> list[list[Inline]]:
-        others = list(claim.contradicts) + [
-            i for i, c in self.ws.claims.items() if claim.id in c.contradicts]
+        others = list(claim.contradicts) + self._contradicted_by().get(claim.id, [])
         remarks: list[list[Inline]] = []
         for other_id in dict.fromkeys(others):
             other = self.ws.claims.get(other_id)

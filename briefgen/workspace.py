@@ -71,6 +71,8 @@ class Workspace:
     incomplete: set[str] = field(default_factory=set)  # kinds with a file that failed to load
     problems: Problems = field(default_factory=Problems)
     _names: set[str] | None = None
+    _topics: dict[str, list[str]] | None = None
+    _order: dict[str, int] | None = None
 
     @property
     def store(self) -> Path:
@@ -116,6 +118,21 @@ class Workspace:
             self._names = proper_nouns(texts + [c.text for c in self.claims.values()])
         return self._names
 
+    def topic_index(self) -> dict[str, list[str]]:
+        """Return, per topic, the ids of its claims (built once: selects ask it often)."""
+        if self._topics is None:
+            self._topics = {}
+            for ident, claim in self.claims.items():
+                for topic in claim.topics:
+                    self._topics.setdefault(topic, []).append(ident)
+        return self._topics
+
+    def claim_order(self) -> dict[str, int]:
+        """Return each claim's position in the store, for store order."""
+        if self._order is None:
+            self._order = {ident: i for i, ident in enumerate(self.claims)}
+        return self._order
+
     def lowest_marking(self) -> str:
         """Return the lowest marking's name."""
         return self.settings.markings[0].name
@@ -126,7 +143,9 @@ def load(root: Path) -> Workspace:
     # Millions of small objects are made and kept: the cyclic collector would rescan them
     # again and again (three times the load time on a large store) and finds nothing.
     with _no_gc():
-        return _load(root)
+        ws = _load(root)
+        gc.freeze()  # and after: what was loaded stays for the command's life
+        return ws
 
 
 @contextmanager
