@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
@@ -34,16 +32,23 @@ BANNER = RGBColor(0x8A, 0x1C, 0x1C)
 GREY = RGBColor(0x44, 0x44, 0x44)
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 COMPLEX_SCRIPT_FONT = "Arial"  # has Arabic and Hebrew on every Word installation
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 PAGE = {"A4": (Mm(210), Mm(297)), "letter": (Mm(215.9), Mm(279.4))}
 LOGO_HEIGHT = Mm(13)
+LABEL_WIDTH = Mm(26)  # the heading block's label column
+# Word knows these styles by their internal names; matching them (and not flagging them
+# custom) makes Word use ours for notes, links and contents it adds itself.
+WORD_NAMES = {"Footnote Text": "footnote text", "Footnote Reference": "footnote reference",
+              "Endnote Text": "endnote text", "Endnote Reference": "endnote reference",
+              "TOC 1": "toc 1"}
+WORD_BUILT_IN = {*WORD_NAMES, "Hyperlink", "Bibliography", "TOC Heading"}
+THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 TOC_FROM_HEADINGS = 6  # a memo with this many headings or more opens with its contents
 
 
 def write_docx(memo: Memo, path: Path) -> None:
     """Write `memo` as a DOCX file to `path`."""
     doc = Document()
-    _drop_thumbnail(doc)
+    ox.drop_template_leftovers(doc)
     _styles(doc, compact=memo.layout == "one-page", brand=memo.branding)
     _page(doc, memo)
     writer = _Writer(doc, memo)
@@ -51,7 +56,7 @@ def write_docx(memo: Memo, path: Path) -> None:
     _properties(doc, memo)
     buffer = io.BytesIO()
     doc.save(buffer)
-    path.write_bytes(_deterministic(buffer.getvalue()))
+    path.write_bytes(ox.deterministic_zip(buffer.getvalue()))
 
 
 # --- styles ---------------------------------------------------------------------------------
@@ -88,13 +93,19 @@ def _styles(doc: Any, compact: bool, brand: Branding) -> None:
     link = _add(styles, "Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = accent
     link.font.underline = True
-    _add(styles, "Claim Quote", WD_STYLE_TYPE.PARAGRAPH, serif, body - 1.5, italic=True,
-         indent=Mm(10), after=2, color=GREY)
+    quote = _add(styles, "Claim Quote", WD_STYLE_TYPE.PARAGRAPH, serif, body - 1.5,
+                 italic=True, indent=Mm(10), after=2, color=GREY)
+    quote.paragraph_format.keep_together = True
     _add(styles, "Claim Remark", WD_STYLE_TYPE.PARAGRAPH, sans, body - 2, indent=Mm(10),
          after=2, color=GREY)
     _add(styles, "Memo Organisation", WD_STYLE_TYPE.PARAGRAPH, sans, 8.5, after=2,
          color=GREY)
-    _add(styles, "Memo Header", WD_STYLE_TYPE.PARAGRAPH, serif, body, after=0)
+    header = _add(styles, "Memo Header", WD_STYLE_TYPE.PARAGRAPH, serif, body, after=1)
+    # label, tab, value: one line keeps both on a baseline; the hanging indent lines up
+    # a value that wraps
+    header.paragraph_format.left_indent = LABEL_WIDTH
+    header.paragraph_format.first_line_indent = -LABEL_WIDTH
+    header.paragraph_format.tab_stops.add_tab_stop(LABEL_WIDTH)
     _add(styles, "Memo Header Label", WD_STYLE_TYPE.CHARACTER, sans, body - 1.5, bold=True)
     bib = _add(styles, "Bibliography", WD_STYLE_TYPE.PARAGRAPH, serif, body - 1, after=3)
     bib.paragraph_format.left_indent = Mm(8)
@@ -125,10 +136,12 @@ def _add(styles: Any, name: str, kind: Any, font: str | None = None, size: float
          bold: bool = False, italic: bool = False, indent: Any = None, after: float | None = None,
          color: RGBColor | None = None) -> Any:
     """Add (or reuse) a style with the given look, based on Normal for paragraphs."""
+    internal = WORD_NAMES.get(name, name)
     try:
-        style = styles[name]
+        style = styles[internal]
     except KeyError:
-        style = styles.add_style(name, kind)
+        style = styles.add_style(internal, kind, builtin=name in WORD_BUILT_IN)
+        style.style_id = name.replace(" ", "")  # Word's own id, e.g. FootnoteText
     if kind == WD_STYLE_TYPE.PARAGRAPH:
         style.base_style = styles["Normal"]
         if indent is not None:
@@ -144,10 +157,13 @@ def _add(styles: Any, name: str, kind: Any, font: str | None = None, size: float
 
 def _font(style: Any, name: str | None, size: float | None, bold: bool = False,
           italic: bool = False, color: RGBColor | None = None) -> None:
+    """Set the look of `style`'s characters; `name` replaces any theme font."""
     font = style.font
     if name:
         font.name = name
         fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in THEME_FONTS:  # Word prefers a theme font to the named one
+            fonts.attrib.pop(qn(attr), None)
         for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
             fonts.set(qn(attr), name)
         fonts.set(qn("w:cs"), COMPLEX_SCRIPT_FONT)
@@ -279,21 +295,13 @@ class _Writer:
             p.add_run().add_picture(path, height=LOGO_HEIGHT)
 
     def _header_block(self) -> None:
-        rows = header_rows(self.memo.header)
-        table = self.doc.add_table(rows=len(rows), cols=2)
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        table.autofit = False
-        table.columns[0].width, table.columns[1].width = Mm(26), Mm(144)
-        for (label, value), cells in zip(rows, table.rows, strict=True):
-            label_cell, value_cell = cells.cells
-            label_cell.width, value_cell.width = Mm(26), Mm(144)
-            lp = label_cell.paragraphs[0]
-            lp.style = self.doc.styles["Memo Header"]
-            lp.add_run(label, style="Memo Header Label")
-            vp = value_cell.paragraphs[0]
-            vp.style = self.doc.styles["Memo Header"]
-            vp.add_run(value)
-        rule = self.doc.add_paragraph(style="Memo Header")
+        """Add the TO / FROM / DATE … lines, labels bold, then a rule under them."""
+        for label, value in header_rows(self.memo.header):
+            p = self.doc.add_paragraph(style="Memo Header")
+            p.add_run(label, style="Memo Header Label")
+            p.add_run("\t")
+            p.add_run(value)
+        rule = self.doc.add_paragraph(style="Normal")
         _bottom_border(rule)
         rule.paragraph_format.space_after = Pt(6)
 
@@ -307,13 +315,15 @@ class _Writer:
         self._inlines(p._p, block.content, self.doc.part)
         if block.confidence:
             p._p.append(ox.run(f" ({block.confidence})", italic=True))
+        group = [p]
         for quote in block.quotes:
-            self.doc.add_paragraph(f"“{quote.text}” — {quote.attribution}", style="Claim Quote")
+            group.append(self.doc.add_paragraph(f"“{quote.text}” — {quote.attribution}",
+                                                style="Claim Quote"))
         for remark in block.remarks:
-            r = self.doc.add_paragraph(style="Claim Remark")
-            self._inlines(r._p, remark, self.doc.part)
-        if block.quotes or block.remarks:
-            p.paragraph_format.keep_with_next = True
+            group.append(self.doc.add_paragraph(style="Claim Remark"))
+            self._inlines(group[-1]._p, remark, self.doc.part)
+        for member in group[:-1]:  # a claim's quotes and remarks stay on its page
+            member.paragraph_format.keep_with_next = True
 
     def _inlines(self, p: Any, content: Sequence[Inline], part: Any) -> None:
         """Append runs for `content` to paragraph element `p` (links related from `part`)."""
@@ -374,24 +384,3 @@ def _properties(doc: Any, memo: Memo) -> None:
         ox.add_custom_properties(doc.part, {
             "BriefgenBrief": memo.brief_id, "BriefgenAudience": memo.audience_id,
             "BriefgenManifest": json.dumps(memo.manifest, sort_keys=True)})
-
-
-def _drop_thumbnail(doc: Any) -> None:
-    """Drop the blank-page thumbnail of python-docx's template: it does not show the memo."""
-    package = doc.part.package
-    for r_id, rel in list(package.rels.items()):
-        if rel.reltype.endswith("/thumbnail"):
-            package.rels.pop(r_id)
-
-
-def _deterministic(data: bytes) -> bytes:
-    """Return the zip `data` rewritten with fixed times, so equal memos give equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()

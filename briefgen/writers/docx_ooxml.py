@@ -1,4 +1,4 @@
-"""OOXML that python-docx has no API for: notes parts, hyperlinks, fields, custom properties.
+"""OOXML python-docx has no API for: notes parts, links, fields, properties, fixed zip bytes.
 
 Elements are built with lxml through python-docx's `OxmlElement`, and text is always
 set as element text, never pasted into XML strings, so user text cannot break the XML.
@@ -6,6 +6,8 @@ set as element text, never pasted into XML strings, so user text cannot break th
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +17,7 @@ from docx.opc.part import Part, XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement
+from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NOTES = {
@@ -26,6 +29,7 @@ NOTES = {
 CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_PROPS_RT = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
                    "custom-properties")
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
@@ -292,16 +296,47 @@ def field_start(instruction: str) -> list[Any]:
 
 def add_custom_properties(document_part: Any, properties: dict[str, str]) -> None:
     """Add docProps/custom.xml with text properties (the memo's manifest)."""
-    from xml.sax.saxutils import escape
-
-    items = "".join(
-        f'<property fmtid="{CUSTOM_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(properties.items(), start=2))
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-           'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-           f'2006/docPropsVTypes">{items}</Properties>')
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns, "vt": vt})
+    for pid, (name, value) in enumerate(properties.items(), start=2):  # Word starts at 2
+        prop = etree.SubElement(root, f"{{{ns}}}property", fmtid=CUSTOM_FMTID, pid=str(pid),
+                                name=name)
+        etree.SubElement(prop, f"{{{vt}}}lpwstr").text = value
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     package = document_part.package
-    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPS_CT, xml.encode("utf-8"), package)
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPS_CT, xml, package)
     package.relate_to(part, CUSTOM_PROPS_RT)
+
+
+# --- the package ---------------------------------------------------------------------------
+
+
+def drop_template_leftovers(doc: Any) -> None:
+    """Drop what python-docx's template holds that would mislead Word about this memo.
+
+    Its thumbnail is a blank page; stylesWithEffects.xml is a stale copy of the styles
+    (Calibri and Cambria) that Word 2010 reads instead of ours; compatibility mode 14
+    would open the memo as a Word 2010 file, "[Compatibility Mode]" in the title bar.
+    """
+    package = doc.part.package
+    for rels, kind in ((package.rels, "/thumbnail"), (doc.part.rels, "/stylesWithEffects")):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype.endswith(kind):
+                rels.pop(r_id)
+    for setting in doc.settings.element.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Return the zip `data` rewritten with fixed times, so equal memos give equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
