@@ -68,7 +68,6 @@ class _Job:
     formats: list[str]
     fingerprint: Fingerprint
     todo: list[str] = field(default_factory=list)
-    pages_before: int | None = None  # the PDF's page count last time: a layout hint
 
 
 def check_workspace(root: Path, only: list[Path] | None = None,
@@ -164,8 +163,6 @@ def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
                                       state[name].get("pages"), skipped=True))
             else:
                 job.todo.append(f)
-                if f == "pdf" and name in state:
-                    job.pages_before = state[name].get("pages")
     pending = [j for j in work if j.todo]
     if not pending:
         return outputs
@@ -265,8 +262,6 @@ def _make(job: _Job, staging: Path) -> list[Output]:
 
     memo = job.plan.memo()
     memo.manifest = job.fingerprint.manifest
-    # a hint for the PDF writer, outside the model so that it never reaches any output
-    memo.expected_pages = job.pages_before  # type: ignore[attr-defined]
     facts = memo_facts(memo)
     written = []
     for fmt in job.todo:

@@ -68,25 +68,17 @@ def write_pdf(memo: Memo, path: Path) -> int:
     pdf_fonts.register()
     styles = _styles(LOOKS[memo.layout], memo.branding)
     _ACCENT.set(memo.branding.accent)
-    # "Page X of Y" needs the page count before the last page is drawn. The build passes
-    # last time's count as a hint; only when there is none, or it is wrong, is the memo
-    # laid out twice. The bytes are the same either way.
-    hint = getattr(memo, "expected_pages", None)
-    doc = _build(memo, styles, str(path), total=hint) if hint else None
-    if doc is None or doc.page != hint:
-        counting = _build(memo, styles, io.BytesIO(), total=0)
-        doc = _build(memo, styles, str(path), total=counting.page)
+    doc = _build(memo, styles, str(path))
     count = PageCount(doc.page)
     count.last_page_lines = count_lines(doc, styles["body"].leading)
     return count
 
 
-def _build(memo: Memo, styles: dict[str, ParagraphStyle], out: str | io.BytesIO,
-           total: int) -> MemoDoc:
-    """Lay the memo out once; `total` is the page count to print, 0 while counting."""
+def _build(memo: Memo, styles: dict[str, ParagraphStyle], out: str | io.BytesIO) -> MemoDoc:
+    """Lay the memo out and write it."""
     footnotes = ({n.number: _note_paragraph(n.number, n.content, styles["note"])
                   for n in memo.notes} if memo.note_placement == "footnotes" else {})
-    doc = MemoDoc(out, memo, styles, footnotes, total)
+    doc = MemoDoc(out, memo, styles, footnotes)
     doc.build(_story(memo, styles, doc.width))
     return doc
 

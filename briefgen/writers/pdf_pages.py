@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from ..model import Memo
@@ -198,7 +199,7 @@ class MemoDoc(BaseDocTemplate):
     """One layout pass of a memo: pages, their furniture, footnotes and outline."""
 
     def __init__(self, out: str | IO[bytes], memo: Memo, styles: dict[str, ParagraphStyle],
-                 footnotes: dict[int, Paragraph], total: int) -> None:
+                 footnotes: dict[int, Paragraph]) -> None:
         super().__init__(out, pagesize=A4 if memo.page_size == "A4" else LETTER,
                          leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 4 * mm,
                          bottomMargin=MARGIN + 2 * mm, title=memo.header.title,
@@ -208,7 +209,7 @@ class MemoDoc(BaseDocTemplate):
                          initialFontName=styles["body"].fontName)  # never a standard-14 font
         self.memo = memo
         self.fonts = _Fonts(styles["org"].fontName, styles["label"].fontName)
-        self.total = total  # 0 in the first pass, which only counts the pages
+        self.pages = 0  # pages drawn so far; "Page X of Y" is filled in when all are
         self.notes = PageNotes(footnotes, self.width)
         self.markers: set[int] = set()  # the notes whose markers this page shows
         self.used_height = 0.0  # of the last page's body, notes included
@@ -217,6 +218,25 @@ class MemoDoc(BaseDocTemplate):
                               topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("memo", [frame], onPage=self._page_begin,
                                             onPageEnd=self._page_end)])
+
+    def build(self, flowables: list[Flowable]) -> None:  # type: ignore[override]
+        """Lay the memo out in one pass; the page numbers are written as it is saved."""
+        super().build(flowables, canvasmaker=self._canvas)
+
+    def _canvas(self, *args: Any, **kwargs: Any) -> Canvas:
+        canv = _NumberingCanvas(*args, **kwargs)
+        canv.before_save = self._number_pages
+        return canv
+
+    def _number_pages(self, canv: Canvas) -> None:
+        """Write each page's "Page X of Y", drawn on the page as a form named for it."""
+        width = self.pagesize[0]
+        for page in range(1, self.pages + 1):
+            canv.beginForm(_page_number_form(page))
+            canv.setFillColor(GREY)
+            canv.setFont(self.fonts.regular, 7.5)
+            canv.drawRightString(width - MARGIN, 13 * mm, f"Page {page} of {self.pages}")
+            canv.endForm()
 
     def beforeDocument(self) -> None:
         """Set the metadata reportlab has no argument for; listen for note markers."""
@@ -281,11 +301,28 @@ def _draw_foot(canv: Any, doc: MemoDoc) -> None:
     canv.setFont(doc.fonts.regular, 7.5)
     room = (width - 2 * MARGIN) * 0.7
     canv.drawString(MARGIN, 13 * mm, _fit(doc.memo.header.organisation, room, doc.fonts.regular))
-    canv.drawRightString(width - MARGIN, 13 * mm, f"Page {doc.page} of {doc.total or doc.page}")
+    doc.pages = max(doc.pages, doc.page)
+    canv.doForm(_page_number_form(doc.page))  # "Page X of Y", written once Y is known
     canv.setFillColor(BANNER)
     canv.setFont(doc.fonts.bold, 9)
     canv.drawCentredString(width / 2, 8 * mm, doc.memo.banner)
     canv.restoreState()
+
+
+class _NumberingCanvas(Canvas):
+    """A canvas that calls `before_save` first: the page count is known by then, so
+    "Page X of Y" needs no second layout pass."""
+
+    before_save: Any = None
+
+    def save(self) -> None:
+        if self.before_save is not None:
+            self.before_save(self)
+        super().save()
+
+
+def _page_number_form(page: int) -> str:
+    return f"briefgen-page-{page}"
 
 
 def _fit(text: str, room: float, font: str, size: float = 7.5) -> str:
