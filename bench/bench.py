@@ -150,7 +150,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small stores, 3 runs")
     parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--only", choices=["single", "batch", "scale"], action="append",
+                        help="run only this part (repeatable); default: all three")
     args = parser.parse_args()
+    parts = set(args.only or ["single", "batch", "scale"])
     runs = args.runs or (3 if args.quick else 5)
     sizes = [1000, 10_000] if args.quick else [1000, 10_000, 100_000]
     rows: list[tuple[str, str, str, str]] = []
@@ -162,7 +165,7 @@ def main() -> int:
         style = find_style("chicago-notes-bibliography")
         (root / "pandoc").mkdir()
         export_markdown(ws, "brief-00", root / "pandoc")
-        ours, ours_mb = median([briefgen("build", "brief-00.yaml", "--force", "--jobs", "1")],
+        ours, ours_mb = median([briefgen("build", "brief-00.yaml", "--force")],
                                ws, runs, before=lambda: clear_cache(ws))
         theirs, theirs_mb = median(pandoc_pipeline(root / "pandoc", style), root / "pandoc",
                                    runs)
@@ -171,27 +174,43 @@ def main() -> int:
         rows.append((f"one memo ({pages} pages, {notes} notes), DOCX+PDF, cold",
                      f"{ours:.2f} s", f"{theirs:.2f} s", f"{ours / theirs:.2f}x"))
         # a batch of 40 memos
-        batch = generate(root / "batch", 2000, briefs=40)
-        total, _ = median([briefgen("build", "--all", "--force")], batch, max(1, runs - 2),
-                          before=lambda: clear_cache(batch))
-        per = total / 40
-        rows.append(("batch of 40 memos (build --all), per memo", f"{per:.2f} s",
-                     f"{theirs:.2f} s", f"{per / theirs:.2f}x"))
+        if "batch" in parts:
+            batch_row(root, runs, theirs, rows)
         # store scale
         scale = []
-        for n in sizes:
-            store = generate(root / f"store-{n}", n, briefs=1)
-            check, check_mb = median([briefgen("check")], store, 1 if n >= 100_000 else runs,
-                                     before=lambda s=store: clear_cache(s))
-            cold, cold_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
-                                   1 if n >= 100_000 else runs,
-                                   before=lambda s=store: clear_cache(s))
-            run(briefgen("check"), store)
-            wait_for_cache(store)
-            warm, warm_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
-                                   runs)
-            scale.append((n, check, cold, warm, max(check_mb, cold_mb, warm_mb)))
-            shutil.rmtree(store)
+        for n in sizes if "scale" in parts else []:
+            scale.append(scale_row(root, n, runs))
+    _report(rows, scale, ours_mb, theirs_mb)
+    return 0
+
+
+def batch_row(root: Path, runs: int, theirs: float, rows: list) -> None:
+    """Time `build --all` over 40 briefs; add the per-memo row."""
+    batch = generate(root / "batch", 2000, briefs=40)
+    total, _ = median([briefgen("build", "--all", "--force")], batch, max(1, runs - 2),
+                      before=lambda: clear_cache(batch))
+    per = total / 40
+    rows.append(("batch of 40 memos (build --all), per memo", f"{per:.2f} s",
+                 f"{theirs:.2f} s", f"{per / theirs:.2f}x"))
+
+
+def scale_row(root: Path, n: int, runs: int) -> tuple[int, float, float, float, int]:
+    """Time check, a cold memo and a warm memo on a store of `n` claims."""
+    store = generate(root / f"store-{n}", n, briefs=1)
+    check, check_mb = median([briefgen("check")], store, 1 if n >= 100_000 else runs,
+                             before=lambda s=store: clear_cache(s))
+    cold, cold_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
+                           1 if n >= 100_000 else runs,
+                           before=lambda s=store: clear_cache(s))
+    run(briefgen("check"), store)
+    wait_for_cache(store)
+    warm, warm_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
+                           runs)
+    shutil.rmtree(store)
+    return n, check, cold, warm, max(check_mb, cold_mb, warm_mb)
+
+
+def _report(rows: list, scale: list, ours_mb: int, theirs_mb: int) -> None:
     print()
     print(f"{'work':58} {'briefgen':>9} {'pandoc':>9} {'ratio':>7}")
     for work, a, b, ratio in rows:
@@ -205,7 +224,6 @@ def main() -> int:
     for (n1, c1, b1, w1, _), (n2, c2, b2, w2, _) in zip(scale, scale[1:], strict=False):
         print(f"growth {n1:>6} -> {n2:>6} claims (x{n2 // n1}): check x{c2 / c1:.1f}, "
               f"memo cold x{b2 / b1:.1f}, warm x{w2 / w1:.1f}")
-    return 0
 
 
 def _pages(pdf: Path) -> int:

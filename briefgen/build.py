@@ -14,21 +14,17 @@ import gc
 import json
 import os
 import shutil
-import sys
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
-
 from . import __version__
 from .check import check_brief, check_store
-from .errors import BriefgenError, Problems, UsageError, WorkspaceError, display_path
-from .files import write_atomic
+from .engine import Done, Engine, Unit
+from .errors import Problems, UsageError, WorkspaceError, display_path
+from .files import locked, write_atomic
 from .fingerprint import Fingerprint, fingerprint, sha256_file
 from .model import Memo
 from .resolve import Plan, plan_memo
@@ -147,8 +143,13 @@ def plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
 def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
           period: str | None = None, out_dir: Path | None = None,
           today: dt.date | None = None, jobs: int | None = None, force: bool = False,
-          progress: Callable[[int, int, str], None] | None = None) -> list[Output]:
-    """Build every memo of the checked briefs; return the files written or skipped."""
+          progress: Callable[[int, int, str], None] | None = None,
+          engine: Engine | None = None) -> list[Output]:
+    """Build every memo of the checked briefs; return the files written or skipped.
+
+    `engine` holds writer processes and a citation server started earlier (the CLI starts
+    them before loading the workspace); without one, the build starts its own.
+    """
     ws = checked.ws
     ws.problems.raise_if_errors()
     out = out_dir or ws.out
@@ -170,11 +171,15 @@ def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
     (out / STATE_DIR).mkdir(exist_ok=True)
     # One build at a time per output folder: concurrent builds wait, and whatever a killed
     # build left behind can be cleared, since no other build can be using it.
-    with FileLock(str(out / STATE_DIR / "lock")):
+    with locked(out / STATE_DIR / "lock"):
         _clear_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+        own = engine is None
         try:
-            written = _make_all(pending, staging, jobs, progress)
+            if engine is None:
+                units = sum(len(j.todo) for j in pending)
+                engine = Engine(min(jobs or os.cpu_count() or 1, units), [])
+            written = _make_all(pending, staging, engine, progress)
             _check_pages(written, out)
             for item in written:
                 target = out / item.path.name
@@ -185,6 +190,8 @@ def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
             _save_state(out, state, written, {output_name(j.plan, f): j.fingerprint
                                               for j in pending for f in j.todo})
         finally:
+            if own and engine is not None:
+                engine.close()
             shutil.rmtree(staging, ignore_errors=True)
     return outputs + written
 
@@ -222,61 +229,37 @@ def output_name(plan: Plan, fmt: str) -> str:
 
 # --- making memos, in parallel -----------------------------------------------------------
 
-_PENDING: list[_Job] = []  # read by forked workers, which inherit it
 
-
-def _make_all(pending: list[_Job], staging: Path, jobs: int | None,
+def _make_all(pending: list[_Job], staging: Path, engine: Engine,
               progress: Callable[[int, int, str], None] | None) -> list[Output]:
-    """Make and write every pending job; in worker processes when more than one."""
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
-    results: list[Output] = []
-    if workers == 1 or sys.platform == "win32":
-        for i, job in enumerate(pending):
-            results += _make(job, staging)
+    """Finish each pending memo here and have the engine write its formats."""
+    left = {i: len(job.todo) for i, job in enumerate(pending)}
+    finished = 0
+
+    def units() -> Iterator[Unit]:
+        for index, job in enumerate(pending):
+            memo = job.plan.memo(engine.citeproc)
+            memo.manifest = job.fingerprint.manifest
+            facts = memo_facts(memo)
+            for fmt in job.todo:
+                yield Unit(memo, fmt, staging / output_name(job.plan, fmt), (index, facts))
+
+    def done(result: Done) -> None:
+        nonlocal finished
+        index = result.unit.tag[0]
+        left[index] -= 1
+        if not left[index]:
+            finished += 1
             if progress:
-                progress(i + 1, len(pending), f"{job.plan.brief_id}.{job.plan.audience_id}")
-        return results
-    global _PENDING
-    _PENDING = pending
-    try:
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            futures = [pool.submit(_make_index, i, staging) for i in range(len(pending))]
-            for done, future in enumerate(as_completed(futures), start=1):
-                made = future.result()
-                results += made
-                if progress:
-                    progress(done, len(pending), made[0].path.stem if made else "")
-    finally:
-        _PENDING = []
-    order = {output_name(j.plan, f): n for n, j in enumerate(pending) for f in j.todo}
-    return sorted(results, key=lambda o: order[o.path.name])
+                plan = pending[index].plan
+                progress(finished, len(pending), f"{plan.brief_id}.{plan.audience_id}")
 
-
-def _make_index(index: int, staging: Path) -> list[Output]:
-    return _make(_PENDING[index], staging)
-
-
-def _make(job: _Job, staging: Path) -> list[Output]:
-    """Finish one memo and write each pending format into the staging folder."""
-    from .writers import writer
-
-    memo = job.plan.memo()
-    memo.manifest = job.fingerprint.manifest
-    facts = memo_facts(memo)
-    written = []
-    for fmt in job.todo:
-        target = staging / output_name(job.plan, fmt)
-        try:
-            result = writer(fmt)(memo, target)
-        except Exception as exc:  # noqa: BLE001 - a writer's failure is reported, not dumped
-            raise BriefgenError(f"could not write {target.name}: {type(exc).__name__}: {exc} "
-                                "(please report this as a briefgen bug)") from None
-        with open(target, "rb") as handle:
-            os.fsync(handle.fileno())
-        pages = int(result) if isinstance(result, int) else None
-        written.append(Output(target, fmt, facts, pages,
-                              last_page_lines=getattr(result, "last_page_lines", 0)))
-    return written
+    results = engine.write(units(), done)
+    outputs = [Output(d.unit.target, d.unit.fmt, d.unit.tag[1], d.pages,
+                      last_page_lines=d.last_page_lines) for d in results]
+    order = {output_name(j.plan, f): (n, k) for n, j in enumerate(pending)
+             for k, f in enumerate(j.todo)}
+    return sorted(outputs, key=lambda o: order[o.path.name])
 
 
 def memo_facts(memo: Memo) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Errors a user can cause are printed as `file:line: key: message` with exit statu
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -98,13 +99,19 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
         click.echo(f"0 written, {len(fresh)} up to date")
         return
 
-    from .build import build as run_build
-    from .build import check_workspace, describe
+    # the writer processes and pandoc load while this process loads the workspace
+    from .engine import WRITERS, Engine
 
-    checked = check_workspace(root, only)
-    _print_problems(_only_warnings(checked.ws.problems))
-    outputs = run_build(checked, audience, fmt, period, out_dir, jobs=jobs, force=force,
-                        progress=_progress())
+    style, locale = quick.citation_settings(root)
+    with Engine(jobs or os.cpu_count() or 1, [fmt] if fmt else list(WRITERS), style,
+                locale) as engine:
+        from .build import build as run_build
+        from .build import check_workspace, describe
+
+        checked = check_workspace(root, only)
+        _print_problems(_only_warnings(checked.ws.problems))
+        outputs = run_build(checked, audience, fmt, period, out_dir, jobs=jobs, force=force,
+                            progress=_progress(), engine=engine)
     for item in outputs:
         click.echo(describe(item))
     skipped = sum(1 for o in outputs if o.skipped)

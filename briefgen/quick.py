@@ -29,6 +29,30 @@ def output_folder(root: Path) -> Path:
     return root / (match.group(1).strip() if match else "out")
 
 
+def citation_settings(root: Path) -> tuple[Path | None, str]:
+    """Return the workspace's CSL style file and locale, read without the schema.
+
+    Only a hint for priming pandoc ahead of the build (see engine.py): a style that
+    cannot be found here is reported, with its line, when the workspace is checked.
+    """
+    import re
+
+    from .cite import DEFAULT_STYLE, find_style
+    from .errors import BriefgenError
+
+    try:
+        text = (root / "briefgen.yaml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None, "en-US"
+    found = {key: m.group(1) for key in ("citation-style", "locale")
+             if (m := re.search(rf"^{key}:\s*['\"]?([^'\"#\s]+)", text, re.MULTILINE))}
+    locale = found.get("locale", "en-US")
+    try:
+        return find_style(found.get("citation-style", DEFAULT_STYLE), root), locale
+    except BriefgenError:
+        return None, locale
+
+
 def command_key(args: dict[str, object]) -> str:
     """Return the key of a build command: its arguments, today's date and the version."""
     return json.dumps({**args, "today": dt.date.today().isoformat(), "version": __version__},

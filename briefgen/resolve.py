@@ -100,10 +100,11 @@ class Plan:
         """Return the ids of every source the memo cites, in order, each once."""
         return list(dict.fromkeys(c.source_id for cl in self.draft.clusters for c in cl.cites))
 
-    def memo(self) -> Memo:
-        """Return the finished memo: citations formatted, header and summary made."""
+    def memo(self, citeproc: cite.Citeproc | None = None) -> Memo:
+        """Return the finished memo: citations formatted (by `citeproc` if given, else by a
+        pandoc run of its own), header and summary made."""
         return self.resolver.finish(self.draft, self.layout, self.brief_id, self.audience_id,
-                                    self.today)
+                                    self.today, citeproc)
 
 
 def plan_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
@@ -400,9 +401,10 @@ class _Resolver:
                 "brief": brief_id, "audience_id": audience_id}
 
     def finish(self, draft: _Draft, layout: templates.Layout, brief_id: str,
-               audience_id: str, today: dt.date | None) -> Memo:
+               audience_id: str, today: dt.date | None,
+               citeproc: cite.Citeproc | None = None) -> Memo:
         """Render the laid-out memo's notes and bibliography, and return it."""
-        rendered = self._render(draft)
+        rendered = self._render(draft, citeproc)
         notes: list[Note] = []
         sections = draft.sections
         if rendered.note_style:
@@ -447,7 +449,7 @@ class _Resolver:
         return Branding(settings.accent_colour, logo, font(settings.body_font),
                         font(settings.heading_font))
 
-    def _render(self, draft: _Draft) -> cite.Rendered:
+    def _render(self, draft: _Draft, citeproc: cite.Citeproc | None) -> cite.Rendered:
         style = cite.find_style(self.ws.settings.citation_style, self.ws.root)
         used = dict.fromkeys(c.source_id for cl in draft.clusters for c in cl.cites)
         family = csl.style_family(self.ws.settings.citation_style)
@@ -455,8 +457,10 @@ class _Resolver:
         references = [csl.csl_item(self.ws.sources[s], names, family) for s in used]
         if not draft.clusters:
             return cite.Rendered(True, [], [])
-        return cite.render([c.cites for c in draft.clusters], references, style,
-                           self.ws.settings.locale)
+        clusters = [c.cites for c in draft.clusters]
+        if citeproc is not None:
+            return citeproc.render(clusters, references, style, self.ws.settings.locale)
+        return cite.render(clusters, references, style, self.ws.settings.locale)
 
     def _header(self, audience_id: str, placed: list[Claim], today: dt.date | None) -> Header:
         brief = self.brief

@@ -13,6 +13,8 @@ a title standing in for an author is in title case in the text (8.14).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from briefgen import cite
@@ -182,3 +184,25 @@ def test_missing_title_and_date_show_honestly(style: str, note: str, entry: str)
 def test_month_names_keep_their_capital_in_sentence_case() -> None:
     assert sentence_case("World Economic Outlook, April 2024", proper_nouns([])) == (
         "World economic outlook, April 2024")
+
+
+def test_a_citation_server_formats_each_memo_afresh(tmp_path: Path) -> None:
+    """One pandoc process serves a whole build: no memo's notes may depend on another's
+    (a source cited in an earlier memo still gets a full first note), and a failing
+    request leaves the server working."""
+    style = cite.find_style("chicago-notes-bibliography")
+    names = proper_nouns(CORPUS)
+    items = [csl_item(Source.model_validate(s), names, "note") for s in SOURCES[:3]]
+    clusters = [[cite.Cite("svetlova", "para. 6")], [cite.Cite("doe")],
+                [cite.Cite("svetlova", "para. 7")]]
+    alone = cite.render(clusters, items, style)
+    broken = tmp_path / "broken.csl"
+    broken.write_text("<style>", encoding="utf-8")
+    with cite.Citeproc(style) as server:
+        first = server.render(clusters, items, style)
+        with pytest.raises(cite.StyleError, match="broken.csl"):
+            server.render(clusters, items, broken)
+        again = server.render(clusters, items, style)
+    assert first == again == alone
+    assert _marked(first.clusters[0]) == CHICAGO_FIRST[0]
+    assert _marked(first.clusters[2]).startswith("Svetlova, “Hidden Discord")

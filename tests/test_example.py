@@ -127,6 +127,11 @@ def test_second_build_touches_nothing_and_force_gives_the_same_bytes(example_bui
     assert run.code == 0 and "4 written" in run.out
     for name, (_, data) in before.items():
         assert (example_build / name).read_bytes() == data, name
+    # written in this process, one after another, instead of by writer processes
+    run = briefgen("build", "--force", "--jobs", "1", str(workspace), cwd=workspace)
+    assert run.code == 0 and "4 written" in run.out
+    for name, (_, data) in before.items():
+        assert (example_build / name).read_bytes() == data, name
 
 
 def test_a_memo_over_max_pages_fails_and_says_by_how_much(tmp_path: Path) -> None:

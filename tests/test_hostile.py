@@ -247,6 +247,42 @@ def test_a_killed_build_leaves_the_old_memos_whole_and_no_debris(good: Path) -> 
     _valid(good / "out")
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_a_killed_build_leaves_no_helper_processes(good: Path) -> None:
+    """The writer processes and pandoc stop by themselves when the build dies."""
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", "--all", "--force"],
+                            cwd=good, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    helpers: set[int] = set()
+    deadline = time.time() + 30
+    while len(helpers) < 3 and time.time() < deadline and proc.poll() is None:
+        helpers |= _children(proc.pid)  # two writer processes and pandoc
+        time.sleep(0.01)
+    assert len(helpers) >= 3, helpers
+    proc.kill()  # the build process alone, as the kernel's OOM killer would
+    proc.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(pid) for pid in helpers):
+        time.sleep(0.05)
+    assert not [pid for pid in helpers if _alive(pid)]
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(p) for p in text.split()}
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its new parent to reap it does not)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"
+
+
 def test_three_concurrent_builds_give_whole_identical_files(good: Path) -> None:
     procs = [subprocess.Popen([sys.executable, "-m", "briefgen", "build", "--all", "--force"],
                               cwd=good, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -24,3 +24,12 @@ def writer(fmt: str) -> Callable[[Memo, Path], object]:
     """Return the function that writes a memo in format `fmt`."""
     module, name = WRITERS[fmt]
     return getattr(importlib.import_module(module), name)
+
+
+def prepare(fmt: str) -> None:
+    """Load the writer of `fmt` ahead of its first memo (and, for PDF, parse the fonts)."""
+    writer(fmt)
+    if fmt == "pdf":
+        from .pdf_fonts import register
+
+        register()

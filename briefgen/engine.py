@@ -1,0 +1,229 @@
+"""The helper processes of a build: writer processes and a pandoc citation server.
+
+`briefgen build` starts them first thing, before it imports the schema or reads the
+store: each writer process imports its writer (reportlab and the fonts, or python-docx)
+and pandoc reads the workspace's CSL style on the machine's other cores while this
+process loads and checks the workspace. The build then formats each memo's citations
+through the one pandoc process (see cite.Citeproc), finishes the memo here and hands
+each format to an idle writer process, preferring one that has its writer loaded.
+
+This module imports only the standard library: it runs before anything heavy is loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .cite import Citeproc
+    from .model import Memo
+
+WRITERS = ("pdf", "docx")  # the formats worth loading ahead: the others import in ms
+
+
+@dataclass
+class Unit:
+    """One file to write: a finished memo in one format, to a path in the staging folder."""
+
+    memo: Memo
+    fmt: str
+    target: Path
+    tag: Any = None  # the caller's, returned with the result
+
+
+@dataclass
+class Done:
+    """A unit written: its page count (PDF) and how full its last page is."""
+
+    unit: Unit
+    pages: int | None
+    last_page_lines: int
+
+
+@dataclass
+class _Worker:
+    conn: Connection
+    process: Any
+    warm: set[str] = field(default_factory=set)
+    unit: Unit | None = None
+
+
+class Engine:
+    """Writer processes and a citation server, shared by the memos of one build."""
+
+    def __init__(self, workers: int, formats: list[str], style: Path | None = None,
+                 locale: str = "en-US") -> None:
+        self._workers: list[_Worker] = []
+        self._citeproc: Citeproc | None = None
+        self._style, self._locale = style, locale
+        if workers > 1 and sys.platform != "win32":
+            self._fork(workers, formats)
+        if style is not None:  # after the fork: the writers must not hold pandoc's pipes
+            self._start_citeproc(style, locale)
+
+    # --- citations -----------------------------------------------------------------------
+
+    @property
+    def citeproc(self) -> Citeproc:
+        """Return the citation server, starting it (unprimed) if the build had no style."""
+        if self._citeproc is None:
+            self._start_citeproc(None, self._locale)
+        assert self._citeproc is not None
+        return self._citeproc
+
+    def _start_citeproc(self, style: Path | None, locale: str) -> None:
+        from .cite import Citeproc
+
+        self._citeproc = Citeproc(style, locale)
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _fork(self, count: int, formats: list[str]) -> None:
+        """Start `count` writer processes, each loading a share of `formats`' writers."""
+        ahead = [f for f in WRITERS if f in formats] or list(WRITERS[:1])
+        context = get_context("fork")
+        for i in range(count):
+            warm = {ahead[i % len(ahead)]}
+            mine, theirs = context.Pipe()
+            others = [w.conn for w in self._workers] + [mine]
+            process = context.Process(target=_serve, args=(theirs, sorted(warm), others),
+                                      name=f"briefgen-writer-{i}", daemon=True)
+            process.start()
+            theirs.close()
+            self._workers.append(_Worker(mine, process, warm))
+
+    def write(self, units: Iterator[Unit],
+              done: Callable[[Done], None] | None = None) -> list[Done]:
+        """Write every unit, in the writer processes if there are any; return the results.
+
+        `units` is consumed lazily: the next memo is finished (and its citations
+        formatted) while the writer processes are busy with the ones before it.
+        """
+        results: list[Done] = []
+
+        def record(result: Done) -> None:
+            results.append(result)
+            if done:
+                done(result)
+
+        if not self._workers:
+            for unit in units:
+                record(write_unit(unit))
+            return results
+        queue: deque[Unit] = deque()
+        source: Iterator[Unit] | None = units
+        while True:
+            idle = [w for w in self._workers if w.unit is None]
+            # keep one unit ready for every writer process, then hand them out
+            while source is not None and len(queue) < len(self._workers):
+                ready = next(source, None)
+                if ready is None:
+                    source = None
+                else:
+                    queue.append(ready)
+            for worker in idle:
+                if not queue:
+                    break
+                unit = next((u for u in queue if u.fmt in worker.warm), queue[0])
+                queue.remove(unit)
+                worker.unit = unit
+                worker.warm.add(unit.fmt)
+                worker.conn.send(unit)
+            busy = [w for w in self._workers if w.unit is not None]
+            if not busy:
+                if source is None and not queue:
+                    return results
+                continue
+            for conn in wait([w.conn for w in busy]):
+                worker = next(w for w in busy if w.conn is conn)
+                record(self._receive(worker))
+
+    def _receive(self, worker: _Worker) -> Done:
+        """Return a writer process's result, or raise its error."""
+        unit, worker.unit = worker.unit, None
+        assert unit is not None
+        try:
+            status, value = worker.conn.recv()
+        except EOFError:
+            raise RuntimeError(f"writer process {worker.process.name} stopped while writing "
+                               f"{unit.target.name}") from None
+        if status == "error":
+            raise value
+        pages, lines = value
+        return Done(unit, pages, lines)
+
+    def close(self) -> None:
+        """Stop the writer processes and the citation server.
+
+        Every unit is written (or the build failed) by now, so a writer process still
+        loading its writer, or told to stop, holds nothing worth waiting for.
+        """
+        for worker in self._workers:
+            with contextlib.suppress(OSError, ValueError):
+                worker.conn.send(None)
+                worker.conn.close()
+            worker.process.kill()
+        for worker in self._workers:
+            worker.process.join()
+        self._workers = []
+        if self._citeproc is not None:
+            self._citeproc.close()
+            self._citeproc = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def write_unit(unit: Unit) -> Done:
+    """Write one unit in this process."""
+    from .errors import BriefgenError
+    from .writers import writer
+
+    try:
+        result = writer(unit.fmt)(unit.memo, unit.target)
+    except Exception as exc:  # noqa: BLE001 - a writer's failure is reported, not dumped
+        raise BriefgenError(f"could not write {unit.target.name}: {type(exc).__name__}: "
+                            f"{exc} (please report this as a briefgen bug)") from None
+    with open(unit.target, "rb") as handle:
+        os.fsync(handle.fileno())
+    pages = int(result) if isinstance(result, int) else None
+    return Done(unit, pages, getattr(result, "last_page_lines", 0))
+
+
+def _serve(conn: Connection, warm: list[str], inherited: list[Connection]) -> None:
+    """A writer process: load the writers in `warm`, then write units until told to stop."""
+    for other in inherited:  # the parent's ends: EOF must reach us when the parent dies
+        other.close()
+    from .writers import prepare
+
+    for fmt in warm:
+        prepare(fmt)
+    while True:
+        try:
+            unit = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if unit is None:
+            return
+        try:
+            done = write_unit(unit)
+            conn.send(("ok", (done.pages, done.last_page_lines)))
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build
+            try:
+                conn.send(("error", exc))
+            except Exception:  # noqa: BLE001 - an error that cannot be pickled
+                conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+            if isinstance(exc, KeyboardInterrupt):
+                return
