@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from html import escape
 from itertools import groupby
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -260,10 +260,11 @@ def _text(text: str | None) -> str:
     out = []
     for piece, _logical, rtl in visual_runs(text or ""):
         if rtl:
-            out.append(f'<font name="{pdf_fonts.ensure_fallback()}">{escape(piece)}</font>')
+            piece = escape(piece, quote=False)
+            out.append(f'<font name="{pdf_fonts.ensure_fallback()}">{piece}</font>')
             continue
         for fallback, chars in groupby(piece, key=needs_fallback):
-            chunk = escape("".join(chars))
+            chunk = escape("".join(chars), quote=False)
             out.append(f'<font name="{pdf_fonts.ensure_fallback()}">{chunk}</font>' if fallback
                        else chunk)
     return "".join(out)
@@ -305,7 +306,7 @@ def _span(span: Span) -> str:
     if span.url and span.url.lower().startswith(SAFE_SCHEMES):
         if len(span.text) > 40:  # a break chance after each slash: long addresses wrap
             text = "<wbr/>".join(_text(part) for part in re.split(r"(?<=/)(?=[^/])", span.text))
-        url = escape(span.url, {'"': "&quot;"})
+        url = escape(span.url)
         text = f'<a href="{url}" color="{_ACCENT.get()}">{text}</a>'
     if span.italic:
         text = f"<i>{text}</i>"
