@@ -137,9 +137,8 @@ class Citeproc:
         warm = ""
         if style is not None:
             style = self._compacted(style)
-            (folder / "warm.json").write_text(json.dumps([WARM_SOURCE]), encoding="utf-8")
-            warm = json.dumps(_document([[Cite(WARM_ID)]], folder / "warm.json",
-                                        style, locale))
+            (folder / "warm.json").write_text(json.dumps(WARM_SOURCES), encoding="utf-8")
+            warm = json.dumps(_document(WARM_CLUSTERS, folder / "warm.json", style, locale))
         self._stderr = open(folder / "stderr.txt", "w+b")  # noqa: SIM115 - closed in close()
         self._proc = subprocess.Popen(
             [pandoc_path(), "-f", "markdown", "-t", "json", f"--lua-filter={SERVER}",
@@ -224,10 +223,18 @@ class Citeproc:
         self.close()
 
 
-WARM_ID = "briefgen-warm"
-WARM_SOURCE: dict[str, Any] = {"id": WARM_ID, "type": "article-newspaper", "title": "Warm",
-               "author": [{"family": "Warm", "given": "W."}],
-               "issued": {"date-parts": [[2024, 1, 1]]}}
+# What pandoc formats while it waits for the first memo: enough to exercise what it sets
+# up only once (sorting the bibliography, locators, short notes), not just the style.
+WARM_SOURCES: list[dict[str, Any]] = [
+    {"id": "briefgen-warm-1", "type": "article-newspaper", "title": "Warm Up",
+     "author": [{"family": "Zed", "given": "Ann"}], "container-title": "The Daily",
+     "issued": {"date-parts": [[2024, 1, 2]]}, "URL": "https://example.org/a"},
+    {"id": "briefgen-warm-2", "type": "report", "title": "Another Report",
+     "author": [{"literal": "Alpha Institute"}], "publisher": "Alpha Institute",
+     "issued": {"date-parts": [[2023]]}},
+]
+WARM_CLUSTERS = [[Cite("briefgen-warm-1", "para. 2")], [Cite("briefgen-warm-2", "4")],
+                 [Cite("briefgen-warm-1", "para. 3"), Cite("briefgen-warm-2")]]
 
 
 def _document(clusters: list[list[Cite]], references: Path, style: Path,
