@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,12 @@ WORKSPACES = HERE / "workspaces"
 REPO = HERE.parent
 EXAMPLE = REPO / "briefs"
 ARTICLES = REPO.parent / "shared" / "articles"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep briefgen's per-user cache (parsed fonts) in a folder of the test session's."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
 
 
 @dataclass

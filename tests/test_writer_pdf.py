@@ -305,3 +305,22 @@ def test_every_page_says_page_x_of_y(tmp_path: Path) -> None:
     assert len(texts) == pages
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} of {pages}" in text
+
+
+def test_fonts_read_back_from_the_cache_measure_and_embed_alike(tmp_path: Path) -> None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from briefgen.writers import pdf_fonts
+
+    path = pdf_fonts.FOLDER / "NotoSerif-Italic.ttf"
+    cached = tmp_path / "font.pickle"
+    parsed = TTFont(path.stem, path)
+    pdf_fonts._save_cached(cached, parsed)
+    loaded = pdf_fonts._load_cached(cached, path)
+    assert loaded is not None
+    text = "Grain talks stalled — «Москва», 1 000 km"
+    assert loaded.stringWidth(text, 10.5) == parsed.stringWidth(text, 10.5)
+    subset = sorted({ord(c) for c in text})
+    assert loaded.face.makeSubset(subset) == parsed.face.makeSubset(subset)
+    cached.write_bytes(b"not a pickle")
+    assert pdf_fonts._load_cached(cached, path) is None  # damaged: parsed again instead
