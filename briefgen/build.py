@@ -243,6 +243,7 @@ def _make_all(pending: list[_Job], staging: Path, engine: Engine,
             facts = memo_facts(memo)
             for fmt in job.todo:
                 yield Unit(memo, fmt, staging / output_name(job.plan, fmt), (index, facts))
+        engine.citations_done()
 
     def done(result: Done) -> None:
         nonlocal finished

@@ -117,6 +117,10 @@ def render(clusters: list[list[Cite]], references: list[dict[str, Any]], style: 
 
 
 SERVER = Path(__file__).with_name("citeproc.lua")
+# pandoc allocates about 250 MB while formatting a memo's notes; with its default 4 MB
+# nursery half its time goes to garbage collection. A 64 MB nursery cuts its CPU time
+# by a fifth (a pandoc built without RTS options only warns and goes on).
+GHC_RUNTIME = "-A64m -n2m"
 API_VERSION = [1, 23, 1, 1]
 
 
@@ -144,7 +148,7 @@ class Citeproc:
             [pandoc_path(), "-f", "markdown", "-t", "json", f"--lua-filter={SERVER}",
              os.devnull, "-o", os.devnull],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-            env={**os.environ, "BRIEFGEN_WARM": warm})
+            env={**os.environ, "BRIEFGEN_WARM": warm, "GHCRTS": GHC_RUNTIME})
 
     def render(self, clusters: list[list[Cite]], references: list[dict[str, Any]],
                style: Path, locale: str = "en-US") -> Rendered:
@@ -204,11 +208,16 @@ class Citeproc:
         self._stderr.seek(0)
         return self._stderr.read().decode(errors="replace").strip()
 
-    def close(self) -> None:
-        """Stop pandoc (it holds nothing between requests) and remove the temporary files."""
-        if self._proc.stdin:
+    def finish(self) -> None:
+        """Tell pandoc that no more requests come: it stops by itself, while the build
+        goes on (waiting for it here would cost the build the time pandoc takes to exit)."""
+        if self._proc.stdin and not self._proc.stdin.closed:
             with contextlib.suppress(OSError):
                 self._proc.stdin.close()
+
+    def close(self) -> None:
+        """Stop pandoc (it holds nothing between requests) and remove the temporary files."""
+        self.finish()
         self._proc.kill()
         self._proc.wait()
         if self._proc.stdout:

@@ -64,6 +64,7 @@ class Engine:
                  locale: str = "en-US") -> None:
         self._workers: list[_Worker] = []
         self._citeproc: Citeproc | None = None
+        self._stopping: list[Citeproc] = []  # servers told to stop, reaped in close()
         self._style, self._locale = style, locale
         if workers > 1 and sys.platform != "win32":
             self._fork(workers, formats)
@@ -79,6 +80,13 @@ class Engine:
             self._start_citeproc(None, self._locale)
         assert self._citeproc is not None
         return self._citeproc
+
+    def citations_done(self) -> None:
+        """Let the citation server stop: every memo's citations are formatted."""
+        if self._citeproc is not None:
+            self._citeproc.finish()
+            self._stopping.append(self._citeproc)
+            self._citeproc = None
 
     def _start_citeproc(self, style: Path | None, locale: str) -> None:
         from .cite import Citeproc
@@ -175,9 +183,10 @@ class Engine:
         for worker in self._workers:
             worker.process.join()
         self._workers = []
-        if self._citeproc is not None:
-            self._citeproc.close()
-            self._citeproc = None
+        self.citations_done()
+        for citeproc in self._stopping:
+            citeproc.close()
+        self._stopping = []
 
     def __enter__(self) -> Engine:
         return self
