@@ -2,12 +2,15 @@
 
     python bench/bench.py               # the full run (about 10 minutes on 2 cores)
     python bench/bench.py --quick       # smaller stores and fewer runs, for a look
+    python bench/bench.py --only single # one part: single, batch or scale (repeatable)
 
 The pandoc pipeline is what a desk would otherwise script: the same memo as Markdown with
 a CSL-JSON bibliography, `pandoc --citeproc` to DOCX, and `pandoc --citeproc -t typst`
 compiled to PDF by the `typst` package. Every figure times whole processes, cold (a new
 process each run, and for briefgen an empty store cache unless the row says warm), and
-is the median of the runs. Peak memory is the process's maximum resident set size.
+is the median of the runs; the single-memo runs alternate between the two tools. Peak
+memory is the process's maximum resident set size. briefgen's modules are compiled to
+bytecode first, as pip does when it installs a package.
 """
 
 from __future__ import annotations
@@ -158,6 +161,9 @@ def main() -> int:
     sizes = [1000, 10_000] if args.quick else [1000, 10_000, 100_000]
     rows: list[tuple[str, str, str, str]] = []
     print("\n".join(machine()))
+    # as installed: pip compiles the package's modules; a source checkout under
+    # PYTHONDONTWRITEBYTECODE would otherwise compile them again in every run
+    subprocess.run([PY, "-m", "compileall", "-q", str(HERE.parent / "briefgen")], check=True)
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as tmp:
         root = Path(tmp)
         # one memo: about 3 pages, 15 notes, DOCX and PDF
@@ -165,10 +171,17 @@ def main() -> int:
         style = find_style("chicago-notes-bibliography")
         (root / "pandoc").mkdir()
         export_markdown(ws, "brief-00", root / "pandoc")
-        ours, ours_mb = median([briefgen("build", "brief-00.yaml", "--force")],
-                               ws, runs, before=lambda: clear_cache(ws))
-        theirs, theirs_mb = median(pandoc_pipeline(root / "pandoc", style), root / "pandoc",
-                                   runs)
+        # alternated run by run, so that a machine's drifting speed hits both alike
+        ours_runs, theirs_runs = [], []
+        for _ in range(runs):
+            ours_runs.append(median([briefgen("build", "brief-00.yaml", "--force")], ws, 1,
+                                    before=lambda: clear_cache(ws)))
+            theirs_runs.append(median(pandoc_pipeline(root / "pandoc", style), root / "pandoc",
+                                      1))
+        ours = statistics.median(t for t, _ in ours_runs)
+        theirs = statistics.median(t for t, _ in theirs_runs)
+        ours_mb = max(mb for _, mb in ours_runs)
+        theirs_mb = max(mb for _, mb in theirs_runs)
         pages = _pages(ws / "out" / "brief-00.analyst.pdf")
         notes = len(json.loads(_json(ws))["notes"])
         rows.append((f"one memo ({pages} pages, {notes} notes), DOCX+PDF, cold",
