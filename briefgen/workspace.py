@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -165,8 +167,8 @@ def _load(root: Path) -> Workspace:
     ws.audiences = _load_audiences(ws)
     _load_list(ws, root / "store" / "sources.yaml", Source, "source", ws.sources)
     claim_files = sorted((root / "store" / "claims").glob("*.yaml"))
-    for path in claim_files:
-        _load_list(ws, path, Claim, "claim", ws.claims)
+    for path, read in _read_lists(claim_files, Claim, "claim"):
+        _place(ws, path, read, "claim", ws.claims)
     for path in sorted((root / "store" / "sections").glob("*.yaml")):
         _load_list(ws, path, StoreSection, "section", ws.sections)
     if not (root / "store" / "sources.yaml").exists():
@@ -226,27 +228,53 @@ def _load_audiences(ws: Workspace) -> dict[str, Audience]:
 def _load_list(ws: Workspace, path: Path, model: type[R], kind: str,
                into: dict[str, Any]) -> None:
     """Load a file holding a list of records of `model` into `into`, by id."""
+    _place(ws, path, _read_list(path, model, kind), kind, into)
+
+
+@dataclass
+class _ListRead:
+    """What one file of records holds: its valid records by index, the ids of broken
+    ones, whether records without an id were lost, and the file's problems."""
+
+    records: list[tuple[int, Any]] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+    incomplete: bool = False
+    problems: Problems = field(default_factory=Problems)
+
+
+def _read_list(path: Path, model: type[R], kind: str) -> _ListRead:
+    """Read and validate one file of records, touching no workspace state."""
+    read = _ListRead()
     if not path.exists():
-        return
-    errors_before = len(ws.problems.errors)
-    data = load_file(path, ws.problems)
+        return read
+    data = load_file(path, read.problems)
     if data is None:
-        if len(ws.problems.errors) > errors_before:
-            ws.incomplete.add(kind)
-        return
+        read.incomplete = bool(read.problems.errors)
+        return read
     if not isinstance(data, LList):
-        ws.incomplete.add(kind)
-        ws.problems.add(path, line_at(data, ()), "", f"expected a list of {kind}s (- id: …)")
-        return
+        read.incomplete = True
+        read.problems.add(path, line_at(data, ()), "", f"expected a list of {kind}s (- id: …)")
+        return read
     for i, item in enumerate(data):
-        record = validate(model, item, path, ws.problems, root=data, loc=(i,))
-        if record is None:
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                ws.broken.setdefault(kind, set()).add(item["id"])
-            else:
-                ws.incomplete.add(kind)
-            continue
-        ident = record.id  # type: ignore[attr-defined]
+        record = validate(model, item, path, read.problems, root=data, loc=(i,))
+        if record is not None:
+            read.records.append((i, record))
+        elif isinstance(item, dict) and isinstance(item.get("id"), str):
+            read.broken.append(item["id"])
+        else:
+            read.incomplete = True
+    return read
+
+
+def _place(ws: Workspace, path: Path, read: _ListRead, kind: str, into: dict[str, Any]) -> None:
+    """Put one file's records into the workspace, in order, reporting duplicate ids."""
+    ws.problems.extend(read.problems)
+    if read.incomplete:
+        ws.incomplete.add(kind)
+    if read.broken:
+        ws.broken.setdefault(kind, set()).update(read.broken)
+    for i, record in read.records:
+        ident = record.id
         here = Where(path, None, (i,))
         first = ws.where.get((kind, ident))
         if first is not None:
@@ -254,6 +282,76 @@ def _load_list(ws: Workspace, path: Path, model: type[R], kind: str,
             continue
         into[ident] = record
         ws.where[(kind, ident)] = here
+
+
+PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, forking costs more than it saves
+
+
+def _read_lists(paths: list[Path], model: type[R], kind: str) -> Iterator[tuple[Path, _ListRead]]:
+    """Yield each file's records, in order; large stores are read by several processes.
+
+    Reading YAML and validating it is all Python, so one process uses one core. The
+    files are cut into one run per core by size: forked processes read the later runs
+    and send their records back pickled, while this process reads the first.
+    """
+    sizes = [p.stat().st_size if p.exists() else 0 for p in paths]
+    workers = min(os.cpu_count() or 1, len(paths))
+    if sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork"):
+        for path in paths:
+            yield path, _read_list(path, model, kind)
+        return
+    runs = _split(paths, sizes, workers)
+    children = [_fork_reader(run, model, kind) for run in runs[1:]]
+    for path in runs[0]:
+        yield path, _read_list(path, model, kind)
+    for run, child in zip(runs[1:], children, strict=True):
+        reads = _collect(child)
+        for i, path in enumerate(run):
+            yield path, reads[i] if reads is not None else _read_list(path, model, kind)
+
+
+def _split(paths: list[Path], sizes: list[int], parts: int) -> list[list[Path]]:
+    """Cut `paths` into `parts` consecutive runs of about equal total size."""
+    runs: list[list[Path]] = [[] for _ in range(parts)]
+    total, done = sum(sizes), 0
+    for path, size in zip(paths, sizes, strict=True):
+        runs[min(parts - 1, done * parts // max(total, 1))].append(path)
+        done += size
+    return [r for r in runs if r] or [[]]
+
+
+def _fork_reader(run: list[Path], model: type[R], kind: str) -> tuple[int, int]:
+    """Fork a process that reads `run` and writes its reads, pickled, to a pipe."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send, and leave without the parent's cleanup
+        code = 0
+        try:
+            os.close(read_end)
+            data = pickle.dumps([_read_list(p, model, kind) for p in run], protocol=5)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+        except BaseException:  # noqa: BLE001 - the parent reads these files itself
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(child: tuple[int, int]) -> list[_ListRead] | None:
+    """Return what a reader process sent, or None if it failed."""
+    pid, read_end = child
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return None
+    try:
+        reads = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a damaged answer: read the files here instead
+        return None
+    return reads if isinstance(reads, list) else None
 
 
 def _duplicate(problems: Problems, kind: str, ident: str, first: Where, again: Where) -> None:

@@ -1,0 +1,97 @@
+"""Large stores: claim files read by several processes, and the store index cache.
+
+Both only change how fast a store loads, never what it holds: each test compares the
+fast path with the plain one on the same files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefgen import cache, workspace
+from briefgen.build import check_workspace
+
+CLAIM = """- id: {ident}
+  text: Claim number {n} on the grain corridor.
+  sources:
+    - source: doe-2024
+      quote: "Talks on the grain corridor stalled on Tuesday"
+  topics: [trade]
+  confidence: high
+"""
+
+
+def _many_files(ws: Path, files: int = 6, per_file: int = 40) -> None:
+    """Add claim files, with a duplicate id across two of them and two broken claims."""
+    claims = ws / "store" / "claims"
+    for f in range(files):
+        text = "".join(CLAIM.format(ident=f"c-{f}-{n}", n=n) for n in range(per_file))
+        if f == 3:
+            text += CLAIM.format(ident="c-0-1", n=99)  # the same id as in the first file
+            text += "- id: broken-one\n  text: no sources\n"
+            text = text.replace("  confidence: high\n", "  confidence: high\n  colour: red\n", 1)
+        if f == 5:
+            text += "- text: a claim without an id\n  sources: []\n"
+        (claims / f"batch-{f}.yaml").write_text(text, encoding="utf-8")
+
+
+def _snapshot(ws: workspace.Workspace) -> tuple:
+    return (list(ws.claims), [c.model_dump() for c in ws.claims.values()],
+            sorted(ws.problems.items, key=repr), {k: sorted(v) for k, v in ws.broken.items()},
+            sorted(ws.incomplete),
+            {k: (v.path, v.loc) for k, v in ws.where.items() if k[0] == "claim"})
+
+
+def test_reading_in_several_processes_gives_the_same_store(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_files(good)
+    plain = workspace.load(good)
+    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(workspace.os, "cpu_count", lambda: 3)
+    forked: list[int] = []
+    real_fork = workspace._fork_reader
+    monkeypatch.setattr(workspace, "_fork_reader",
+                        lambda *a: forked.append(1) or real_fork(*a))
+    parallel = workspace.load(good)
+    assert len(forked) == 2  # three runs: two forked readers and this process
+    assert _snapshot(parallel) == _snapshot(plain)
+    assert len(plain.claims) > 200
+    messages = [p.message for p in plain.problems.items]
+    assert any("duplicate claim id 'c-0-1'" in m for m in messages)
+    assert any("unknown key 'colour'" in m for m in messages)
+    assert "broken-one" in plain.broken["claim"]
+
+
+def test_a_failed_reader_process_is_read_again_here(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_files(good)
+    plain = workspace.load(good)
+    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
+    real_collect = workspace._collect
+    monkeypatch.setattr(workspace, "_collect", lambda child: real_collect(child) and None)
+    assert _snapshot(workspace.load(good)) == _snapshot(plain)
+
+
+def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
+    first = check_workspace(good)
+    cached = list((good / cache.FOLDER).glob("store-*.pickle"))
+    assert len(cached) == 1
+    again = check_workspace(good)
+    assert _snapshot(again.ws) == _snapshot(first.ws)
+    path = good / "store" / "claims" / "grain.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Talks on the grain corridor stalled on 11 June 2024.",
+        "Talks on the grain corridor stalled again on 11 June 2024."), encoding="utf-8")
+    edited = check_workspace(good)
+    assert edited.ws.claims["talks-stalled"].text.startswith("Talks on the grain corridor "
+                                                             "stalled again")
+    assert [p.name for p in (good / cache.FOLDER).glob("store-*.pickle")] != [cached[0].name]
+
+
+def test_a_damaged_store_cache_is_ignored(good: Path) -> None:
+    first = check_workspace(good)
+    for path in (good / cache.FOLDER).glob("store-*.pickle"):
+        path.write_bytes(b"\x80\x05 damaged")
+    assert _snapshot(check_workspace(good).ws) == _snapshot(first.ws)
