@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .check import check_brief, check_store
+from .check import check_brief, load_checked
 from .engine import Done, Engine, Unit
 from .errors import Problems, UsageError, WorkspaceError, display_path
 from .files import locked, write_atomic
@@ -29,7 +29,7 @@ from .fingerprint import Fingerprint, fingerprint, sha256_file
 from .model import Memo
 from .resolve import Plan, plan_memo
 from .schema import Brief
-from .workspace import Workspace, load
+from .workspace import Workspace
 
 FORMAT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "json": ".json", "html": ".html"}
 STATE_DIR = ".briefgen"
@@ -80,8 +80,7 @@ def check_workspace(root: Path, only: list[Path] | None = None,
     if use_cache:
         ws = cache.load_cached(root, key)
     if ws is None:
-        ws = load(root)
-        check_store(ws)
+        ws = load_checked(root)
         if use_cache and not ws.problems.errors:  # a broken store is re-read until fixed
             cache.save_soon(root, key, ws)
     ws.root = root

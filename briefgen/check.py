@@ -7,19 +7,39 @@ from pathlib import Path
 
 from . import likelihood, prose, scripts
 from .dates import parse_period
-from .errors import display_path
-from .schema import Brief
+from .errors import Problems, display_path
+from .schema import Brief, Claim
 from .templates import known_templates
 from .texts import CapturedText
-from .workspace import Where, Workspace, load_brief
+from .workspace import Checks, Where, Workspace, load, load_brief
 
 
-def check_store(ws: Workspace) -> None:
-    """Check sources, claims, sections and audiences; problems go to `ws.problems`."""
+def load_checked(root: Path) -> Workspace:
+    """Load the workspace and check its store; problems go to `ws.problems`.
+
+    Sources are checked (and their captured texts read) before the claims, so that each
+    claim is checked as it is read: a large store's claims are read and checked in one
+    process per core.
+    """
+    ws = load(root, Checks(_check_sources, _check_claim))
+    _check_store(ws)
+    return ws
+
+
+def _check_sources(ws: Workspace) -> None:
     for ident, source in ws.sources.items():
         _check_source(ws, ident, source.text, ws.where[("source", ident)])
-    for ident in ws.claims:
-        _check_claim(ws, ident)
+
+
+def _check_store(ws: Workspace) -> None:
+    """Check what needs the whole store: claims' links, sections, audiences, branding."""
+    for ident, claim in ws.claims.items():
+        for j, other in enumerate(claim.contradicts):
+            if not ws.exists("claim", other):
+                where = ws.where[("claim", ident)]
+                ws.problems.add(where.path, where.line_of("contradicts", j),
+                                f"contradicts[{j}]",
+                                f"unknown claim {other!r}{_hint(other, ws.claims)}")
     for ident, section in ws.sections.items():
         where = ws.where[("section", ident)]
         check_chars(ws, section.title, where, ("title",), f"section {ident!r}")
@@ -72,65 +92,68 @@ def inside(folder: Path, relative: str) -> Path | None:
 
 
 def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | int, ...],
-                owner: str) -> None:
+                owner: str, problems: Problems | None = None) -> None:
     """Report characters a document cannot hold, or no shipped font can show."""
     if not text:
         return
+    problems = problems if problems is not None else ws.problems
     name = ".".join(str(k) for k in key).replace(".[", "[")
     bad = scripts.XML_INVALID.findall(text)
     if bad:
-        ws.problems.add(where.path, where.line_of(*key), name,
-                        f"{owner} holds {scripts.describe(bad[0])}, a control character a "
-                        "document cannot hold; remove it")
+        problems.add(where.path, where.line_of(*key), name,
+                     f"{owner} holds {scripts.describe(bad[0])}, a control character a "
+                     "document cannot hold; remove it")
         return
     unseen = scripts.missing(text)
     if unseen:
         shown = ", ".join(scripts.describe(c) for c in unseen[:3])
-        ws.problems.add(where.path, where.line_of(*key), name,
-                        f"{owner} holds {shown}, which no font briefgen ships can show")
+        problems.add(where.path, where.line_of(*key), name,
+                     f"{owner} holds {shown}, which no font briefgen ships can show")
 
 
-def _check_claim(ws: Workspace, ident: str) -> None:
-    claim = ws.claims[ident]
-    where = ws.where[("claim", ident)]
-    check_chars(ws, claim.text, where, ("text",), f"claim {ident!r}")
-    check_chars(ws, claim.origin, where, ("origin",), f"claim {ident!r}")
+def _check_claim(ws: Workspace, claim: Claim, where: Where, problems: Problems,
+                 locators: dict[tuple[str, int], str]) -> None:
+    """Check one claim on its own: characters, sources, quotes, wording, marking.
+
+    Runs as the claim is read, maybe in a reader process: it looks only at the settings
+    and the sources, and writes only to `problems` and `locators`.
+    """
+    ident = claim.id
+    check_chars(ws, claim.text, where, ("text",), f"claim {ident!r}", problems)
+    check_chars(ws, claim.origin, where, ("origin",), f"claim {ident!r}", problems)
     for i, cited in enumerate(claim.sources):
-        check_chars(ws, cited.quote, where, ("sources", i, "quote"), f"claim {ident!r}")
+        check_chars(ws, cited.quote, where, ("sources", i, "quote"), f"claim {ident!r}",
+                    problems)
     for i, cited in enumerate(claim.sources):
         key = f"sources[{i}]"
         if cited.source not in ws.sources:
             if ws.exists("source", cited.source):
                 continue
-            ws.problems.add(where.path, where.line_of("sources", i, "source"), f"{key}.source",
-                            f"unknown source {cited.source!r}{_hint(cited.source, ws.sources)}")
+            problems.add(where.path, where.line_of("sources", i, "source"), f"{key}.source",
+                         f"unknown source {cited.source!r}{_hint(cited.source, ws.sources)}")
             continue
         if cited.quote is None:
             continue
         text = ws.texts.get(cited.source)
         if text is None:
             if ws.sources[cited.source].text is None:
-                ws.problems.warn(where.path, where.line_of("sources", i, "quote"),
-                                 f"{key}.quote", f"source {cited.source!r} has no captured "
-                                 "text, so the quote cannot be checked")
+                problems.warn(where.path, where.line_of("sources", i, "quote"),
+                              f"{key}.quote", f"source {cited.source!r} has no captured "
+                              "text, so the quote cannot be checked")
             continue
         match = text.find(cited.quote)
         if match is None:
-            ws.problems.add(where.path, where.line_of("sources", i, "quote"), f"{key}.quote",
-                            f"claim {ident!r}: quote not found in {cited.source!r}; closest "
-                            f"passage: \"{text.closest(cited.quote)}\"")
+            problems.add(where.path, where.line_of("sources", i, "quote"), f"{key}.quote",
+                         f"claim {ident!r}: quote not found in {cited.source!r}; closest "
+                         f"passage: \"{text.closest(cited.quote)}\"")
         elif cited.locator is None:
-            ws.locators[(ident, i)] = f"para. {match.paragraph}"
+            locators[(ident, i)] = f"para. {match.paragraph}"
     for message in likelihood.warnings(claim.text, claim.confidence):
-        ws.problems.warn(where.path, where.line_of("text"), "text", f"claim {ident!r} {message}")
+        problems.warn(where.path, where.line_of("text"), "text", f"claim {ident!r} {message}")
     if claim.marking is not None and claim.marking not in _marking_names(ws):
-        ws.problems.add(where.path, where.line_of("marking"), "marking",
-                        f"unknown marking {claim.marking!r}; expected one of "
-                        f"{', '.join(_marking_names(ws))}")
-    for j, other in enumerate(claim.contradicts):
-        if not ws.exists("claim", other):
-            ws.problems.add(where.path, where.line_of("contradicts", j), f"contradicts[{j}]",
-                            f"unknown claim {other!r}{_hint(other, ws.claims)}")
+        problems.add(where.path, where.line_of("marking"), "marking",
+                     f"unknown marking {claim.marking!r}; expected one of "
+                     f"{', '.join(_marking_names(ws))}")
 
 
 def _marking_names(ws: Workspace) -> list[str]:

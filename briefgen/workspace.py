@@ -5,10 +5,10 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -140,12 +140,22 @@ class Workspace:
         return self.settings.markings[0].name
 
 
-def load(root: Path) -> Workspace:
+@dataclass(frozen=True)
+class Checks:
+    """Checks made while the store is read (check.py has them): `after_sources` once the
+    sources are in, and `claim` on each claim as it is read, in the reader processes
+    for a large store. A claim check may look at settings and sources only."""
+
+    after_sources: Callable[[Workspace], None]
+    claim: Callable[[Workspace, Claim, Where, Problems, dict[tuple[str, int], str]], None]
+
+
+def load(root: Path, checks: Checks | None = None) -> Workspace:
     """Return the workspace at `root` with every file loaded; problems are collected."""
     # Millions of small objects are made and kept: the cyclic collector would rescan them
     # again and again (three times the load time on a large store) and finds nothing.
     with _no_gc():
-        ws = _load(root)
+        ws = _load(root, checks)
         gc.freeze()  # and after: what was loaded stays for the command's life
         return ws
 
@@ -161,13 +171,17 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load(root: Path) -> Workspace:
+def _load(root: Path, checks: Checks | None) -> Workspace:
     ws = Workspace(root, Settings(), {})
     ws.settings = _load_settings(ws)
     ws.audiences = _load_audiences(ws)
     _load_list(ws, root / "store" / "sources.yaml", Source, "source", ws.sources)
+    check: _ClaimCheck | None = None
+    if checks is not None:
+        checks.after_sources(ws)
+        check = partial(checks.claim, ws)
     claim_files = sorted((root / "store" / "claims").glob("*.yaml"))
-    for path, read in _read_lists(claim_files, Claim, "claim"):
+    for path, read in _read_lists(claim_files, Claim, "claim", check):
         _place(ws, path, read, "claim", ws.claims)
     for path in sorted((root / "store" / "sections").glob("*.yaml")):
         _load_list(ws, path, StoreSection, "section", ws.sections)
@@ -240,10 +254,15 @@ class _ListRead:
     broken: list[str] = field(default_factory=list)
     incomplete: bool = False
     problems: Problems = field(default_factory=Problems)
+    locators: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
-def _read_list(path: Path, model: type[R], kind: str) -> _ListRead:
-    """Read and validate one file of records, touching no workspace state."""
+_ClaimCheck = Callable[[Any, Where, Problems, dict[tuple[str, int], str]], None]
+
+
+def _read_list(path: Path, model: type[R], kind: str,
+               check: _ClaimCheck | None = None) -> _ListRead:
+    """Read and validate one file of records (and check each), touching no workspace."""
     read = _ListRead()
     if not path.exists():
         return read
@@ -259,6 +278,8 @@ def _read_list(path: Path, model: type[R], kind: str) -> _ListRead:
         record = validate(model, item, path, read.problems, root=data, loc=(i,))
         if record is not None:
             read.records.append((i, record))
+            if check is not None:
+                check(record, Where(path, None, (i,)), read.problems, read.locators)
         elif isinstance(item, dict) and isinstance(item.get("id"), str):
             read.broken.append(item["id"])
         else:
@@ -269,6 +290,7 @@ def _read_list(path: Path, model: type[R], kind: str) -> _ListRead:
 def _place(ws: Workspace, path: Path, read: _ListRead, kind: str, into: dict[str, Any]) -> None:
     """Put one file's records into the workspace, in order, reporting duplicate ids."""
     ws.problems.extend(read.problems)
+    ws.locators.update(read.locators)
     if read.incomplete:
         ws.incomplete.add(kind)
     if read.broken:
@@ -287,7 +309,8 @@ def _place(ws: Workspace, path: Path, read: _ListRead, kind: str, into: dict[str
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, forking costs more than it saves
 
 
-def _read_lists(paths: list[Path], model: type[R], kind: str) -> Iterator[tuple[Path, _ListRead]]:
+def _read_lists(paths: list[Path], model: type[R], kind: str,
+                check: _ClaimCheck | None = None) -> Iterator[tuple[Path, _ListRead]]:
     """Yield each file's records, in order; large stores are read by several processes.
 
     Reading YAML and validating it is all Python, so one process uses one core. The
@@ -298,16 +321,16 @@ def _read_lists(paths: list[Path], model: type[R], kind: str) -> Iterator[tuple[
     workers = min(os.cpu_count() or 1, len(paths))
     if sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork"):
         for path in paths:
-            yield path, _read_list(path, model, kind)
+            yield path, _read_list(path, model, kind, check)
         return
     runs = _split(paths, sizes, workers)
-    children = [_fork_reader(run, model, kind) for run in runs[1:]]
+    children = [_fork_reader(run, model, kind, check) for run in runs[1:]]
     for path in runs[0]:
-        yield path, _read_list(path, model, kind)
+        yield path, _read_list(path, model, kind, check)
     for run, child in zip(runs[1:], children, strict=True):
         reads = _collect(child)
         for i, path in enumerate(run):
-            yield path, reads[i] if reads is not None else _read_list(path, model, kind)
+            yield path, reads[i] if reads is not None else _read_list(path, model, kind, check)
 
 
 def _split(paths: list[Path], sizes: list[int], parts: int) -> list[list[Path]]:
@@ -320,7 +343,8 @@ def _split(paths: list[Path], sizes: list[int], parts: int) -> list[list[Path]]:
     return [r for r in runs if r] or [[]]
 
 
-def _fork_reader(run: list[Path], model: type[R], kind: str) -> tuple[int, int]:
+def _fork_reader(run: list[Path], model: type[R], kind: str,
+                 check: _ClaimCheck | None) -> tuple[int, int]:
     """Fork a process that reads `run` and writes its reads, pickled, to a pipe."""
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -328,7 +352,7 @@ def _fork_reader(run: list[Path], model: type[R], kind: str) -> tuple[int, int]:
         code = 0
         try:
             os.close(read_end)
-            data = pickle.dumps([_read_list(p, model, kind) for p in run], protocol=5)
+            data = pickle.dumps([_read_list(p, model, kind, check) for p in run], protocol=5)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
         except BaseException:  # noqa: BLE001 - the parent reads these files itself

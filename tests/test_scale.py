@@ -12,6 +12,7 @@ import pytest
 
 from briefgen import cache, workspace
 from briefgen.build import check_workspace
+from briefgen.check import load_checked
 
 CLAIM = """- id: {ident}
   text: Claim number {n} on the grain corridor.
@@ -32,6 +33,8 @@ def _many_files(ws: Path, files: int = 6, per_file: int = 40) -> None:
             text += CLAIM.format(ident="c-0-1", n=99)  # the same id as in the first file
             text += "- id: broken-one\n  text: no sources\n"
             text = text.replace("  confidence: high\n", "  confidence: high\n  colour: red\n", 1)
+        if f == 4:  # a quote its source does not hold
+            text = text.replace("stalled on Tuesday", "stalled on Monday", 1)
         if f == 5:
             text += "- text: a claim without an id\n  sources: []\n"
         (claims / f"batch-{f}.yaml").write_text(text, encoding="utf-8")
@@ -40,21 +43,21 @@ def _many_files(ws: Path, files: int = 6, per_file: int = 40) -> None:
 def _snapshot(ws: workspace.Workspace) -> tuple:
     return (list(ws.claims), [c.model_dump() for c in ws.claims.values()],
             sorted(ws.problems.items, key=repr), {k: sorted(v) for k, v in ws.broken.items()},
-            sorted(ws.incomplete),
+            sorted(ws.incomplete), ws.locators,
             {k: (v.path, v.loc) for k, v in ws.where.items() if k[0] == "claim"})
 
 
 def test_reading_in_several_processes_gives_the_same_store(
         good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _many_files(good)
-    plain = workspace.load(good)
+    plain = load_checked(good)
     monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
     monkeypatch.setattr(workspace.os, "cpu_count", lambda: 3)
     forked: list[int] = []
     real_fork = workspace._fork_reader
     monkeypatch.setattr(workspace, "_fork_reader",
                         lambda *a: forked.append(1) or real_fork(*a))
-    parallel = workspace.load(good)
+    parallel = load_checked(good)
     assert len(forked) == 2  # three runs: two forked readers and this process
     assert _snapshot(parallel) == _snapshot(plain)
     assert len(plain.claims) > 200
@@ -62,16 +65,18 @@ def test_reading_in_several_processes_gives_the_same_store(
     assert any("duplicate claim id 'c-0-1'" in m for m in messages)
     assert any("unknown key 'colour'" in m for m in messages)
     assert "broken-one" in plain.broken["claim"]
+    assert any("quote not found" in m for m in messages)  # checked in a reader process
+    assert len(plain.locators) > 200
 
 
 def test_a_failed_reader_process_is_read_again_here(
         good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _many_files(good)
-    plain = workspace.load(good)
+    plain = load_checked(good)
     monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
     real_collect = workspace._collect
     monkeypatch.setattr(workspace, "_collect", lambda child: real_collect(child) and None)
-    assert _snapshot(workspace.load(good)) == _snapshot(plain)
+    assert _snapshot(load_checked(good)) == _snapshot(plain)
 
 
 def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
