@@ -47,7 +47,8 @@ def _check_store(ws: Workspace) -> None:
         check_prose(ws, section.text, where, ("text",))
     _check_audiences(ws)
     check_branding(ws)
-    ws.proper_nouns()  # computed now, so the store cache keeps it
+    ws.proper_nouns()  # computed now, so the store cache keeps them
+    ws.topic_index()
 
 
 def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> None:

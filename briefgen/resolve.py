@@ -7,8 +7,10 @@ what order, with which notes and numbers. The writers only format its result.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,7 +194,7 @@ class _Resolver:
                 continue
             found.append(ident)
         picked: list[str] = []
-        for ident in self._sorted(found, query.sort):
+        for ident in self._sorted(found, query.sort, query.limit):
             if query.limit and len(picked) >= query.limit:
                 break
             if self._allowed(ident, draft):  # counts what the marking keeps out
@@ -223,20 +225,35 @@ class _Resolver:
                 return False
         return True
 
-    def _sorted(self, ids: list[str], order: str) -> list[str]:
+    def _sorted(self, ids: list[str], order: str, limit: int | None = None) -> Iterator[str]:
+        """Yield `ids` in the select's order; with a limit, sort only what is needed."""
         claims = self.ws.claims
         if order == "store":
-            return ids
+            yield from ids
+            return
+        key: Callable[[str], Any]
         if order == "id":
-            return sorted(ids)
-        if order == "confidence":
-            return sorted(ids, key=lambda i: -CONFIDENCE_RANK.get(claims[i].confidence or "", -1))
+            key = str
+        elif order == "confidence":
+            def key(i: str) -> Any:
+                return -CONFIDENCE_RANK.get(claims[i].confidence or "", -1)
+        else:
+            late = order == "-date"
 
-        def when(i: str) -> tuple:
-            date = claim_date(self.ws, claims[i])
-            return (date.start, date.end) if date else (dt.date.max, dt.date.max)
-
-        return sorted(ids, key=when, reverse=order == "-date")
+            def key(i: str) -> Any:
+                date = claim_date(self.ws, claims[i])
+                start, end = (date.start, date.end) if date else (dt.date.max, dt.date.max)
+                # newest first, ties in store order, as sorted(reverse=True) would give
+                return (-start.toordinal(), -end.toordinal()) if late else (start, end)
+        if not limit or limit * 8 >= len(ids):
+            yield from sorted(ids, key=key)
+            return
+        # heapq.nsmallest(n) equals sorted()[:n]: widen until the select has its limit
+        done, wanted = 0, limit * 2
+        while done < len(ids):
+            head = heapq.nsmallest(wanted, ids, key=key)
+            yield from head[done:]
+            done, wanted = len(head), wanted * 4
 
     # --- paragraphs ---------------------------------------------------------------
 

@@ -150,3 +150,39 @@ def test_a_broken_attribution_template_is_a_clear_error(good: Path, template: st
     run = briefgen("check", cwd=good)
     assert run.code == 1
     assert f"audiences.yaml:15: analyst.attribution: {message}" in run.err
+
+
+def test_a_select_with_a_limit_orders_as_a_full_sort_would(good: Path) -> None:
+    """A limited select sorts only the head of a large candidate list; ties (same date,
+    same confidence) must still come in store order, newest first for -date."""
+    import datetime as dt
+
+    from briefgen.resolve import _Resolver, claim_date
+
+    extra = "".join(
+        f"- id: extra-{n:03d}\n  text: Claim {n} on the grain corridor.\n"
+        f"  sources:\n    - source: doe-2024\n"
+        + (f"  date: 2024-06-{1 + n % 7:02d}\n" if n % 5 else "")
+        + f"  topics: [trade]\n  confidence: {('high', 'moderate', 'low')[n % 3]}\n"
+        for n in range(120))
+    path = good / "store" / "claims" / "extra.yaml"
+    path.write_text(extra, encoding="utf-8")
+    checked = check_workspace(good)
+    ws = checked.ws
+    brief = checked.briefs[good / "weekly.yaml"]
+    resolver = _Resolver(ws, brief, ws.audiences["analyst"], None)
+    ids = list(ws.claims)
+
+    def when(i: str) -> tuple:
+        date = claim_date(ws, ws.claims[i])
+        return (date.start, date.end) if date else (dt.date.max, dt.date.max)
+
+    rank = {"high": 2, "moderate": 1, "low": 0}
+    reference = {"date": sorted(ids, key=when), "-date": sorted(ids, key=when, reverse=True),
+                 "id": sorted(ids),
+                 "confidence": sorted(ids, key=lambda i: -rank.get(
+                     ws.claims[i].confidence or "", -1))}
+    for order, expected in reference.items():
+        assert list(resolver._sorted(ids, order)) == expected, order
+        for limit in (1, 3, 7):
+            assert list(resolver._sorted(ids, order, limit)) == expected, (order, limit)
