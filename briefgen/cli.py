@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -33,6 +34,14 @@ def _fail(exc: BriefgenError) -> None:
     else:
         click.echo(f"briefgen: error: {exc}", err=True)
     sys.exit(exc.exit_code)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit without taking the loaded store apart object by object, which takes Python
+    0.2 s for 100,000 claims: every file is written and closed by now."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 class _Group(click.Group):
@@ -117,6 +126,7 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     skipped = sum(1 for o in outputs if o.skipped)
     click.echo(f"{len(outputs) - skipped} written, {skipped} up to date")
     quick.record(root, out, key, [o.path for o in outputs])
+    _leave(0)
 
 
 def _shown(path: Path) -> str:
@@ -187,8 +197,7 @@ def check(path: Path | None, strict: bool) -> None:
                f"{errors} error{'s' if errors != 1 else ''}, "
                f"{warnings} warning{'s' if warnings != 1 else ''}")
     click.echo(summary, err=bool(errors))
-    if errors or (strict and warnings):
-        sys.exit(1)
+    _leave(1 if errors or (strict and warnings) else 0)
 
 
 @main.command(epilog=EPILOG)
