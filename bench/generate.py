@@ -59,10 +59,10 @@ def generate(root: Path, claims: int, briefs: int = 1, seed: int = 7) -> Path:
             s = rng.randrange(SOURCES)
             para = rng.choice(texts[s])
             words = para.split()
-            at = rng.randrange(max(1, len(words) - 8))
-            quote = " ".join(words[at:at + 7])
+            at = rng.randrange(max(1, len(words) - 13))
+            quote = " ".join(words[at:at + 12])
             topics = rng.sample(TOPICS, 2)
-            out.append(f"- id: claim-{i}\n  text: {sentence(rng, 14)}\n  sources:\n"
+            out.append(f"- id: claim-{i}\n  text: {sentence(rng, 30)}\n  sources:\n"
                        f"    - source: src-{s}\n      quote: \"{quote}\"\n"
                        f"  date: 2024-{1 + i % 12:02d}-{1 + i % 28:02d}\n"
                        f"  topics: [{', '.join(topics)}]\n"

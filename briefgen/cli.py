@@ -109,10 +109,10 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
         return
 
     # the writer processes and pandoc load while this process loads the workspace
-    from .engine import WRITERS, Engine
+    from .engine import Engine
 
     style, locale = quick.citation_settings(root)
-    with Engine(jobs or os.cpu_count() or 1, [fmt] if fmt else list(WRITERS), style,
+    with Engine(jobs or os.cpu_count() or 1, [fmt] if fmt else ["docx", "pdf"], style,
                 locale) as engine:
         from .build import build as run_build
         from .build import check_workspace, describe
