@@ -13,6 +13,7 @@ This module imports only the standard library: it runs before anything heavy is 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from collections import deque
@@ -220,8 +221,14 @@ def _serve(conn: Connection, warm: list[str], inherited: list[Connection]) -> No
         other.close()
     from .writers import prepare
 
+    # Loading reportlab and the fonts makes a great many objects, none of them garbage:
+    # with the cyclic collector paused it takes a quarter less time, and frozen after,
+    # they are not scanned again at every collection while memos are written.
+    gc.disable()
     for fmt in warm:
         prepare(fmt)
+    gc.freeze()
+    gc.enable()
     while True:
         try:
             unit = conn.recv()
