@@ -56,7 +56,12 @@ class PageCount(int):
 def note_numbers(flowable: Flowable) -> list[int]:
     """Return the numbers of the note markers in `flowable`, in order, each once."""
     if isinstance(flowable, Paragraph):
-        return list(dict.fromkeys(_marker_labels(flowable.frags)))
+        # asked again at every placement try: remembered for the fragments it was read from
+        known = flowable.__dict__.get("_briefgen_notes")
+        if known is None or known[0] is not flowable.frags:
+            known = (flowable.frags, list(dict.fromkeys(_marker_labels(flowable.frags))))
+            flowable.__dict__["_briefgen_notes"] = known
+        return list(known[1])
     content = getattr(flowable, "_content", None) or []  # KeepTogether and its kin
     return list(dict.fromkeys(n for part in content for n in note_numbers(part)))
 
