@@ -131,9 +131,11 @@ class Citeproc:
     (for Chicago, about 0.1 s against 0.04 s), so a build starts one of these before it
     loads the store, primed with the workspace's `style`, and sends it every memo in turn
     (see citeproc.lua). Each memo is formatted on its own, as a separate pandoc run would.
+    `niceness` lowers pandoc's scheduling priority, as for the build's other helpers.
     """
 
-    def __init__(self, style: Path | None = None, locale: str = "en-US") -> None:
+    def __init__(self, style: Path | None = None, locale: str = "en-US",
+                 niceness: int = 0) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="briefgen-cite-")
         folder = Path(self._folder.name)
         self._count = 0
@@ -149,6 +151,9 @@ class Citeproc:
              os.devnull, "-o", os.devnull],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             env={**os.environ, "BRIEFGEN_WARM": warm, "GHCRTS": GHC_RUNTIME})
+        if niceness and hasattr(os, "setpriority"):
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self._proc.pid, niceness)
 
     def render(self, clusters: list[list[Cite]], references: list[dict[str, Any]],
                style: Path, locale: str = "en-US") -> Rendered:

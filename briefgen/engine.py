@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 # 0.04 s when its first memo arrives; loading it ahead too only slowed this process down,
 # which is busy loading the store on the same two cores meanwhile.
 LOAD_AHEAD = ("pdf",)
+# Helpers run at a lower priority than the build itself: they only need to be ready when
+# the build needs them, and the build, which loads the store meanwhile, is what the
+# user waits for (interleaved runs: 0.46 s against 0.52 s for a cold memo on 2 cores).
+HELPER_NICENESS = 5
 
 
 @dataclass
@@ -95,7 +99,7 @@ class Engine:
     def _start_citeproc(self, style: Path | None, locale: str) -> None:
         from .cite import Citeproc
 
-        self._citeproc = Citeproc(style, locale)
+        self._citeproc = Citeproc(style, locale, HELPER_NICENESS)
 
     # --- writing -------------------------------------------------------------------------
 
@@ -219,6 +223,7 @@ def _serve(conn: Connection, warm: list[str], inherited: list[Connection]) -> No
     """A writer process: load the writers in `warm`, then write units until told to stop."""
     for other in inherited:  # the parent's ends: EOF must reach us when the parent dies
         other.close()
+    os.nice(HELPER_NICENESS)
     from .writers import prepare
 
     # Loading reportlab and the fonts makes a great many objects, none of them garbage:
