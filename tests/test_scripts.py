@@ -68,3 +68,19 @@ def test_unshowable_characters_are_errors_naming_the_claim(good: Path, text: str
     run = briefgen("check", cwd=good)
     assert run.code == 1
     assert f"store/claims/grain.yaml:2: text: {message}" in run.err
+
+
+def test_the_shipped_coverage_table_matches_the_fonts() -> None:
+    """check reads coverage.json instead of the fonts; it must say what the fonts hold
+    (after changing a font: python scripts/coverage.py)."""
+    import json
+
+    from briefgen import scripts
+    from briefgen.scripts import FONTS, coverage_ranges, font_coverage
+
+    table = json.loads(scripts.COVERAGE.read_text(encoding="utf-8"))
+    for name in (scripts.PRIMARY, scripts.FALLBACK):
+        assert table[name] == coverage_ranges(font_coverage(FONTS / name)), name
+    primary, fallback = scripts._coverage()
+    assert 0x0416 in primary  # Ж: Noto Serif holds Cyrillic
+    assert 0x0634 not in primary and 0x0634 in fallback  # ش: Persian is the fallback's
