@@ -13,6 +13,7 @@ import gc
 import hashlib
 import os
 import pickle
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -24,8 +25,8 @@ FORK_FROM_CLAIMS = 5_000  # smaller stores pickle in well under a second: just w
 
 
 def digest(root: Path) -> str:
-    """Return a digest of every file the store's checks read, and of briefgen's version."""
-    h = hashlib.sha256(__version__.encode())
+    """Return a digest of every file the store's checks read, and of briefgen's code."""
+    h = hashlib.sha256(_code_digest().encode())
     files = [root / "briefgen.yaml", root / "audiences.yaml"]
     for folder in ("store", "templates"):
         if (root / folder).is_dir():
@@ -36,6 +37,18 @@ def digest(root: Path) -> str:
             h.update(path.read_bytes())
             h.update(b"\0")
     return h.hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Return a digest of briefgen's version and its modules' source: a cache pickled by
+    other code (an upgrade, or a checkout being worked on) could unpickle into objects
+    that only look right."""
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def load_cached(root: Path, key: str) -> Workspace | None:
