@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import sys
 from pathlib import Path
 
 from . import likelihood, prose, scripts
@@ -148,7 +149,7 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, problems: Problems,
                          f"claim {ident!r}: quote not found in {cited.source!r}; closest "
                          f"passage: \"{text.closest(cited.quote)}\"")
         elif cited.locator is None:
-            locators[(ident, i)] = f"para. {match.paragraph}"
+            locators[(ident, i)] = sys.intern(f"para. {match.paragraph}")
     for message in likelihood.warnings(claim.text, claim.confidence):
         problems.warn(where.path, where.line_of("text"), "text", f"claim {ident!r} {message}")
     if claim.marking is not None and claim.marking not in _marking_names(ws):

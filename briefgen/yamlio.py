@@ -9,6 +9,7 @@ remembers its lines, so later checks can say `file:line: key: message`.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import yaml
 from .errors import Problems
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a store file larger than this is surely a mistake
+SHARED_UP_TO = 24  # characters: plain scalars this short are interned (see _scalar)
 MAX_NODES = 1_000_000  # bounds alias expansion ("billion laughs") long before memory suffers
 
 _STANDARD_TAGS = {
@@ -204,7 +206,9 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return int(value.replace("_", ""))
     if _FLOAT.match(value):
         return float(value.replace("_", ""))
-    return value
+    # a short plain word (a topic, a confidence, a source id) recurs across a store: one
+    # shared copy instead of one per claim, in memory and in the store cache
+    return sys.intern(value) if len(value) <= SHARED_UP_TO else value
 
 
 def line_of(container: Any, key: str | int | None = None) -> int:
