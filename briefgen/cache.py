@@ -81,6 +81,7 @@ def save_soon(root: Path, key: str, ws: Workspace) -> None:
     pid = os.fork()
     if pid == 0:  # the child: write, then leave without running the parent's cleanup
         try:
+            os.nice(10)  # the build the user waits for comes first
             save(root, key, ws)
         finally:
             os._exit(0)

@@ -23,6 +23,7 @@ _FOLD = str.maketrans({
     "\u00ad": "",
 })
 _SPACE = re.compile(r"\s+")
+_DASH = re.compile(r"\s*-\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"\u2019\u201d)\]]*$")
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 
@@ -34,7 +35,8 @@ def fold(text: str) -> str:
 
 def _fold_spaced(text: str) -> str:
     """Fold `text` and put spaces around dashes, so "a–b" and "a — b" compare equal."""
-    return _SPACE.sub(" ", re.sub(r"\s*-\s*", " - ", fold(text))).strip()
+    folded = fold(text)
+    return _SPACE.sub(" ", _DASH.sub(" - ", folded)).strip() if "-" in folded else folded
 
 
 def is_heading(block: str) -> bool:

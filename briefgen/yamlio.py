@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -33,6 +33,9 @@ _TRUE = re.compile(r"^(?:true|True|TRUE)$")
 _FALSE = re.compile(r"^(?:false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")  # no leading zeros: "0123" stays text
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9]+(?:[eE][-+]?[0-9]+)?$")
+
+
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 
 class LDict(dict):
@@ -159,15 +162,16 @@ class _Builder:
             self.problems.add(self.path, node.start_mark.line + 1, "",
                               f"tag {node.tag!r} is not allowed; write plain values")
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
-        if isinstance(node, yaml.SequenceNode):
-            out = LList(self.build(item) for item in node.value)
-            out.line = node.start_mark.line + 1
-            out.item_lines = [item.start_mark.line + 1 for item in node.value]
-            return out
-        assert isinstance(node, yaml.ScalarNode)
-        return _scalar(node)
+        kind = type(node)
+        if kind is _SCALAR:  # checked by type, not isinstance: this runs for every value
+            return _scalar(cast(yaml.ScalarNode, node))
+        if kind is _MAPPING:
+            return self._mapping(cast(yaml.MappingNode, node))
+        assert kind is _SEQUENCE
+        out = LList([self.build(item) for item in node.value])
+        out.line = node.start_mark.line + 1
+        out.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return out
 
     def _mapping(self, node: yaml.MappingNode) -> LDict:
         out = LDict()
