@@ -54,3 +54,14 @@ def test_non_utf8_file(tmp_path: Path) -> None:
     problems = Problems()
     assert load_file(path, problems) is None
     assert [p.message for p in problems.items] == ["file is not UTF-8 text; save it as UTF-8"]
+
+
+def test_scalars_take_the_core_schema_types_quoted_or_tagged_ones_stay_text() -> None:
+    text = ("a: 5\nb: '5'\nc: !!str 5\nd: 1.5\ne: null\nf: ~\ng: True\nh: no\ni: 2024-06-14\n"
+            "j: \"true\"\nk: |\n  7\nl: 1_000\nm: <<\n")
+    data, problems = _load(text)
+    assert problems == []
+    assert data == {"a": 5, "b": "5", "c": "5", "d": 1.5, "e": None, "f": None, "g": True,
+                    "h": "no", "i": "2024-06-14", "j": "true", "k": "7\n", "l": 1000,
+                    "m": "<<"}
+    assert [type(data[k]) for k in "ad"] == [int, float]
