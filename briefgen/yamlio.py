@@ -54,6 +54,7 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _TRUE = re.compile(r"^(?:true|True|TRUE)$")
 _FALSE = re.compile(r"^(?:false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")  # no leading zeros: "0123" stays text
+_TYPED_START = frozenset("~nNtTfF+-.0123456789")  # how null, bools and numbers can start
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9]+(?:[eE][-+]?[0-9]+)?$")
 
 
@@ -222,16 +223,19 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     value = node.value
     if node.style in ("'", '"', "|", ">") or node.tag == _STR:
         return value
-    if _NULL.match(value):
+    if not value:
         return None
-    if _TRUE.match(value):
-        return True
-    if _FALSE.match(value):
-        return False
-    if _INT.match(value):
-        return int(value.replace("_", ""))
-    if _FLOAT.match(value):
-        return float(value.replace("_", ""))
+    if value[0] in _TYPED_START:  # most plain scalars are words: no pattern can match
+        if _NULL.match(value):
+            return None
+        if _TRUE.match(value):
+            return True
+        if _FALSE.match(value):
+            return False
+        if _INT.match(value):
+            return int(value.replace("_", ""))
+        if _FLOAT.match(value):
+            return float(value.replace("_", ""))
     # a short plain word (a topic, a confidence, a source id) recurs across a store: one
     # shared copy instead of one per claim, in memory and in the store cache
     return sys.intern(value) if len(value) <= SHARED_UP_TO else value
