@@ -6,13 +6,13 @@ import difflib
 import sys
 from pathlib import Path
 
-from . import likelihood, prose, scripts
+from . import csl, likelihood, prose, scripts
 from .dates import parse_period
 from .errors import Problems, display_path
 from .schema import Brief, Claim
 from .templates import known_templates
 from .texts import CapturedText
-from .workspace import Checks, Where, Workspace, load, load_brief
+from .workspace import Checks, ListRead, Where, Workspace, load, load_brief
 
 
 def load_checked(root: Path) -> Workspace:
@@ -113,13 +113,14 @@ def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | 
                      f"{owner} holds {shown}, which no font briefgen ships can show")
 
 
-def _check_claim(ws: Workspace, claim: Claim, where: Where, problems: Problems,
-                 locators: dict[tuple[str, int], str]) -> None:
+def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
     """Check one claim on its own: characters, sources, quotes, wording, marking.
 
     Runs as the claim is read, maybe in a reader process: it looks only at the settings
-    and the sources, and writes only to `problems` and `locators`.
+    and the sources, and writes only to `read` (problems, locators, names found).
     """
+    problems, locators = read.problems, read.locators
+    read.names.update(csl.names_in(claim.text))
     ident = claim.id
     check_chars(ws, claim.text, where, ("text",), f"claim {ident!r}", problems)
     check_chars(ws, claim.origin, where, ("origin",), f"claim {ident!r}", problems)

@@ -12,7 +12,7 @@ per style family ("house rules"), each with the manual's rule it follows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .schema import Source
@@ -48,10 +48,15 @@ def proper_nouns(texts: Iterable[str]) -> set[str]:
     """
     found: set[str] = set(ALWAYS_CAPITALISED)
     for text in texts:
-        for match in _NAME_AFTER_LOWER.finditer(text):
-            for part in match.group(1).split("-"):
-                found.add(_bare(part))
+        found.update(names_in(text))
     return found
+
+
+def names_in(text: str) -> Iterator[str]:
+    """Yield the words `text` capitalises after a lower-case word."""
+    for match in _NAME_AFTER_LOWER.finditer(text):
+        for part in match.group(1).split("-"):
+            yield _bare(part)
 
 
 def _bare(word: str) -> str:

@@ -43,7 +43,7 @@ def _many_files(ws: Path, files: int = 6, per_file: int = 40) -> None:
 def _snapshot(ws: workspace.Workspace) -> tuple:
     return (list(ws.claims), [c.model_dump() for c in ws.claims.values()],
             sorted(ws.problems.items, key=repr), {k: sorted(v) for k, v in ws.broken.items()},
-            sorted(ws.incomplete), ws.locators,
+            sorted(ws.incomplete), ws.locators, sorted(ws.proper_nouns()),
             {k: (v.path, v.loc) for k, v in ws.where.items() if k[0] == "claim"})
 
 
@@ -67,6 +67,8 @@ def test_reading_in_several_processes_gives_the_same_store(
     assert "broken-one" in plain.broken["claim"]
     assert any("quote not found" in m for m in messages)  # checked in a reader process
     assert len(plain.locators) > 200
+    plain_load = workspace.load(good)  # no checks ran: the claims' names are read later
+    assert plain_load.proper_nouns() == plain.proper_nouns()
 
 
 def test_a_failed_reader_process_is_read_again_here(
