@@ -49,7 +49,8 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
     return seconds, usage.ru_maxrss // 1024
 
 
-def median(cmds: list[list[str]], cwd: Path, runs: int, before=None) -> tuple[float, int]:
+def median(cmds: list[list[str]], cwd: Path, runs: int, before=None,
+           after=None) -> tuple[float, int]:
     """Return the median time and the peak memory of `runs` runs of a command sequence."""
     times, peaks = [], []
     for _ in range(runs):
@@ -62,6 +63,8 @@ def median(cmds: list[list[str]], cwd: Path, runs: int, before=None) -> tuple[fl
             peak = max(peak, mb)
         times.append(total)
         peaks.append(peak)
+        if after:
+            after()
     return statistics.median(times), max(peaks)
 
 
@@ -70,7 +73,8 @@ def clear_cache(ws: Path) -> None:
 
 
 def wait_for_cache(ws: Path, seconds: float = 120) -> None:
-    """Wait until the store cache written in the background exists."""
+    """Wait until the store cache written in the background exists (and its writer has
+    gone: it renames the file into place as its last act)."""
     deadline = time.time() + seconds
     while time.time() < deadline and not list((ws / ".briefgen" / "cache").glob("*.pickle")):
         time.sleep(0.2)
@@ -210,13 +214,15 @@ def batch_row(root: Path, runs: int, theirs: float, rows: list) -> None:
 def scale_row(root: Path, n: int, runs: int) -> tuple[int, float, float, float, int]:
     """Time check, a cold memo and a warm memo on a store of `n` claims."""
     store = generate(root / f"store-{n}", n, briefs=1)
+    # a cold run leaves a process behind that writes the store cache; the next run waits
+    # for it, so that no run is timed while another's background work takes a core
     check, check_mb = median([briefgen("check")], store, 1 if n >= 100_000 else runs,
-                             before=lambda s=store: clear_cache(s))
+                             before=lambda s=store: clear_cache(s),
+                             after=lambda s=store: wait_for_cache(s))
     cold, cold_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
                            1 if n >= 100_000 else runs,
-                           before=lambda s=store: clear_cache(s))
-    run(briefgen("check"), store)
-    wait_for_cache(store)
+                           before=lambda s=store: clear_cache(s),
+                           after=lambda s=store: wait_for_cache(s))
     warm, warm_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
                            runs)
     shutil.rmtree(store)
