@@ -283,7 +283,24 @@ def _Para(markup: str, style: ParagraphStyle, logical: str = "", **kwargs: Any) 
     Right-to-left runs are drawn in visual order, as PDF text usually is; extraction tools
     (pdftotext, pypdf) turn them back into logical order.
     """
-    return Paragraph(markup, _shaped(style, logical), **kwargs)
+    return _Paragraph(markup, _shaped(style, logical), **kwargs)
+
+
+class _Paragraph(Paragraph):
+    """A paragraph that breaks its lines once per width.
+
+    KeepTogether, the page frame and the footnote check each ask a paragraph for its
+    size, at the same width, before it is placed: reportlab broke the lines again each
+    time, a third of the PDF writer's time. The lines depend on the width alone (the
+    height available is only compared with the result), so the last result is kept.
+    """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._wrapped is None or self._wrapped[0] != availWidth:
+            self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
+        return self._wrapped[1]
 
 
 def _inlines(content: Sequence[Inline]) -> str:
