@@ -324,3 +324,19 @@ def test_fonts_read_back_from_the_cache_measure_and_embed_alike(tmp_path: Path) 
     assert loaded.face.makeSubset(subset) == parsed.face.makeSubset(subset)
     cached.write_bytes(b"not a pickle")
     assert pdf_fonts._load_cached(cached, path) is None  # damaged: parsed again instead
+
+
+@pytest.mark.parametrize("placement", ["footnotes", "endnotes"])
+def test_keeping_line_breaks_per_width_changes_no_byte(
+        tmp_path: Path, placement: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF writer keeps a paragraph's line breaks between size queries; a long memo
+    whose paragraphs split across pages comes out the same as when reportlab breaks
+    the lines at every query."""
+    from reportlab.platypus import Paragraph
+
+    from briefgen.writers import pdf
+
+    pages = write_pdf(_long_memo(placement, claims=80), tmp_path / "kept.pdf")
+    monkeypatch.setattr(pdf._Paragraph, "wrap", Paragraph.wrap)
+    assert write_pdf(_long_memo(placement, claims=80), tmp_path / "plain.pdf") == pages > 3
+    assert (tmp_path / "kept.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()

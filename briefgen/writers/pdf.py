@@ -292,15 +292,19 @@ class _Paragraph(Paragraph):
     KeepTogether, the page frame and the footnote check each ask a paragraph for its
     size, at the same width, before it is placed: reportlab broke the lines again each
     time, a third of the PDF writer's time. The lines depend on the width alone (the
-    height available is only compared with the result), so the last result is kept.
+    height available is only compared with the result), so the last result is kept for
+    as long as the lines it made are (a split that finds no room drops them).
     """
 
-    _wrapped: tuple[float, tuple[float, float]] | None = None
+    _wrapped: tuple[float, Any, tuple[float, float]] | None = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        if self._wrapped is None or self._wrapped[0] != availWidth:
-            self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
-        return self._wrapped[1]
+        known = self._wrapped
+        if known is None or known[0] != availWidth or known[1] is not self.__dict__.get(
+                "blPara"):
+            size = super().wrap(availWidth, availHeight)
+            known = self._wrapped = (availWidth, self.__dict__.get("blPara"), size)
+        return known[2]
 
 
 def _inlines(content: Sequence[Inline]) -> str:
