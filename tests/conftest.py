@@ -15,7 +15,7 @@ HERE = Path(__file__).parent
 WORKSPACES = HERE / "workspaces"
 REPO = HERE.parent
 EXAMPLE = REPO / "briefs"
-ARTICLES = REPO.parent / "shared" / "articles"
+ARTICLES = HERE / "articles"  # copies of ../shared/articles, so a clone anywhere tests
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 import docx
+import pytest
 import yaml
 from pypdf import PdfReader
 
-from .conftest import ARTICLES, EXAMPLE, briefgen
+from .conftest import ARTICLES, EXAMPLE, REPO, briefgen
 from .docx_read import body_note_ids, notes
 
 ARTICLE_OF = {"svetlova-jst-2024": "jst-svetlova-hidden-discord-2024.txt",
@@ -162,3 +163,11 @@ def test_pdfs_pass_qpdf_check(example_build: Path) -> None:
                               check=False)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "No syntax or stream encoding errors found" in done.stdout
+
+
+@pytest.mark.skipif(not (REPO.parent / "shared" / "articles").is_dir(),
+                    reason="../shared/articles is not beside this clone")
+def test_the_articles_tests_use_are_the_shared_ones() -> None:
+    shared = REPO.parent / "shared" / "articles"
+    for copy in ARTICLES.glob("*.txt"):
+        assert copy.read_bytes() == (shared / copy.name).read_bytes(), copy.name
