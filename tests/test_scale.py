@@ -102,3 +102,17 @@ def test_a_damaged_store_cache_is_ignored(good: Path) -> None:
     for path in (good / cache.FOLDER).glob("store-*.pickle"):
         path.write_bytes(b"\x80\x05 damaged")
     assert _snapshot(check_workspace(good).ws) == _snapshot(first.ws)
+
+
+def test_check_loads_no_writer(good: Path) -> None:
+    """`check` never imports reportlab or python-docx: only a build's writers need them."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefgen", "check"],
+                          cwd=good, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+               if line.startswith("import time:")}
+    assert "briefgen.schema" in modules  # the listing is real
+    assert not {m for m in modules if m.split(".")[0] in ("reportlab", "docx")}
