@@ -77,7 +77,11 @@ class Engine:
         if workers > 1 and sys.platform != "win32":
             self._fork(workers, formats)
         if style is not None:  # after the fork: the writers must not hold pandoc's pipes
-            self._start_citeproc(style, locale)
+            try:
+                self._start_citeproc(style, locale)
+            except BaseException:  # no pandoc: stop the writers before saying so
+                self.close()
+                raise
 
     # --- citations -----------------------------------------------------------------------
 
