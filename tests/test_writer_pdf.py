@@ -313,9 +313,14 @@ def test_fonts_read_back_from_the_cache_measure_and_embed_alike(tmp_path: Path) 
     from briefgen.writers import pdf_fonts
 
     path = pdf_fonts.FOLDER / "NotoSerif-Italic.ttf"
-    cached = tmp_path / "font.pickle"
+    older = tmp_path / f"{path.stem}-{'a' * 24}.pickle"  # an earlier version's entry
+    older.write_bytes(b"stale")
+    other = tmp_path / f"NotoSerif-BoldItalic-{'a' * 24}.pickle"
+    other.write_bytes(b"another font's")
+    cached = tmp_path / f"{path.stem}-{'b' * 24}.pickle"
     parsed = TTFont(path.stem, path)
     pdf_fonts._save_cached(cached, parsed)
+    assert not older.exists() and other.exists()
     loaded = pdf_fonts._load_cached(cached, path)
     assert loaded is not None
     text = "Grain talks stalled — «Москва», 1 000 km"

@@ -111,6 +111,9 @@ def _save_cached(cached: Path | None, font: TTFont) -> None:
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(cached, pickle.dumps((font_state, face_state), protocol=5))
+        for old in cached.parent.glob(f"{font.face.filename.stem}-*.pickle"):
+            if old != cached and len(old.stem) == len(cached.stem):
+                old.unlink(missing_ok=True)  # the same font under an older key
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass  # no cache folder: fonts are parsed each time
 
