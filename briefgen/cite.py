@@ -30,6 +30,7 @@ from .model import Span
 
 PANDOC_TIMEOUT_S = 120
 DEFAULT_STYLE = "chicago-notes-bibliography"
+DEFAULT_LOCALE = "en-US"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def pandoc_path() -> str:
 
 
 def render(clusters: list[list[Cite]], references: list[dict[str, Any]], style: Path,
-           locale: str = "en-US") -> Rendered:
+           locale: str = DEFAULT_LOCALE) -> Rendered:
     """Return every cluster and the bibliography rendered in `style`, in one pandoc run."""
     with Citeproc() as citeproc:
         return citeproc.render(clusters, references, style, locale)
@@ -134,7 +135,7 @@ class Citeproc:
     `niceness` lowers pandoc's scheduling priority, as for the build's other helpers.
     """
 
-    def __init__(self, style: Path | None = None, locale: str = "en-US",
+    def __init__(self, style: Path | None = None, locale: str = DEFAULT_LOCALE,
                  niceness: int = 0) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="briefgen-cite-")
         folder = Path(self._folder.name)
@@ -156,7 +157,7 @@ class Citeproc:
                 os.setpriority(os.PRIO_PROCESS, self._proc.pid, niceness)
 
     def render(self, clusters: list[list[Cite]], references: list[dict[str, Any]],
-               style: Path, locale: str = "en-US") -> Rendered:
+               style: Path, locale: str = DEFAULT_LOCALE) -> Rendered:
         """Return every cluster and the bibliography of one memo rendered in `style`."""
         self._count += 1
         refs = Path(self._folder.name) / f"refs-{self._count}.json"

@@ -73,7 +73,7 @@ class Engine:
         self._workers: list[_Worker] = []
         self._citeproc: Citeproc | None = None
         self._stopping: list[Citeproc] = []  # servers told to stop, reaped in close()
-        self._style, self._locale = style, locale
+        self._locale = locale
         if workers > 1 and sys.platform != "win32":
             self._fork(workers, formats)
         if style is not None:  # after the fork: the writers must not hold pandoc's pipes
@@ -174,8 +174,10 @@ class Engine:
         try:
             status, value = worker.conn.recv()
         except EOFError:
-            raise RuntimeError(f"writer process {worker.process.name} stopped while writing "
-                               f"{unit.target.name}") from None
+            from .errors import BriefgenError
+
+            raise BriefgenError(f"the process writing {unit.target.name} stopped (out of "
+                                "memory?); nothing was written") from None
         if status == "error":
             raise value
         pages, lines = value

@@ -20,13 +20,21 @@ STATE = Path(".briefgen") / "quick.json"
 PATTERNS = ("*.yaml", "store/**/*", "templates/**/*")
 
 
-def output_folder(root: Path) -> Path:
-    """Return the workspace's output folder without loading the schema."""
+def _setting(root: Path, key: str) -> str | None:
+    """Return a top-level scalar of briefgen.yaml as written, read without the schema."""
     import re
 
-    text = (root / "briefgen.yaml").read_text(encoding="utf-8", errors="replace")
-    match = re.search(r"^output:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", text, re.MULTILINE)
-    return root / (match.group(1).strip() if match else "out")
+    try:
+        text = (root / "briefgen.yaml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = re.search(rf"^{key}:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", text, re.MULTILINE)
+    return match.group(1).strip() if match else None
+
+
+def output_folder(root: Path) -> Path:
+    """Return the workspace's output folder without loading the schema."""
+    return root / (_setting(root, "output") or "out")
 
 
 def citation_settings(root: Path) -> tuple[Path | None, str]:
@@ -35,20 +43,12 @@ def citation_settings(root: Path) -> tuple[Path | None, str]:
     Only a hint for priming pandoc ahead of the build (see engine.py): a style that
     cannot be found here is reported, with its line, when the workspace is checked.
     """
-    import re
-
-    from .cite import DEFAULT_STYLE, find_style
+    from .cite import DEFAULT_LOCALE, DEFAULT_STYLE, find_style
     from .errors import BriefgenError
 
+    locale = _setting(root, "locale") or DEFAULT_LOCALE
     try:
-        text = (root / "briefgen.yaml").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None, "en-US"
-    found = {key: m.group(1) for key in ("citation-style", "locale")
-             if (m := re.search(rf"^{key}:\s*['\"]?([^'\"#\s]+)", text, re.MULTILINE))}
-    locale = found.get("locale", "en-US")
-    try:
-        return find_style(found.get("citation-style", DEFAULT_STYLE), root), locale
+        return find_style(_setting(root, "citation-style") or DEFAULT_STYLE, root), locale
     except BriefgenError:
         return None, locale
 

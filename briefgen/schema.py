@@ -21,7 +21,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from .cite import DEFAULT_STYLE
+from .cite import DEFAULT_LOCALE, DEFAULT_STYLE
 from .dates import PartialDate, parse_date
 
 _DATE_SCHEMA = {
@@ -194,7 +194,7 @@ class Settings(Record):
     """Handling markings, lowest first; claims default to the lowest."""
     output: str = "out"
     """The folder, inside the workspace, where memos are written."""
-    locale: str = "en-US"
+    locale: str = DEFAULT_LOCALE
     """The CSL locale for citations (en-US, en-GB, de-DE, …)."""
     logo: str | None = None
     """A PNG, JPEG or SVG file inside the workspace, shown at the top of every memo."""
