@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -117,6 +118,30 @@ def render(clusters: list[list[Cite]], references: list[dict[str, Any]], style: 
         return citeproc.render(clusters, references, style, locale)
 
 
+FOLDER_PREFIX = "briefgen-cite-"  # then the build's process id
+
+
+def remove_stale_folders(tmp: Path) -> None:
+    """Remove the temporary folders of builds that were killed (kill -9, out of memory)
+    before they could remove their own: each is named after its build's process id."""
+    if sys.platform == "win32":
+        return  # os.kill(pid, 0) would end the process there, not test it
+    for folder in tmp.glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name[len(FOLDER_PREFIX):].split("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # another user's process, or a name that is not ours: leave it
+    return True
+
+
 SERVER = Path(__file__).with_name("citeproc.lua")
 # pandoc allocates about 250 MB while formatting a memo's notes; with its default 4 MB
 # nursery half its time goes to garbage collection. A 64 MB nursery cuts its CPU time
@@ -137,7 +162,7 @@ class Citeproc:
 
     def __init__(self, style: Path | None = None, locale: str = DEFAULT_LOCALE,
                  niceness: int = 0) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="briefgen-cite-")
+        self._folder = tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         folder = Path(self._folder.name)
         self._count = 0
         self._compact: dict[Path, Path] = {}
@@ -230,6 +255,7 @@ class Citeproc:
             self._proc.stdout.close()
         self._stderr.close()
         self._folder.cleanup()
+        remove_stale_folders(Path(self._folder.name).parent)
 
     def __enter__(self) -> Citeproc:
         return self

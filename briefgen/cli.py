@@ -7,6 +7,7 @@ Errors a user can cause are printed as `file:line: key: message` with exit statu
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,14 +45,28 @@ def _leave(code: int) -> NoReturn:
     os._exit(code)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, `timeout`, a service stopped): unwound like Ctrl-C,
+    so the helpers stop and temporary files go, which the default action would skip."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 class _Group(click.Group):
     """A command group that turns the project's own errors into messages."""
 
     def invoke(self, ctx: click.Context) -> object:
+        if hasattr(signal, "SIGTERM"):
+            signal.signal(signal.SIGTERM, _terminated)
         try:
             return super().invoke(ctx)
         except BriefgenError as exc:
             _fail(exc)
+        except _Terminated:
+            click.echo("briefgen: terminated", err=True)
+            sys.exit(128 + signal.SIGTERM)
         except KeyboardInterrupt:
             click.echo("briefgen: interrupted", err=True)
             sys.exit(130)

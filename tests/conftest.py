@@ -24,6 +24,17 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Give the builds the tests run a temporary folder of their own, to look into."""
+    os.environ["TMPDIR"] = str(tmp_path_factory.mktemp("tmp"))
+
+
+def temp_folder() -> Path:
+    """Return the temporary folder the tests' builds use."""
+    return Path(os.environ["TMPDIR"])
+
+
 @dataclass
 class Run:
     """The outcome of one `briefgen` command."""

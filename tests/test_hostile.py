@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from briefgen import yamlio
 from briefgen.errors import Problems
 
-from .conftest import briefgen
+from .conftest import briefgen, temp_folder
 
 MARKUP = '<b>bold?</b> & <img src="/etc/passwd"/> <a href="javascript:alert(1)">x</a>'
 CLAIMS = "store/claims/grain.yaml"
@@ -245,6 +245,30 @@ def test_a_killed_build_leaves_the_old_memos_whole_and_no_debris(good: Path) -> 
               if p.name.startswith(".briefgen-") or p.name.endswith(".tmp")]
     assert debris == []
     _valid(good / "out")
+    # what the killed builds left in the temporary folder, the next build removed
+    assert list(temp_folder().glob("briefgen-cite-*")) == []
+
+
+def test_a_terminated_build_stops_cleanly(good: Path) -> None:
+    """SIGTERM (a cancelled CI job, `timeout`) unwinds the build as Ctrl-C does."""
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", "--all", "--force"],
+                            cwd=good, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 30
+    while (time.time() < deadline and proc.poll() is None
+           and not list(temp_folder().glob(f"briefgen-cite-{proc.pid}-*"))):
+        time.sleep(0.01)
+    helpers = _children(proc.pid)
+    proc.terminate()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err.strip() == "briefgen: terminated"
+    assert list(temp_folder().glob(f"briefgen-cite-{proc.pid}-*")) == []
+    assert [p.name for p in (good / "out").glob(".briefgen-*")] == []
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(pid) for pid in helpers):
+        time.sleep(0.05)
+    assert not [pid for pid in helpers if _alive(pid)]
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
