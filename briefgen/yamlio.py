@@ -3,7 +3,8 @@
 PyYAML composes the node graph (no Python objects are ever constructed from tags);
 this module then turns nodes into plain dicts, lists and scalars by the YAML 1.2 core
 schema, so `no` stays the string "no" and `0123` stays text. Every mapping and list
-remembers its lines, so later checks can say `file:line: key: message`.
+remembers its lines, so later checks can say `file:line: key: message`. The plainest
+documents, most of a large store, are read by `blockyaml` instead, to the same result.
 """
 
 from __future__ import annotations
@@ -112,6 +113,11 @@ def load_file(path: Path, problems: Problems) -> Any:
 
 def load_text(text: str, path: Path | str, problems: Problems) -> Any:
     """Return the YAML document in `text` (read from `path`), recording problems."""
+    from .blockyaml import NOT_PLAIN, load_plain
+
+    plain = load_plain(text)  # the plainest documents, line by line, or else libyaml
+    if plain is not NOT_PLAIN:
+        return plain
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except RecursionError:
@@ -220,9 +226,13 @@ class _Builder:
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     """Return a scalar by the YAML 1.2 core schema; quoted scalars are always text."""
-    value = node.value
     if node.style in ("'", '"', "|", ">") or node.tag == _STR:
-        return value
+        return node.value
+    return plain_scalar(node.value)
+
+
+def plain_scalar(value: str) -> Any:
+    """Return an unquoted scalar's value: null, a boolean, a number, or text."""
     if not value:
         return None
     if value[0] in _TYPED_START:  # most plain scalars are words: no pattern can match

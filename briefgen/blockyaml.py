@@ -1,0 +1,304 @@
+"""A fast reader for the plainest YAML: block mappings and lists of one-line values.
+
+A store's claim files are written by people and by scripts in the same few shapes:
+
+    - id: claim-1
+      text: Russia delivered drones to Iran in 2023.
+      sources:
+        - source: svetlova-2024
+          quote: "the first batch arrived in August"
+      topics: [drones, military]
+
+libyaml composes such a file at about 1.4 us a node, and turning its node graph into
+located dicts and lists takes as long again, in Python: two thirds of reading a large
+store. This module reads that subset line by line, with a handful of string operations
+a line, into exactly the LDict, LList and scalars `yamlio` would build, lines included.
+
+It gives up (returns NOT_PLAIN) at the first thing outside the subset, and the file is
+then read by libyaml as before: anchors, tags, block scalars (| and >), multi-line or
+escaped quotes, flow mappings, comments after a value, document markers, tabs, CRLF,
+duplicate keys, keys that are not plain names, any character YAML treats specially.
+So it never has to report a problem: whatever it cannot read exactly, libyaml does.
+`tests/test_blockyaml.py` compares the two readers on generated documents.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import yamlio
+from .yamlio import LDict, LList, plain_scalar
+
+NOT_PLAIN = object()  # the answer when a document is outside the subset
+
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
+# characters that libyaml reads as line breaks, rejects, or that only appear in YAML the
+# subset does not cover: any of them sends the whole file to libyaml
+_AWKWARD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")  # how a plain value may not start
+_FLOW_ITEM = re.compile(r" *([^\s\[\]{},#&*!|>'\"%@`?:-][^\[\]{},#:]*?) *$")
+
+
+def load_plain(text: str) -> Any:
+    """Return the document in `text` as `yamlio` builds it, or NOT_PLAIN."""
+    if _AWKWARD.search(text) is not None:
+        return NOT_PLAIN
+    reader = _Reader()
+    try:
+        for number, line in enumerate(text.split("\n"), 1):
+            if not reader.line(number, line):
+                return NOT_PLAIN
+    except _Outside:
+        return NOT_PLAIN
+    return reader.finish(text.endswith("\n"))
+
+
+class _Outside(Exception):
+    """The document leaves the subset."""
+
+
+class _Reader:
+    """Lines in, containers out: a stack of open containers by column."""
+
+    def __init__(self) -> None:
+        # open containers, innermost last: (column of their keys or dashes, container)
+        self.stack: list[tuple[int, LDict | LList]] = []
+        self.root: Any = NOT_PLAIN
+        self.pending: tuple[LDict, str, int] | None = None  # a key whose value is below it
+        self.block: _Block | None = None  # a block scalar being read
+        self.count = 0
+
+    def line(self, number: int, line: str) -> bool:
+        """Read one line; return False if it is outside the subset."""
+        if self.block is not None:
+            taken = self.block.take(line)
+            if taken is not None:
+                return taken
+            self.block = None  # it ended above this line, which is read as usual
+        body = line.lstrip(" ")
+        if not body or body[0] == "#":
+            return True  # blank, or a comment on its own line
+        column = len(line) - len(body)
+        if body[0] == "-" and (body == "-" or body[1] == " "):
+            return self._item(number, column, body)
+        match = _KEY.match(body)
+        if match is None:
+            return False
+        return self._entry(number, column, match, body)
+
+    def _item(self, number: int, column: int, body: str) -> bool:
+        rest = body[1:].lstrip(" ")
+        if not rest or rest[0] == "-" and (rest == "-" or rest[1] == " "):
+            return False  # "-" alone, or "- - x"
+        seq = self._open_list(number, column)
+        if seq is None:
+            return False
+        seq.item_lines.append(number)
+        match = _KEY.match(rest)
+        if match is None:
+            seq.append(self._value(rest, number, column))
+            return True
+        mapping = LDict()
+        mapping.line = number
+        mapping.key_lines = {}
+        self.count += 1
+        seq.append(mapping)
+        inner = len(body) - len(rest) + column
+        self.stack.append((inner, mapping))
+        return self._entry(number, inner, match, rest)
+
+    def _open_list(self, number: int, column: int) -> LList | None:
+        """Return the list a "- " at `column` adds to, opening it if a key awaits it."""
+        if self.pending is not None:
+            mapping, key, key_column = self.pending
+            if column >= key_column:  # below its key, or level with it (YAML allows both)
+                self.pending = None
+                return self._new_list(mapping, key, number, column)
+            self._close_pending()
+        stack = self.stack
+        while stack and stack[-1][0] > column:
+            stack.pop()
+        if not stack:
+            if self.root is not NOT_PLAIN:
+                return None
+            return self._new_list(None, "", number, column)
+        top_column, top = stack[-1]
+        if top_column != column or type(top) is not LList:
+            return None
+        return top
+
+    def _new_list(self, parent: LDict | None, key: str, number: int, column: int) -> LList:
+        seq = LList()
+        seq.line = number
+        seq.item_lines = []
+        self._attach(parent, key, seq)
+        self.stack.append((column, seq))
+        return seq
+
+    def _entry(self, number: int, column: int, match: re.Match[str], body: str) -> bool:
+        key = match.group(1)
+        if key[0] in "nNtTfF~" and plain_scalar(key) != key:
+            return False  # a key that YAML reads as null or a boolean
+        top = self.stack[-1] if self.stack else None
+        if self.pending is None and top is not None and top[0] == column and type(top[1]) is LDict:
+            mapping: LDict | None = top[1]  # the next key of the mapping being read
+        else:
+            mapping = self._open_mapping(number, column)
+        if mapping is None or key in mapping.key_lines:
+            return False
+        mapping.key_lines[key] = number
+        self.count += 1
+        rest = body[match.end():]
+        if not rest or rest[0] == "#":
+            self.count += 1
+            mapping[key] = None
+            self.pending = (mapping, key, column)
+            return True
+        if rest[0] in "|>":
+            header = rest.rstrip(" ")
+            if header not in _BLOCK_HEADERS:
+                return False
+            self.count += 1
+            self.block = _Block(mapping, key, column, header)
+            return True
+        mapping[key] = self._value(rest, number, column)
+        return True
+
+    def _open_mapping(self, number: int, column: int) -> LDict | None:
+        """Return the mapping a key at `column` belongs to, opening it if a key awaits it."""
+        if self.pending is not None:
+            mapping, key, key_column = self.pending
+            self.pending = None
+            if column > key_column:
+                child = LDict()
+                child.line = number
+                child.key_lines = {}
+                self._attach(mapping, key, child)
+                self.stack.append((column, child))
+                return child
+        stack = self.stack
+        while stack and (stack[-1][0] > column
+                         or stack[-1][0] == column and type(stack[-1][1]) is LList):
+            stack.pop()
+        if not stack:
+            if self.root is not NOT_PLAIN:
+                return None
+            root = LDict()
+            root.line = number
+            root.key_lines = {}
+            self._attach(None, "", root)
+            self.stack.append((column, root))
+            return root
+        top_column, top = stack[-1]
+        return top if top_column == column and type(top) is LDict else None
+
+    def _attach(self, parent: LDict | None, key: str, child: LDict | LList) -> None:
+        if parent is None:
+            self.count += 1
+            self.root = child
+        else:
+            parent[key] = child  # counted as the key's value when the key was read
+
+    def _close_pending(self) -> None:
+        self.pending = None  # its value stays None: nothing was written below the key
+
+    def _value(self, rest: str, number: int, column: int) -> Any:
+        """Return the one-line value `rest`, or raise _Outside."""
+        self.count += 1  # checked at the end
+        first = rest[0]
+        if first == '"':
+            end = rest.find('"', 1)
+            if end < 0 or "\\" in rest[:end] or not _ends(rest, end + 1):
+                raise _Outside
+            return rest[1:end]
+        if first == "'":
+            end = rest.find("'", 1)
+            if end < 0 or not _ends(rest, end + 1):
+                raise _Outside
+            return rest[1:end]
+        if first == "[":
+            return self._flow(rest, number)
+        comment = rest.find(" #")
+        value = (rest if comment < 0 else rest[:comment]).rstrip(" ")
+        if (first in _NOT_FIRST and not (first == "-" and value[1:2] not in ("", " "))
+                or ": " in value or value[-1] == ":"):
+            raise _Outside
+        return plain_scalar(value)
+
+    def _flow(self, rest: str, number: int) -> LList:
+        end = rest.find("]")
+        if end < 0 or not _ends(rest, end + 1):
+            raise _Outside
+        seq = LList()
+        seq.line = number
+        inner = rest[1:end]
+        if inner.strip(" "):
+            for part in inner.split(","):
+                match = _FLOW_ITEM.match(part)
+                if match is None:
+                    raise _Outside
+                seq.append(plain_scalar(match.group(1)))
+        self.count += len(seq)
+        seq.item_lines = [number] * len(seq)
+        return seq
+
+    def finish(self, last_line_ends: bool) -> Any:
+        """Return the document read (`last_line_ends`: the text ends with a line break)."""
+        if self.block is not None and not self.block.finish(last_line_ends):
+            return NOT_PLAIN
+        if self.count > yamlio.MAX_NODES:
+            return NOT_PLAIN  # libyaml's reader reports it
+        return self.root
+
+
+def _ends(rest: str, at: int) -> bool:
+    """Return whether nothing but spaces, or a comment after a space, follows `at`."""
+    tail = rest[at:]
+    stripped = tail.lstrip(" ")
+    return not stripped or stripped[0] == "#" and stripped is not tail
+
+
+_BLOCK_HEADERS = {">": (" ", "\n"), ">-": (" ", ""), "|": ("\n", "\n"), "|-": ("\n", "")}
+
+
+class _Block:
+    """A block scalar (| or >, clipped or stripped) whose lines are all alike: indented
+    the same, none blank or ending in a space inside it. Those are joined by a space (>)
+    or a line break (|); anything else is left to libyaml."""
+
+    def __init__(self, mapping: LDict, key: str, column: int, header: str) -> None:
+        self.mapping, self.key, self.column = mapping, key, column
+        self.join, self.end = _BLOCK_HEADERS[header]
+        self.indent = 0  # of its lines, from the first
+        self.lines: list[str] = []
+        self.blank = False
+
+    def take(self, line: str) -> bool | None:
+        """Return True if `line` belongs to the scalar, False if it is outside the
+        subset, None if the scalar ended above it."""
+        body = line.lstrip(" ")
+        if not body:
+            if not self.lines:
+                return False  # a blank line before the first
+            self.blank = True  # inside (outside the subset) or after the end
+            return True
+        column = len(line) - len(body)
+        if not self.lines:
+            if column <= self.column:
+                return False  # an empty scalar
+            self.indent = column
+        if column < self.indent:
+            self.mapping[self.key] = self.join.join(self.lines) + self.end
+            return None
+        if self.blank or column > self.indent or line[-1] == " ":
+            return False
+        self.lines.append(line[column:])
+        return True
+
+    def finish(self, last_line_ends: bool) -> bool:
+        """End the scalar at the end of the text; return False if outside the subset."""
+        if not self.lines or self.end and not last_line_ends:
+            return False
+        self.mapping[self.key] = self.join.join(self.lines) + self.end
+        return True
