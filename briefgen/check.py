@@ -50,6 +50,7 @@ def _check_store(ws: Workspace) -> None:
     check_branding(ws)
     ws.proper_nouns()  # computed now, so the store cache keeps them
     ws.topic_index()
+    ws.contradicted_by()
 
 
 def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> None:

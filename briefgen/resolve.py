@@ -146,7 +146,6 @@ class _Resolver:
         self.period = period
         self.max_rank = (ws.marking_rank(audience.max_marking)
                          if audience.max_marking else len(ws.settings.markings))
-        self._reverse: dict[str, list[str]] | None = None
 
     # --- selection ----------------------------------------------------------------
 
@@ -188,11 +187,8 @@ class _Resolver:
     def _select(self, query: Select, draft: _Draft, chosen: list[str]) -> list[str]:
         """Return the claims a select picks, within the period, none placed before."""
         taken = set(draft.placed) | set(chosen)
-        found = []
-        for ident in self._candidates(query):
-            if ident in taken or not self._matches(self.ws.claims[ident], query):
-                continue
-            found.append(ident)
+        claims, matches = self.ws.claims, self._matcher(query)
+        found = [i for i in self._candidates(query) if i not in taken and matches(claims[i])]
         picked: list[str] = []
         for ident in self._sorted(found, query.sort, query.limit):
             if query.limit and len(picked) >= query.limit:
@@ -210,20 +206,25 @@ class _Resolver:
         return [i for i in self.ws.claims if i in wanted] if len(wanted) * 4 > len(
             self.ws.claims) else sorted(wanted, key=self.ws.claim_order().__getitem__)
 
-    def _matches(self, claim: Claim, query: Select) -> bool:
-        if query.topics and not set(query.topics) & set(claim.topics):
-            return False
-        if query.min_confidence is not None and (
-                claim.confidence is None
-                or CONFIDENCE_RANK[claim.confidence] < CONFIDENCE_RANK[query.min_confidence]):
-            return False
-        if query.origin is not None and bool(claim.origin) != query.origin:
-            return False
-        if self.period is not None:
-            date = claim_date(self.ws, claim)
-            if date is None or not self.period.overlaps(date):
+    def _matcher(self, query: Select) -> Callable[[Claim], bool]:
+        """Return the test a claim must pass for `query` (its topics are tested by the
+        caller's candidates: only claims with one of them are offered)."""
+        lowest = CONFIDENCE_RANK[query.min_confidence] if query.min_confidence else None
+        origin, period, ws = query.origin, self.period, self.ws
+
+        def matches(claim: Claim) -> bool:
+            if lowest is not None and (claim.confidence is None
+                                       or CONFIDENCE_RANK[claim.confidence] < lowest):
                 return False
-        return True
+            if origin is not None and bool(claim.origin) != origin:
+                return False
+            if period is not None:
+                date = claim_date(ws, claim)
+                if date is None or not period.overlaps(date):
+                    return False
+            return True
+
+        return matches
 
     def _sorted(self, ids: list[str], order: str, limit: int | None = None) -> Iterator[str]:
         """Yield `ids` in the select's order; with a limit, sort only what is needed."""
@@ -368,17 +369,8 @@ class _Resolver:
         where = self._locator(claim_id, index, cited.locator)
         return f"{who}, {where}" if where else who
 
-    def _contradicted_by(self) -> dict[str, list[str]]:
-        """Return, for each claim, the claims that say they contradict it (built once)."""
-        if self._reverse is None:
-            self._reverse = {}
-            for ident, other in self.ws.claims.items():
-                for target in other.contradicts:
-                    self._reverse.setdefault(target, []).append(ident)
-        return self._reverse
-
     def _contradictions(self, claim: Claim, draft: _Draft) -> list[list[Inline]]:
-        others = list(claim.contradicts) + self._contradicted_by().get(claim.id, [])
+        others = list(claim.contradicts) + self.ws.contradicted_by().get(claim.id, [])
         remarks: list[list[Inline]] = []
         for other_id in dict.fromkeys(others):
             other = self.ws.claims.get(other_id)

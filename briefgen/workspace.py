@@ -75,6 +75,7 @@ class Workspace:
     _names: set[str] | None = None
     claim_names: set[str] | None = None  # what the claim checks found, if they ran
     _topics: dict[str, list[str]] | None = None
+    _reverse: dict[str, list[str]] | None = None
     _order: dict[str, int] | None = None
 
     @property
@@ -131,6 +132,15 @@ class Workspace:
                 for topic in claim.topics:
                     self._topics.setdefault(topic, []).append(ident)
         return self._topics
+
+    def contradicted_by(self) -> dict[str, list[str]]:
+        """Return, for each claim, the claims that say they contradict it (built once)."""
+        if self._reverse is None:
+            self._reverse = {}
+            for ident, claim in self.claims.items():
+                for target in claim.contradicts:
+                    self._reverse.setdefault(target, []).append(ident)
+        return self._reverse
 
     def claim_order(self) -> dict[str, int]:
         """Return each claim's position in the store, for store order."""
