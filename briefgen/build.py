@@ -76,13 +76,17 @@ def check_workspace(root: Path, only: list[Path] | None = None,
     from . import cache
 
     ws = None
-    key = cache.digest(root) if use_cache else ""
     if use_cache:
-        ws = cache.load_cached(root, key)
+        made_of = cache.digest(root)
+        ws = cache.load_cached(root, made_of.key)
+        if ws is None:
+            reads = (cache.ClaimFileReads(root, made_of.claim_files)
+                     if made_of.claim_bytes >= cache.PER_FILE_FROM_BYTES else None)
+            ws = load_checked(root, reads)
+            # a broken store is read again until it is fixed (its files' reads are kept)
+            cache.save_soon(root, made_of.key, None if ws.problems.errors else ws, reads)
     if ws is None:
         ws = load_checked(root)
-        if use_cache and not ws.problems.errors:  # a broken store is re-read until fixed
-            cache.save_soon(root, key, ws)
     ws.root = root
     # The store's millions of objects live as long as the command: keep the cyclic
     # collector from scanning them again at every later collection.

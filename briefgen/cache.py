@@ -3,8 +3,10 @@
 A large store takes seconds to read, validate and check, and between two builds it has
 usually not changed. The whole loaded store (records, captured texts, derived locators,
 problems) is pickled under a digest of every file it was made from and of briefgen's
-version; any change to any of them gives another digest, so a stale cache is never
-used. The file is written atomically, so concurrent builds can share it safely.
+code; any change to any of them gives another digest, so a stale cache is never used.
+When a claim file was edited, the others' reads come from a cache of their own, one
+entry a file (ClaimFileReads), so only the edited file is read and checked again. Files
+are written atomically, so concurrent builds can share them safely.
 """
 
 from __future__ import annotations
@@ -13,30 +15,63 @@ import gc
 import hashlib
 import os
 import pickle
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
 from .files import write_atomic
-from .workspace import Workspace
+from .workspace import ListRead, Workspace
 
 FOLDER = Path(".briefgen") / "cache"  # in the workspace: out/ holds only what a build made
 FORK_FROM_CLAIMS = 5_000  # smaller stores pickle in well under a second: just write
+# claim files this large in all (about 2,000 claims) take longer to read than their kept
+# reads to load; below it, keeping them would only add writes to every edit's build
+PER_FILE_FROM_BYTES = 1024 * 1024
 
 
-def digest(root: Path) -> str:
-    """Return a digest of every file the store's checks read, and of briefgen's code."""
-    h = hashlib.sha256(_code_digest().encode())
+@dataclass
+class Digest:
+    """What a store is made of: `key` names the whole loaded store; `claim_files` names
+    each claim file's reads, by its path, its content and everything else the checks of
+    its claims look at (settings, sources, captured texts: any change to those changes
+    every claim file's key)."""
+
+    key: str
+    claim_files: dict[Path, str]
+    claim_bytes: int = 0  # the claim files' size
+
+
+def digest(root: Path) -> Digest:
+    """Return the digests of every file the store's checks read, of the workspace's
+    folder, and of briefgen's code."""
     files = [root / "briefgen.yaml", root / "audiences.yaml"]
     for folder in ("store", "templates"):
         if (root / folder).is_dir():
             files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
+    claims = root / "store" / "claims"
+    # the folder too: the records hold their files' paths, which a copied or moved
+    # workspace must not report (nor read captured texts from)
+    start = f"{_code_digest()}\0{root.resolve()}\0".encode()
+    whole = hashlib.sha256(start)
+    context = hashlib.sha256(start)
+    contents: dict[Path, bytes] = {}
+    size = 0
     for path in files:
-        if path.is_file():
-            h.update(str(path.relative_to(root)).encode() + b"\0")
-            h.update(path.read_bytes())
-            h.update(b"\0")
-    return h.hexdigest()[:32]
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        line = str(path.relative_to(root)).encode() + b"\0" + hashlib.sha256(data).digest()
+        whole.update(line)
+        if path.parent == claims and path.suffix == ".yaml":
+            contents[path] = line
+            size += len(data)
+        else:
+            context.update(line)
+    shared = context.digest()
+    return Digest(whole.hexdigest()[:32],
+                  {path: hashlib.sha256(shared + line).hexdigest()[:32]
+                   for path, line in contents.items()}, size)
 
 
 @lru_cache(maxsize=1)
@@ -69,22 +104,79 @@ def load_cached(root: Path, key: str) -> Workspace | None:
     return ws if isinstance(ws, Workspace) else None
 
 
-def save_soon(root: Path, key: str, ws: Workspace) -> None:
-    """Save `ws` without making the user wait: from a forked process where there is fork.
+class ClaimFileReads:
+    """Each claim file's reads (its records and what the claim checks found), kept one
+    file a pickle under the file's key: after an edit to one claim file, only that file
+    is read and checked again, and the others come from here (see workspace.ReadCache)."""
+
+    def __init__(self, root: Path, keys: dict[Path, str]) -> None:
+        self.folder = root / FOLDER / "claim-files"
+        self.keys = keys
+        self.fresh: dict[Path, ListRead] = {}  # read this time: saved by save_soon
+
+    def get(self, path: Path) -> ListRead | None:
+        """Return the reads kept for `path` as it is now, or None."""
+        key = self.keys.get(path)
+        if key is None:
+            return None
+        try:
+            with open(self.folder / f"{key}.pickle", "rb") as handle:
+                read = pickle.load(handle)
+        except OSError:
+            return None
+        except Exception:  # noqa: BLE001 - a damaged entry is only a missed one
+            return None
+        return read if isinstance(read, ListRead) else None
+
+    def keep(self, path: Path, read: ListRead) -> None:
+        """Remember what reading `path` gave, to be saved with the store."""
+        if path in self.keys:
+            self.fresh[path] = read
+
+    def save(self) -> None:
+        """Write the fresh reads and remove the entries of files as they no longer are."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for path, read in self.fresh.items():
+                write_atomic(self.folder / f"{self.keys[path]}.pickle",
+                             pickle.dumps(read, protocol=5), durable=False)
+            current = {f"{key}.pickle" for key in self.keys.values()}
+            for old in self.folder.glob("*.pickle"):
+                if old.name not in current:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def save_soon(root: Path, key: str, ws: Workspace | None,
+              reads: ClaimFileReads | None = None) -> None:
+    """Save `ws` (unless None: a store with errors is read again until it is fixed) and
+    the claim files' fresh `reads`, without making the user wait: from a forked process
+    where there is fork.
 
     Pickling a large store takes seconds; the child writes it while the command goes on
-    (the file appears atomically, so a reader sees the old cache, the new one, or none).
+    (each file appears atomically, so a reader sees the old cache, the new one, or none).
     """
-    if not hasattr(os, "fork") or len(ws.claims) < FORK_FROM_CLAIMS:
-        save(root, key, ws)
+    claims = len(ws.claims) if ws is not None else 0
+    if reads is not None:
+        claims += sum(len(r.records) for r in reads.fresh.values())
+    if not hasattr(os, "fork") or claims < FORK_FROM_CLAIMS:
+        _save(root, key, ws, reads)
         return
     pid = os.fork()
     if pid == 0:  # the child: write, then leave without running the parent's cleanup
         try:
             os.nice(10)  # the build the user waits for comes first
-            save(root, key, ws)
+            _save(root, key, ws, reads)
         finally:
             os._exit(0)
+
+
+def _save(root: Path, key: str, ws: Workspace | None, reads: ClaimFileReads | None) -> None:
+    if reads is not None:
+        reads.save()
+    if ws is not None:
+        save(root, key, ws)
 
 
 def save(root: Path, key: str, ws: Workspace) -> None:
@@ -92,7 +184,8 @@ def save(root: Path, key: str, ws: Workspace) -> None:
     folder = root / FOLDER
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"store-{key}.pickle", pickle.dumps(ws, protocol=5))
+        write_atomic(folder / f"store-{key}.pickle", pickle.dumps(ws, protocol=5),
+                     durable=False)
         for old in folder.glob("store-*.pickle"):
             if old.name != f"store-{key}.pickle":
                 old.unlink(missing_ok=True)

@@ -12,17 +12,17 @@ from .errors import Problems, display_path
 from .schema import Brief, Claim
 from .templates import known_templates
 from .texts import CapturedText
-from .workspace import Checks, ListRead, Where, Workspace, load, load_brief
+from .workspace import Checks, ListRead, ReadCache, Where, Workspace, load, load_brief
 
 
-def load_checked(root: Path) -> Workspace:
+def load_checked(root: Path, reads: ReadCache | None = None) -> Workspace:
     """Load the workspace and check its store; problems go to `ws.problems`.
 
     Sources are checked (and their captured texts read) before the claims, so that each
     claim is checked as it is read: a large store's claims are read and checked in one
-    process per core.
+    process per core, or come with their checks' results from `reads`.
     """
-    ws = load(root, Checks(_check_sources, _check_claim))
+    ws = load(root, Checks(_check_sources, _check_claim), reads)
     _check_store(ws)
     return ws
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from .discover import AUDIENCES_FILE, SETTINGS_FILE, find_root  # noqa: F401 (re-exported)
 from .errors import Problems
@@ -163,12 +163,23 @@ class Checks:
     claim: Callable[[Workspace, Claim, Where, ListRead], None]
 
 
-def load(root: Path, checks: Checks | None = None) -> Workspace:
+class ReadCache(Protocol):
+    """Claim files' reads kept from an earlier run (cache.ClaimFileReads): `get` gives
+    what reading and checking a file as it is now gave then; `keep` is told what a file
+    not found there gave now. Only for loads with checks: the reads hold their results."""
+
+    def get(self, path: Path) -> ListRead | None: ...
+
+    def keep(self, path: Path, read: ListRead) -> None: ...
+
+
+def load(root: Path, checks: Checks | None = None,
+         reads: ReadCache | None = None) -> Workspace:
     """Return the workspace at `root` with every file loaded; problems are collected."""
     # Millions of small objects are made and kept: the cyclic collector would rescan them
     # again and again (three times the load time on a large store) and finds nothing.
     with _no_gc():
-        ws = _load(root, checks)
+        ws = _load(root, checks, reads if checks is not None else None)
         gc.freeze()  # and after: what was loaded stays for the command's life
         return ws
 
@@ -184,7 +195,7 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load(root: Path, checks: Checks | None) -> Workspace:
+def _load(root: Path, checks: Checks | None, reads: ReadCache | None) -> Workspace:
     ws = Workspace(root, Settings(), {})
     ws.settings = _load_settings(ws)
     ws.audiences = _load_audiences(ws)
@@ -195,7 +206,7 @@ def _load(root: Path, checks: Checks | None) -> Workspace:
         checks.after_sources(ws)
         check = partial(checks.claim, ws)
     claim_files = sorted((root / "store" / "claims").glob("*.yaml"))
-    for path, read in _read_lists(claim_files, Claim, "claim", check):
+    for path, read in _read_cached(claim_files, check, reads):
         _place(ws, path, read, "claim", ws.claims)
     for path in sorted((root / "store" / "sections").glob("*.yaml")):
         _load_list(ws, path, StoreSection, "section", ws.sections)
@@ -322,6 +333,23 @@ def _place(ws: Workspace, path: Path, read: ListRead, kind: str, into: dict[str,
             continue
         into[ident] = record
         ws.where[(kind, ident)] = here
+
+
+def _read_cached(paths: list[Path], check: _ClaimCheck | None,
+                 reads: ReadCache | None) -> Iterator[tuple[Path, ListRead]]:
+    """Yield each claim file's reads, in order: kept ones from `reads`, the rest read."""
+    if reads is None:
+        yield from _read_lists(paths, Claim, "claim", check)
+        return
+    kept = {path: reads.get(path) for path in paths}
+    fresh = _read_lists([p for p in paths if kept[p] is None], Claim, "claim", check)
+    for path in paths:
+        read = kept[path]
+        if read is None:
+            again, read = next(fresh)
+            assert again == path
+            reads.keep(path, read)
+        yield path, read
 
 
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, forking costs more than it saves

@@ -1,4 +1,5 @@
-"""Large stores: claim files read by several processes, and the store index cache.
+"""Large stores: claim files read by several processes, the store index cache and the
+cache of each claim file's reads.
 
 Both only change how fast a store loads, never what it holds: each test compares the
 fast path with the plain one on the same files.
@@ -102,6 +103,89 @@ def test_a_damaged_store_cache_is_ignored(good: Path) -> None:
     for path in (good / cache.FOLDER).glob("store-*.pickle"):
         path.write_bytes(b"\x80\x05 damaged")
     assert _snapshot(check_workspace(good).ws) == _snapshot(first.ws)
+
+
+@pytest.fixture
+def _kept_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep claim files' reads however small the store (the fixtures' are tiny)."""
+    monkeypatch.setattr(cache, "PER_FILE_FROM_BYTES", 0)
+
+
+def _claim_files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the claim files read (not taken from the cache) from now on."""
+    names: list[str] = []
+    real = workspace._read_list
+
+    def counting(path: Path, *args: object, **kwargs: object) -> workspace.ListRead:
+        if path.parent.name == "claims":
+            names.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workspace, "_read_list", counting)
+    return names
+
+
+@pytest.mark.usefixtures("_kept_per_file")
+def test_after_an_edit_only_the_edited_claim_file_is_read_again(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_files(good)
+    check_workspace(good)  # reads every file, keeps each file's reads
+    path = good / "store" / "claims" / "batch-2.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Claim number 7 on", "Claim number seven on"), encoding="utf-8")
+    read = _claim_files_read(monkeypatch)
+    edited = check_workspace(good)
+    assert read == ["batch-2.yaml"]
+    assert edited.ws.claims["c-2-7"].text == "Claim number seven on the grain corridor."
+    assert _snapshot(edited.ws) == _snapshot(load_checked(good))  # as if read afresh
+    # the duplicate id, the broken claim and the wrong quote are still reported
+    assert len(edited.ws.problems.errors) == len(load_checked(good).problems.errors) >= 4
+
+
+@pytest.mark.usefixtures("_kept_per_file")
+def test_a_changed_source_text_checks_every_claim_file_again(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_files(good)
+    before = check_workspace(good)
+    assert not any("c-0-5" in p.message for p in before.ws.problems.errors)
+    text = good / "store" / "texts" / "doe-2024.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "stalled on Tuesday", "stalled on Wednesday"), encoding="utf-8")
+    read = _claim_files_read(monkeypatch)
+    after = check_workspace(good)
+    assert sorted(read) == sorted(p.name for p in (good / "store" / "claims").glob("*.yaml"))
+    assert any("claim 'c-0-5': quote not found" in p.message for p in after.ws.problems.errors)
+    assert _snapshot(after.ws) == _snapshot(load_checked(good))
+
+
+@pytest.mark.usefixtures("_kept_per_file")
+def test_damaged_claim_file_entries_are_read_again(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_files(good)
+    check_workspace(good)
+    for entry in (good / cache.FOLDER / "claim-files").glob("*.pickle"):
+        entry.write_bytes(b"\x80\x05 damaged")
+    for entry in (good / cache.FOLDER).glob("store-*.pickle"):
+        entry.unlink()
+    read = _claim_files_read(monkeypatch)
+    again = check_workspace(good)
+    assert len(read) == 7  # the fixture's file and the six added
+    assert _snapshot(again.ws) == _snapshot(load_checked(good))
+
+
+@pytest.mark.usefixtures("_kept_per_file")
+def test_a_moved_workspace_reads_its_own_files(good: Path, tmp_path: Path) -> None:
+    """The cache holds its files' paths: a copy of the workspace must not report (or read)
+    the original's."""
+    check_workspace(good)
+    copy = tmp_path / "copy"
+    import shutil
+
+    shutil.copytree(good, copy)
+    assert list((copy / cache.FOLDER / "claim-files").glob("*.pickle"))
+    moved = check_workspace(copy)
+    paths = {w.path for w in moved.ws.where.values()} | set(moved.ws.text_paths.values())
+    assert paths and all(p.is_relative_to(copy) for p in paths)
 
 
 def test_check_loads_no_writer(good: Path) -> None:
