@@ -8,7 +8,9 @@ The pandoc pipeline is what a desk would otherwise script: the same memo as Mark
 a CSL-JSON bibliography, `pandoc --citeproc` to DOCX, and `pandoc --citeproc -t typst`
 compiled to PDF by the `typst` package. Every figure times whole processes, cold (a new
 process each run, and for briefgen an empty store cache unless the row says warm), and
-is the median of the runs; the single-memo runs alternate between the two tools. Peak
+is the median of the runs; the single-memo runs alternate between the two tools. At
+scale, "one edit" is a memo built after one claim in one claim file was reworded, as
+an analyst rebuilds while editing (a different edit before each run). Peak
 memory is the process's maximum resident set size. briefgen's modules are compiled to
 bytecode first, as pip does when it installs a package.
 """
@@ -211,8 +213,9 @@ def batch_row(root: Path, runs: int, theirs: float, rows: list) -> None:
                  f"{theirs:.2f} s", f"{per / theirs:.2f}x"))
 
 
-def scale_row(root: Path, n: int, runs: int) -> tuple[int, float, float, float, int]:
-    """Time check, a cold memo and a warm memo on a store of `n` claims."""
+def scale_row(root: Path, n: int, runs: int) -> tuple[int, float, float, float, float, int]:
+    """Time check, a cold memo, a warm memo, and a memo after one claim file was edited,
+    on a store of `n` claims."""
     store = generate(root / f"store-{n}", n, briefs=1)
     # a cold run leaves a process behind that writes the store cache; the next run waits
     # for it, so that no run is timed while another's background work takes a core
@@ -225,8 +228,35 @@ def scale_row(root: Path, n: int, runs: int) -> tuple[int, float, float, float, 
                            after=lambda s=store: wait_for_cache(s))
     warm, warm_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
                            runs)
+    # an analyst's rebuild after editing one claim (a new edit before every run)
+    edits = iter(range(1000))
+    edited, edited_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
+                               2 if n >= 100_000 else runs,
+                               before=lambda s=store: _edit_one_claim(s, next(edits)),
+                               after=lambda s=store: wait_for_new_cache(s))
     shutil.rmtree(store)
-    return n, check, cold, warm, max(check_mb, cold_mb, warm_mb)
+    return n, check, cold, warm, edited, max(check_mb, cold_mb, warm_mb, edited_mb)
+
+
+def _edit_one_claim(ws: Path, edit: int) -> None:
+    """Reword one claim in the middle of the store, differently each time."""
+    files = sorted((ws / "store" / "claims").glob("*.yaml"))
+    path = files[len(files) // 2]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("  text: "))
+    lines[at] = f"  text: Edit {edit} of this claim, as an analyst rewords it."
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def wait_for_new_cache(ws: Path, seconds: float = 120) -> None:
+    """Wait until the store cache of the store as it is now has been written."""
+    from briefgen import cache
+
+    name = f"store-{cache.digest(ws.resolve()).key}.pickle"
+    deadline = time.time() + seconds
+    while time.time() < deadline and not (ws / cache.FOLDER / name).exists():
+        time.sleep(0.2)
+    time.sleep(0.5)
 
 
 def _report(rows: list, scale: list, ours_mb: int, theirs_mb: int) -> None:
@@ -237,10 +267,13 @@ def _report(rows: list, scale: list, ours_mb: int, theirs_mb: int) -> None:
     print(f"(pandoc pipeline: pandoc --citeproc to DOCX, then to typst and typst to PDF; "
           f"peak memory briefgen {ours_mb} MB, pipeline {theirs_mb} MB)")
     print()
-    print(f"{'claims':>8} {'check':>8} {'memo cold':>10} {'memo warm':>10} {'peak MB':>8}")
-    for n, check, cold, warm, mb in scale:
-        print(f"{n:>8} {check:>7.2f}s {cold:>9.2f}s {warm:>9.2f}s {mb:>8}")
-    for (n1, c1, b1, w1, _), (n2, c2, b2, w2, _) in zip(scale, scale[1:], strict=False):
+    print(f"{'claims':>8} {'check':>8} {'memo cold':>10} {'memo warm':>10} "
+          f"{'one edit':>9} {'peak MB':>8}")
+    for n, check, cold, warm, edited, mb in scale:
+        print(f"{n:>8} {check:>7.2f}s {cold:>9.2f}s {warm:>9.2f}s {edited:>8.2f}s {mb:>8}")
+    print("(one edit: a memo built after one claim in one claim file was reworded)")
+    for (n1, c1, b1, w1, _, _), (n2, c2, b2, w2, _, _) in zip(scale, scale[1:],
+                                                              strict=False):
         print(f"growth {n1:>6} -> {n2:>6} claims (x{n2 // n1}): check x{c2 / c1:.1f}, "
               f"memo cold x{b2 / b1:.1f}, warm x{w2 / w1:.1f}")
 
