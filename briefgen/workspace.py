@@ -127,20 +127,22 @@ class Workspace:
     def topic_index(self) -> dict[str, list[str]]:
         """Return, per topic, the ids of its claims (built once: selects ask it often)."""
         if self._topics is None:
-            self._topics = {}
-            for ident, claim in self.claims.items():
-                for topic in claim.topics:
-                    self._topics.setdefault(topic, []).append(ident)
+            self._topics = self._claims_by("topics")
         return self._topics
 
     def contradicted_by(self) -> dict[str, list[str]]:
         """Return, for each claim, the claims that say they contradict it (built once)."""
         if self._reverse is None:
-            self._reverse = {}
-            for ident, claim in self.claims.items():
-                for target in claim.contradicts:
-                    self._reverse.setdefault(target, []).append(ident)
+            self._reverse = self._claims_by("contradicts")
         return self._reverse
+
+    def _claims_by(self, key: str) -> dict[str, list[str]]:
+        """Return, for each value in the claims' lists at `key`, the claims holding it."""
+        index: dict[str, list[str]] = {}
+        for ident, claim in self.claims.items():
+            for value in getattr(claim, key):
+                index.setdefault(value, []).append(ident)
+        return index
 
     def claim_order(self) -> dict[str, int]:
         """Return each claim's position in the store, for store order."""
