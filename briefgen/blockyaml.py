@@ -279,8 +279,8 @@ class _Block:
         subset, None if the scalar ended above it."""
         body = line.lstrip(" ")
         if not body:
-            if not self.lines:
-                return False  # a blank line before the first
+            if not self.lines or len(line) > self.indent:
+                return False  # a blank line before the first, or spaces that are content
             self.blank = True  # inside (outside the subset) or after the end
             return True
         column = len(line) - len(body)

@@ -103,7 +103,7 @@ def test_documents_in_the_subset(text: str) -> None:
     "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: {b: c}\n", "a: \"esc\\n\"\n", "a: 'it''s'\n",
     "a: b: c\n", "a: b\n  c\n", "a: 1\na: 2\n", "<<: {}\n", "a:\tb\n", "a: b\r\n",
     "---\na: 1\n", "a: >+\n  x\n", "a: >2\n   x\n", "a: >-\n  x\n\n  y\n", "a: |\n  x\n   y\n",
-    "a: [b, [c]]\n", "a: [b,]\n", "- - a\n", "-\n", "true: 1\n", "a: \"open\n", "a: 'x' y\n",
+    "a: >-\n x\n  \nb: c\n", "a: [b, [c]]\n", "a: [b,]\n", "- - a\n", "-\n", "true: 1\n", "a: \"open\n", "a: 'x' y\n",
     "a: @x\n", "a: %x\n", "a: `x`\n", "? a\n: b\n", "a: |\n  x", "plain\n",
 ])
 def test_documents_outside_the_subset_go_to_libyaml(text: str) -> None:
