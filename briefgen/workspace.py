@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import IO, Any, NamedTuple, Protocol, TypeVar
 
 from .discover import AUDIENCES_FILE, SETTINGS_FILE, find_root  # noqa: F401 (re-exported)
 from .errors import Problems
@@ -375,20 +376,22 @@ def _read_lists(paths: list[Path], model: type[R], kind: str,
     children = [_fork_reader(run, model, kind, check) for run in runs[1:]]
     for path in runs[0]:
         yield path, _read_list(path, model, kind, check)
+        for child in children:  # unpickle what has come meanwhile, not all at the end
+            child.take()
     for run, child in zip(runs[1:], children, strict=True):
         reads = _collect(child)
         for i, path in enumerate(run):
             yield path, reads[i] if reads is not None else _read_list(path, model, kind, check)
 
 
-# This process also unpickles what the readers send (about 6 us a claim, against 70 us to
-# read one and 11 us to pickle it): it takes a slightly larger first run, so that all
-# finish together.
-FIRST_RUN_WEIGHT = 1.07
+# This process also unpickles what the readers send as it comes, and places every record
+# in the workspace: it takes a smaller first run, so that all finish together (at 100,000
+# claims, 0.85 left this process 0.3-0.6 s ahead of its reader, 0.95 up to 1.4 s behind).
+FIRST_RUN_WEIGHT = 0.85
 
 
 def _split(paths: list[Path], sizes: list[int], parts: int) -> list[list[Path]]:
-    """Cut `paths` into `parts` consecutive runs by size; the first a little larger."""
+    """Cut `paths` into `parts` consecutive runs by size; the first a little smaller."""
     weights = [FIRST_RUN_WEIGHT] + [1.0] * (parts - 1)
     bounds = [sum(weights[:i + 1]) / sum(weights) for i in range(parts)]
     runs: list[list[Path]] = [[] for _ in range(parts)]
@@ -400,39 +403,67 @@ def _split(paths: list[Path], sizes: list[int], parts: int) -> list[list[Path]]:
     return [r for r in runs if r] or [[]]
 
 
+class _Reader:
+    """A forked reader process and the file it writes its reads to, one pickled ListRead
+    after another, each after its length: this process unpickles each as it comes."""
+
+    def __init__(self, pid: int, spool: IO[bytes], files: int) -> None:
+        self.pid, self.spool, self.files = pid, spool, files
+        self.reads: list[ListRead] = []
+        self.offset = 0
+        self.damaged = False
+
+    def take(self) -> None:
+        """Unpickle every read written in full so far."""
+        fd = self.spool.fileno()
+        while not self.damaged and len(self.reads) < self.files:
+            head = os.pread(fd, 8, self.offset)
+            if len(head) < 8:
+                return
+            size = int.from_bytes(head, "big")
+            body = os.pread(fd, size, self.offset + 8)
+            if len(body) < size:
+                return  # still being written
+            try:
+                read = pickle.loads(body)
+            except Exception:  # noqa: BLE001 - damaged: read the files here instead
+                self.damaged = True
+                return
+            self.reads.append(read)
+            self.offset += 8 + size
+
+
 def _fork_reader(run: list[Path], model: type[R], kind: str,
-                 check: _ClaimCheck | None) -> tuple[int, int]:
-    """Fork a process that reads `run` and writes its reads, pickled, to a pipe."""
-    read_end, write_end = os.pipe()
+                 check: _ClaimCheck | None) -> _Reader:
+    """Fork a process that reads `run` and writes each file's reads, pickled, to a file
+    of its own (a pipe would hold one file's reads and stop it until they are taken)."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _collect; never named
     pid = os.fork()
     if pid == 0:  # the child: read, send, and leave without the parent's cleanup
         code = 0
         try:
-            os.close(read_end)
-            data = pickle.dumps([_read_list(p, model, kind, check) for p in run], protocol=5)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
+            for path in run:
+                data = pickle.dumps(_read_list(path, model, kind, check), protocol=5)
+                spool.write(len(data).to_bytes(8, "big"))
+                spool.write(data)
+                spool.flush()
         except BaseException:  # noqa: BLE001 - the parent reads these files itself
             code = 1
         finally:
             os._exit(code)
-    os.close(write_end)
-    return pid, read_end
+    return _Reader(pid, spool, len(run))
 
 
-def _collect(child: tuple[int, int]) -> list[ListRead] | None:
+def _collect(child: _Reader) -> list[ListRead] | None:
     """Return what a reader process sent, or None if it failed."""
-    pid, read_end = child
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return None
+    _, status = os.waitpid(child.pid, 0)
     try:
-        reads = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a damaged answer: read the files here instead
-        return None
-    return reads if isinstance(reads, list) else None
+        if status != 0:
+            return None
+        child.take()
+        return child.reads if len(child.reads) == child.files else None
+    finally:
+        child.spool.close()
 
 
 def _duplicate(problems: Problems, kind: str, ident: str, first: Where, again: Where) -> None:

@@ -82,6 +82,32 @@ def test_a_failed_reader_process_is_read_again_here(
     assert _snapshot(load_checked(good)) == _snapshot(plain)
 
 
+def test_a_reader_process_that_dies_midway_is_read_again_here(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader that has sent some files' reads and then dies (out of memory, killed):
+    its whole run is read here, and the store is the same."""
+    import os
+
+    _many_files(good)
+    plain = load_checked(good)
+    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
+    parent, real = os.getpid(), workspace._read_list
+
+    def dying(path: Path, *args: object, **kwargs: object) -> workspace.ListRead:
+        if os.getpid() != parent and path.name == "grain.yaml":  # the last file
+            os._exit(9)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workspace, "_read_list", dying)
+    monkeypatch.setattr(workspace.os, "cpu_count", lambda: 2)
+    collected: list[object] = []
+    real_collect = workspace._collect
+    monkeypatch.setattr(workspace, "_collect",
+                        lambda child: collected.append(real_collect(child)) or collected[-1])
+    assert _snapshot(load_checked(good)) == _snapshot(plain)
+    assert collected == [None]  # the reader died, and this process read its files
+
+
 def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
     first = check_workspace(good)
     cached = list((good / cache.FOLDER).glob("store-*.pickle"))
