@@ -11,10 +11,12 @@ are written atomically, so concurrent builds can share them safely.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
 import pickle
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -173,10 +175,24 @@ def save_soon(root: Path, key: str, ws: Workspace | None,
 
 
 def _save(root: Path, key: str, ws: Workspace | None, reads: ClaimFileReads | None) -> None:
+    _clear_leftovers(root / FOLDER)
     if reads is not None:
         reads.save()
     if ws is not None:
         save(root, key, ws)
+
+
+LEFTOVER_AFTER_S = 3600  # a cache writer takes seconds; a temporary file this old is dead
+
+
+def _clear_leftovers(folder: Path) -> None:
+    """Remove the temporary files of cache writers that were killed (a large store's are
+    tens of MB); recent ones may belong to a writer still at work, and stay."""
+    now = time.time()
+    for tmp in [*folder.glob(".*.tmp"), *folder.glob("claim-files/.*.tmp")]:
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > LEFTOVER_AFTER_S:
+                tmp.unlink()
 
 
 def save(root: Path, key: str, ws: Workspace) -> None:

@@ -214,6 +214,26 @@ def test_a_moved_workspace_reads_its_own_files(good: Path, tmp_path: Path) -> No
     assert paths and all(p.is_relative_to(copy) for p in paths)
 
 
+def test_a_killed_cache_writer_leaves_no_lasting_debris(good: Path) -> None:
+    """The temporary file of a cache writer killed mid-write goes with a later save; one
+    young enough to belong to a writer still at work stays."""
+    import os
+    import time
+
+    folder = good / cache.FOLDER
+    (folder / "claim-files").mkdir(parents=True)
+    dead = [folder / ".store-x.pickle.abc.tmp", folder / "claim-files" / ".y.pickle.d.tmp"]
+    for path in dead:
+        path.write_bytes(b"half a pickle")
+        old = time.time() - cache.LEFTOVER_AFTER_S - 60
+        os.utime(path, (old, old))
+    busy = folder / ".store-z.pickle.efg.tmp"
+    busy.write_bytes(b"being written")
+    check_workspace(good)
+    assert [p.exists() for p in dead] == [False, False]
+    assert busy.exists()
+
+
 def test_check_loads_no_writer(good: Path) -> None:
     """`check` never imports reportlab or python-docx: only a build's writers need them."""
     import subprocess
