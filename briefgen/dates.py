@@ -81,14 +81,21 @@ def parse_date(value: Any) -> PartialDate:
     if isinstance(value, int):
         return _checked(value, None, None, False)
     if isinstance(value, str):
-        m = _ISO.match(value.strip())
-        if not m:
-            raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-        year, month, day = (int(g) if g else None for g in m.groups())
-        return _checked(year or 0, month, day, False)
+        return _from_text(value)
     if isinstance(value, dict):
         return _from_csl(value)
     raise ValueError("expected a date: YYYY, YYYY-MM, YYYY-MM-DD or {date-parts: [[Y, M, D]]}")
+
+
+@lru_cache(maxsize=4096)
+def _from_text(value: str) -> PartialDate:
+    """Return the date a text means (a store repeats its dates: one object for each, read
+    once, shared by every claim that holds it; dates are immutable)."""
+    m = _ISO.match(value.strip())
+    if not m:
+        raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+    year, month, day = (int(g) if g else None for g in m.groups())
+    return _checked(year or 0, month, day, False)
 
 
 def _from_csl(value: dict[str, Any]) -> PartialDate:
