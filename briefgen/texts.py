@@ -22,7 +22,6 @@ _FOLD = str.maketrans({
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200b": "",
     "\u00ad": "",
 })
-_SPACE = re.compile(r"\s+")
 _DASH = re.compile(r"\s*-\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"\u2019\u201d)\]]*$")
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
@@ -30,13 +29,15 @@ _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 
 def fold(text: str) -> str:
     """Return `text` with quote marks, dashes and whitespace folded for comparison."""
-    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
+    if not text.isascii() or "`" in text:  # only these can hold a character _FOLD maps
+        text = text.translate(_FOLD)
+    return " ".join(text.split())  # runs of white space as one space, none at the ends
 
 
 def _fold_spaced(text: str) -> str:
     """Fold `text` and put spaces around dashes, so "a–b" and "a — b" compare equal."""
     folded = fold(text)
-    return _SPACE.sub(" ", _DASH.sub(" - ", folded)).strip() if "-" in folded else folded
+    return " ".join(_DASH.sub(" - ", folded).split()) if "-" in folded else folded
 
 
 def is_heading(block: str) -> bool:

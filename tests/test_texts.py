@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen import texts
 from briefgen.texts import CapturedText, is_heading
 
 TEXT = """Hidden Discord in the Alliance
@@ -49,3 +54,16 @@ def test_misses(quote: str) -> None:
 def test_closest_passage_points_at_the_near_miss() -> None:
     text = CapturedText.parse(TEXT)
     assert text.closest("it has supplied 5500 drones") == "it has supplied 4500 drones."
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab -`'\"\t\n\u00a0\u2003\u2009\u200b\u00ad\u2013"
+                                              "\u2014\u2019\u201c\u2028\u3000é")), max_size=40))
+def test_folding_is_the_translation_then_one_space_for_each_run(text: str) -> None:
+    """fold() skips the translation for ASCII text without a backtick and joins words
+    instead of substituting a pattern: the same result as the plain definition."""
+    reference = re.sub(r"\s+", " ", text.translate(texts._FOLD)).strip()
+    assert texts.fold(text) == reference
+    spaced = (re.sub(r"\s+", " ", re.sub(r"\s*-\s*", " - ", reference)).strip()
+              if "-" in reference else reference)
+    assert texts._fold_spaced(text) == spaced
