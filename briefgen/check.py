@@ -100,18 +100,22 @@ def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | 
     if not text:
         return
     problems = problems if problems is not None else ws.problems
-    name = ".".join(str(k) for k in key).replace(".[", "[")
-    bad = scripts.XML_INVALID.findall(text)
+    bad = scripts.XML_INVALID.search(text)
     if bad:
-        problems.add(where.path, where.line_of(*key), name,
-                     f"{owner} holds {scripts.describe(bad[0])}, a control character a "
-                     "document cannot hold; remove it")
+        problems.add(where.path, where.line_of(*key), _key_name(key),
+                     f"{owner} holds {scripts.describe(bad.group())}, a control character "
+                     "a document cannot hold; remove it")
         return
     unseen = scripts.missing(text)
     if unseen:
         shown = ", ".join(scripts.describe(c) for c in unseen[:3])
-        problems.add(where.path, where.line_of(*key), name,
+        problems.add(where.path, where.line_of(*key), _key_name(key),
                      f"{owner} holds {shown}, which no font briefgen ships can show")
+
+
+def _key_name(key: tuple[str | int, ...]) -> str:
+    """Return a key path as problems show it: sources[0].quote."""
+    return ".".join(str(k) for k in key).replace(".[", "[")
 
 
 def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
