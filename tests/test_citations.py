@@ -13,12 +13,23 @@ a title standing in for an author is in title case in the text (8.14).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefgen import cite
-from briefgen.csl import csl_item, proper_nouns, sentence_case, short_title, style_family
+from briefgen.csl import (
+    _bare,
+    csl_item,
+    names_in,
+    proper_nouns,
+    sentence_case,
+    short_title,
+    style_family,
+)
 from briefgen.model import Span
 from briefgen.schema import Source
 
@@ -206,3 +217,17 @@ def test_a_citation_server_formats_each_memo_afresh(tmp_path: Path) -> None:
     assert first == again == alone
     assert _marked(first.clusters[0]) == CHICAGO_FIRST[0]
     assert _marked(first.clusters[2]).startswith("Svetlova, “Hidden Discord")
+
+
+_NAME_AFTER_LOWER = re.compile(r"[a-z0-9,;)’'”]\s+([A-Z][\w’']*(?:-[A-Z][\w’']*)*)")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(list("aZB9,;)’'”. -\t\né") + ["Iran", "met ", " Putin"]),
+                max_size=30).map("".join))
+def test_names_are_found_as_by_the_plain_pattern(text: str) -> None:
+    """names_in tests the character before a name itself; it finds what one pattern
+    holding that character finds, consecutive capitalised words included."""
+    plain = [_bare(part) for m in _NAME_AFTER_LOWER.finditer(text)
+             for part in m.group(1).split("-")]
+    assert list(names_in(text)) == plain
