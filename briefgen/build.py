@@ -75,18 +75,7 @@ def check_workspace(root: Path, only: list[Path] | None = None,
     """
     from . import cache
 
-    ws = None
-    if use_cache:
-        made_of = cache.digest(root)
-        ws = cache.load_cached(root, made_of.key)
-        if ws is None:
-            reads = (cache.ClaimFileReads(root, made_of.claim_files)
-                     if made_of.claim_bytes >= cache.PER_FILE_FROM_BYTES else None)
-            ws = load_checked(root, reads)
-            # a broken store is read again until it is fixed (its files' reads are kept)
-            cache.save_soon(root, made_of.key, None if ws.problems.errors else ws, reads)
-    if ws is None:
-        ws = load_checked(root)
+    ws = cache.checked_store(root) if use_cache else load_checked(root)
     ws.root = root
     # The store's millions of objects live as long as the command: keep the cyclic
     # collector from scanning them again at every later collection.

@@ -88,6 +88,24 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
+def checked_store(root: Path) -> Workspace:
+    """Return the loaded and checked store: from the cache if nothing it was made from
+    has changed, else read (each unchanged claim file's reads from the cache) and saved
+    for next time in the background."""
+    from .check import load_checked
+
+    made_of = digest(root)
+    ws = load_cached(root, made_of.key)
+    if ws is not None:
+        return ws
+    reads = (ClaimFileReads(root, made_of.claim_files)
+             if made_of.claim_bytes >= PER_FILE_FROM_BYTES else None)
+    ws = load_checked(root, reads)
+    # a broken store is read again until it is fixed (its files' reads are kept)
+    save_soon(root, made_of.key, None if ws.problems.errors else ws, reads)
+    return ws
+
+
 def load_cached(root: Path, key: str) -> Workspace | None:
     """Return the store cached under `key`, or None."""
     path = root / FOLDER / f"store-{key}.pickle"
