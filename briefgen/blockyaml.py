@@ -39,9 +39,6 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
 # characters that libyaml reads as line breaks, rejects, or that only appear in YAML the
 # subset does not cover: any of them sends the whole file to libyaml
 _AWKWARD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
-# the plain names (as _KEY matches them) that YAML reads as null or a boolean
-_NOT_TEXT = frozenset(["null", "Null", "NULL", "true", "True", "TRUE", "false", "False",
-                       "FALSE"])
 _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")  # how a plain value may not start
 _FLOW_ITEM = re.compile(r" *([^\s\[\]{},#&*!|>'\"%@`?:-][^\[\]{},#:]*?) *$")
 
@@ -144,7 +141,7 @@ class _Reader:
 
     def _entry(self, number: int, column: int, match: re.Match[str], body: str) -> bool:
         key = match.group(1)
-        if key in _NOT_TEXT:
+        if key in yamlio.NOT_TEXT:
             return False  # a key that YAML reads as null or a boolean
         top = self.stack[-1] if self.stack else None
         if self.pending is None and top is not None and top[0] == column and type(top[1]) is LDict:

@@ -51,12 +51,13 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 
 
 _LOADER = _Loader
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_TRUE = re.compile(r"^(?:true|True|TRUE)$")
-_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+# the plain words that are not text in the YAML 1.2 core schema (and "" is null)
+NOT_TEXT: dict[str, bool | None] = {
+    "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+}
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")  # no leading zeros: "0123" stays text
 _NUMBER_START = frozenset("+-.0123456789")  # how numbers can start
-_OTHER_START = frozenset("~nNtTfF")  # and null and booleans
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9]+(?:[eE][-+]?[0-9]+)?$")
 
 
@@ -236,19 +237,14 @@ def plain_scalar(value: str) -> Any:
     """Return an unquoted scalar's value: null, a boolean, a number, or text."""
     if not value:
         return None
-    first = value[0]  # most plain scalars are words, which no pattern can match
+    first = value[0]  # a number only if it starts like one; null and booleans by name
     if first in _NUMBER_START:
         if _INT.match(value):
             return int(value.replace("_", ""))
         if _FLOAT.match(value):
             return float(value.replace("_", ""))
-    elif first in _OTHER_START:
-        if _NULL.match(value):
-            return None
-        if _TRUE.match(value):
-            return True
-        if _FALSE.match(value):
-            return False
+    elif value in NOT_TEXT:
+        return NOT_TEXT[value]
     # a short plain word (a topic, a confidence, a source id) recurs across a store: one
     # shared copy instead of one per claim, in memory and in the store cache
     return sys.intern(value) if len(value) <= SHARED_UP_TO else value
