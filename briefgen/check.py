@@ -114,7 +114,7 @@ def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | 
 
 
 def _key_name(key: tuple[str | int, ...]) -> str:
-    """Return a key path as problems show it: sources[0].quote."""
+    """Return a key path as problems show it, e.g. sources.0.quote."""
     return ".".join(str(k) for k in key).replace(".[", "[")
 
 
