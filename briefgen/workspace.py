@@ -362,9 +362,11 @@ def _read_lists(paths: list[Path], model: type[R], kind: str,
                 check: _ClaimCheck | None = None) -> Iterator[tuple[Path, ListRead]]:
     """Yield each file's records, in order; large stores are read by several processes.
 
-    Reading YAML and validating it is all Python, so one process uses one core. The
-    files are cut into one run per core by size: forked processes read the later runs
-    and send their records back pickled, while this process reads the first.
+    Reading YAML and validating it is all Python, so one process uses one core. Forked
+    reader processes and this one take the files one at a time from a shared queue, so
+    that all finish together however fast each goes: readers send their reads back
+    pickled, and this process unpickles them as they come and yields every file whose
+    turn has come. A file a reader took and never sent (it died) is read here at the end.
     """
     sizes = [p.stat().st_size if p.exists() else 0 for p in paths]
     workers = min(os.cpu_count() or 1, len(paths))
@@ -372,96 +374,112 @@ def _read_lists(paths: list[Path], model: type[R], kind: str,
         for path in paths:
             yield path, _read_list(path, model, kind, check)
         return
-    runs = _split(paths, sizes, workers)
-    children = [_fork_reader(run, model, kind, check) for run in runs[1:]]
-    for path in runs[0]:
-        yield path, _read_list(path, model, kind, check)
-        for child in children:  # unpickle what has come meanwhile, not all at the end
-            child.take()
-    for run, child in zip(runs[1:], children, strict=True):
-        reads = _collect(child)
-        for i, path in enumerate(run):
-            yield path, reads[i] if reads is not None else _read_list(path, model, kind, check)
+    queue = _Queue(len(paths))
+    try:
+        children = [_fork_reader(paths, queue, model, kind, check) for _ in range(workers - 1)]
+        reads: dict[int, ListRead] = {}
+        given = 0  # files yielded so far
+        while (i := queue.take()) is not None:
+            reads[i] = _read_list(paths[i], model, kind, check)
+            for child in children:
+                child.receive(reads)
+            while given in reads:
+                yield paths[given], reads.pop(given)
+                given += 1
+        for child in children:
+            _collect(child, reads)
+    finally:
+        queue.close()
+    for i in range(given, len(paths)):
+        read = reads.pop(i, None)
+        yield paths[i], read if read is not None else _read_list(paths[i], model, kind, check)
 
 
-# This process also unpickles what the readers send as it comes, and places every record
-# in the workspace: it takes a smaller first run, so that all finish together (at 100,000
-# claims, 0.85 left this process 0.3-0.6 s ahead of its reader, 0.95 up to 1.4 s behind).
-FIRST_RUN_WEIGHT = 0.85
+class _Queue:
+    """The files not yet taken, by index: a counter in a file of its own, which this
+    process and its readers take from under a POSIX record lock (one process at a time;
+    the lock is not inherited by a fork, so each process waits for the others)."""
 
+    def __init__(self, files: int) -> None:
+        self.files = files
+        self.counter = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(); never named
 
-def _split(paths: list[Path], sizes: list[int], parts: int) -> list[list[Path]]:
-    """Cut `paths` into `parts` consecutive runs by size; the first a little smaller."""
-    weights = [FIRST_RUN_WEIGHT] + [1.0] * (parts - 1)
-    bounds = [sum(weights[:i + 1]) / sum(weights) for i in range(parts)]
-    runs: list[list[Path]] = [[] for _ in range(parts)]
-    total, done = max(sum(sizes), 1), 0
-    for path, size in zip(paths, sizes, strict=True):
-        middle = (done + size / 2) / total
-        runs[next(i for i, b in enumerate(bounds) if middle <= b or i == parts - 1)].append(path)
-        done += size
-    return [r for r in runs if r] or [[]]
+    def take(self) -> int | None:
+        """Return the index of the next file to read, or None when all are taken."""
+        import fcntl
+
+        fd = self.counter.fileno()
+        fcntl.lockf(fd, fcntl.LOCK_EX)
+        try:
+            taken = int.from_bytes(os.pread(fd, 8, 0), "big")
+            if taken >= self.files:
+                return None
+            os.pwrite(fd, (taken + 1).to_bytes(8, "big"), 0)
+            return taken
+        finally:
+            fcntl.lockf(fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Remove the counter."""
+        self.counter.close()
 
 
 class _Reader:
-    """A forked reader process and the file it writes its reads to, one pickled ListRead
-    after another, each after its length: this process unpickles each as it comes."""
+    """A forked reader process and the file it writes its reads to, one after another:
+    the file's index and the pickled read's length, then the pickled ListRead."""
 
-    def __init__(self, pid: int, spool: IO[bytes], files: int) -> None:
-        self.pid, self.spool, self.files = pid, spool, files
-        self.reads: list[ListRead] = []
+    def __init__(self, pid: int, spool: IO[bytes]) -> None:
+        self.pid, self.spool = pid, spool
         self.offset = 0
         self.damaged = False
 
-    def take(self) -> None:
-        """Unpickle every read written in full so far."""
+    def receive(self, into: dict[int, ListRead]) -> None:
+        """Unpickle every read written in full so far into `into`, by file index."""
         fd = self.spool.fileno()
-        while not self.damaged and len(self.reads) < self.files:
-            head = os.pread(fd, 8, self.offset)
-            if len(head) < 8:
+        while not self.damaged:
+            head = os.pread(fd, 12, self.offset)
+            if len(head) < 12:
                 return
-            size = int.from_bytes(head, "big")
-            body = os.pread(fd, size, self.offset + 8)
+            index, size = int.from_bytes(head[:4], "big"), int.from_bytes(head[4:], "big")
+            body = os.pread(fd, size, self.offset + 12)
             if len(body) < size:
                 return  # still being written
             try:
-                read = pickle.loads(body)
-            except Exception:  # noqa: BLE001 - damaged: read the files here instead
+                into[index] = pickle.loads(body)
+            except Exception:  # noqa: BLE001 - damaged: its files are read here instead
                 self.damaged = True
                 return
-            self.reads.append(read)
-            self.offset += 8 + size
+            self.offset += 12 + size
 
 
-def _fork_reader(run: list[Path], model: type[R], kind: str,
+def _fork_reader(paths: list[Path], queue: _Queue, model: type[R], kind: str,
                  check: _ClaimCheck | None) -> _Reader:
-    """Fork a process that reads `run` and writes each file's reads, pickled, to a file
-    of its own (a pipe would hold one file's reads and stop it until they are taken)."""
+    """Fork a process that reads files from `queue` and writes each file's reads, pickled,
+    to a file of its own (a pipe would hold one file's reads and stop it until taken)."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _collect; never named
     pid = os.fork()
     if pid == 0:  # the child: read, send, and leave without the parent's cleanup
         code = 0
         try:
-            for path in run:
-                data = pickle.dumps(_read_list(path, model, kind, check), protocol=5)
-                spool.write(len(data).to_bytes(8, "big"))
+            while (i := queue.take()) is not None:
+                data = pickle.dumps(_read_list(paths[i], model, kind, check), protocol=5)
+                spool.write(i.to_bytes(4, "big") + len(data).to_bytes(8, "big"))
                 spool.write(data)
                 spool.flush()
-        except BaseException:  # noqa: BLE001 - the parent reads these files itself
+        except BaseException:  # noqa: BLE001 - the parent reads what was not sent
             code = 1
         finally:
             os._exit(code)
-    return _Reader(pid, spool, len(run))
+    return _Reader(pid, spool)
 
 
-def _collect(child: _Reader) -> list[ListRead] | None:
-    """Return what a reader process sent, or None if it failed."""
+def _collect(child: _Reader, into: dict[int, ListRead]) -> bool:
+    """Wait for a reader process, put the rest of what it sent into `into`, and return
+    whether it read every file it took."""
     _, status = os.waitpid(child.pid, 0)
     try:
-        if status != 0:
-            return None
-        child.take()
-        return child.reads if len(child.reads) == child.files else None
+        child.receive(into)
+        return status == 0 and not child.damaged
     finally:
         child.spool.close()
 

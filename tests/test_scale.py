@@ -72,40 +72,57 @@ def test_reading_in_several_processes_gives_the_same_store(
     assert plain_load.proper_nouns() == plain.proper_nouns()
 
 
-def test_a_failed_reader_process_is_read_again_here(
+def test_a_reader_process_whose_reads_are_lost_is_read_again_here(
         good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing a reader sent arrives (its spool is unreadable): every file it took is
+    read here at the end, and the store is the same."""
     _many_files(good)
     plain = load_checked(good)
     monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
-    real_collect = workspace._collect
-    monkeypatch.setattr(workspace, "_collect", lambda child: real_collect(child) and None)
+    monkeypatch.setattr(workspace._Reader, "receive", lambda self, into: None)
+    reread: list[Path] = []
+    real = workspace._read_list
+    monkeypatch.setattr(workspace, "_read_list",
+                        lambda path, *a: reread.append(path) or real(path, *a))
     assert _snapshot(load_checked(good)) == _snapshot(plain)
+    claim_files = sorted((good / "store" / "claims").glob("*.yaml"))
+    assert sorted(p for p in reread if p in claim_files) == claim_files
 
 
 def test_a_reader_process_that_dies_midway_is_read_again_here(
         good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A reader that has sent some files' reads and then dies (out of memory, killed):
-    its whole run is read here, and the store is the same."""
+    """A reader that has sent some files' reads and then dies (out of memory, killed)
+    while reading another: what it sent is used, the file it held is read here, and the
+    store is the same."""
     import os
+    import time
 
-    _many_files(good)
+    _many_files(good, files=12)
     plain = load_checked(good)
     monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
     parent, real = os.getpid(), workspace._read_list
+    taken: list[Path] = []  # by the reader: known here only through the files it leaves
 
     def dying(path: Path, *args: object, **kwargs: object) -> workspace.ListRead:
-        if os.getpid() != parent and path.name == "grain.yaml":  # the last file
-            os._exit(9)
+        if os.getpid() == parent:
+            time.sleep(0.05)  # slow here, so that the reader takes several files
+        else:
+            taken.append(path)
+            if len(taken) == 3:
+                (good / "died-on").write_text(path.name, encoding="utf-8")
+                os._exit(9)
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(workspace, "_read_list", dying)
     monkeypatch.setattr(workspace.os, "cpu_count", lambda: 2)
-    collected: list[object] = []
+    collected: list[bool] = []
     real_collect = workspace._collect
     monkeypatch.setattr(workspace, "_collect",
-                        lambda child: collected.append(real_collect(child)) or collected[-1])
+                        lambda child, into: collected.append(real_collect(child, into))
+                        or collected[-1])
     assert _snapshot(load_checked(good)) == _snapshot(plain)
-    assert collected == [None]  # the reader died, and this process read its files
+    assert collected == [False]  # the reader died, and this process read its last file
+    assert (good / "died-on").exists()
 
 
 def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
