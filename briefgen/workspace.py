@@ -181,14 +181,15 @@ def load(root: Path, checks: Checks | None = None,
     """Return the workspace at `root` with every file loaded; problems are collected."""
     # Millions of small objects are made and kept: the cyclic collector would rescan them
     # again and again (three times the load time on a large store) and finds nothing.
-    with _no_gc():
+    with no_gc():
         ws = _load(root, checks, reads if checks is not None else None)
         gc.freeze()  # and after: what was loaded stays for the command's life
         return ws
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) for the block."""
     enabled = gc.isenabled()
     gc.disable()
     try:
