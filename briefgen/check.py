@@ -34,8 +34,8 @@ def _check_sources(ws: Workspace) -> None:
 
 def _check_store(ws: Workspace) -> None:
     """Check what needs the whole store: claims' links, sections, audiences, branding."""
-    for ident, claim in ws.claims.items():
-        for j, other in enumerate(claim.contradicts):
+    for ident, contradicts in ws.claims.columns("contradicts"):
+        for j, other in enumerate(contradicts):
             if not ws.exists("claim", other):
                 where = ws.where[("claim", ident)]
                 ws.problems.add(where.path, where.line_of("contradicts", j),
@@ -51,6 +51,7 @@ def _check_store(ws: Workspace) -> None:
     ws.proper_nouns()  # computed now, so the store cache keeps them
     ws.topic_index()
     ws.contradicted_by()
+    ws.select_facts()
 
 
 def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> None:

@@ -73,10 +73,7 @@ class _Draft:
 
 def claim_date(ws: Workspace, claim: Claim) -> PartialDate | None:
     """Return when a claim's information is from: its own date, else its first source's."""
-    if claim.date is not None:
-        return claim.date
-    first = ws.sources.get(claim.sources[0].source)
-    return first.issued if first else None
+    return ws.dated(claim.date, claim.sources)
 
 
 @dataclass
@@ -187,8 +184,8 @@ class _Resolver:
     def _select(self, query: Select, draft: _Draft, chosen: list[str]) -> list[str]:
         """Return the claims a select picks, within the period, none placed before."""
         taken = set(draft.placed) | set(chosen)
-        claims, matches = self.ws.claims, self._matcher(query)
-        found = [i for i in self._candidates(query) if i not in taken and matches(claims[i])]
+        matches = self._matcher(query)
+        found = [i for i in self._candidates(query) if i not in taken and matches(i)]
         picked: list[str] = []
         for ident in self._sorted(found, query.sort, query.limit):
             if query.limit and len(picked) >= query.limit:
@@ -206,29 +203,26 @@ class _Resolver:
         return [i for i in self.ws.claims if i in wanted] if len(wanted) * 4 > len(
             self.ws.claims) else sorted(wanted, key=self.ws.claim_order().__getitem__)
 
-    def _matcher(self, query: Select) -> Callable[[Claim], bool]:
-        """Return the test a claim must pass for `query` (its topics are tested by the
-        caller's candidates: only claims with one of them are offered)."""
+    def _matcher(self, query: Select) -> Callable[[str], bool]:
+        """Return the test a claim (by id) must pass for `query` (its topics are tested
+        by the caller's candidates: only claims with one of them are offered)."""
         lowest = CONFIDENCE_RANK[query.min_confidence] if query.min_confidence else None
-        origin, period, ws = query.origin, self.period, self.ws
+        origin, period, facts = query.origin, self.period, self.ws.select_facts()
 
-        def matches(claim: Claim) -> bool:
-            if lowest is not None and (claim.confidence is None
-                                       or CONFIDENCE_RANK[claim.confidence] < lowest):
+        def matches(ident: str) -> bool:
+            confidence, second_hand, date = facts[ident]
+            if lowest is not None and (confidence is None
+                                       or CONFIDENCE_RANK[confidence] < lowest):
                 return False
-            if origin is not None and bool(claim.origin) != origin:
+            if origin is not None and second_hand != origin:
                 return False
-            if period is not None:
-                date = claim_date(ws, claim)
-                if date is None or not period.overlaps(date):
-                    return False
-            return True
+            return period is None or date is not None and period.overlaps(date)
 
         return matches
 
     def _sorted(self, ids: list[str], order: str, limit: int | None = None) -> Iterator[str]:
         """Yield `ids` in the select's order; with a limit, sort only what is needed."""
-        claims = self.ws.claims
+        facts = self.ws.select_facts()
         if order == "store":
             yield from ids
             return
@@ -237,12 +231,12 @@ class _Resolver:
             key = str
         elif order == "confidence":
             def key(i: str) -> Any:
-                return -CONFIDENCE_RANK.get(claims[i].confidence or "", -1)
+                return -CONFIDENCE_RANK.get(facts[i][0] or "", -1)
         else:
             late = order == "-date"
 
             def key(i: str) -> Any:
-                date = claim_date(self.ws, claims[i])
+                date = facts[i][2]
                 start, end = (date.start, date.end) if date else (dt.date.max, dt.date.max)
                 # newest first, ties in store order, as sorted(reverse=True) would give
                 return (-start.toordinal(), -end.toordinal()) if late else (start, end)

@@ -9,7 +9,8 @@ import annotations`): pydantic would evaluate every field's annotation from its 
 again, a tenth of the schema's import time in every run.
 """
 
-from typing import Annotated, Any, ClassVar, Literal
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -164,6 +165,19 @@ class Record(BaseModel):
     )
 
     known_extra: ClassVar[frozenset[str]] = frozenset()  # extra keys accepted silently
+
+
+@cache
+def nested_fields(model: type[BaseModel]) -> list[tuple[str, str]]:
+    """Return (name, key) of the fields of `model` that can hold records themselves:
+    only those need a look inside, which keeps checking 100,000 claims cheap."""
+    def holds_model(annotation: Any) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        return any(holds_model(arg) for arg in get_args(annotation))
+
+    return [(name, field.alias or name) for name, field in model.model_fields.items()
+            if holds_model(field.annotation)]
 
 
 # --- briefgen.yaml -------------------------------------------------------------------

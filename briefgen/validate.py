@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problems
-from .schema import KINDS, Record, Source
+from .schema import KINDS, Record, Source, nested_fields
 from .yamlio import line_at
 
 R = TypeVar("R", bound=Record)
@@ -108,7 +107,7 @@ def _warn_unknown(record: BaseModel, root: Any, loc: Loc, path: Path,
         if key not in known_extra:
             problems.warn(path, line_at(root, loc + (key,)), format_key(loc + (key,)),
                           f"unknown key {key!r}; it is ignored{_suggest(key, record)}")
-    for name, key in _nested_fields(type(record)):
+    for name, key in nested_fields(type(record)):
         value = getattr(record, name)
         if isinstance(value, BaseModel):
             _warn_unknown(value, root, loc + (key,), path, problems)
@@ -116,19 +115,6 @@ def _warn_unknown(record: BaseModel, root: Any, loc: Loc, path: Path,
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     _warn_unknown(item, root, loc + (key, i), path, problems)
-
-
-@cache
-def _nested_fields(model: type[BaseModel]) -> list[tuple[str, str]]:
-    """Return (name, key) of the fields of `model` that can hold records themselves:
-    only those need a look inside, which keeps checking 100,000 claims cheap."""
-    def holds_model(annotation: Any) -> bool:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return True
-        return any(holds_model(arg) for arg in get_args(annotation))
-
-    return [(name, field.alias or name) for name, field in model.model_fields.items()
-            if holds_model(field.annotation)]
 
 
 def _suggest(key: str, record: BaseModel) -> str:

@@ -15,6 +15,8 @@ from briefgen import cache, workspace
 from briefgen.build import check_workspace
 from briefgen.check import load_checked
 
+from .conftest import EXAMPLE
+
 CLAIM = """- id: {ident}
   text: Claim number {n} on the grain corridor.
   sources:
@@ -263,3 +265,52 @@ def test_check_loads_no_writer(good: Path) -> None:
                if line.startswith("import time:")}
     assert "briefgen.schema" in modules  # the listing is real
     assert not {m for m in modules if m.split(".")[0] in ("reportlab", "docx")}
+
+
+def test_packed_claims_unpack_equal_to_the_claims_packed(good: Path) -> None:
+    """Every claim of the fixture store and of the example (origins, several sources,
+    partial dates, unknown keys kept as extra) survives packing: fields, the fields that were
+    set, the extra keys; and each unpacked claim has a set of its own."""
+    from briefgen.packed import pack, unpack
+
+    _many_files(good)  # one claim has an unknown key, "colour"
+    claims = [*load_checked(good).claims.values(), *load_checked(EXAMPLE).claims.values()]
+    assert any(c.model_extra for c in claims) and any(c.origin for c in claims)
+    assert any(len(c.sources) > 1 for c in claims)
+    for claim in claims:
+        again = unpack(pack(claim))
+        assert again == claim
+        assert type(again.sources[0]) is type(claim.sources[0])
+        assert again.model_fields_set == claim.model_fields_set
+        assert again.model_extra == claim.model_extra
+        assert again.model_dump() == claim.model_dump()
+    first, second = unpack(pack(claims[0])), unpack(pack(claims[0]))
+    first.model_fields_set.add("marking")
+    assert "marking" not in second.model_fields_set
+
+
+def test_a_cached_store_unpacks_only_the_claims_a_memo_looks_at(good: Path) -> None:
+    """From the store cache, claims stay packed until asked for: selects test the
+    store's facts, and a memo unpacks only the claims it places or leaves out."""
+    import pickle
+
+    from briefgen.build import plan_jobs
+
+    _many_files(good)
+    plain = load_checked(good)
+    checked = check_workspace(good, use_cache=False)
+    ws = checked.ws = pickle.loads(pickle.dumps(checked.ws))
+    assert all(type(item) is tuple for item in ws.claims._items.values())
+    assert ws.select_facts() == {
+        i: (c.confidence, bool(c.origin), ws.dated(c.date, c.sources))
+        for i, c in plain.claims.items()}
+    assert list(ws.claims.columns("topics")) == [(i, c.topics) for i, c in plain.claims.items()]
+    looked_at: set[str] = set()
+    for job in plan_jobs(checked, None, None):
+        draft = job.plan.draft
+        looked_at |= set(draft.placed).union(*draft.omitted.values())
+    looked_at |= {other for i in looked_at for other in plain.claims[i].contradicts}
+    looked_at |= {other for i in looked_at for other in ws.contradicted_by().get(i, [])}
+    unpacked = {i for i, item in ws.claims._items.items() if type(item) is not tuple}
+    assert unpacked and unpacked <= looked_at
+    assert len(unpacked) < len(ws.claims) / 4
