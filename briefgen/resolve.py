@@ -199,6 +199,8 @@ class _Resolver:
         if not query.topics:
             return list(self.ws.claims)
         index = self.ws.topic_index()
+        if len(query.topics) == 1:  # its claims, in store order (a claim may list it twice)
+            return list(dict.fromkeys(index.get(query.topics[0], ())))
         wanted = {i for topic in query.topics for i in index.get(topic, ())}
         return [i for i in self.ws.claims if i in wanted] if len(wanted) * 4 > len(
             self.ws.claims) else sorted(wanted, key=self.ws.claim_order().__getitem__)
@@ -234,12 +236,17 @@ class _Resolver:
                 return -CONFIDENCE_RANK.get(facts[i][0] or "", -1)
         else:
             late = order == "-date"
+            by_date: dict[PartialDate | None, Any] = {}  # dates are shared: few distinct
 
             def key(i: str) -> Any:
                 date = facts[i][2]
-                start, end = (date.start, date.end) if date else (dt.date.max, dt.date.max)
-                # newest first, ties in store order, as sorted(reverse=True) would give
-                return (-start.toordinal(), -end.toordinal()) if late else (start, end)
+                known = by_date.get(date)
+                if known is None:
+                    start, end = (date.start, date.end) if date else (dt.date.max, dt.date.max)
+                    # newest first, ties in store order, as sorted(reverse=True) would give
+                    known = by_date[date] = ((-start.toordinal(), -end.toordinal()) if late
+                                             else (start, end))
+                return known
         if not limit or limit * 8 >= len(ids):
             yield from sorted(ids, key=key)
             return

@@ -186,3 +186,14 @@ def test_a_select_with_a_limit_orders_as_a_full_sort_would(good: Path) -> None:
         assert list(resolver._sorted(ids, order)) == expected, order
         for limit in (1, 3, 7):
             assert list(resolver._sorted(ids, order, limit)) == expected, (order, limit)
+
+
+def test_a_claim_that_lists_a_topic_twice_is_selected_once(good: Path) -> None:
+    weekly = good / "weekly.yaml"
+    weekly.write_text(weekly.read_text(encoding="utf-8").replace(
+        "{topics: [trade, diplomacy], limit: 5}", "{topics: [trade]}"), encoding="utf-8")
+    claims = good / "store" / "claims" / "twice.yaml"
+    claims.write_text("- id: twice\n  text: Claim on the grain corridor.\n  sources:\n"
+                      "    - source: doe-2024\n  topics: [trade, trade]\n", encoding="utf-8")
+    trade = [b.claim_id for b in _memo(good, "analyst").sections[1].blocks]
+    assert trade.count("twice") == 1
