@@ -265,6 +265,33 @@ def test_check_loads_no_writer(good: Path) -> None:
                if line.startswith("import time:")}
     assert "briefgen.schema" in modules  # the listing is real
     assert not {m for m in modules if m.split(".")[0] in ("reportlab", "docx")}
+    assert "importlib.metadata" not in modules  # pydantic's plugin search is skipped
+
+
+@pytest.mark.parametrize("setting", [None, "some-plugin"])
+def test_pydantic_runs_without_plugins_unless_the_user_says_otherwise(
+        setting: str | None) -> None:
+    """briefgen disables pydantic's plugins by PYDANTIC_DISABLE_PLUGINS, and stands in
+    for its plugin loader (no importlib.metadata); a user's own setting is kept, and
+    pydantic then loads its plugins as usual."""
+    import os
+    import subprocess
+    import sys
+
+    validate = ("import os, sys; from briefgen import cli; from briefgen.schema import Claim; "
+                "Claim.model_validate({'id': 'a', 'text': 'T.', 'sources': ['s']}); "
+                "print(os.environ['PYDANTIC_DISABLE_PLUGINS'], "
+                "'importlib.metadata' in sys.modules)")
+    other_name = ("; import pydantic.plugin._loader as loader; "
+                  "print(loader.PYDANTIC_ENTRY_POINT_GROUP, 'importlib.metadata' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if setting:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    done = subprocess.run([sys.executable, "-c", validate + other_name], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [setting or "__all__", "True" if setting else "False",
+                                   "pydantic", "True"]  # any other name: the real loader
 
 
 def test_packed_claims_unpack_equal_to_the_claims_packed(good: Path) -> None:
@@ -314,3 +341,23 @@ def test_a_cached_store_unpacks_only_the_claims_a_memo_looks_at(good: Path) -> N
     unpacked = {i for i, item in ws.claims._items.items() if type(item) is not tuple}
     assert unpacked and unpacked <= looked_at
     assert len(unpacked) < len(ws.claims) / 4
+
+
+def test_no_field_that_can_hold_records_holds_tuples() -> None:
+    """packed.py reads a tuple in such a field as a packed record: a schema change that
+    put tuples there would unpack wrongly, so it fails here first."""
+    from typing import get_args, get_origin
+
+    from briefgen.schema import nested_fields
+    from briefgen.validate import _models
+
+    def holds_tuple(annotation: object) -> bool:
+        return (annotation is tuple or get_origin(annotation) is tuple
+                or any(holds_tuple(a) for a in get_args(annotation)))
+
+    checked = 0
+    for model in _models().values():
+        for name, _ in nested_fields(model):
+            assert not holds_tuple(model.model_fields[name].annotation), (model, name)
+            checked += 1
+    assert checked >= 3
