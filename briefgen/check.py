@@ -34,13 +34,16 @@ def _check_sources(ws: Workspace) -> None:
 
 def _check_store(ws: Workspace) -> None:
     """Check what needs the whole store: claims' links, sections, audiences, branding."""
-    for ident, contradicts in ws.claims.columns("contradicts"):
-        for j, other in enumerate(contradicts):
-            if not ws.exists("claim", other):
-                where = ws.where[("claim", ident)]
-                ws.problems.add(where.path, where.line_of("contradicts", j),
-                                f"contradicts[{j}]",
-                                f"unknown claim {other!r}{_hint(other, ws.claims)}")
+    for other, claimants in ws.contradicted_by().items():  # one entry per claim named
+        if ws.exists("claim", other):
+            continue
+        for ident in dict.fromkeys(claimants):
+            where = ws.where[("claim", ident)]
+            for j, named in enumerate(ws.claims[ident].contradicts):
+                if named == other:
+                    ws.problems.add(where.path, where.line_of("contradicts", j),
+                                    f"contradicts[{j}]",
+                                    f"unknown claim {other!r}{_hint(other, ws.claims)}")
     for ident, section in ws.sections.items():
         where = ws.where[("section", ident)]
         check_chars(ws, section.title, where, ("title",), f"section {ident!r}")
@@ -50,7 +53,6 @@ def _check_store(ws: Workspace) -> None:
     check_branding(ws)
     ws.proper_nouns()  # computed now, so the store cache keeps them
     ws.topic_index()
-    ws.contradicted_by()
     ws.select_facts()
 
 

@@ -154,7 +154,8 @@ class Workspace:
         kept in the store cache: a select then unpacks only the claims it picks."""
         if self._facts is None:
             self._facts = {
-                ident: (confidence, bool(origin), self.dated(date, sources))
+                ident: (confidence, bool(origin),
+                        date if date is not None else self.dated(None, sources))
                 for ident, (confidence, origin, date, sources)
                 in self.claims.columns("confidence", "origin", "date", "sources")}
         return self._facts

@@ -20,6 +20,14 @@ CASES = {
         "case/weekly.yaml:10: sections[0].claims[0]: unknown claim 'talks-staled' "
         "(did you mean 'talks-stalled'?)",
     ],
+    "unknown-contradicted": [
+        "case/store/claims/grain.yaml:8: contradicts[1]: unknown claim 'ministry-comitted' "
+        "(did you mean 'ministry-committed'?)",
+        "case/store/claims/grain.yaml:8: contradicts[2]: unknown claim 'ministry-comitted' "
+        "(did you mean 'ministry-committed'?)",
+        "case/store/claims/grain.yaml:25: contradicts[1]: unknown claim 'ministry-comitted' "
+        "(did you mean 'ministry-committed'?)",
+    ],
     "unknown-source": [
         "case/store/claims/grain.yaml:12: sources[0].source: unknown source 'doe-2042' "
         "(did you mean 'doe-2024'?)",
