@@ -1,6 +1,6 @@
 """Benchmark briefgen against the pandoc pipeline on the same work, and at store scale.
 
-    python bench/bench.py               # the full run (about 9 minutes on 2 cores)
+    python bench/bench.py               # the full run (about 2 minutes on 2 cores)
     python bench/bench.py --quick       # smaller stores and fewer runs, for a look
     python bench/bench.py --only single # one part: single, batch or scale (repeatable)
 
