@@ -39,7 +39,9 @@ def _layout(cls: type[Record]) -> tuple[tuple[str, ...], tuple[int, ...]]:
 
 
 def pack(record: Record) -> Packed:
-    """Return `record` as plain tuples, lists and values (see the module's docstring)."""
+    """Return `record` as plain tuples, lists and values (see the module's docstring).
+
+    Its lists are the record's own, not copies: a packed record is for pickling."""
     cls = type(record)
     names, nested = _layout(cls)
     state = record.__dict__
