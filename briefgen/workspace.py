@@ -402,21 +402,27 @@ def _read_lists(paths: list[Path], model: type[R], kind: str,
     sizes = [p.stat().st_size if p.exists() else 0 for p in paths]
     workers = min(os.cpu_count() or 1, len(paths))
     if sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork"):
-        for path in paths:
-            yield path, _read_list(path, model, kind, check)
+        yield from ((path, _read_list(path, model, kind, check)) for path in paths)
         return
     queue = _Queue(len(paths))
+    try:
+        i = queue.take()  # the first file, before any fork: this shows the lock works here
+    except OSError:  # a temporary folder without POSIX record locks: read them all here
+        queue.close()
+        yield from ((path, _read_list(path, model, kind, check)) for path in paths)
+        return
     try:
         children = [_fork_reader(paths, queue, model, kind, check) for _ in range(workers - 1)]
         reads: dict[int, ListRead] = {}
         given = 0  # files yielded so far
-        while (i := queue.take()) is not None:
+        while i is not None:
             reads[i] = _read_list(paths[i], model, kind, check)
             for child in children:
                 child.receive(reads)
             while given in reads:
                 yield paths[given], reads.pop(given)
                 given += 1
+            i = queue.take()
         for child in children:
             _collect(child, reads)
     finally:

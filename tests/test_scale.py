@@ -127,6 +127,27 @@ def test_a_reader_process_that_dies_midway_is_read_again_here(
     assert (good / "died-on").exists()
 
 
+def test_without_file_locks_the_claim_files_are_all_read_here(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The readers share a queue under a POSIX record lock; where the temporary folder
+    has no such locks (ENOLCK), this process reads every file itself, forking nothing."""
+    import errno
+    import fcntl
+
+    _many_files(good)
+    plain = load_checked(good)
+    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
+
+    def no_locks(*args: object) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "lockf", no_locks)
+    forked: list[int] = []
+    monkeypatch.setattr(workspace, "_fork_reader", lambda *a: forked.append(1))
+    assert _snapshot(load_checked(good)) == _snapshot(plain)
+    assert forked == []
+
+
 def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
     first = check_workspace(good)
     cached = list((good / cache.FOLDER).glob("store-*.pickle"))
