@@ -136,15 +136,19 @@ def load_cached(root: Path, key: str) -> Workspace | None:
     # command's life: frozen before the cyclic collector is back, or its next collection
     # would scan them all (0.33 s at 100,000 claims).
     with no_gc():
-        try:
-            with open(path, "rb") as handle:  # streamed: its bytes are never all in memory
-                ws = pickle.load(handle)
-        except OSError:
-            return None
-        except Exception:  # noqa: BLE001 - a damaged cache is only a missed cache
-            return None
+        ws = _unpickle(path)
         gc.freeze()
     return ws if isinstance(ws, Workspace) else None
+
+
+def _unpickle(path: Path) -> object:
+    """Return what the cache file `path` holds, or None: a missing or damaged entry is
+    only a missed one."""
+    try:
+        with open(path, "rb") as handle:  # streamed: its bytes are never all in memory
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - OSError, or whatever a damaged pickle raises
+        return None
 
 
 class ClaimFileReads:
@@ -162,13 +166,7 @@ class ClaimFileReads:
         key = self.keys.get(path)
         if key is None:
             return None
-        try:
-            with open(self.folder / f"{key}.pickle", "rb") as handle:
-                read = pickle.load(handle)
-        except OSError:
-            return None
-        except Exception:  # noqa: BLE001 - a damaged entry is only a missed one
-            return None
+        read = _unpickle(self.folder / f"{key}.pickle")
         return read if isinstance(read, ListRead) else None
 
     def keep(self, path: Path, read: ListRead) -> None:
