@@ -39,6 +39,7 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
 # characters that libyaml reads as line breaks, rejects, or that only appear in YAML the
 # subset does not cover: any of them sends the whole file to libyaml
 _AWKWARD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_NOT_TEXT = yamlio.NOT_TEXT
 _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")  # how a plain value may not start
 _FLOW_ITEM = re.compile(r" *([^\s\[\]{},#&*!|>'\"%@`?:-][^\[\]{},#:]*?) *$")
 
@@ -49,9 +50,8 @@ def load_plain(text: str) -> Any:
         return NOT_PLAIN
     reader = _Reader()
     try:
-        for number, line in enumerate(text.split("\n"), 1):
-            if not reader.line(number, line):
-                return NOT_PLAIN
+        if not reader.read(text.split("\n")):
+            return NOT_PLAIN
     except _Outside:
         return NOT_PLAIN
     return reader.finish(text.endswith("\n"))
@@ -72,23 +72,44 @@ class _Reader:
         self.block: _Block | None = None  # a block scalar being read
         self.count = 0
 
-    def line(self, number: int, line: str) -> bool:
-        """Read one line; return False if it is outside the subset."""
-        if self.block is not None:
-            taken = self.block.take(line)
-            if taken is not None:
-                return taken
-            self.block = None  # it ended above this line, which is read as usual
-        body = line.lstrip(" ")
-        if not body or body[0] == "#":
-            return True  # blank, or a comment on its own line
-        column = len(line) - len(body)
-        if body[0] == "-" and (body == "-" or body[1] == " "):
-            return self._item(number, column, body)
-        match = _KEY.match(body)
-        if match is None:
-            return False
-        return self._entry(number, column, match, body)
+    def read(self, lines: list[str]) -> bool:
+        """Read every line; return False at the first one outside the subset."""
+        stack = self.stack
+        match_key = _KEY.match
+        for number, line in enumerate(lines, 1):
+            if self.block is not None:
+                taken = self.block.take(line)
+                if taken is False:
+                    return False
+                if taken:
+                    continue
+                self.block = None  # it ended above this line, which is read as usual
+            body = line.lstrip(" ")
+            if not body or body[0] == "#":
+                continue  # blank, or a comment on its own line
+            column = len(line) - len(body)
+            if body[0] == "-" and (body == "-" or body[1] == " "):
+                if not self._item(number, column, body):
+                    return False
+                continue
+            match = match_key(body)
+            if match is None:
+                return False
+            # most lines: the next key of the mapping being read, with its value after it
+            if self.pending is None and stack:
+                top_column, top = stack[-1]
+                if top_column == column and type(top) is LDict:
+                    key = match.group(1)
+                    rest = body[match.end():]
+                    if (rest and rest[0] not in "#|>" and key not in top.key_lines
+                            and key not in _NOT_TEXT):
+                        top.key_lines[key] = number
+                        self.count += 1
+                        top[key] = self._value(rest, number)
+                        continue
+            if not self._entry(number, column, match, body):
+                return False
+        return True
 
     def _item(self, number: int, column: int, body: str) -> bool:
         rest = body[1:].lstrip(" ")
