@@ -210,6 +210,7 @@ class _Resolver:
         by the caller's candidates: only claims with one of them are offered)."""
         lowest = CONFIDENCE_RANK[query.min_confidence] if query.min_confidence else None
         origin, period, facts = query.origin, self.period, self.ws.select_facts()
+        within: dict[int, bool] = {}  # by id(date): a store's claims share their dates
 
         def matches(ident: str) -> bool:
             confidence, second_hand, date = facts[ident]
@@ -218,7 +219,12 @@ class _Resolver:
                 return False
             if origin is not None and second_hand != origin:
                 return False
-            return period is None or date is not None and period.overlaps(date)
+            if period is None:
+                return True
+            known = within.get(id(date))
+            if known is None:
+                known = within[id(date)] = date is not None and period.overlaps(date)
+            return known
 
         return matches
 
@@ -236,16 +242,16 @@ class _Resolver:
                 return -CONFIDENCE_RANK.get(facts[i][0] or "", -1)
         else:
             late = order == "-date"
-            by_date: dict[PartialDate | None, Any] = {}  # dates are shared: few distinct
+            by_date: dict[int, Any] = {}  # by id(date): a store's claims share their dates
 
             def key(i: str) -> Any:
                 date = facts[i][2]
-                known = by_date.get(date)
+                known = by_date.get(id(date))
                 if known is None:
                     start, end = (date.start, date.end) if date else (dt.date.max, dt.date.max)
                     # newest first, ties in store order, as sorted(reverse=True) would give
-                    known = by_date[date] = ((-start.toordinal(), -end.toordinal()) if late
-                                             else (start, end))
+                    known = by_date[id(date)] = ((-start.toordinal(), -end.toordinal())
+                                                 if late else (start, end))
                 return known
         if not limit or limit * 8 >= len(ids):
             yield from sorted(ids, key=key)
