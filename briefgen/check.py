@@ -122,12 +122,15 @@ def _key_name(key: tuple[str | int, ...]) -> str:
 
 
 def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
-    """Check one claim on its own: characters, sources, quotes, wording, marking.
+    """Check one claim on its own: characters, sources, quotes, wording, marking; and
+    file it in the store's indexes.
 
     Runs as the claim is read, maybe in a reader process: it looks only at the settings
-    and the sources, and writes only to `read` (problems, locators, names found).
+    and the sources, and writes only to `read` (problems, locators, names found, the
+    indexes' entries).
     """
     problems, locators = read.problems, read.locators
+    read.file(claim, ws.dated(claim.date, claim.sources))
     read.names.update(csl.names_in(claim.text))
     ident = claim.id
     check_chars(ws, claim.text, where, ("text",), f"claim {ident!r}", problems)

@@ -24,6 +24,9 @@ from .yamlio import LDict, LList, line_at, load_file
 
 NOT_BRIEFS = {SETTINGS_FILE, AUDIENCES_FILE}
 R = TypeVar("R", bound=Record)
+# what selects test and sort by, per claim: its confidence, whether it is second-hand
+# (has an origin) and its date (see Workspace.select_facts)
+Facts = tuple[str | None, bool, PartialDate | None]
 
 
 class Where(NamedTuple):
@@ -80,7 +83,7 @@ class Workspace:
     _topics: dict[str, list[str]] | None = None
     _reverse: dict[str, list[str]] | None = None
     _order: dict[str, int] | None = None
-    _facts: dict[str, tuple[str | None, bool, PartialDate | None]] | None = None
+    _facts: dict[str, Facts] | None = None
 
     @property
     def store(self) -> Path:
@@ -129,7 +132,10 @@ class Workspace:
         return self._names
 
     def topic_index(self) -> dict[str, list[str]]:
-        """Return, per topic, the ids of its claims (built once: selects ask it often)."""
+        """Return, per topic, the ids of its claims (built once: selects ask it often).
+
+        The indexes here come ready from the claim checks, which file each claim as it is
+        read (ListRead.file); a store loaded without them builds each from its claims."""
         if self._topics is None:
             self._topics = self._claims_by("topics")
         return self._topics
@@ -148,7 +154,7 @@ class Workspace:
                 index.setdefault(value, []).append(ident)
         return index
 
-    def select_facts(self) -> dict[str, tuple[str | None, bool, PartialDate | None]]:
+    def select_facts(self) -> dict[str, Facts]:
         """Return, for each claim, what selects test and sort by: its confidence, whether
         it is second-hand (has an origin) and its date (`claim_date`). Built once, and
         kept in the store cache: a select then unpacks only the claims it picks."""
@@ -233,8 +239,20 @@ def _load(root: Path, checks: Checks | None, reads: ReadCache | None) -> Workspa
         checks.after_sources(ws)
         check = partial(checks.claim, ws)
     claim_files = sorted((root / "store" / "claims").glob("*.yaml"))
+    indexed = check is not None  # the checks filed each claim: merge the files' indexes
+    topics: dict[str, list[str]] = {}
+    reverse: dict[str, list[str]] = {}
+    facts: dict[str, Facts] = {}
     for path, read in _read_cached(claim_files, check, reads):
-        _place(ws, path, read, "claim", ws.claims)
+        indexed = _place(ws, path, read, "claim", ws.claims) and indexed
+        if indexed:
+            for topic, ids in read.topics.items():
+                topics.setdefault(topic, []).extend(ids)
+            for other, ids in read.contradicted_by.items():
+                reverse.setdefault(other, []).extend(ids)
+            facts.update(read.facts)
+    if indexed:  # else (a duplicate id was left out) they are made from the claims
+        ws._topics, ws._reverse, ws._facts = topics, reverse, facts
     for path in sorted((root / "store" / "sections").glob("*.yaml")):
         _load_list(ws, path, StoreSection, "section", ws.sections)
     if not (root / "store" / "sources.yaml").exists():
@@ -309,6 +327,20 @@ class ListRead:
     problems: Problems = field(default_factory=Problems)
     locators: dict[tuple[str, int], str] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
+    # the file's part of the store's indexes (Workspace.topic_index, contradicted_by and
+    # select_facts), filed by the claim checks: made in the reader processes, in parallel
+    topics: dict[str, list[str]] = field(default_factory=dict)
+    contradicted_by: dict[str, list[str]] = field(default_factory=dict)
+    facts: dict[str, Facts] = field(default_factory=dict)
+
+    def file(self, claim: Claim, date: PartialDate | None) -> None:
+        """File a claim in the indexes, as Workspace would (`date`: `Workspace.dated`)."""
+        ident = claim.id
+        for topic in claim.topics:
+            self.topics.setdefault(topic, []).append(ident)
+        for other in claim.contradicts:
+            self.contradicted_by.setdefault(other, []).append(ident)
+        self.facts[ident] = (claim.confidence, bool(claim.origin), date)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the records packed: they unpickle six times faster (see packed.py)."""
@@ -348,8 +380,9 @@ def _read_list(path: Path, model: type[R], kind: str,
 
 
 def _place(ws: Workspace, path: Path, read: ListRead, kind: str,
-           into: dict[str, Any] | Records[Any]) -> None:
-    """Put one file's records into the workspace, in order, reporting duplicate ids."""
+           into: dict[str, Any] | Records[Any]) -> bool:
+    """Put one file's records into the workspace, in order, reporting duplicate ids;
+    return whether every record was put in (none had an id already taken)."""
     ws.problems.extend(read.problems)
     ws.locators.update(read.locators)
     if ws.claim_names is not None:
@@ -358,15 +391,18 @@ def _place(ws: Workspace, path: Path, read: ListRead, kind: str,
         ws.incomplete.add(kind)
     if read.broken:
         ws.broken.setdefault(kind, set()).update(read.broken)
+    every = True
     for i, record in read.records:  # each a record, or packed if it was pickled
         ident = value_of(record, "id")
         here = Where(path, None, (i,))
         first = ws.where.get((kind, ident))
         if first is not None:
             _duplicate(ws.problems, kind, ident, first, here)
+            every = False
             continue
         into[ident] = record
         ws.where[(kind, ident)] = here
+    return every
 
 
 def _read_cached(paths: list[Path], check: _ClaimCheck | None,

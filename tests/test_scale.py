@@ -14,6 +14,7 @@ import pytest
 from briefgen import cache, workspace
 from briefgen.build import check_workspace
 from briefgen.check import load_checked
+from briefgen.dates import PartialDate
 
 from .conftest import EXAMPLE
 
@@ -72,6 +73,49 @@ def test_reading_in_several_processes_gives_the_same_store(
     assert len(plain.locators) > 200
     plain_load = workspace.load(good)  # no checks ran: the claims' names are read later
     assert plain_load.proper_nouns() == plain.proper_nouns()
+
+
+FILED = """- id: filed-1
+  text: A claim that lists its topic twice and contradicts two others.
+  sources: [doe-2024]
+  topics: [energy, energy]
+  contradicts: [c-1-2, talks-stalled]
+  date: 2024-03
+  origin: exchange data
+  confidence: low
+"""
+
+
+@pytest.mark.parametrize("duplicate", [False, True])
+def test_the_claim_checks_file_each_claim_in_the_store_indexes(
+        good: Path, monkeypatch: pytest.MonkeyPatch, duplicate: bool) -> None:
+    """The indexes the claim checks fill as claims are read, in reader processes too,
+    are the ones the workspace would build from its claims; a store with a duplicate id
+    (its second claim is left out) has them built from its claims."""
+    claims = good / "store" / "claims"
+    for f in range(4):
+        text = "".join(CLAIM.format(ident=f"c-{f}-{n}", n=n) for n in range(30))
+        (claims / f"batch-{f}.yaml").write_text(text + FILED.replace("filed-1", f"filed-{f}")
+                                                 + (FILED if duplicate else ""),
+                                                 encoding="utf-8")
+    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(workspace.os, "cpu_count", lambda: 3)
+    built: list[str] = []
+    real = workspace.Workspace._claims_by
+    monkeypatch.setattr(workspace.Workspace, "_claims_by",
+                        lambda self, key: built.append(key) or real(self, key))
+    ws = load_checked(good)
+    assert built == (["contradicts", "topics"] if duplicate else [])
+    indexes = ws.topic_index(), ws.contradicted_by(), ws.select_facts()
+    ws._topics = ws._reverse = ws._facts = None
+    again = ws.topic_index(), ws.contradicted_by(), ws.select_facts()
+    for filed, made in zip(indexes, again, strict=True):
+        assert list(filed.items()) == list(made.items())
+    topics, reverse, facts = indexes
+    assert topics["energy"][:2] == ["filed-0", "filed-0"]
+    assert reverse["talks-stalled"][:2] == ["filed-0", "filed-1"]
+    assert facts["filed-2"] == ("low", True, PartialDate(2024, 3))
+    assert facts["c-0-0"] == ("high", False, PartialDate(2024, 6, 12))  # its source's date
 
 
 def test_a_reader_process_whose_reads_are_lost_is_read_again_here(
