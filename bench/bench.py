@@ -1,6 +1,6 @@
 """Benchmark briefgen against the pandoc pipeline on the same work, and at store scale.
 
-    python bench/bench.py               # the full run (about 2 minutes on 2 cores)
+    python bench/bench.py               # the full run (about 3 minutes on 2 cores)
     python bench/bench.py --quick       # smaller stores and fewer runs, for a look
     python bench/bench.py --only single # one part: single, batch or scale (repeatable)
 
@@ -8,7 +8,8 @@ The pandoc pipeline is what a desk would otherwise script: the same memo as Mark
 a CSL-JSON bibliography, `pandoc --citeproc` to DOCX, and `pandoc --citeproc -t typst`
 compiled to PDF by the `typst` package. Every figure times whole processes, cold (a new
 process each run, and for briefgen an empty store cache unless the row says warm), and
-is the median of the runs; the single-memo runs alternate between the two tools. At
+is the median of the runs (at 100,000 claims, of 3 runs for the rows that start from an
+empty cache); the single-memo runs alternate between the two tools. At
 scale, "one edit" is a memo built after one claim in one claim file was reworded, as
 an analyst rebuilds while editing (a different edit before each run). Peak
 memory is the process's maximum resident set size. briefgen's modules are compiled to
@@ -219,11 +220,11 @@ def scale_row(root: Path, n: int, runs: int) -> tuple[int, float, float, float, 
     store = generate(root / f"store-{n}", n, briefs=1)
     # a cold run leaves a process behind that writes the store cache; the next run waits
     # for it, so that no run is timed while another's background work takes a core
-    check, check_mb = median([briefgen("check")], store, 1 if n >= 100_000 else runs,
+    few = min(3, runs) if n >= 100_000 else runs  # each waits for its cache writer
+    check, check_mb = median([briefgen("check")], store, few,
                              before=lambda s=store: clear_cache(s),
                              after=lambda s=store: wait_for_cache(s))
-    cold, cold_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
-                           1 if n >= 100_000 else runs,
+    cold, cold_mb = median([briefgen("build", "brief-00.yaml", "--force")], store, few,
                            before=lambda s=store: clear_cache(s),
                            after=lambda s=store: wait_for_cache(s))
     warm, warm_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
@@ -231,7 +232,7 @@ def scale_row(root: Path, n: int, runs: int) -> tuple[int, float, float, float, 
     # an analyst's rebuild after editing one claim (a new edit before every run)
     edits = iter(range(1000))
     edited, edited_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
-                               2 if n >= 100_000 else runs,
+                               few,
                                before=lambda s=store: _edit_one_claim(s, next(edits)),
                                after=lambda s=store: wait_for_new_cache(s))
     shutil.rmtree(store)
