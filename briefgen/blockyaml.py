@@ -9,20 +9,24 @@ A store's claim files are written by people and by scripts in the same few shape
           quote: "the first batch arrived in August"
       topics: [drones, military]
 
-with comments, blank lines and `text: >-` blocks for long text. libyaml composes such a
-file at about 1.4 us a node, and turning its node graph into located dicts and lists
-takes as long again, in Python. This module reads that subset line by line, with a
-handful of string operations a line, into exactly the LDict, LList and scalars `yamlio`
-would build, lines included, in about half the time.
+with comments, blank lines and `text: >-` blocks for long text, and now and then a
+one-line flow collection: `author: [{family: Kirillova, given: Kseniya}]`,
+`period: {from: 2024-06-10, to: 2024-06-16}`. libyaml composes such a file at about
+1.4 us a node, and turning its node graph into located dicts and lists takes as long
+again, in Python. This module reads that subset line by line, with a handful of string
+operations a line, into exactly the LDict, LList and scalars `yamlio` would build, lines
+included, in about half the time; and a build whose files are all in the subset does
+not load PyYAML at all.
 
 It gives up (returns NOT_PLAIN) at the first thing outside the subset, and the file is
-then read by libyaml as before: anchors, tags, flow mappings, nested flow lists, quotes
-with escapes or over several lines, plain values over several lines, block scalars
-with indicators (>2, |+), blank or deeper lines inside them, document markers, tabs,
-CRLF, duplicate keys, keys that are not plain names, any character YAML treats
-specially, and every syntax error. So it never has to report a problem: whatever it
-cannot read exactly, libyaml does. `tests/test_blockyaml.py` compares the two readers
-on generated documents and on random text.
+then read by libyaml as before: anchors, tags, flow collections over several lines or
+with quotes, empty entries or keys without values, quotes with escapes or over several
+lines, plain values over several lines, block scalars with indicators (>2, |+), blank or
+deeper lines inside them, document markers, tabs, CRLF, duplicate keys, keys that are
+not plain names, any character YAML treats specially, and every syntax error. So it
+never has to report a problem: whatever it cannot read exactly, libyaml does.
+`tests/test_blockyaml.py` compares the two readers on generated documents and on
+random text.
 """
 
 from __future__ import annotations
@@ -41,7 +45,13 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)")
 _AWKWARD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 _NOT_TEXT = yamlio.NOT_TEXT
 _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")  # how a plain value may not start
-_FLOW_ITEM = re.compile(r" *([^\s\[\]{},#&*!|>'\"%@`?:-][^\[\]{},#:]*?) *$")
+# inside [] and {}: a plain value (a "-" starts one only before a character that does
+# not end it), and a key, always followed by a space
+_FLOW_PLAIN = re.compile(r"(?:[^\s\[\]{},#&*!|>'\"%@`?:-]|-(?=[^\s\[\]{},#:]))[^\[\]{},#:]*")
+_FLOW_ITEM = re.compile(r" *((?:[^\s\[\]{},#&*!|>'\"%@`?:-]|-(?=[^\s\[\]{},#:]))[^\[\]{},#:]*?) *$")
+_NESTED = re.compile(r"[\[{]")
+_FLOW_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): +")
+_FLOW_DEPTH = 8  # deeper nesting is left to libyaml
 
 
 def load_plain(text: str) -> Any:
@@ -238,7 +248,7 @@ class _Reader:
             if end < 0 or not _ends(rest, end + 1):
                 raise _Outside
             return rest[1:end]
-        if first == "[":
+        if first == "[" or first == "{":
             return self._flow(rest, number)
         comment = rest.find(" #")
         value = (rest if comment < 0 else rest[:comment]).rstrip(" ")
@@ -247,9 +257,19 @@ class _Reader:
             raise _Outside
         return plain_scalar(value)
 
-    def _flow(self, rest: str, number: int) -> LList:
+    def _flow(self, rest: str, number: int) -> LList | LDict:
+        """Return the flow collection that `rest` is, on one line, or raise _Outside."""
         end = rest.find("]")
-        if end < 0 or not _ends(rest, end + 1):
+        if rest[0] == "[" and end > 0 and not _NESTED.search(rest, 1, end):
+            return self._flat_list(rest, end, number)  # most: topics: [drones, military]
+        value, end = self._flow_node(rest, 0, number, 0)
+        if not _ends(rest, end):
+            raise _Outside
+        return value
+
+    def _flat_list(self, rest: str, end: int, number: int) -> LList:
+        """Return the list of plain values `rest[:end + 1]` is, or raise _Outside."""
+        if not _ends(rest, end + 1):
             raise _Outside
         seq = LList()
         seq.line = number
@@ -264,6 +284,63 @@ class _Reader:
         seq.item_lines = [number] * len(seq)
         return seq
 
+    def _flow_node(self, text: str, at: int, number: int,
+                   depth: int) -> tuple[LList | LDict, int]:
+        """Read the collection opening at `text[at]`; return it and where it ends.
+
+        Its entries are plain values and collections, each key of a mapping a plain name
+        followed by ": ". Each value and key is counted, as the caller counts the
+        collection itself."""
+        if depth > _FLOW_DEPTH:
+            raise _Outside
+        closing = "]" if text[at] == "[" else "}"
+        out: LList | LDict
+        if closing == "]":
+            out = LList()
+            out.item_lines = []
+        else:
+            out = LDict()
+            out.key_lines = {}
+        out.line = number
+        at = _skip(text, at + 1)
+        if text[at:at + 1] == closing:
+            return out, at + 1
+        while True:
+            if isinstance(out, LDict):
+                match = _FLOW_KEY.match(text, at)
+                if match is None:
+                    raise _Outside
+                key = match.group(1)
+                if key in out.key_lines or key in _NOT_TEXT:
+                    raise _Outside
+                out.key_lines[key] = number
+                self.count += 1
+                value, at = self._flow_value(text, match.end(), number, depth)
+                out[key] = value
+            else:
+                value, at = self._flow_value(text, at, number, depth)
+                out.append(value)
+                out.item_lines.append(number)
+            at = _skip(text, at)
+            mark = text[at:at + 1]
+            if mark == closing:
+                return out, at + 1
+            if mark != ",":
+                raise _Outside
+            at = _skip(text, at + 1)
+            if text[at:at + 1] in (closing, ",", ""):
+                raise _Outside  # an empty entry: libyaml decides what it means
+
+    def _flow_value(self, text: str, at: int, number: int, depth: int) -> tuple[Any, int]:
+        """Read one value inside a flow collection; return it and where it ends."""
+        self.count += 1
+        if text[at:at + 1] in ("[", "{"):
+            return self._flow_node(text, at, number, depth + 1)
+        match = _FLOW_PLAIN.match(text, at)
+        if match is None:
+            raise _Outside
+        return plain_scalar(match.group().rstrip(" ")), match.end()
+
     def finish(self, last_line_ends: bool) -> Any:
         """Return the document read (`last_line_ends`: the text ends with a line break)."""
         if self.block is not None and not self.block.finish(last_line_ends):
@@ -271,6 +348,13 @@ class _Reader:
         if self.count > yamlio.MAX_NODES:
             return NOT_PLAIN  # libyaml's reader reports it
         return self.root
+
+
+def _skip(text: str, at: int) -> int:
+    """Return the place of the first character at or after `at` that is not a space."""
+    while text[at:at + 1] == " ":
+        at += 1
+    return at
 
 
 def _ends(rest: str, at: int) -> bool:

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen import blockyaml, yamlio
+from briefgen import blockyaml, libyaml, yamlio
 from briefgen.errors import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,15 +23,15 @@ def by_libyaml(text: str) -> tuple[Any, Problems]:
     """Read `text` the way yamlio did before the fast reader: libyaml, then the builder."""
     problems = Problems()
     try:
-        node = yaml.compose(text, Loader=yamlio._LOADER)
+        node = yaml.compose(text, Loader=libyaml.LOADER)
     except (yaml.YAMLError, RecursionError) as exc:
         problems.add("doc", 0, "", str(exc))
         return None, problems
     if node is None:
         return None, problems
     try:
-        return yamlio._Builder("doc", problems).build(node), problems
-    except yamlio._TooLarge:
+        return libyaml.Builder("doc", problems).build(node), problems
+    except libyaml.TooLarge:
         problems.add("doc", 0, "", "too many values")
         return None, problems
 
@@ -61,12 +61,11 @@ def assert_reads_alike(text: str) -> bool:
 # --- documents people and scripts write ------------------------------------------------
 
 
-def test_the_example_claims_are_read_fast_and_alike() -> None:
-    files = sorted((ROOT / "briefs" / "store" / "claims").glob("*.yaml"))
-    read = [f.name for f in files if assert_reads_alike(f.read_text(encoding="utf-8"))]
-    # military.yaml has a flow mapping ({date-parts: …}): libyaml reads that one
-    assert read == ["background.yaml", "diplomacy.yaml", "economy.yaml",
-                    "energy-transport.yaml"]
+def test_the_example_workspace_is_read_fast_and_alike() -> None:
+    files = sorted((ROOT / "briefs").rglob("*.yaml"))
+    assert len(files) >= 10  # settings, audiences, the brief, sources, claims, sections
+    slow = [f.name for f in files if not assert_reads_alike(f.read_text(encoding="utf-8"))]
+    assert slow == []  # flow mappings ({date-parts: …}, {name: …, portion: …}) included
 
 
 def test_a_generated_store_is_read_fast_and_alike(tmp_path: Path) -> None:
@@ -94,16 +93,25 @@ def test_a_generated_store_is_read_fast_and_alike(tmp_path: Path) -> None:
     "a: 'single \"inner\"'\nb: \"double 'inner'\"\nc: it's\nd: C# and F#\ne: http://x.org/a\n",
     "# head\n\n- a\n  # inside\n- b   \n",
     "a: \"\"\nb: ''\nc: value:with:colons\nd: [x]\n",
+    "a: {b: c}\n", "a: [b, [c]]\n", "a: {}\nb: [ ]\nc: { }\n",
+    "issued: {date-parts: [[2023, 3]], circa: true}\n",
+    "markings:\n  - {name: PUBLIC, portion: P}\n  - {name: INTERNAL, portion: I}\n",
+    "select: {topics: [military, a b], min-confidence: moderate, limit: 7, sort: -date}\n",
+    "author: [{family: Kirillova, given: Kseniya}, {literal: CEPA}]  # two\n",
+    "a: [ -1 , -x,1.5 ,{k:  v} ]\n",
 ])
 def test_documents_in_the_subset(text: str) -> None:
     assert assert_reads_alike(text)
 
 
 @pytest.mark.parametrize("text", [
-    "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: {b: c}\n", "a: \"esc\\n\"\n", "a: 'it''s'\n",
+    "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: \"esc\\n\"\n", "a: 'it''s'\n",
     "a: b: c\n", "a: b\n  c\n", "a: 1\na: 2\n", "<<: {}\n", "a:\tb\n", "a: b\r\n",
     "---\na: 1\n", "a: >+\n  x\n", "a: >2\n   x\n", "a: >-\n  x\n\n  y\n", "a: |\n  x\n   y\n",
-    "a: >-\n x\n  \nb: c\n", "a: [b, [c]]\n", "a: [b,]\n", "- - a\n", "-\n", "true: 1\n", "a: \"open\n", "a: 'x' y\n",
+    "a: >-\n x\n  \nb: c\n", "a: [b,]\n", "a: {b}\n", "a: {b: }\n", "a: {b: c,}\n",
+    "a: {b:c}\n", "a: {b: c, b: d}\n", "a: {true: c}\n", "a: {b: 'q'}\n", "a: [b: c]\n",
+    "a: [b, , c]\n", "a: {b: c\n", "a: {b: c}}\n", "a: [-]\n", "a: {b: c} d\n",
+    "a: {? b}\n", "a: [[[[[[[[[[x]]]]]]]]]]\n", "- - a\n", "-\n", "true: 1\n", "a: \"open\n", "a: 'x' y\n",
     "a: @x\n", "a: %x\n", "a: `x`\n", "? a\n: b\n", "a: |\n  x", "plain\n",
 ])
 def test_documents_outside_the_subset_go_to_libyaml(text: str) -> None:
@@ -119,6 +127,34 @@ TRICKY = ["x: y", "x #y", "#x", "'q'", '"q"', "[x]", "{x}", "&a", "*a", "!t", "|
           "? x", "%x", "@x", "`x`", "\u2028", "\t", " x", "x ", "", ":", "x:", "<<", "\\"]
 WORDS = st.sampled_from(SAFE * 5 + TRICKY)
 KEYS = ["id", "text", "a-b", "x_1", "n", "k", "date", "topics", "quote", "source", "true"]  # mostly words the fast reader takes
+
+
+def _flow_text() -> st.SearchStrategy[str]:
+    """A flow collection on one line: lists and mappings of words, nested."""
+    word = st.lists(WORDS, min_size=1, max_size=2).map(" ".join)
+    comma = st.sampled_from([", ", ", ", ",", " , ", ",  "])
+
+    def joined(parts: list[str], seps: list[str], ends: tuple[str, str]) -> str:
+        return ends[0] + "".join(p + (seps[i] if i < len(parts) - 1 else "")
+                                 for i, p in enumerate(parts)) + ends[1]
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        # now and then an entry, key, separator or end libyaml reads otherwise or refuses
+        entry = st.sampled_from([0] * 9 + [1]).flatmap(
+            lambda odd: st.sampled_from(["", " "]) if odd else inner)
+        pair = st.tuples(st.sampled_from(KEYS * 3 + ["date-parts", "x:y", "? k", "'q'"]),
+                         st.sampled_from([": "] * 8 + [":  ", ":", " : "]), entry
+                         ).map("".join)
+        ends = st.sampled_from([("[", "]")] * 4 + [("[ ", " ]"), ("[", ",]")])
+        braces = st.sampled_from([("{", "}")] * 4 + [("{ ", " }"), ("{", ",}")])
+        return st.one_of(
+            st.tuples(st.lists(entry, max_size=3), st.lists(comma, min_size=3, max_size=3),
+                      ends).map(lambda t: joined(*t)),
+            st.tuples(st.lists(pair, max_size=3), st.lists(comma, min_size=3, max_size=3),
+                      braces).map(lambda t: joined(*t)),
+        )
+
+    return st.recursive(word, extend, max_leaves=6).filter(lambda t: t[:1] in "[{")
 
 
 def _scalar_text() -> st.SearchStrategy[str]:
@@ -184,6 +220,29 @@ def test_any_text_reads_alike_or_goes_to_libyaml(text: str) -> None:
     assert_reads_alike(text)
 
 
+FLOW_PLACES = ["a: @\n", "- @\n", "a:\n  - @\n", "a: @  # c\n", "- k: @\n  n: x\n", "@\n"]
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_flow_text(), st.sampled_from(FLOW_PLACES))
+def test_flow_collections_read_alike_or_go_to_libyaml(flow: str, place: str) -> None:
+    assert_reads_alike(place.replace("@", flow, 1))
+
+
+def test_the_generated_flow_collections_are_often_in_the_subset() -> None:
+    read = 0
+
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(_flow_text(), st.sampled_from(FLOW_PLACES[:5]))
+    def count(flow: str, place: str) -> None:
+        nonlocal read
+        read += assert_reads_alike(place.replace("@", flow, 1))
+
+    count()
+    assert read >= 75
+
+
 def test_the_generated_documents_are_mostly_in_the_subset() -> None:
     """The comparison above is only worth something if the fast reader reads many."""
     read = 0
@@ -206,8 +265,8 @@ def test_the_limit_on_values_is_the_same(text: str) -> None:
     so: the fast reader counts values exactly as it does."""
     if blockyaml.load_plain(text) is blockyaml.NOT_PLAIN:
         return
-    builder = yamlio._Builder("doc", Problems())
-    builder.build(yaml.compose(text, Loader=yamlio._LOADER))
+    builder = libyaml.Builder("doc", Problems())
+    builder.build(yaml.compose(text, Loader=libyaml.LOADER))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(yamlio, "MAX_NODES", builder.count)
         assert blockyaml.load_plain(text) is not blockyaml.NOT_PLAIN

@@ -318,17 +318,36 @@ def test_a_killed_cache_writer_leaves_no_lasting_debris(good: Path) -> None:
     assert busy.exists()
 
 
-def test_check_loads_no_writer(good: Path) -> None:
-    """`check` never imports reportlab or python-docx: only a build's writers need them."""
+def _modules_of_check(ws: Path) -> set[str]:
+    """Return the modules `briefgen check` imports in `ws`."""
     import subprocess
     import sys
 
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefgen", "check"],
-                          cwd=good, capture_output=True, text=True, timeout=120, check=False)
+                          cwd=ws, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
                if line.startswith("import time:")}
     assert "briefgen.schema" in modules  # the listing is real
+    return modules
+
+
+def test_plain_yaml_is_read_without_pyyaml(good: Path, tmp_path: Path) -> None:
+    """Every file of the example workspace is in blockyaml's subset, flow mappings and
+    all, so checking it never loads PyYAML; the fixture's claim file has a quote with
+    escapes, which only libyaml reads."""
+    import shutil
+
+    shutil.copytree(EXAMPLE, tmp_path / "example", ignore=shutil.ignore_patterns("out"))
+    example = _modules_of_check(tmp_path / "example")
+    assert not {m for m in example if m.split(".")[0] == "yaml"}
+    assert "briefgen.libyaml" not in example
+    assert {"yaml", "briefgen.libyaml"} <= _modules_of_check(good)
+
+
+def test_check_loads_no_writer(good: Path) -> None:
+    """`check` never imports reportlab or python-docx: only a build's writers need them."""
+    modules = _modules_of_check(good)
     assert not {m for m in modules if m.split(".")[0] in ("reportlab", "docx")}
     assert "importlib.metadata" not in modules  # pydantic's plugin search is skipped
 
