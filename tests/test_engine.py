@@ -1,0 +1,90 @@
+"""The writer processes of a build: units go out and results come back through pipes,
+a writer's failure comes back as an error, and a writer that dies is reported."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen import engine
+from briefgen.engine import Engine, Unit
+from briefgen.errors import BriefgenError
+from briefgen.model import Paragraph, Section, Span
+
+from .docx_read import notes
+from .sample_memo import sample_memo
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="writer processes fork")
+
+
+def test_a_channel_carries_objects_larger_than_a_pipe_holds() -> None:
+    """Objects go whole through a pipe of 64 KB, however the writes and reads split."""
+    mine, theirs = engine._channels()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            mine.close()
+            while (got := theirs.recv()) is not None:
+                theirs.send(got[::-1])
+            code = 0
+        finally:
+            os._exit(code)
+    theirs.close()
+    try:
+        for size in (0, 1, 65_535, 65_536, 3_000_001):
+            text = "".join(chr(0x41 + i % 26) for i in range(size))
+            mine.send(text)
+            assert mine.recv() == text[::-1]
+        mine.send(None)
+        with pytest.raises(EOFError):  # the other end has left
+            mine.recv()
+    finally:
+        mine.close()
+        os.waitpid(pid, 0)
+
+
+def test_memos_written_by_the_writer_processes(tmp_path: Path) -> None:
+    """Two processes, three units: each written whole, its page count sent back."""
+    memo = sample_memo(placement="footnotes")
+    big = replace(memo, sections=[*memo.sections, Section("Annex", [
+        Paragraph([Span(f"Line {i} of an annex long enough to need many pages. " * 3)])
+        for i in range(400)])])
+    units = [Unit(memo, "pdf", tmp_path / "a.pdf", "a"),
+             Unit(memo, "docx", tmp_path / "a.docx", "b"),
+             Unit(big, "pdf", tmp_path / "big.pdf", "c")]
+    with Engine(2, ["docx", "pdf"]) as writers:
+        done = writers.write(iter(units))
+    by_tag = {d.unit.tag: d for d in done}
+    assert sorted(by_tag) == ["a", "b", "c"]
+    assert by_tag["a"].pages == len(PdfReader(tmp_path / "a.pdf").pages) == 1
+    assert by_tag["c"].pages == len(PdfReader(tmp_path / "big.pdf").pages) > 10
+    assert by_tag["b"].pages is None
+    assert any("Hidden Discord" in text for text in notes(tmp_path / "a.docx").values())
+
+
+def test_a_writer_that_fails_reports_its_error(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(memo: object, path: Path) -> int:
+        raise ValueError("no room for the notes")
+
+    monkeypatch.setattr("briefgen.writers.pdf.write_pdf", broken)
+    with Engine(2, []) as writers, pytest.raises(BriefgenError) as caught:
+        writers.write(iter([Unit(sample_memo(), "pdf", tmp_path / "x.pdf")]))
+    assert str(caught.value) == ("could not write x.pdf: ValueError: no room for the notes "
+                                 "(please report this as a briefgen bug)")
+
+
+def test_a_writer_process_that_dies_is_reported(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer process killed mid-memo (out of memory, say): the build says which file
+    it was writing, and stops."""
+    monkeypatch.setattr(engine, "write_unit", lambda unit: os._exit(9))
+    with Engine(2, []) as writers, pytest.raises(BriefgenError) as caught:
+        writers.write(iter([Unit(sample_memo(), "docx", tmp_path / "x.docx")]))
+    assert str(caught.value) == ("the process writing x.docx stopped (out of memory?); "
+                                 "nothing was written")
