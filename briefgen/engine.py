@@ -208,7 +208,10 @@ class Engine:
                 queue.remove(unit)
                 worker.unit = unit
                 worker.warm.add(unit.fmt)
-                worker.conn.send(unit)
+                try:
+                    worker.conn.send(unit)
+                except OSError:  # it has gone: say so as when it goes while writing
+                    raise _stopped(unit) from None
             busy = [w for w in self._workers if w.unit is not None]
             if not busy:
                 if source is None and not queue:
@@ -226,10 +229,7 @@ class Engine:
         try:
             status, value = worker.conn.recv()
         except EOFError:
-            from .errors import BriefgenError
-
-            raise BriefgenError(f"the process writing {unit.target.name} stopped (out of "
-                                "memory?); nothing was written") from None
+            raise _stopped(unit) from None
         if status == "error":
             raise value
         pages, lines = value
@@ -263,6 +263,14 @@ class Engine:
         self.close()
 
 
+def _stopped(unit: Unit) -> Exception:
+    """Return the error of a writer process that went away while it had `unit`."""
+    from .errors import BriefgenError
+
+    return BriefgenError(f"the process writing {unit.target.name} stopped (out of memory?); "
+                         "nothing was written")
+
+
 def write_unit(unit: Unit) -> Done:
     """Write one unit in this process."""
     from .errors import BriefgenError
@@ -291,7 +299,8 @@ def _serve(conn: _Channel, warm: list[str], inherited: list[_Channel]) -> None:
     # they are not scanned again at every collection while memos are written.
     gc.disable()
     for fmt in warm:
-        prepare(fmt)
+        with contextlib.suppress(Exception):  # if it fails, the first memo says how
+            prepare(fmt)
     gc.freeze()
     gc.enable()
     while True:

@@ -79,6 +79,20 @@ def test_a_writer_that_fails_reports_its_error(tmp_path: Path,
                                  "(please report this as a briefgen bug)")
 
 
+def test_a_writer_that_cannot_load_says_why_when_it_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer process whose writer fails to load ahead keeps serving: the memo it is
+    then given fails with the reason, not as if the process had died."""
+    def unreadable() -> None:
+        raise RuntimeError("font cache unreadable")
+
+    monkeypatch.setattr("briefgen.writers.pdf_fonts.register", unreadable)
+    with Engine(2, ["pdf"]) as writers, pytest.raises(BriefgenError) as caught:
+        writers.write(iter([Unit(sample_memo(), "pdf", tmp_path / "x.pdf")]))
+    assert str(caught.value) == ("could not write x.pdf: RuntimeError: font cache unreadable "
+                                 "(please report this as a briefgen bug)")
+
+
 def test_a_writer_process_that_dies_is_reported(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A writer process killed mid-memo (out of memory, say): the build says which file
