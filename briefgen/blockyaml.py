@@ -46,9 +46,11 @@ _AWKWARD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udf
 _NOT_TEXT = yamlio.NOT_TEXT
 _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")  # how a plain value may not start
 # inside [] and {}: a plain value (a "-" starts one only before a character that does
-# not end it), and a key, always followed by a space
-_FLOW_PLAIN = re.compile(r"(?:[^\s\[\]{},#&*!|>'\"%@`?:-]|-(?=[^\s\[\]{},#:]))[^\[\]{},#:]*")
-_FLOW_ITEM = re.compile(r" *((?:[^\s\[\]{},#&*!|>'\"%@`?:-]|-(?=[^\s\[\]{},#:]))[^\[\]{},#:]*?) *$")
+# not end it), read in place or as one whole entry of a flat list; and a key, always
+# followed by a space
+_FLOW_VALUE = r"(?:[^\s\[\]{},#&*!|>'\"%@`?:-]|-(?=[^\s\[\]{},#:]))[^\[\]{},#:]*"
+_FLOW_PLAIN = re.compile(_FLOW_VALUE)
+_FLOW_ITEM = re.compile(rf" *({_FLOW_VALUE}?) *$")
 _NESTED = re.compile(r"[\[{]")
 _FLOW_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): +")
 _FLOW_DEPTH = 8  # deeper nesting is left to libyaml
