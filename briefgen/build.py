@@ -27,8 +27,8 @@ from .errors import Problems, UsageError, WorkspaceError, display_path
 from .files import locked, write_atomic
 from .fingerprint import Fingerprint, fingerprint, sha256_file
 from .model import Memo
+from .records import Brief
 from .resolve import Plan, plan_memo
-from .schema import Brief
 from .workspace import Workspace
 
 FORMAT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "json": ".json", "html": ".html"}

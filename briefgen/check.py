@@ -9,7 +9,7 @@ from pathlib import Path
 from . import csl, likelihood, prose, scripts
 from .dates import parse_period
 from .errors import Problems, display_path
-from .schema import Brief, Claim
+from .records import Brief, Claim
 from .templates import known_templates
 from .texts import CapturedText
 from .workspace import Checks, ListRead, ReadCache, Where, Workspace, load, load_brief

@@ -388,7 +388,7 @@ def import_(file: Path, start: Path | None) -> None:
               show_default=True, help="Folder to write the JSON Schema files to.")
 def schema(out_dir: Path) -> None:
     """Write JSON Schema files for every workspace file, for editors' YAML support."""
-    from .validate import write_schemas
+    from .derive import write_schemas
 
     for path in write_schemas(out_dir):
         click.echo(f"wrote {path}")

@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .schema import Source
+from .records import Source
+from .structs import dump
 
 STOP_WORDS = {
     "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in",
@@ -131,8 +132,9 @@ def short_title(title: str) -> str:
 
 def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
     """Return a source as a CSL-JSON item for the citation processor."""
-    data = source.model_dump(by_alias=True, exclude_none=True,
-                             exclude={"text", "reliability"})
+    data = dump(source, exclude_none=True)
+    data.pop("text", None)
+    data.pop("reliability", None)
     for key in ("issued", "accessed"):
         value = getattr(source, key)
         if value is not None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import __version__
 from .resolve import Plan
+from .structs import dump_json
 from .workspace import Workspace
 
 
@@ -45,22 +46,22 @@ def fingerprint(ws: Workspace, brief_path: Path, plan: Plan, period: str | None,
     """Return the fingerprint of the memo `plan` will make."""
     resolver = plan.resolver
     brief = resolver.brief
-    claims = {i: _short(ws.claims[i].model_dump_json(by_alias=True)) for i in plan.claim_ids()}
+    claims = {i: _short(dump_json(ws.claims[i])) for i in plan.claim_ids()}
     sources = {i: _source_hash(ws, i) for i in plan.source_ids()}
-    sections = {s.section: _short(ws.sections[s.section].model_dump_json(by_alias=True))
+    sections = {s.section: _short(dump_json(ws.sections[s.section]))
                 for s in brief.sections if s.section and s.section in ws.sections}
     relative = brief.date is None or str(period or brief.period or "").endswith("-week")
     manifest = {
         "brief": plan.brief_id,
         "brief_sha256": sha256_file(brief_path)[:16],
         "audience": plan.audience_id,
-        "audience_profile": _short(resolver.audience.model_dump_json(by_alias=True)),
+        "audience_profile": _short(dump_json(resolver.audience)),
         "period": resolver.period.display() if resolver.period else None,
         "claims": claims,
         "sources": sources,
         "sections": sections,
         "template": template_hash(ws, resolver.audience.template),
-        "settings": _short(ws.settings.model_dump_json(by_alias=True)),
+        "settings": _short(dump_json(ws.settings)),
         "style": style_hash(ws),
         "briefgen": __version__,
         "today": (today or dt.date.today()).isoformat() if relative else None,
@@ -73,7 +74,7 @@ def _source_hash(ws: Workspace, ident: str) -> str:
     source = ws.sources[ident]
     path = ws.text_paths.get(ident)
     text = path.read_bytes() if path is not None and path.is_file() else b""
-    return _short(source.model_dump_json(by_alias=True).encode() + b"\0" + text)
+    return _short(dump_json(source) + b"\0" + text)
 
 
 def template_hash(ws: Workspace, name: str) -> str:

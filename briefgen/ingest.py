@@ -16,7 +16,7 @@ import yaml
 from .errors import BriefgenError, Problems, WorkspaceError
 from .files import write_atomic
 from .furniture import clean
-from .schema import Source
+from .records import Source
 from .validate import validate
 from .workspace import Workspace, load
 

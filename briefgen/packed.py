@@ -1,15 +1,14 @@
 """Records packed as plain tuples, and a mapping that unpacks each record when it is used.
 
 A large store holds 100,000 claims, and every run of briefgen takes them from a pickle:
-the store index cache, or a reader process's reads. pydantic records unpickle through a
-Python `__setstate__` each, with a dict of their state: 0.7 s for 100,000 claims. The same
-claims as plain tuples unpickle in C, in 0.12 s. So they are pickled packed (`pack`), and
-`Records` unpacks a claim only when it is first used: a memo built from the cache uses a
-few thousand of them.
+the store index cache, or a reader process's reads. Records unpickle through a Python
+function each (`structs.Record.__reduce__`), where plain tuples unpickle in C: 0.12 s
+for 100,000 claims. So they are pickled packed (`pack`), and `Records` unpacks a claim
+only when it is first used: a memo built from the cache uses a few thousand of them.
 
-A packed record is `(class, values, fields set, extra, private)`: the values in the
-order of the class's fields, each record among them packed in turn. Only fields whose
-annotation can hold a record are looked at, and in them a tuple is always a packed
+A packed record is `(class, values, extra)`: the values in the order of the class's
+fields, each record among them packed in turn, and its unknown keys (or None). Only
+fields that can hold records are looked at, and in them a tuple is always a packed
 record: no field of the schema holds a tuple of its own.
 """
 
@@ -20,21 +19,20 @@ from functools import cache
 from operator import attrgetter, itemgetter
 from typing import Any, Generic, TypeVar
 
-from .schema import Record, nested_fields
+from msgspec.structs import astuple
+
+from .structs import Record
 
 R = TypeVar("R", bound=Record)
 Packed = tuple[Any, ...]
-
-_set = object.__setattr__
-_FIELDS_SETS: dict[frozenset[str], frozenset[str]] = {}  # one of each: pickled once
 
 
 @cache
 def _layout(cls: type[Record]) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """Return the names of a class's fields, and the places of those that can hold
     records."""
-    names = tuple(cls.model_fields)
-    nested = {name for name, _ in nested_fields(cls)}
+    names = cls.__struct_fields__
+    nested = {name for name, _, _ in cls.NESTED}
     return names, tuple(i for i, name in enumerate(names) if name in nested)
 
 
@@ -43,36 +41,35 @@ def pack(record: Record) -> Packed:
 
     Its lists are the record's own, not copies: a packed record is for pickling."""
     cls = type(record)
-    names, nested = _layout(cls)
-    state = record.__dict__
-    values = [state[name] for name in names]
-    for i in nested:
-        value = values[i]
-        if isinstance(value, Record):
-            values[i] = pack(value)
-        elif isinstance(value, list):
-            values[i] = [pack(v) if isinstance(v, Record) else v for v in value]
-    fields_set = frozenset(record.__pydantic_fields_set__)
-    return (cls, tuple(values), _FIELDS_SETS.setdefault(fields_set, fields_set),
-            record.__pydantic_extra__, record.__pydantic_private__)
+    values = astuple(record)
+    nested = _layout(cls)[1]
+    if nested:
+        inner = list(values)
+        for i in nested:
+            value = inner[i]
+            if isinstance(value, Record):
+                inner[i] = pack(value)
+            elif isinstance(value, list):
+                inner[i] = [pack(v) if isinstance(v, Record) else v for v in value]
+        values = tuple(inner)
+    return (cls, values, record.__dict__.get("extra"))
 
 
 def unpack(packed: Packed) -> Any:
     """Return the record `packed` holds, equal to the one packed."""
-    cls, values, fields_set, extra, private = packed
-    names, nested = _layout(cls)
-    state = dict(zip(names, values, strict=True))
-    for i in nested:
-        value = values[i]
-        if type(value) is tuple:
-            state[names[i]] = unpack(value)
-        elif type(value) is list:
-            state[names[i]] = [unpack(v) if type(v) is tuple else v for v in value]
-    record = cls.__new__(cls)
-    _set(record, "__dict__", state)
-    _set(record, "__pydantic_fields_set__", set(fields_set))
-    _set(record, "__pydantic_extra__", extra)
-    _set(record, "__pydantic_private__", private)
+    cls, values, extra = packed
+    nested = _layout(cls)[1]
+    if nested:
+        values = list(values)
+        for i in nested:
+            value = values[i]
+            if type(value) is tuple:
+                values[i] = unpack(value)
+            elif type(value) is list:
+                values[i] = [unpack(v) if type(v) is tuple else v for v in value]
+    record = cls(**dict(zip(cls.__struct_fields__, values, strict=True)))
+    if extra:
+        record.__dict__["extra"] = extra
     return record
 
 

@@ -30,7 +30,8 @@ from .model import (
     Section,
     Span,
 )
-from .schema import Audience, Brief, BriefSection, Claim, Select, Source
+from .records import Audience, Brief, BriefSection, Claim, Select, Source
+from .structs import dump
 from .workspace import Workspace
 
 NOTHING_TO_REPORT = "Nothing to report for this period."
@@ -399,7 +400,7 @@ class _Resolver:
                 today: dt.date | None) -> templates.Layout:
         """Apply the audience's template to the draft; renumber notes in reading order."""
         context = {"memo": self._template_memo(brief_id, audience_id, today),
-                   "audience": self.audience.model_dump(by_alias=True),
+                   "audience": dump(self.audience),
                    "omitted": {k: len(v) for k, v in sorted(draft.omitted.items())},
                    "period": self.period.display() if self.period else None}
         layout = templates.apply(self.ws, self.audience.template, draft.sections, context,

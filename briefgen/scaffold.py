@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .derive import write_schemas
 from .errors import UsageError
-from .validate import write_schemas
 
 FILES = {
     ".gitignore": "out/\n.briefgen/\n",

@@ -1,16 +1,18 @@
 """The schema of every workspace file, one class per kind, one docstring per key.
 
-The classes validate what users write and are also published as JSON Schema
-(`briefgen schema`, `schemas/*.schema.json`) so editors complete keys and flag
-mistakes as one types. Keys are spelt as users write them (`citation-style`).
+The classes define what users write: they word every mistake in a record, and are
+published as JSON Schema (`briefgen schema`, `schemas/*.schema.json`) so editors complete
+keys and flag mistakes as one types, and as the key reference (`docs/reference.md`).
+Keys are spelt as users write them (`citation-style`). Records are read into the msgspec
+classes generated from these (`records`), and this module is imported only when one has
+a mistake (see `validate`), or to publish the schema (`derive`).
 
 Unlike the other modules, this one does not postpone annotations (no `from __future__
 import annotations`): pydantic would evaluate every field's annotation from its text
-again, a tenth of the schema's import time in every run.
+again.
 """
 
-from functools import cache
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +26,9 @@ from pydantic import (
 
 from .cite import DEFAULT_LOCALE, DEFAULT_STYLE
 from .dates import PartialDate, parse_date
+from .structs import attribution as _attribution
+from .structs import cited as _cited
+from .structs import listed as _listed
 
 _DATE_SCHEMA = {
     "anyOf": [
@@ -48,37 +53,6 @@ Date = Annotated[
     WithJsonSchema(_DATE_SCHEMA),
 ]
 Id = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
-
-
-def _listed(value: Any) -> Any:
-    """Accept a lone value where a list is expected: `topics: military`."""
-    return [value] if isinstance(value, (str, int)) and not isinstance(value, bool) else value
-
-
-def _cited(value: Any) -> Any:
-    """Accept a source given by its id alone: `sources: [svetlova-jst-2024]`."""
-    if isinstance(value, list):
-        return [{"source": v} if isinstance(v, str) else v for v in value]
-    if isinstance(value, str):
-        return [{"source": value}]
-    return value
-
-
-def _attribution(value: str) -> str:
-    """Check an attribution template: it may use {origin} and must use {text}."""
-    import string
-
-    try:
-        fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
-    except ValueError as exc:
-        raise ValueError(f"broken template: {exc} (write braces as {{{{ and }}}})") from None
-    unknown = fields - {"origin", "text"}
-    if unknown:
-        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{origin}} and "
-                         "{text}")
-    if "text" not in fields:
-        raise ValueError("the template must hold {text}, the claim itself")
-    return value
 
 
 IdList = Annotated[list[Id], BeforeValidator(_listed)]
@@ -165,19 +139,6 @@ class Record(BaseModel):
     )
 
     known_extra: ClassVar[frozenset[str]] = frozenset()  # extra keys accepted silently
-
-
-@cache
-def nested_fields(model: type[BaseModel]) -> list[tuple[str, str]]:
-    """Return (name, key) of the fields of `model` that can hold records themselves:
-    only those need a look inside, which keeps checking 100,000 claims cheap."""
-    def holds_model(annotation: Any) -> bool:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return True
-        return any(holds_model(arg) for arg in get_args(annotation))
-
-    return [(name, field.alias or name) for name, field in model.model_fields.items()
-            if holds_model(field.annotation)]
 
 
 # --- briefgen.yaml -------------------------------------------------------------------

@@ -1,16 +1,27 @@
-"""Turn located YAML data into schema records, reporting each mistake at its line."""
+"""Turn located YAML data into records, reporting each mistake at its line.
+
+A record is read by msgspec into its class of `records`, after the field rules of the
+schema that msgspec cannot express (a lone value for a list, source ids for citations,
+dates). msgspec stops at the first mistake and words it its own way, and it is stricter
+than the schema in places (it takes no "5" for 5); so when it refuses a record, the
+schema's pydantic class decides, and words every mistake (pydantic is imported then).
+"""
 
 from __future__ import annotations
 
-import json
+from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+import msgspec
 
+from .dates import PartialDate, parse_date
 from .errors import Problems
-from .schema import KINDS, Record, Source, nested_fields
+from .structs import RULES, Record, cited, listed
 from .yamlio import line_at
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 R = TypeVar("R", bound=Record)
 Loc = tuple[str | int, ...]
@@ -41,8 +52,100 @@ def validate(model: type[R], data: Any, path: Path, problems: Problems,
     and keys can be reported from the top of the file.
     """
     root = data if root is None else root
+    record = read(model, data)
+    if record is None:
+        record = _read_by_schema(model, data, path, problems, root, loc)
+        if record is None:
+            return None
+    _warn_unknown(record, root, loc, path, problems)
+    return record
+
+
+def read(model: type[R], data: Any) -> R | None:
+    """Return `data` as a `model` record read by msgspec, or None if msgspec refuses it."""
+    if not isinstance(data, dict):
+        return None
     try:
-        record = model.model_validate(data)
+        prepared = _prepared(model, data)
+        record = msgspec.convert(prepared, model)
+        _finish(record, prepared)
+    except (msgspec.ValidationError, ValueError, TypeError):  # a rule refused a value
+        return None
+    return record
+
+
+def _prepared(model: type[Record], data: dict[str, Any]) -> dict[str, Any]:
+    """Return `data` with the schema's field rules applied (a copy, if any applies)."""
+    out = data
+    for key in model.LISTED:
+        value = data.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            out = out if out is not data else dict(data)
+            out[key] = listed(value)
+    for key in model.CITED:
+        value = data.get(key)
+        if isinstance(value, str) or (isinstance(value, list)
+                                      and any(isinstance(v, str) for v in value)):
+            out = out if out is not data else dict(data)
+            out[key] = cited(value)
+    for key in model.DATED:
+        value = data.get(key)
+        if value is not None and not isinstance(value, PartialDate):
+            out = out if out is not data else dict(data)
+            out[key] = parse_date(value)
+    for _, key, inner in model.NESTED:
+        value = out.get(key)
+        done: Any = value
+        if not _has_rules(inner):
+            continue
+        if isinstance(value, dict):
+            done = _prepared(inner, value)
+        elif isinstance(value, list):
+            items = [_prepared(inner, v) if isinstance(v, dict) else v for v in value]
+            if any(a is not b for a, b in zip(items, value, strict=True)):
+                done = items
+        if done is not value:
+            out = out if out is not data else dict(data)
+            out[key] = done
+    return out
+
+
+@cache
+def _has_rules(model: type[Record]) -> bool:
+    """Whether records of `model`, or records inside them, have field rules to apply."""
+    return bool(model.LISTED or model.CITED or model.DATED
+                or any(_has_rules(inner) for _, _, inner in model.NESTED))
+
+
+def _finish(record: Record, data: dict[str, Any]) -> None:
+    """Check the rules msgspec cannot, and keep each record's unknown keys, nested ones
+    too. Raises ValueError if a rule refuses a value."""
+    for name, rule in record.CHECKED:
+        RULES[rule](getattr(record, name))
+    if not record.KEYS.issuperset(data):
+        record.__dict__["extra"] = {k: v for k, v in data.items() if k not in record.KEYS}
+    for name, key, _ in record.NESTED:
+        given = data.get(key)
+        if given is None:  # a default
+            continue
+        value = getattr(record, name)
+        if isinstance(value, Record):
+            _finish(value, given)
+        elif isinstance(value, list):
+            for item, inner in zip(value, given, strict=True):
+                _finish(item, inner)
+
+
+def _read_by_schema(model: type[R], data: Any, path: Path, problems: Problems,
+                    root: Any, loc: Loc) -> R | None:
+    """Return `data` as read by the schema's pydantic class, or None after recording
+    each mistake it finds."""
+    from pydantic import ValidationError
+
+    from . import schema
+
+    try:
+        checked = getattr(schema, model.__name__).model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
             where = loc + tuple(err["loc"])
@@ -50,7 +153,44 @@ def validate(model: type[R], data: Any, path: Path, problems: Problems,
             key = where[1:] if where and isinstance(where[0], int) else where
             problems.add(path, line_at(root, where), format_key(key), _message(err))
         return None
-    _warn_unknown(record, root, loc, path, problems)
+    return from_schema(model, checked)
+
+
+def keep_valid_keys(model: type[R], data: dict[str, Any]) -> R | None:
+    """Return `data` read without the keys the schema refuses, if the rest is a record:
+    one bad setting should not bury the others."""
+    from pydantic import ValidationError
+
+    from . import schema
+
+    checker = getattr(schema, model.__name__)
+    try:
+        return from_schema(model, checker.model_validate(data))
+    except ValidationError as exc:
+        bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+    try:
+        return from_schema(model, checker.model_validate(
+            {k: v for k, v in data.items() if k not in bad}))
+    except ValidationError:
+        return None
+
+
+def from_schema(model: type[R], checked: BaseModel) -> R:
+    """Return a record of `model` holding what a pydantic schema record holds."""
+    from pydantic import BaseModel
+
+    from . import records
+
+    def value(item: Any) -> Any:
+        if isinstance(item, list):
+            return [value(v) for v in item]
+        if isinstance(item, BaseModel):
+            return from_schema(getattr(records, type(item).__name__), item)
+        return item
+
+    record = model(**{name: value(getattr(checked, name)) for name in model.__struct_fields__})
+    if checked.model_extra:
+        record.__dict__["extra"] = dict(checked.model_extra)
     return record
 
 
@@ -99,176 +239,26 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…'"
 
 
-def _warn_unknown(record: BaseModel, root: Any, loc: Loc, path: Path,
+def _warn_unknown(record: Record, root: Any, loc: Loc, path: Path,
                   problems: Problems) -> None:
     """Warn about each key the schema does not know, anywhere inside `record`."""
-    known_extra: frozenset[str] = getattr(record, "known_extra", frozenset())
-    for key in record.model_extra or {}:
-        if key not in known_extra:
+    for key in record.extra:
+        if key not in record.known_extra:
             problems.warn(path, line_at(root, loc + (key,)), format_key(loc + (key,)),
                           f"unknown key {key!r}; it is ignored{_suggest(key, record)}")
-    for name, key in nested_fields(type(record)):
+    for name, key, _ in record.NESTED:
         value = getattr(record, name)
-        if isinstance(value, BaseModel):
+        if isinstance(value, Record):
             _warn_unknown(value, root, loc + (key,), path, problems)
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
+                if isinstance(item, Record):
                     _warn_unknown(item, root, loc + (key, i), path, problems)
 
 
-def _suggest(key: str, record: BaseModel) -> str:
+def _suggest(key: str, record: Record) -> str:
     """Return ' (did you mean …?)' for a near miss among the record's keys."""
     import difflib
 
-    names = [f.alias or n for n, f in type(record).model_fields.items()]
-    close = difflib.get_close_matches(key, names, n=1, cutoff=0.7)
+    close = difflib.get_close_matches(key, sorted(record.KEYS), n=1, cutoff=0.7)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-# --- JSON Schema for editors ---------------------------------------------------------
-
-SCHEMA_FILES = {
-    "briefgen": "briefgen.schema.json",
-    "audiences": "audiences.schema.json",
-    "sources": "sources.schema.json",
-    "claims": "claims.schema.json",
-    "sections": "sections.schema.json",
-    "brief": "brief.schema.json",
-}
-
-
-def json_schema(kind: str) -> dict[str, Any]:
-    """Return the JSON Schema of one kind of workspace file."""
-    model = KINDS[kind]
-    body = model.model_json_schema(by_alias=True, mode="validation")
-    _close_objects(body)
-    if model is Source:  # CSL variables beyond the declared ones are welcome
-        body.setdefault("properties", {}).update({v: {} for v in sorted(Source.known_extra)})
-    defs = body.pop("$defs", {})
-    if kind in ("sources", "claims", "sections"):
-        out = {"type": "array", "items": {"$ref": f"#/$defs/{model.__name__}"}}
-        defs[model.__name__] = body
-    elif kind == "audiences":
-        out = {"type": "object", "additionalProperties": {"$ref": "#/$defs/Audience"}}
-        defs["Audience"] = body
-    else:
-        out = body
-    out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-           "title": f"briefgen {kind} file", **out}
-    if defs:
-        out["$defs"] = defs
-    return out
-
-
-def _close_objects(node: Any) -> None:
-    """Set additionalProperties to false on every object, so editors flag typos."""
-    if isinstance(node, dict):
-        if node.get("type") == "object" and "properties" in node:
-            node.setdefault("additionalProperties", False)
-            if node.get("additionalProperties") is True:
-                node["additionalProperties"] = False
-        for value in node.values():
-            _close_objects(value)
-    elif isinstance(node, list):
-        for value in node:
-            _close_objects(value)
-
-
-def write_schemas(folder: Path) -> list[Path]:
-    """Write every kind's JSON Schema into `folder`; return the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind, name in SCHEMA_FILES.items():
-        target = folder / name
-        target.write_text(json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
-        written.append(target)
-    return written
-
-
-# --- the key reference for the docs ----------------------------------------------------
-
-KIND_TITLES = {
-    "briefgen": "briefgen.yaml: workspace settings",
-    "audiences": "audiences.yaml: one profile per audience id",
-    "sources": "store/sources.yaml: a list of sources",
-    "claims": "store/claims/*.yaml: lists of claims",
-    "sections": "store/sections/*.yaml: lists of reusable sections",
-    "brief": "<brief>.yaml: a brief",
-}
-
-
-def reference_markdown() -> str:
-    """Return the Markdown reference of every key of every workspace file."""
-    lines = ["# Workspace file reference", "",
-             "Generated from the schema classes in `briefgen/schema.py` "
-             "(`python scripts/reference.py`); the same text feeds the JSON Schemas in "
-             "`schemas/`, so editors show it on hover.", ""]
-    seen: set[str] = set()
-    for kind, model in KINDS.items():
-        lines += [f"## {KIND_TITLES[kind]}", "", (model.__doc__ or "").strip(), ""]
-        lines += _model_table(model, seen)
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _model_table(model: type[Record], seen: set[str]) -> list[str]:
-    """Return a table of a model's keys, then tables of the models nested in it."""
-    schema = model.model_json_schema(by_alias=True)
-    defs = schema.get("$defs", {})
-    lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
-    nested: list[str] = []
-    for key, prop in schema["properties"].items():
-        kind = _kind(prop, defs, nested)
-        default = "required" if key in schema.get("required", []) else _default(prop)
-        meaning = " ".join(prop.get("description", "").split())
-        lines.append(f"| `{key}` | {kind} | {default} | {meaning} |")
-    lines.append("")
-    if model is Source:
-        lines += ["Any other CSL-JSON variable (" + ", ".join(sorted(Source.known_extra)[:8])
-                  + ", …) is passed to the citation processor as it is.", ""]
-    for name in nested:
-        if name in seen:
-            continue
-        seen.add(name)
-        sub = _MODELS[name]
-        lines += [f"### {name}", "", (sub.__doc__ or "").strip(), ""]
-        lines += _model_table(sub, seen)
-    return lines
-
-
-def _kind(prop: dict[str, Any], defs: dict[str, Any], nested: list[str]) -> str:
-    """Return a reader's name for the type of a JSON Schema property."""
-    if "$ref" in prop:
-        name = prop["$ref"].rsplit("/", 1)[-1]
-        nested.append(name)
-        return name
-    if "enum" in prop:
-        return "one of " + ", ".join(f"`{v}`" for v in prop["enum"])
-    if "anyOf" in prop:
-        kinds = [_kind(p, defs, nested) for p in prop["anyOf"] if p.get("type") != "null"]
-        if "date-parts" in json.dumps(prop):
-            return "date"
-        return " or ".join(dict.fromkeys(kinds)) or "any"
-    kind = prop.get("type")
-    if kind == "array":
-        return "list of " + _kind(prop.get("items", {}), defs, nested)
-    names = {"string": "text", "integer": "whole number", "boolean": "true/false",
-             "object": "mapping", "number": "number"}
-    return names.get(kind, "any") if isinstance(kind, str) else "any"
-
-
-def _default(prop: dict[str, Any]) -> str:
-    if "default" not in prop or prop["default"] is None:
-        return "—"
-    return f"`{json.dumps(prop['default'], ensure_ascii=False)}`"
-
-
-def _models() -> dict[str, type[Record]]:
-    from . import schema
-
-    return {name: obj for name, obj in vars(schema).items()
-            if isinstance(obj, type) and issubclass(obj, Record)}
-
-
-_MODELS = _models()

@@ -17,9 +17,10 @@ from .dates import PartialDate
 from .discover import AUDIENCES_FILE, SETTINGS_FILE, find_root  # noqa: F401 (re-exported)
 from .errors import Problems
 from .packed import Records, pack, value_of
-from .schema import Audience, Brief, Claim, Record, Settings, Source, StoreSection
+from .records import Audience, Brief, Claim, Settings, Source, StoreSection
+from .structs import Record
 from .texts import CapturedText
-from .validate import validate
+from .validate import keep_valid_keys, validate
 from .yamlio import LDict, LList, line_at, load_file
 
 NOT_BRIEFS = {SETTINGS_FILE, AUDIENCES_FILE}
@@ -270,18 +271,8 @@ def _load_settings(ws: Workspace) -> Settings:
         ws.problems.add(path, line_at(data, ()), "", "expected a mapping of settings")
         return Settings()
     settings = validate(Settings, data, path, ws.problems)
-    if settings is None:
-        # keep the keys that are right, so one bad key does not bury the rest
-        from pydantic import ValidationError
-
-        try:
-            Settings.model_validate(data)
-        except ValidationError as exc:
-            bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
-        try:
-            settings = Settings.model_validate({k: v for k, v in data.items() if k not in bad})
-        except ValidationError:
-            settings = None
+    if settings is None:  # keep the keys that are right: one bad key should not bury the rest
+        settings = keep_valid_keys(Settings, data)
     return settings or Settings()
 
 

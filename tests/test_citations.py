@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -31,7 +32,8 @@ from briefgen.csl import (
     style_family,
 )
 from briefgen.model import Span
-from briefgen.schema import Source
+from briefgen.records import Source
+from briefgen.validate import read
 
 SOURCES = [
     {"id": "svetlova", "type": "article-magazine",
@@ -117,13 +119,20 @@ APA_REFERENCES = [
 ]
 
 
+def _source(data: dict[str, Any]) -> Source:
+    """Return a source record read as the store's are."""
+    record = read(Source, data)
+    assert record is not None, data
+    return record
+
+
 def _marked(spans: list[Span]) -> str:
     return "".join(f"*{s.text}*" if s.italic else s.text for s in spans)
 
 
 def _render(style: str) -> cite.Rendered:
     names = proper_nouns(CORPUS)
-    items = [csl_item(Source.model_validate(s), names, style_family(style)) for s in SOURCES]
+    items = [csl_item(_source(s), names, style_family(style)) for s in SOURCES]
     first = [[cite.Cite(s["id"], LOCATORS.get(s["id"]))] for s in SOURCES]
     again = [[cite.Cite(s["id"], "7")] for s in SOURCES]
     return cite.render(first + again, items, cite.find_style(style))
@@ -183,9 +192,8 @@ def test_unknown_style_suggests_names() -> None:
 ])
 def test_missing_title_and_date_show_honestly(style: str, note: str, entry: str) -> None:
     """Nothing is invented: no title where the source states none, "n.d." for no date."""
-    source = Source.model_validate({"id": "x", "type": "article-magazine",
-                                    "author": [{"family": "Roe", "given": "Ann"}],
-                                    "container-title": "Monthly"})
+    source = _source({"id": "x", "type": "article-magazine",
+                      "author": [{"family": "Roe", "given": "Ann"}], "container-title": "Monthly"})
     out = cite.render([[cite.Cite("x", "para. 2")]], [csl_item(source, set(), style_family(style))],
                       cite.find_style(style))
     assert _marked(out.clusters[0]) == note
@@ -203,7 +211,7 @@ def test_a_citation_server_formats_each_memo_afresh(tmp_path: Path) -> None:
     request leaves the server working."""
     style = cite.find_style("chicago-notes-bibliography")
     names = proper_nouns(CORPUS)
-    items = [csl_item(Source.model_validate(s), names, "note") for s in SOURCES[:3]]
+    items = [csl_item(_source(s), names, "note") for s in SOURCES[:3]]
     clusters = [[cite.Cite("svetlova", "para. 6")], [cite.Cite("doe")],
                 [cite.Cite("svetlova", "para. 7")]]
     alone = cite.render(clusters, items, style)

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from briefgen.validate import SCHEMA_FILES, json_schema
+from briefgen.derive import SCHEMA_FILES, json_schema
 
 from .conftest import REPO, WORKSPACES
 
@@ -60,7 +60,16 @@ def test_schema_rejects_an_unknown_key() -> None:
 
 
 def test_reference_doc_is_current() -> None:
-    from briefgen.validate import reference_markdown
+    from briefgen.derive import reference_markdown
 
     committed = (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
     assert committed == reference_markdown(), "run: python scripts/reference.py"
+
+
+def test_record_classes_are_current() -> None:
+    """briefgen/records.py is what `derive.records_source` makes of the schema now."""
+    from briefgen.derive import records_source
+
+    committed = (Path(__file__).parent.parent / "briefgen" / "records.py").read_text(
+        encoding="utf-8")
+    assert committed == records_source(), "run: python scripts/reference.py"

@@ -113,3 +113,19 @@ def test_an_audience_named_twice_is_built_once(good: Path) -> None:
     run = briefgen("build", "--all", "-f", "json", cwd=good)
     assert run.code == 0, run.err
     assert run.out.splitlines()[-1] == "1 written, 0 up to date"
+
+
+def test_a_date_made_circa_rebuilds_the_memos_that_cite_it(good: Path) -> None:
+    """A source's date that becomes circa reads differently in its notes, so the memos
+    citing it are out of date (the fingerprints once held a date as its text alone)."""
+    assert briefgen("build", "--all", "-f", "json", cwd=good).code == 0
+    memo = good / "out" / "weekly.analyst.json"
+    before = memo.read_text(encoding="utf-8")
+    sources = good / "store" / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace(
+        "issued: 2024-06-12", "issued: {date-parts: [[2024, 6, 12]], circa: true}", 1),
+        encoding="utf-8")
+    run = briefgen("build", "--all", "-f", "json", cwd=good)
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[-1] == "2 written, 0 up to date"
+    assert memo.read_text(encoding="utf-8") != before
