@@ -235,6 +235,12 @@ class Citeproc:
         answer = stdout.read(int(size))
         return answer if len(answer) == int(size) else None
 
+    def forget(self) -> None:
+        """In a forked process: close the pipes to pandoc, which only the parent uses."""
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            if pipe is not None:
+                os.close(pipe.fileno())
+
     def _errors(self) -> str:
         self._stderr.seek(0)
         return self._stderr.read().decode(errors="replace").strip()

@@ -102,3 +102,20 @@ def test_a_writer_process_that_dies_is_reported(tmp_path: Path,
         writers.write(iter([Unit(sample_memo(), "docx", tmp_path / "x.docx")]))
     assert str(caught.value) == ("the process writing x.docx stopped (out of memory?); "
                                  "nothing was written")
+
+
+def test_pandoc_stops_by_itself_when_the_build_needs_no_more_notes() -> None:
+    """pandoc starts before the writer processes are forked, and they close their copies
+    of its pipes: when the build has formatted every memo's notes, pandoc's input ends
+    and it leaves at once, while the writers may still be at work."""
+    import subprocess
+
+    from briefgen.cite import find_style
+
+    with Engine(2, ["docx", "pdf"], find_style("chicago-notes-bibliography")) as writers:
+        pandoc = writers.citeproc._proc
+        writers.citations_done()
+        try:
+            assert pandoc.wait(timeout=30) == 0
+        except subprocess.TimeoutExpired:
+            pytest.fail("pandoc is still waiting for input the writers hold open")
