@@ -75,3 +75,16 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = briefgen("build", "--all", str(copy), cwd=copy.parent)
     assert run.code == 0, run.err
     return copy / "out"
+
+
+@pytest.fixture
+def no_local_constants(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hypothesis mixes into what it draws the constants of every local module loaded
+    (all the test modules, when pytest has collected them), so even a derandomized run
+    draws differently in a full run than alone. Tests that count what a strategy draws
+    use this, so that their counts are the strategy's own."""
+    from hypothesis.internal.conjecture import providers
+
+    if hasattr(providers, "_get_local_constants"):
+        monkeypatch.setattr(providers, "_get_local_constants", providers.Constants)
+        providers.CONSTANTS_CACHE.cache.clear()

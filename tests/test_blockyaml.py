@@ -229,6 +229,7 @@ def test_flow_collections_read_alike_or_go_to_libyaml(flow: str, place: str) -> 
     assert_reads_alike(place.replace("@", flow, 1))
 
 
+@pytest.mark.usefixtures("no_local_constants")
 def test_the_generated_flow_collections_are_often_in_the_subset() -> None:
     read = 0
 
@@ -243,6 +244,7 @@ def test_the_generated_flow_collections_are_often_in_the_subset() -> None:
     assert read >= 75
 
 
+@pytest.mark.usefixtures("no_local_constants")
 def test_the_generated_documents_are_mostly_in_the_subset() -> None:
     """The comparison above is only worth something if the fast reader reads many."""
     read = 0
