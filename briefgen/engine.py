@@ -123,7 +123,11 @@ class Engine:
         self._stopping: list[Citeproc] = []  # servers told to stop, reaped in close()
         self._locale = locale
         if style is not None:  # pandoc first; the writers close their copies of its pipes
-            self._start_citeproc(style, locale)
+            from .cite import take_early
+
+            self._citeproc = take_early(style, locale)
+            if self._citeproc is None:
+                self._start_citeproc(style, locale)
         if workers > 1 and sys.platform != "win32":
             self._fork(workers, formats)
 

@@ -69,14 +69,41 @@ def _stats(root: Path, out: Path) -> dict[str, list[int]]:
     return files
 
 
+_seen: dict[tuple[Path, Path], dict[str, list[int]]] = {}  # some_build_fresh's, for reuse
+
+
 def fresh_outputs(root: Path, out: Path, key: str) -> list[str] | None:
     """Return the outputs of the last identical build if nothing changed since, else None."""
+    entry = _saved(out).get(key)
+    files = _seen.pop((root, out), None)
+    if entry is None:
+        return None
+    return _fresh(entry, files if files is not None else _stats(root, out), out)
+
+
+def some_build_fresh(root: Path, out: Path) -> bool:
+    """Whether some build recorded today would write nothing now: then the coming build
+    most likely writes nothing either (see launch.py)."""
+    today = dt.date.today().isoformat()
+    saved = {k: v for k, v in _saved(out).items() if json.loads(k).get("today") == today}
+    if not saved:
+        return False
+    files = _seen[root, out] = _stats(root, out)
+    return any(_fresh(entry, files, out) is not None for entry in saved.values())
+
+
+def _saved(out: Path) -> dict[str, object]:
     try:
         saved = json.loads((out / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    entry = saved.get(key) if isinstance(saved, dict) else None
-    if not isinstance(entry, dict) or entry.get("files") != _stats(root, out):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+def _fresh(entry: object, files: dict[str, list[int]], out: Path) -> list[str] | None:
+    """Return a recorded build's outputs if it saw `files` and its outputs are as it left
+    them, else None."""
+    if not isinstance(entry, dict) or entry.get("files") != files:
         return None
     outputs = entry.get("outputs", {})
     for name, (size, mtime) in outputs.items():
