@@ -94,10 +94,10 @@ def _prepared(model: type[Record], data: dict[str, Any]) -> dict[str, Any]:
             out = out if out is not data else dict(data)
             out[key] = parse_date(value)
     for _, key, inner in model.NESTED:
-        value = out.get(key)
-        done: Any = value
         if not _has_rules(inner):
             continue
+        value = out.get(key)
+        done: Any = value
         if isinstance(value, dict):
             done = _prepared(inner, value)
         elif isinstance(value, list):
