@@ -20,12 +20,15 @@ from pathlib import Path
 
 def main() -> None:
     """Run the command line, after starting pandoc if the command is `build`."""
-    if sys.argv[1:2] == ["build"]:
-        if hasattr(signal, "SIGTERM"):  # until the command line handles it (cli._Group)
-            signal.signal(signal.SIGTERM, _terminated)
-        _start_pandoc(sys.argv[2:])
-    from .cli import main as command_line
-
+    try:
+        if sys.argv[1:2] == ["build"]:
+            if hasattr(signal, "SIGTERM"):  # until the command line handles it (cli._Group)
+                signal.signal(signal.SIGTERM, _terminated)
+            _start_pandoc(sys.argv[2:])
+        from .cli import main as command_line
+    except KeyboardInterrupt:  # Ctrl-C while it loads: as the command line says it
+        sys.stderr.write("briefgen: interrupted\n")
+        sys.exit(130)
     command_line()
 
 

@@ -87,3 +87,22 @@ def test_a_build_that_does_not_take_pandoc_leaves_nothing_behind(tmp_path: Path)
         assert not _pandocs(), args
         assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr, done.stderr
     assert _cite_folders() <= before
+
+
+def test_ctrl_c_while_the_command_loads_is_no_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    def interrupted(args: list[str]) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(launch, "_start_pandoc", interrupted)
+    monkeypatch.setattr(sys, "argv", ["briefgen", "build"])
+    try:
+        launch.main()
+    except SystemExit as leaving:
+        assert leaving.code == 130
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C went through to Python, which prints a traceback")
+    else:
+        pytest.fail("the command went on after Ctrl-C")
+    assert capsys.readouterr().err == "briefgen: interrupted\n"
