@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from msgspec.structs import astuple
 
-from .structs import Record
+from .structs import Record, rebuild
 
 R = TypeVar("R", bound=Record)
 Packed = tuple[Any, ...]
@@ -67,10 +67,7 @@ def unpack(packed: Packed) -> Any:
                 values[i] = unpack(value)
             elif type(value) is list:
                 values[i] = [unpack(v) if type(v) is tuple else v for v in value]
-    record = cls(**dict(zip(cls.__struct_fields__, values, strict=True)))
-    if extra:
-        record.__dict__["extra"] = extra
-    return record
+    return rebuild(cls, values, extra)
 
 
 def value_of(item: Record | Packed, name: str) -> Any:

@@ -84,8 +84,7 @@ def fresh_outputs(root: Path, out: Path, key: str) -> list[str] | None:
 def some_build_fresh(root: Path, out: Path) -> bool:
     """Whether some build recorded today would write nothing now: then the coming build
     most likely writes nothing either (see launch.py)."""
-    today = dt.date.today().isoformat()
-    saved = {k: v for k, v in _saved(out).items() if json.loads(k).get("today") == today}
+    saved = _saved_today(out)
     if not saved:
         return False
     files = _seen[root, out] = _stats(root, out)
@@ -98,6 +97,12 @@ def _saved(out: Path) -> dict[str, object]:
     except (OSError, ValueError):
         return {}
     return saved if isinstance(saved, dict) else {}
+
+
+def _saved_today(out: Path) -> dict[str, object]:
+    """Return the builds recorded today (a command's key holds its date)."""
+    today = dt.date.today().isoformat()
+    return {k: v for k, v in _saved(out).items() if json.loads(k).get("today") == today}
 
 
 def _fresh(entry: object, files: dict[str, list[int]], out: Path) -> list[str] | None:
@@ -121,12 +126,7 @@ def record(root: Path, out: Path, key: str, outputs: list[Path]) -> None:
     from .files import write_atomic
 
     path = out / STATE
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        saved = {}
-    saved = {k: v for k, v in saved.items() if json.loads(k).get("today") ==
-             dt.date.today().isoformat()} if isinstance(saved, dict) else {}
+    saved = _saved_today(out)
     saved[key] = {"files": _stats(root, out),
                   "outputs": {p.name: [p.stat().st_size, p.stat().st_mtime_ns]
                               for p in outputs}}

@@ -16,7 +16,8 @@ from typing import Any, ClassVar
 import msgspec
 
 
-def _rebuild(cls: type[Record], values: tuple[Any, ...], extra: dict[str, Any] | None) -> Any:
+def rebuild(cls: type[Record], values: Any, extra: dict[str, Any] | None) -> Any:
+    """Return a record of `cls` from its field values in order and its unknown keys."""
     record = cls(**dict(zip(cls.__struct_fields__, values, strict=True)))
     if extra:
         record.__dict__["extra"] = extra
@@ -38,7 +39,7 @@ class Record(msgspec.Struct, dict=True):
     NESTED: ClassVar[tuple[tuple[str, str, type[Record]], ...]] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuild, (type(self), msgspec.structs.astuple(self),
+        return rebuild, (type(self), msgspec.structs.astuple(self),
                           self.__dict__.get("extra"))
 
 
