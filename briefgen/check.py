@@ -58,9 +58,7 @@ def _check_store(ws: Workspace) -> None:
 
 def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> None:
     source = ws.sources[ident]
-    for key in ("title", "container_title", "publisher"):
-        check_chars(ws, getattr(source, key), where, (key.replace("_", "-"),),
-                    f"source {ident!r}")
+    check_strings(ws, source, where, (), f"source {ident!r}", skip={"id", "text"})
     if not source.title:
         ws.problems.warn(where.path, where.line, "title",
                          f"source {ident!r} has no title; notes will show it without one")
@@ -107,18 +105,40 @@ def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | 
     if bad:
         problems.add(where.path, where.line_of(*key), _key_name(key),
                      f"{owner} holds {scripts.describe(bad.group())}, a control character "
-                     "a document cannot hold; remove it")
+                     "or noncharacter a document cannot hold; remove it")
         return
     unseen = scripts.missing(text)
     if unseen:
-        shown = ", ".join(scripts.describe(c) for c in unseen[:3])
+        shown = ", ".join(scripts.describe(c) for c in unseen)
         problems.add(where.path, where.line_of(*key), _key_name(key),
                      f"{owner} holds {shown}, which no font briefgen ships can show")
 
 
+def check_strings(ws: Workspace, record: object, where: Where, key: tuple[str | int, ...],
+                  owner: str, skip: frozenset[str] | set[str] = frozenset(),
+                  problems: Problems | None = None) -> None:
+    """Check every text of a record, its lists and nested records included."""
+    if isinstance(record, str):
+        check_chars(ws, record, where, key, owner, problems)
+    elif isinstance(record, list | tuple):
+        for i, item in enumerate(record):
+            check_strings(ws, item, where, (*key, i), owner, problems=problems)
+    elif isinstance(record, dict):
+        for name, item in record.items():
+            if isinstance(name, str):
+                check_strings(ws, item, where, (*key, name), owner, problems=problems)
+    else:
+        fields = getattr(record, "__struct_fields__", None)
+        names = getattr(record, "__struct_encode_fields__", fields)
+        for field, name in zip(fields or (), names or (), strict=False):
+            if field not in skip:
+                check_strings(ws, getattr(record, field), where, (*key, name), owner,
+                              problems=problems)
+
+
 def _key_name(key: tuple[str | int, ...]) -> str:
     """Return a key path as problems show it, e.g. sources.0.quote."""
-    return ".".join(str(k) for k in key).replace(".[", "[")
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key).lstrip(".")
 
 
 def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
@@ -137,6 +157,8 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
     check_chars(ws, claim.origin, where, ("origin",), f"claim {ident!r}", problems)
     for i, cited in enumerate(claim.sources):
         check_chars(ws, cited.quote, where, ("sources", i, "quote"), f"claim {ident!r}",
+                    problems)
+        check_chars(ws, cited.locator, where, ("sources", i, "locator"), f"claim {ident!r}",
                     problems)
     for i, cited in enumerate(claim.sources):
         key = f"sources[{i}]"
@@ -211,6 +233,7 @@ def _check_audiences(ws: Workspace) -> None:
     for name, audience in ws.audiences.items():
         where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
         path = where.path
+        check_chars(ws, audience.label, where, ("label",), f"audience {name!r}")
         if audience.max_marking and audience.max_marking not in _marking_names(ws):
             ws.problems.add(path, where.line_of("max-marking"), f"{name}.max-marking",
                             f"unknown marking {audience.max_marking!r}; expected one of "
@@ -220,6 +243,9 @@ def _check_audiences(ws: Workspace) -> None:
             ws.problems.add(path, where.line_of("template"), f"{name}.template",
                             f"unknown template {audience.template!r}; known: "
                             f"{', '.join(known)}{_hint(audience.template, known)}")
+    check_chars(ws, ws.settings.organisation, settings, ("organisation",), "the settings")
+    for i, marking in enumerate(ws.settings.markings):
+        check_strings(ws, marking, settings, ("markings", i), "the settings")
     default = ws.settings.default_audience
     if default and not ws.exists("audience", default):
         ws.problems.add(settings.path, settings.line_of("default-audience"), "default-audience",

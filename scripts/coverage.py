@@ -7,9 +7,9 @@ Run it after changing a shipped font; tests/test_scripts.py checks that it is cu
 
 import json
 
-from briefgen.scripts import COVERAGE, FALLBACK, FONTS, PRIMARY, coverage_ranges, font_coverage
+from briefgen.scripts import COVERAGE, FAMILIES, coverage_ranges, font_coverage, font_file
 
 if __name__ == "__main__":
-    data = {name: coverage_ranges(font_coverage(FONTS / name)) for name in (PRIMARY, FALLBACK)}
+    data = {family: coverage_ranges(font_coverage(font_file(family))) for family in FAMILIES}
     COVERAGE.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {COVERAGE}")

@@ -44,7 +44,7 @@ def test_logo_accent_fonts_and_page_size_reach_both_formats(good: Path, logo: st
     else:
         (good / logo).write_text(SVG, encoding="utf-8")
     (good / "fonts").mkdir()
-    shutil.copy(FONTS / "DejaVuSans.ttf", good / "fonts" / "House.ttf")
+    shutil.copy(FONTS / "DejaVuSans-Regular.ttf", good / "fonts" / "House.ttf")
     _brand(good, f"logo: {logo}\naccent-colour: '#0a7d3b'\nbody-font: fonts/House.ttf\n"
                  "heading-font: DejaVu Sans\npage-size: letter\n")
     run = briefgen("build", "--all", cwd=good)

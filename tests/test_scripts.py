@@ -1,73 +1,213 @@
-"""Every script a source may use: Cyrillic, Persian in right-to-left order, and what no font shows."""
+"""Every script a desk reads, in every position: fonts per run, UAX #9 order, a true text layer.
+
+The PDF is read back with poppler (`pdftotext`, and `pdftotext -bbox` for where each word
+stands), the DOCX and HTML as text.
+"""
 
 from __future__ import annotations
 
+import html
+import re
+import shutil
+import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
+from bidi import get_display
+from bidi.algorithm import MIRRORED
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from briefgen.model import Paragraph, Span
-from briefgen.scripts import visual_runs
+from briefgen import scripts
+from briefgen.model import NoteRef, Paragraph, Span
 from briefgen.writers.docx import write_docx
+from briefgen.writers.html import write_html
 from briefgen.writers.pdf import write_pdf
 
 from .conftest import briefgen
 from .sample_memo import sample_memo
 
+POPPLER = shutil.which("pdftotext")
+needs_poppler = pytest.mark.skipif(POPPLER is None, reason="pdftotext (poppler-utils) missing")
+
 PERSIAN = "جمهوری اسلامی ایران"
-MIXED = (f"Tehran’s line: {PERSIAN} (the Islamic Republic); سپاه (پاسداران) در سال ۱۴۰۲ and "
-         "2023. Москва ответила: «Нет». Łódź, Ærø, İstanbul, Šiauliai.")
+# One sample of each script a policy desk reads, as written (logical order).
+SAMPLES = {
+    "Latin": "Łódź, Ærø, İstanbul, Šiauliai, café",
+    "Cyrillic": "Москва ответила: «Нет»",
+    "Greek": "Αθήνα, Ελλάδα",
+    "Arabic": "المملكة العربية السعودية",
+    "Persian": "می‌خواهیم در تهران",
+    "Urdu": "پاکستان کے لیے ہے",
+    "Hebrew": "שלום עולם",
+    "Chinese": "中华人民共和国",
+    "Japanese": "日本語のテキスト",
+    "Korean": "대한민국 서울",
+    "Devanagari": "हिन्दी भाषा",
+    "Thai": "ภาษาไทย",
+    "currency": "€ £ ¥ ₽ ₹ ₺ ₩ ₿ ₴ ₦ ﷼",
+    "emoji": "😀 🚀 👍 🌍",
+}
+FAMILIES = {"Arabic": "NotoNaskhArabic", "Hebrew": "NotoSansHebrew", "Chinese":
+            "DroidSansFallback", "Korean": "NanumGothic", "Devanagari": "NotoSansDevanagari",
+            "Thai": "NotoSerifThai"}
+PRESENTATION_FORMS = re.compile("[\ufb50-\ufdfb\ufdfd-\ufdff\ufe70-\ufeff]")
 
 
-def _memo():
+def _memo(*texts: str):
     memo = sample_memo()
-    memo.sections[0].blocks.append(Paragraph([Span(MIXED)], kind="claim"))
+    for text in texts:
+        memo.sections[0].blocks.append(Paragraph([Span(text), NoteRef(1)], kind="claim"))
     return memo
 
 
-def test_rtl_runs_are_reversed_word_by_word_digits_kept() -> None:
-    assert visual_runs("a سپاه (پاسداران) ۱۴۰۲ b") == [
-        ("a ", "a ", False),
-        ("۲۰۴۱ (پاسداران) سپاه", "سپاه (پاسداران) ۱۴۰۲", True),
-        (" b", " b", False)]
+def _pdftotext(path: Path, *flags: str) -> str:
+    return subprocess.run(["pdftotext", *flags, str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
 
 
-def test_pdf_shows_cyrillic_latin_and_persian_in_logical_word_order(tmp_path: Path) -> None:
-    write_pdf(_memo(), tmp_path / "m.pdf")
-    text = unicodedata.normalize("NFKC", PdfReader(tmp_path / "m.pdf").pages[0].extract_text())
-    assert "Москва ответила: «Нет». Łódź, Ærø, İstanbul, Šiauliai." in " ".join(text.split())
-    assert PERSIAN in text  # shaped glyphs map back to the letters, words in reading order
-    fonts = {str(f.get_object()["/BaseFont"]).split("+")[-1]
+def _comparable(text: str) -> str:
+    """Text without the embedding marks poppler adds and the ignorables, spaces folded."""
+    text = "".join(c for c in text if c not in scripts.IGNORABLE or c.isspace())
+    return " ".join(text.split())
+
+
+# --- the algorithm -----------------------------------------------------------------------
+
+BIDI_TEXT = st.text(st.sampled_from(list("ab CD12 ") + list("تهران شاهد") + list("۱۳۶٠١")
+                                    + list("שלום") + list("()[]«».,:;-–/%\"'")),
+                    max_size=40)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(BIDI_TEXT)
+def test_levels_reordered_by_rule_l2_give_python_bidis_display(text: str) -> None:
+    """Our reading of python-bidi's levels and our line reordering (rule L2) give what
+    python-bidi itself displays (which leaves mirroring, rule L4, to the renderer)."""
+    levels = scripts.levels(text)
+    assert "".join(text[i] for i in scripts.reorder(levels)) == get_display(text, base_dir="L")
+
+
+# --- the PDF: order on the page, and the text layer ---------------------------------------
+
+POSITIONS = [
+    "تهران is the capital.",  # at the start
+    "Officials in Tehran (تهران) met.",  # inside brackets, mid-sentence
+    "The drone شاهد-۱۳۶ was named.",  # a word glued to a Persian number
+    "Officials in Tehran said تهران",  # at the end, before the note number
+    "Talks in تهران و مسکو stalled, 2024.",  # a run of several words, then a comma
+    "Hebrew: שלום עולם, and 3 more.",
+]
+
+
+@needs_poppler
+def test_right_to_left_runs_stand_in_the_algorithms_visual_order(tmp_path: Path) -> None:
+    """Each line's words, left to right on the page (pdftotext -bbox), are the words of
+    the line's visual order by UAX #9, with the note number a left-to-right unit."""
+    write_pdf(_memo(*POSITIONS), tmp_path / "m.pdf")
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>',
+                       _pdftotext(tmp_path / "m.pdf", "-bbox"))
+    lines: dict[int, list[tuple[float, str]]] = {}
+    for x, y, word in words:
+        lines.setdefault(round(float(y)), []).append((float(x), html.unescape(word)))
+    drawn = [" ".join(w for _, w in sorted(line) if w != "•") for line in lines.values()]
+    for text in POSITIONS:
+        logical = f"{text}\u200e1\u200e"
+        levels = scripts.levels(logical)
+        expected = "".join(MIRRORED.get(c, c) if level % 2 else c  # rule L4, as HarfBuzz
+                           for c, level in zip(get_display(logical, base_dir="L"),
+                                               [levels[i] for i in scripts.reorder(levels)],
+                                               strict=True)).replace("\u200e", "")
+        expected = re.sub(r"(?<=\S)1$", "", expected)  # the note number is raised
+        assert any(line.startswith(expected) for line in drawn), (text, expected, drawn)
+
+
+@needs_poppler
+def test_the_text_layer_holds_every_script_as_written(tmp_path: Path) -> None:
+    """pdftotext gives every sample in logical order, as the characters written: no
+    presentation forms, no private-use code points, every script in its own font.
+
+    poppler guesses spaces from gaps, and closes the narrow ones between symbols, so
+    symbols are compared without spaces."""
+    write_pdf(_memo(*SAMPLES.values(), PERSIAN), tmp_path / "m.pdf")
+    text = _pdftotext(tmp_path / "m.pdf")
+    assert not PRESENTATION_FORMS.search(text)
+    assert not re.search("[\ue000-\uf8ff]", text)
+    flat = _comparable(text)
+    for name, sample in SAMPLES.items():
+        if name in ("currency", "emoji"):
+            assert _comparable(sample).replace(" ", "") in flat.replace(" ", ""), name
+        else:
+            assert _comparable(sample) in flat, name
+    fonts = {str(f.get_object()["/BaseFont"]).split("+")[-1].split("-")[0]
              for f in PdfReader(tmp_path / "m.pdf").pages[0]["/Resources"]["/Font"].values()}
-    assert "DejaVuSans" in fonts
+    assert set(FAMILIES.values()) <= fonts, fonts
 
 
-def test_docx_keeps_logical_order_and_marks_rtl_runs(tmp_path: Path) -> None:
-    write_docx(_memo(), tmp_path / "m.docx")
+def test_docx_and_html_keep_every_script_in_logical_order(tmp_path: Path) -> None:
+    memo = _memo(*SAMPLES.values())
+    write_docx(memo, tmp_path / "m.docx")
+    write_html(memo, tmp_path / "m.html")
     xml = zipfile.ZipFile(tmp_path / "m.docx").read("word/document.xml").decode()
-    assert f"<w:rtl/></w:rPr><w:t xml:space=\"preserve\">{PERSIAN}</w:t>" in xml
-    assert "Москва ответила" in xml
+    words = _comparable("".join(html.unescape(t) for t in re.findall(r"<w:t[^>]*>([^<]*)</w:t>",
+                                                                     xml)))
+    page = _comparable(html.unescape(re.sub(r"<[^>]+>", "", (tmp_path / "m.html").read_text())))
+    for name, sample in SAMPLES.items():
+        assert _comparable(sample) in words, name
+        assert _comparable(sample) in page, name
+    assert f'<w:rtl/></w:rPr><w:t xml:space="preserve">{SAMPLES["Hebrew"]}</w:t>' in xml
 
 
-@pytest.mark.parametrize("text, message", [
-    ("Bell \a rings.", "claim 'talks-stalled' holds U+0007 (unnamed), a control character a "
-                       "document cannot hold; remove it"),
-    ("Han 中文 text.", "claim 'talks-stalled' holds U+4E2D (CJK UNIFIED IDEOGRAPH-4E2D), "
-                      "U+6587 (CJK UNIFIED IDEOGRAPH-6587), which no font briefgen ships can "
-                      "show"),
+@pytest.mark.parametrize("text", ["a", "Łódź", PERSIAN, "中文 ok", "x😀y", "हिन्दी"])
+def test_a_run_is_set_in_a_font_that_has_its_characters(text: str) -> None:
+    base = scripts.coverage(scripts.SERIF)
+    runs = scripts.font_runs(text, base)
+    assert "".join(text[a:b] for a, b, _ in runs) == text
+    for a, b, family in runs:
+        held = base if family is None else scripts.coverage(family)
+        assert all(ord(c) in held or c in scripts.IGNORABLE for c in text[a:b]), (text, family)
+
+
+# --- check: what no font can show ---------------------------------------------------------
+
+@pytest.mark.parametrize("path, old, new, key, message", [
+    ("store/claims/grain.yaml", "text: Talks on the grain corridor stalled on 11 June 2024.",
+     'text: "Bell \\a rings."', "2: text", "claim 'talks-stalled' holds U+0007 (unnamed), a "
+     "control character or noncharacter a document cannot hold; remove it"),
+    ("store/claims/grain.yaml", "text: Talks on the grain corridor stalled on 11 June 2024.",
+     'text: "A new face 🥲 and 🫠."', "2: text", "claim 'talks-stalled' holds U+1F972 "
+     "(SMILING FACE WITH TEAR), U+1FAE0 (MELTING FACE), which no font briefgen ships can show"),
+    ("store/sources.yaml", "title: Grain Talks Stall Again", 'title: "Grain \\uFDD0 Talks"',
+     "3: title", "source 'doe-2024' holds U+FDD0 (unnamed), a control character or "
+     "noncharacter a document cannot hold; remove it"),
+    ("store/sources.yaml", "author: [{family: Doe, given: Jane}]",
+     'author: [{family: "Doe\\x85", given: Jane}]', "4: author[0].family",
+     "source 'doe-2024' holds U+0085 (unnamed), a control character or noncharacter a "
+     "document cannot hold; remove it"),
+    ("audiences.yaml", "label: Analysts", 'label: "Analysts 🫠"', "9: label", "audience 'analyst' holds U+1FAE0 (MELTING FACE), which no font "
+     "briefgen ships can show"),
 ])
-def test_unshowable_characters_are_errors_naming_the_claim(good: Path, text: str,
+def test_unshowable_characters_are_errors_naming_the_field(good: Path, path: str, old: str,
+                                                           new: str, key: str,
                                                            message: str) -> None:
-    path = good / "store" / "claims" / "grain.yaml"
-    escaped = text.replace("\a", "\\a")
-    path.write_text(path.read_text().replace(
-        "text: Talks on the grain corridor stalled on 11 June 2024.", f'text: "{escaped}"'))
+    file = good / path
+    assert old in file.read_text()
+    file.write_text(file.read_text().replace(old, new))
     run = briefgen("check", cwd=good)
     assert run.code == 1
-    assert f"store/claims/grain.yaml:2: text: {message}" in run.err
+    assert f"{path}:{key}: {message}" in run.err, run.err
+
+
+def test_every_script_sample_passes_check(good: Path) -> None:
+    path = good / "store" / "claims" / "grain.yaml"
+    text = " ".join(SAMPLES.values())
+    path.write_text(path.read_text().replace(
+        "text: Talks on the grain corridor stalled on 11 June 2024.", f'text: "{text}"'))
+    run = briefgen("check", cwd=good)
+    assert run.code == 0, run.err
 
 
 def test_the_shipped_coverage_table_matches_the_fonts() -> None:
@@ -75,12 +215,14 @@ def test_the_shipped_coverage_table_matches_the_fonts() -> None:
     (after changing a font: python scripts/coverage.py)."""
     import json
 
-    from briefgen import scripts
-    from briefgen.scripts import FONTS, coverage_ranges, font_coverage
-
     table = json.loads(scripts.COVERAGE.read_text(encoding="utf-8"))
-    for name in (scripts.PRIMARY, scripts.FALLBACK):
-        assert table[name] == coverage_ranges(font_coverage(FONTS / name)), name
-    primary, fallback = scripts._coverage()
-    assert 0x0416 in primary  # Ж: Noto Serif holds Cyrillic
-    assert 0x0634 not in primary and 0x0634 in fallback  # ش: Persian is the fallback's
+    for family in scripts.FAMILIES:
+        assert table[family] == scripts.coverage_ranges(
+            scripts.font_coverage(scripts.font_file(family))), family
+    assert 0x0416 in scripts.coverage("NotoSerif")  # Ж: Noto Serif holds Cyrillic
+    assert 0x0634 in scripts.coverage("NotoNaskhArabic")  # ش
+    assert not scripts.missing("".join(SAMPLES.values()))
+
+
+def test_characters_are_named_by_their_unicode_names() -> None:
+    assert scripts.describe("ش") == f"U+0634 ({unicodedata.name('ش')})"

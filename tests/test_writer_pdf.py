@@ -339,10 +339,10 @@ def test_keeping_line_breaks_per_width_changes_no_byte(
     the lines at every query."""
     from reportlab.platypus import Paragraph
 
-    from briefgen.writers import pdf
+    from briefgen.writers import pdf_text
 
     pages = write_pdf(_long_memo(placement, claims=80), tmp_path / "kept.pdf")
-    monkeypatch.setattr(pdf._Paragraph, "wrap", Paragraph.wrap)
+    monkeypatch.setattr(pdf_text.TextParagraph, "wrap", Paragraph.wrap)
     assert write_pdf(_long_memo(placement, claims=80), tmp_path / "plain.pdf") == pages > 3
     assert (tmp_path / "kept.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()
 

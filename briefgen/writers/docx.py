@@ -27,7 +27,7 @@ from docx.styles.style import StyleFactory
 
 from ..model import Branding, Inline, Memo, NoteRef, Span, header_rows
 from ..model import Paragraph as MemoParagraph
-from ..scripts import visual_runs
+from ..scripts import direction_runs
 from . import docx_ooxml as ox
 
 BANNER = RGBColor(0x8A, 0x1C, 0x1C)
@@ -378,8 +378,8 @@ class _Writer:
     def _span(self, span: Span, part: Any) -> list[Any]:
         """Return the runs of a span, right-to-left pieces marked as such."""
         style = "Hyperlink" if span.url and span.url.lower().startswith(SAFE_SCHEMES) else None
-        runs = [ox.run(logical, style, italic=span.italic, bold=span.bold, rtl=rtl)
-                for _, logical, rtl in visual_runs(span.text)]
+        runs = [ox.run(text, style, italic=span.italic, bold=span.bold, rtl=rtl)
+                for text, rtl in direction_runs(span.text)]
         if style and span.url:
             return [ox.hyperlink(part, span.url, runs)]
         return runs

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from html import escape
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +30,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..model import Branding, Inline, Memo, NoteRef, Section, Span, header_rows, plain_text
+from ..model import Branding, Inline, Memo, NoteRef, Section, Span, header_rows
 from ..model import Paragraph as MemoParagraph
-from ..scripts import RTL_RUN, needs_fallback, visual_runs
-from . import pdf_fonts
+from . import pdf_fonts, pdf_text
 from .pdf_pages import NOTE_CALLBACK, MemoDoc, PageCount, count_lines
 
+pdf_text.install()
 _ACCENT: ContextVar[str] = ContextVar("accent", default="#1f3a5f")  # links of this memo
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 LONG_BLOCK = 180.0  # points: a heading's first block taller than this may split
@@ -68,6 +67,8 @@ def write_pdf(memo: Memo, path: Path) -> int:
     pdf_fonts.register()
     styles = _styles(LOOKS[memo.layout], memo.branding)
     _ACCENT.set(memo.branding.accent)
+    pdf_text.BASE.set(pdf_fonts.coverage(styles["body"].fontName)
+                      & pdf_fonts.coverage(styles["heading"].fontName.removesuffix("-Bold")))
     doc = _build(memo, styles, str(path))
     count = PageCount(doc.page)
     count.last_page_lines = count_lines(doc, styles["body"].leading)
@@ -138,7 +139,7 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle], width: float) -> list[Flow
     head = memo.header
     story: list[Flowable] = []
     if head.organisation:
-        story.append(Paragraph(_text(head.organisation.upper()), st["org"]))
+        story.append(_Para(_text(head.organisation.upper()), st["org"]))
     story.append(_heading(head.title, st["title"]))
     story += _header_table(memo, st)
     story.append(_Rule())
@@ -153,10 +154,10 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle], width: float) -> list[Flow
             story += notes
     if memo.bibliography:
         story.append(_heading(memo.bibliography_title, st["heading"], outline="bibliography"))
-        story += [Paragraph(_inlines(b.content), st["bib"]) for b in memo.bibliography]
+        story += [_Para(_inlines(b.content), st["bib"]) for b in memo.bibliography]
     if memo.summary:
         story.append(_heading("Source summary", st["heading"], outline="summary"))
-        story += [Paragraph(_text(line), st["body"]) for line in memo.summary]
+        story += [_Para(_text(line), st["body"]) for line in memo.summary]
     return story
 
 
@@ -189,7 +190,7 @@ def _height(flowables: list[Flowable], width: float) -> float:
 
 def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Table]:
     """Return the TO/FROM/DATE block: labels in bold sans, values in the body face."""
-    rows = [[Paragraph(_text(label), st["label"]), Paragraph(_text(value), st["field"])]
+    rows = [[_Para(_text(label), st["label"]), _Para(_text(value), st["field"])]
             for label, value in header_rows(memo.header)]
     if not rows:
         return []
@@ -216,124 +217,111 @@ def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Table]:
 
 def _block(block: MemoParagraph, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Return the flowables of one paragraph: its text, quotes and remarks."""
-    mark = f"<b>({_text(block.portion)})</b> " if block.portion else ""
+    pieces: list[tuple[str, pdf_text.Wrap]] = []
+    if block.portion:
+        pieces += [(f"({block.portion})", _bold), (" ", _plain)]
     if block.new:
-        mark += '<font color="#8a1c1c" size="-1"><b>NEW</b></font> '
-    body = mark + _inlines(block.content)
+        pieces += [("NEW", _new), (" ", _plain)]
+    pieces += _pieces(block.content)
     if block.confidence:
-        body += f" <i>({_text(block.confidence)})</i>"
+        pieces += [(" ", _plain), (f"({block.confidence})", _italic)]
     style = st["claim"] if block.kind == "claim" else st["body"]
     bullet = "•" if block.kind == "claim" else None
-    logical = _logical(block)
-    parts: list[Flowable] = [_Para(body, style, logical, bulletText=bullet)]
-    parts += [_Para(f"<i>“{_text(q.text)}”</i> — {_text(q.attribution)}", st["quote"],
-                    f"“{q.text}” — {q.attribution}") for q in block.quotes]
-    parts += [_Para(_inlines(r), st["remark"], plain_text(r)) for r in block.remarks]
+    parts: list[Flowable] = [_Para(pdf_text.markup(pieces), style, bulletText=bullet)]
+    parts += [_Para(pdf_text.markup([(f"“{q.text}”", _italic), (" — ", _plain),
+                                     (q.attribution, _plain)]), st["quote"])
+              for q in block.quotes]
+    parts += [_Para(_inlines(r), st["remark"]) for r in block.remarks]
     return parts
 
 
-def _logical(block: MemoParagraph) -> str:
-    """Return a paragraph's text in logical order, as a reader would copy it."""
-    text = "".join(i.text if isinstance(i, Span) else str(i.number) for i in block.content)
-    mark = f"({block.portion}) " if block.portion else ""
-    mark += "NEW " if block.new else ""
-    bullet = "• " if block.kind == "claim" else ""
-    tail = f" ({block.confidence})" if block.confidence else ""
-    return f"{bullet}{mark}{text}{tail}"
+def _bold(markup: str) -> str:
+    return f"<b>{markup}</b>"
+
+
+def _italic(markup: str) -> str:
+    return f"<i>{markup}</i>"
+
+
+def _new(markup: str) -> str:
+    return f'<font color="#8a1c1c" size="-1"><b>{markup}</b></font>'
 
 
 def _note_paragraph(number: int, content: list[Span], style: ParagraphStyle) -> Paragraph:
     """Return note `number` as a paragraph, its number hanging; markers link to it."""
     return _Para(f'<a name="note-{number}"/>{_inlines(list(content))}', style,
-                 f"{number}. {plain_text(list(content))}", bulletText=f"{number}.")
+                 bulletText=f"{number}.")
 
 
 # --- inline markup: every user string escaped ---------------------------------------------
 
 
 def _text(text: str | None) -> str:
-    """Return user text escaped for reportlab's markup, other scripts in their font.
-
-    Right-to-left runs come in visual word order (see scripts.visual_runs) and, like
-    characters Noto Serif lacks, are set in the fallback font.
-    """
-    out = []
-    for piece, _logical, rtl in visual_runs(text or ""):
-        if rtl:
-            piece = escape(piece, quote=False)
-            out.append(f'<font name="{pdf_fonts.ensure_fallback()}">{piece}</font>')
-            continue
-        for fallback, chars in groupby(piece, key=needs_fallback):
-            chunk = escape("".join(chars), quote=False)
-            out.append(f'<font name="{pdf_fonts.ensure_fallback()}">{chunk}</font>' if fallback
-                       else chunk)
-    return "".join(out)
+    """Return user text as reportlab markup: escaped, each run in a font that has it."""
+    return pdf_text.markup([(text or "", _plain)])
 
 
-def _shaped(style: ParagraphStyle, text: str) -> ParagraphStyle:
-    """Return `style` with HarfBuzz shaping when `text` holds right-to-left script."""
-    if not RTL_RUN.search(text):
-        return style
-    return ParagraphStyle(f"{style.name}-shaped", style, shaping=1)
+def _plain(markup: str) -> str:
+    return markup
 
 
-def _Para(markup: str, style: ParagraphStyle, logical: str = "", **kwargs: Any) -> Paragraph:
-    """Return a paragraph, shaped by HarfBuzz when its text holds right-to-left script.
-
-    Right-to-left runs are drawn in visual order, as PDF text usually is; extraction tools
-    (pdftotext, pypdf) turn them back into logical order.
-    """
-    return _Paragraph(markup, _shaped(style, logical), **kwargs)
-
-
-class _Paragraph(Paragraph):
-    """A paragraph that breaks its lines once per width.
-
-    KeepTogether, the page frame and the footnote check each ask a paragraph for its
-    size, at the same width, before it is placed: reportlab broke the lines again each
-    time, a third of the PDF writer's time. The lines depend on the width alone (the
-    height available is only compared with the result), so the last result is kept for
-    as long as the lines it made are (a split that finds no room drops them).
-    """
-
-    _wrapped: tuple[float, Any, tuple[float, float]] | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        known = self._wrapped
-        if known is None or known[0] != availWidth or known[1] is not self.__dict__.get(
-                "blPara"):
-            size = super().wrap(availWidth, availHeight)
-            known = self._wrapped = (availWidth, self.__dict__.get("blPara"), size)
-        return known[2]
+def _Para(markup: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
+    """Return a paragraph, shaped by HarfBuzz when its text holds a script that needs it."""
+    return pdf_text.paragraph(markup, style, **kwargs)
 
 
 def _inlines(content: Sequence[Inline]) -> str:
-    """Return spans and note markers as paragraph markup."""
-    out = []
+    """Return spans and note markers as one paragraph's markup."""
+    return pdf_text.markup(_pieces(content))
+
+
+def _pieces(content: Sequence[Inline]) -> list[tuple[str, pdf_text.Wrap]]:
+    """Return spans and note markers as (text, wrapper) pieces of one paragraph.
+
+    A note number counts as left-to-right text (left-to-right marks around it), so that
+    the full stop before it stays with the sentence, whatever script the sentence ends in.
+    """
+    pieces: list[tuple[str, pdf_text.Wrap]] = []
     for item in content:
         if isinstance(item, NoteRef):
             # the onDraw tag lets the page frame find the notes a paragraph holds
-            out.append(f'<a href="#note-{item.number}" color="{_ACCENT.get()}">'
-                       f'<super>{item.number}</super></a>'
-                       f'<onDraw name="{NOTE_CALLBACK}" label="{item.number}"/>')
+            pieces.append((f"\u200e{item.number}\u200e", _note_marker(item.number)))
         else:
-            out.append(_span(item))
-    return "".join(out)
+            pieces += _span(item)
+    return pieces
 
 
-def _span(span: Span) -> str:
-    """Return one span as markup; only http, https and mailto addresses become links."""
-    text = _text(span.text)
-    if span.url and span.url.lower().startswith(SAFE_SCHEMES):
-        if len(span.text) > 40:  # a break chance after each slash: long addresses wrap
-            text = "<wbr/>".join(_text(part) for part in re.split(r"(?<=/)(?=[^/])", span.text))
-        url = escape(span.url)
-        text = f'<a href="{url}" color="{_ACCENT.get()}">{text}</a>'
-    if span.italic:
-        text = f"<i>{text}</i>"
-    if span.bold:
-        text = f"<b>{text}</b>"
-    return text
+def _note_marker(number: int) -> pdf_text.Wrap:
+    def wrap(markup: str) -> str:
+        return (f'<a href="#note-{number}" color="{_ACCENT.get()}"><super>{markup}</super></a>'
+                f'<onDraw name="{NOTE_CALLBACK}" label="{number}"/>')
+    return wrap
+
+
+def _span(span: Span) -> list[tuple[str, pdf_text.Wrap]]:
+    """Return one span's pieces; only http, https and mailto addresses become links."""
+    def wrap(markup: str) -> str:
+        if span.italic:
+            markup = f"<i>{markup}</i>"
+        if span.bold:
+            markup = f"<b>{markup}</b>"
+        return markup
+
+    if not (span.url and span.url.lower().startswith(SAFE_SCHEMES)):
+        return [(span.text, wrap)]
+    url = escape(span.url)
+
+    def link(markup: str) -> str:
+        return wrap(f'<a href="{url}" color="{_ACCENT.get()}">{markup}</a>')
+
+    def link_after_break(markup: str) -> str:
+        return "<wbr/>" + link(markup)
+
+    if len(span.text) <= 40:
+        return [(span.text, link)]
+    # a break chance after each slash: long addresses wrap
+    parts = re.split(r"(?<=/)(?=[^/])", span.text)
+    return [(part, link if i == 0 else link_after_break) for i, part in enumerate(parts)]
 
 
 # --- flowables ---------------------------------------------------------------------------
@@ -345,7 +333,7 @@ def _heading(title: str, style: ParagraphStyle, outline: str | None = None) -> P
     A plain Paragraph with attributes, not a subclass: reportlab makes the parts of a
     split paragraph by calling its class with Paragraph's own arguments.
     """
-    para = Paragraph(_text(title), style)
+    para = _Para(_text(title), style)
     para.outline_key = outline
     para.outline_title = " ".join(title.split())  # the text itself: no markup, no escapes
     return para

@@ -1,4 +1,4 @@
-"""The TrueType fonts the PDF writer embeds, shipped in briefgen/fonts (SIL OFL 1.1)."""
+"""The TrueType fonts the PDF writer embeds, shipped in briefgen/fonts (see its README)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 
-from .. import __version__
+from .. import __version__, scripts
 from ..files import write_atomic
 
-FOLDER = Path(__file__).resolve().parent.parent / "fonts"
-SERIF = "NotoSerif"
-SANS = "NotoSans"
-FALLBACK = "DejaVuSans"  # wide coverage: right-to-left runs and what Noto Serif lacks
+FOLDER = scripts.FONTS
+SERIF = scripts.SERIF
+SANS = scripts.SANS
 FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
 
 
@@ -35,21 +34,33 @@ def register() -> None:
 
 @cache
 def _shipped(family: str) -> None:
-    """Register one shipped family's four faces, once per process."""
-    if family == FALLBACK:
-        # DejaVu Sans ships no italic: its italic names stand for the upright faces
-        upright, bold = _parsed(FOLDER / "DejaVuSans.ttf"), _parsed(FOLDER / "DejaVuSans-Bold.ttf")
-        _aliases(FALLBACK, {"": upright, "-Bold": bold, "-Italic": upright,
-                            "-BoldItalic": bold})
-        return
-    _aliases(family, {suffix: _parsed(FOLDER / f"{family}-{face}.ttf")
-                      for suffix, face in FACES.items()})
+    """Register one shipped family's faces, once per process.
+
+    A fallback family ships an upright face, most a bold one too: its italic names stand
+    for them, since a slanted Arabic or Chinese face would misrepresent the script.
+    """
+    faces = {}
+    for suffix, face in FACES.items():
+        path = FOLDER / f"{family}-{face}.ttf"
+        if not path.exists():
+            path = FOLDER / f"{family}-{'Bold' if 'Bold' in face else 'Regular'}.ttf"
+        if not path.exists():
+            path = FOLDER / f"{family}-Regular.ttf"
+        faces[suffix] = _parsed(path)
+    _aliases(family, faces)
 
 
-def ensure_fallback() -> str:
-    """Register the fallback family (when a memo needs it) and return its name."""
-    _shipped(FALLBACK)
-    return FALLBACK
+def ensure(family: str) -> str:
+    """Register a shipped family (when a memo needs it) and return its name."""
+    _shipped(family)
+    return family
+
+
+def coverage(font_name: str) -> frozenset[int]:
+    """Return the code points a registered family's regular face holds."""
+    if font_name in scripts.FAMILIES:
+        return scripts.coverage(font_name)
+    return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
 
 
 @cache
@@ -133,7 +144,7 @@ def _aliases(name: str, faces: dict[str, TTFont]) -> None:
     addMapping(name, 1, 1, f"{name}-BoldItalic")
 
 
-SHIPPED = {"Noto Serif": SERIF, "Noto Sans": SANS, "DejaVu Sans": FALLBACK}
+SHIPPED = {"Noto Serif": SERIF, "Noto Sans": SANS, "DejaVu Sans": "DejaVuSans"}
 
 
 def family(font: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -27,6 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
 from ..model import Memo
+from . import pdf_text
 
 NOTE_CALLBACK = "briefgen_note"  # the onDraw name that tags a note marker in markup
 BANNER = colors.HexColor("#8a1c1c")
@@ -247,6 +249,8 @@ class MemoDoc(BaseDocTemplate):
         """Set the metadata reportlab has no argument for; listen for note markers."""
         _metadata(self.canv, self.memo)
         self.canv.setNamedCB(NOTE_CALLBACK, self._marker_drawn)
+        self.canv.setNamedCB(pdf_text.BIDI_CALLBACK, pdf_text.bidi_callback)
+        self.canv.setNamedCB(pdf_text.TEXT_CALLBACK, pdf_text.text_callback)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         """Add a bookmark where a heading that asks for one lands."""
@@ -282,14 +286,11 @@ def _draw_head(canv: Any, doc: MemoDoc) -> None:
     """Draw the banner at the top and, after the first page, the running header."""
     width, height = doc.pagesize
     canv.saveState()
-    canv.setFillColor(BANNER)
-    canv.setFont(doc.fonts.bold, 9)
-    canv.drawCentredString(width / 2, height - 10 * mm, doc.memo.banner)
-    canv.setFillColor(GREY)
-    canv.setFont(doc.fonts.regular, 7.5)
+    _draw_text(canv, doc.memo.banner, width / 2, height - 10 * mm, doc.fonts.bold, 9,
+               BANNER, centred=True)
     if doc.page > 1:  # the first page carries the title in full
         title = _fit(doc.memo.header.title, width - 2 * MARGIN, doc.fonts.regular)
-        canv.drawString(MARGIN, height - 15.5 * mm, title)
+        _draw_text(canv, title, MARGIN, height - 15.5 * mm, doc.fonts.regular, 7.5, GREY)
     elif doc.memo.branding.logo:
         _draw_logo(canv, doc.memo.branding.logo, width - MARGIN, height - 22 * mm)
     canv.restoreState()
@@ -302,15 +303,14 @@ def _draw_foot(canv: Any, doc: MemoDoc) -> None:
     canv.setStrokeColor(RULE)
     canv.setLineWidth(0.4)
     canv.line(MARGIN, 16.5 * mm, width - MARGIN, 16.5 * mm)
-    canv.setFillColor(GREY)
-    canv.setFont(doc.fonts.regular, 7.5)
     room = (width - 2 * MARGIN) * 0.7
-    canv.drawString(MARGIN, 13 * mm, _fit(doc.memo.header.organisation, room, doc.fonts.regular))
+    _draw_text(canv, _fit(doc.memo.header.organisation, room, doc.fonts.regular), MARGIN,
+               13 * mm, doc.fonts.regular, 7.5, GREY)
     doc.pages = max(doc.pages, doc.page)
+    canv.setFillColor(GREY)
     canv.doForm(_page_number_form(doc.page))  # "Page X of Y", written once Y is known
-    canv.setFillColor(BANNER)
-    canv.setFont(doc.fonts.bold, 9)
-    canv.drawCentredString(width / 2, 8 * mm, doc.memo.banner)
+    _draw_text(canv, doc.memo.banner, width / 2, 8 * mm, doc.fonts.bold, 9, BANNER,
+               centred=True)
     canv.restoreState()
 
 
@@ -328,6 +328,26 @@ class _NumberingCanvas(Canvas):
 
 def _page_number_form(page: int) -> str:
     return f"briefgen-page-{page}"
+
+
+def _draw_text(canv: Any, text: str, x: float, y: float, font: str, size: float,
+               colour: Any, centred: bool = False) -> None:
+    """Draw one line of user text on its baseline `y`, left at `x` or centred on it.
+
+    Text the memo's own font holds, left to right, is drawn as a string; other text as a
+    one-line paragraph, so that it gets its fonts, shaping and right-to-left order.
+    """
+    canv.setFillColor(colour)
+    canv.setFont(font, size)
+    if pdf_text.plain(text):
+        (canv.drawCentredString if centred else canv.drawString)(x, y, text)
+        return
+    room = canv._pagesize[0] - 2 * MARGIN
+    style = ParagraphStyle("furniture", fontName=font, fontSize=size, leading=size,
+                           textColor=colour, alignment=TA_CENTER if centred else TA_LEFT)
+    line = pdf_text.paragraph(pdf_text.markup([(text, str)]), style)
+    line.wrap(room, 10 * size)
+    line.drawOn(canv, MARGIN if centred else x, y)
 
 
 def _fit(text: str, room: float, font: str, size: float = 7.5) -> str:
