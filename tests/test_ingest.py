@@ -69,14 +69,17 @@ def test_ingest_refuses_an_existing_id(good: Path) -> None:
 def test_import_csl_json(good: Path, tmp_path: Path) -> None:
     items = [{"id": "world-bank-2023", "type": "report", "title": "Commodity Markets Outlook",
               "author": [{"literal": "World Bank"}], "publisher": "World Bank",
-              "issued": {"date-parts": [[2023, 10]]}, "URL": "https://example.org/cmo"}]
+              "issued": {"date-parts": [[2023, 10]]}, "URL": "https://example.org/cmo"},
+             {"id": "summit-2024", "type": "speech", "title": "Summit remarks",
+              "issued": {"date-parts": [[2024, 6, 12], [2024, 6, 14]]}}]
     path = tmp_path / "zotero.json"
     path.write_text(json.dumps(items), encoding="utf-8")
     run = briefgen("import", str(path), cwd=good)
     assert run.code == 0, run.err
-    assert "added 1 source to store/sources.yaml: world-bank-2023" in run.out
-    record = yaml.safe_load((good / "store" / "sources.yaml").read_text())[-1]
+    assert "added 2 sources to store/sources.yaml: world-bank-2023, summit-2024" in run.out
+    record, ranged = yaml.safe_load((good / "store" / "sources.yaml").read_text())[-2:]
     assert record["issued"] == "2023-10" and record["author"] == [{"literal": "World Bank"}]
+    assert ranged["issued"] == {"date-parts": [[2024, 6, 12], [2024, 6, 14]]}  # whole
     assert briefgen("check", cwd=good).code == 0
 
 
