@@ -116,3 +116,14 @@ def test_import_reports_malformed_and_duplicate_entries(good: Path, tmp_path: Pa
     bib.write_text("@article{a, title = {One}}\n@article{a, title = {Two}}\n", encoding="utf-8")
     run = briefgen("import", str(bib), cwd=good)
     assert run.code == 1 and "entry key 'a' appears more than once" in run.err
+
+
+def test_import_csl_json_with_text_date_parts_is_an_error(good: Path, tmp_path: Path) -> None:
+    """date-parts of text once stopped import with a traceback while it simplified them."""
+    path = tmp_path / "zotero.json"
+    path.write_text(json.dumps([{"id": "x", "type": "report", "title": "X",
+                                 "issued": {"date-parts": [["2023"]]}}]), encoding="utf-8")
+    run = briefgen("import", str(path), cwd=good)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"{path}: issued: date-parts must hold one to three whole numbers: year, month, " \
+           "day" in run.err
