@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import lru_cache, total_ordering
 from typing import Any
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -14,14 +14,20 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 MONTHS = [calendar.month_name[m] for m in range(1, 13)]
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class PartialDate:
-    """A date known to the year, the month or the day; `circa` when inferred."""
+    """A date known to the year, the month or the day; `circa` when inferred; a range
+    when `until` holds its last part (CSL `{date-parts: [[2023, 3], [2023, 5]]}`).
+
+    Dates of any precision compare by `key`: the one order of dates, used by every sort,
+    min and max (the source summary, a select's `sort: date`)."""
 
     year: int
     month: int | None = None
     day: int | None = None
     circa: bool = False
+    until: PartialDate | None = None
 
     @property
     def start(self) -> dt.date:
@@ -31,33 +37,87 @@ class PartialDate:
     @property
     def end(self) -> dt.date:
         """Return the last day the date may mean."""
-        return _bounds(self.year, self.month, self.day)[1]
+        last = self.until or self
+        return _bounds(last.year, last.month, last.day)[1]
+
+    @property
+    def key(self) -> tuple[int, int, int, int, int]:
+        """Return the date's place in time: by its first day, then its last (so a day
+        comes before the month that holds it, a month before its year), an exact date
+        before the same date circa, then by precision. No two dates share a key, and a
+        date that ends before another starts comes first."""
+        return (self.start.toordinal(), self.end.toordinal(), self.circa, self._precision(),
+                self.until._precision() if self.until else 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self.key < other.key
+
+    def _precision(self) -> int:
+        return 3 if self.day else 2 if self.month else 1
+
+    def _parts(self) -> list[int]:
+        return [p for p in (self.year, self.month, self.day) if p]
 
     def csl(self) -> dict[str, Any]:
         """Return the date as a CSL-JSON date object."""
-        parts = [p for p in (self.year, self.month, self.day) if p]
-        out: dict[str, Any] = {"date-parts": [parts]}
+        parts = [self._parts()] + ([self.until._parts()] if self.until else [])
+        out: dict[str, Any] = {"date-parts": parts}
         if self.circa:
             out["circa"] = True
         return out
 
     def iso(self) -> str:
-        """Return the date as YYYY, YYYY-MM or YYYY-MM-DD."""
-        out = f"{self.year:04d}"
-        if self.month:
-            out += f"-{self.month:02d}"
-        if self.day:
-            out += f"-{self.day:02d}"
-        return out
+        """Return the date as YYYY, YYYY-MM or YYYY-MM-DD; a range as START/END."""
+        out = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(self._parts()))
+        return f"{out}/{self.until.iso()}" if self.until else out
 
     def display(self) -> str:
-        """Return the date for readers: "14 June 2024", "June 2024", "c. 2023"."""
-        text = str(self.year)
-        if self.month:
-            text = f"{MONTHS[self.month - 1]} {text}"
-        if self.day:
-            text = f"{self.day} {text}"
+        """Return the date for readers: "14 June 2024", "June 2024", "c. 2023",
+        "March–May 2023"."""
+        text = _range(self, self.until) if self.until else _shown(
+            self.year, self.month, self.day)
         return f"c. {text}" if self.circa else text
+
+
+def sort_key(date: PartialDate | None, newest_first: bool = False) -> tuple[int, ...]:
+    """Return where `date` goes in a sort by date, oldest (or newest) first: by its `key`,
+    undated last either way."""
+    if date is None:
+        return (1,)
+    return (0, *(-k for k in date.key)) if newest_first else (0, *date.key)
+
+
+def earliest_and_latest(dates: list[PartialDate]) -> tuple[PartialDate, PartialDate] | None:
+    """Return the dates that bound `dates`: the one that starts first and the one that
+    ends last (of those that tie, the widest), or None for no dates. The two are the same
+    date when one date covers all the others ("June 2024" covers "12 June 2024")."""
+    if not dates:
+        return None
+    first = min(dates, key=lambda d: (d.start, -d.end.toordinal(), d.key))
+    last = min(dates, key=lambda d: (-d.end.toordinal(), d.start, d.key))
+    return first, last
+
+
+def _shown(year: int, month: int | None, day: int | None) -> str:
+    text = str(year)
+    if month:
+        text = f"{MONTHS[month - 1]} {text}"
+    return f"{day} {text}" if day else text
+
+
+def _range(first: PartialDate, last: PartialDate) -> str:
+    """Return a range for readers, naming a shared year or month once: "2023–2024",
+    "March–May 2023", "10–16 June 2024", "June 2023 – May 2024"."""
+    precision = first._precision()
+    if precision == last._precision() == 3:
+        return _span(first.start, last.start)
+    if precision == last._precision() == 1:
+        return f"{first.year}–{last.year}"
+    if precision == last._precision() == 2 and first.year == last.year:
+        return f"{MONTHS[first.start.month - 1]}–{MONTHS[last.start.month - 1]} {last.year}"
+    return f"{_shown(first.year, first.month, first.day)} – {last.display()}"
 
 
 @lru_cache(maxsize=65536)
@@ -106,16 +166,27 @@ def _from_csl(value: dict[str, Any]) -> PartialDate:
     if "date-parts" not in value:
         if "raw" in value:
             raw = parse_date(value["raw"])
-            return PartialDate(raw.year, raw.month, raw.day, circa or raw.circa)
+            return replace(raw, circa=circa or raw.circa)
         raise ValueError("a CSL date needs date-parts, e.g. {date-parts: [[2023, 3]]}")
     parts = value["date-parts"]
-    if not (isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]):
-        raise ValueError("date-parts must look like [[2023, 3]] or [[2023, 3, 8]]")
-    nums = parts[0]
+    if not (isinstance(parts, list) and 1 <= len(parts) <= 2
+            and all(isinstance(p, list) and p for p in parts)):
+        raise ValueError("date-parts must look like [[2023, 3]], [[2023, 3, 8]] or, for a "
+                         "range, [[2023, 3], [2023, 5]]")
+    first, *rest = (_from_parts(p) for p in parts)
+    until = rest[0] if rest and rest[0] != first else None
+    if until and until.end < first.start:
+        raise ValueError(f"the date range ends ({until.iso()}) before it starts "
+                         f"({first.iso()})")
+    return PartialDate(first.year, first.month, first.day, circa, until)
+
+
+def _from_parts(nums: list[Any]) -> PartialDate:
+    """Return the date of one list of date-parts: [year], [year, month] or [y, m, d]."""
     if len(nums) > 3 or not all(isinstance(n, int) and not isinstance(n, bool) for n in nums):
         raise ValueError("date-parts must hold one to three whole numbers: year, month, day")
     year, month, day = (nums + [None, None])[:3]
-    return _checked(year, month, day, circa)
+    return _checked(year, month, day, False)
 
 
 def _checked(year: int, month: int | None, day: int | None, circa: bool) -> PartialDate:

@@ -140,9 +140,13 @@ def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
     out["id"] = str(out["id"])
     for key in ("issued", "accessed"):
         value = out.get(key)
-        if isinstance(value, dict) and set(value) == {"date-parts"}:
-            parts = value["date-parts"][0] if value["date-parts"] else []
-            out[key] = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts))
+        if not (isinstance(value, dict) and set(value) == {"date-parts"}):
+            continue
+        parts = value["date-parts"]
+        # a lone date reads more plainly as text; a range (two parts) stays date-parts
+        if (isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], list)
+                and all(type(p) is int for p in parts[0])):
+            out[key] = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts[0]))
     return out
 
 

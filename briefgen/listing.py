@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from .dates import parse_date
+from .dates import Period, parse_date
 from .errors import UsageError, WorkspaceError
 from .resolve import claim_date
 from .workspace import load
@@ -27,14 +28,14 @@ def list_records(root: Path, kind: str, topics: list[str], since: str | None) ->
             yield f"{ident}\t{section.title}"
         return
     try:
-        start = parse_date(since).start if since else None
+        after = Period(parse_date(since).start, dt.date.max, since) if since else None
     except ValueError as exc:
         raise UsageError(f"--since: {exc}") from None
     for ident, claim in ws.claims.items():
         if topics and not set(topics) & set(claim.topics):
             continue
         when = claim_date(ws, claim)
-        if start and (when is None or when.end < start):
+        if after and (when is None or not after.overlaps(when)):
             continue
         shown = when.iso() if when else "n.d."
         text = claim.text if len(claim.text) <= 80 else claim.text[:79] + "…"

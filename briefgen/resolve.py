@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import cite, csl, prose, templates
-from .dates import PartialDate, Period, parse_period
+from .dates import PartialDate, Period, earliest_and_latest, parse_period, sort_key
 from .errors import BriefgenError
 from .model import (
     BibEntry,
@@ -248,11 +248,8 @@ class _Resolver:
             def key(i: str) -> Any:
                 date = facts[i][2]
                 known = by_date.get(id(date))
-                if known is None:
-                    start, end = (date.start, date.end) if date else (dt.date.max, dt.date.max)
-                    # newest first, ties in store order, as sorted(reverse=True) would give
-                    known = by_date[id(date)] = ((-start.toordinal(), -end.toordinal())
-                                                 if late else (start, end))
+                if known is None:  # equal dates stay in store order, either way
+                    known = by_date[id(date)] = sort_key(date, newest_first=late)
                 return known
         if not limit or limit * 8 >= len(ids):
             yield from sorted(ids, key=key)
@@ -505,16 +502,16 @@ class _Resolver:
         kinds = Counter(s.type for s in sources)
         kind_text = ", ".join(
             f"{n} {TYPE_NAMES.get(t, (t, t + 's'))[n != 1]}" for t, n in sorted(kinds.items()))
-        dates = sorted(s.issued for s in sources if s.issued)
-        span = (f", published {dates[0].display()} to {dates[-1].display()}"
-                if len(dates) > 1 else (f", published {dates[0].display()}" if dates else ""))
+        bounds = earliest_and_latest([s.issued for s in sources if s.issued])
+        published = "" if bounds is None else f", published {bounds[0].display()}" + (
+            f" to {bounds[1].display()}" if bounds[1] != bounds[0] else "")
         grades = Counter(s.reliability or "ungraded" for s in sources)
         grade_text = ", ".join(f"{g} ({n})" for g, n in sorted(grades.items()))
         second = sum(1 for c in placed if c.origin)
         multi = sum(1 for c in placed if len({s.source for s in c.sources}) > 1)
         return [
             f"This memo rests on {len(sources)} source{'s' if len(sources) != 1 else ''} "
-            f"({kind_text}){span}. Reliability grades: {grade_text}.",
+            f"({kind_text}){published}. Reliability grades: {grade_text}.",
             f"Of its {len(placed)} claims, {second} are second-hand (reported by the source "
             f"from another originator) and {multi} are backed by more than one source.",
         ]

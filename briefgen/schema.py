@@ -37,14 +37,16 @@ _DATE_SCHEMA = {
         {
             "type": "object",
             "properties": {
-                "date-parts": {"type": "array", "items": {"type": "array",
-                                                          "items": {"type": "integer"}}},
+                "date-parts": {"type": "array", "minItems": 1, "maxItems": 2,
+                               "items": {"type": "array", "minItems": 1, "maxItems": 3,
+                                         "items": {"type": "integer"}}},
                 "circa": {"type": "boolean"},
             },
         },
     ],
     "description": "YYYY, YYYY-MM or YYYY-MM-DD, or a CSL date "
-                   "{date-parts: [[2023, 3]], circa: true}",
+                   "{date-parts: [[2023, 3]], circa: true}, or a range "
+                   "{date-parts: [[2023, 3], [2023, 5]]}",
 }
 Date = Annotated[
     PartialDate,
@@ -261,7 +263,8 @@ class Source(Record):
     publisher_place: str | None = Field(None, alias="publisher-place")
     """Where the publisher is."""
     issued: Date | None = None
-    """When it was published: YYYY, YYYY-MM, YYYY-MM-DD or {date-parts: …, circa: true}."""
+    """When it was published: YYYY, YYYY-MM, YYYY-MM-DD or {date-parts: …, circa: true}; a
+    range as {date-parts: [[2023, 3], [2023, 5]]}."""
     accessed: Date | None = None
     """When an online source was read."""
     URL: str | None = None

@@ -69,14 +69,17 @@ def test_ingest_refuses_an_existing_id(good: Path) -> None:
 def test_import_csl_json(good: Path, tmp_path: Path) -> None:
     items = [{"id": "world-bank-2023", "type": "report", "title": "Commodity Markets Outlook",
               "author": [{"literal": "World Bank"}], "publisher": "World Bank",
-              "issued": {"date-parts": [[2023, 10]]}, "URL": "https://example.org/cmo"}]
+              "issued": {"date-parts": [[2023, 10]]}, "URL": "https://example.org/cmo"},
+             {"id": "summit-2024", "type": "speech", "title": "Summit remarks",
+              "issued": {"date-parts": [[2024, 6, 12], [2024, 6, 14]]}}]
     path = tmp_path / "zotero.json"
     path.write_text(json.dumps(items), encoding="utf-8")
     run = briefgen("import", str(path), cwd=good)
     assert run.code == 0, run.err
-    assert "added 1 source to store/sources.yaml: world-bank-2023" in run.out
-    record = yaml.safe_load((good / "store" / "sources.yaml").read_text())[-1]
+    assert "added 2 sources to store/sources.yaml: world-bank-2023, summit-2024" in run.out
+    record, ranged = yaml.safe_load((good / "store" / "sources.yaml").read_text())[-2:]
     assert record["issued"] == "2023-10" and record["author"] == [{"literal": "World Bank"}]
+    assert ranged["issued"] == {"date-parts": [[2024, 6, 12], [2024, 6, 14]]}  # whole
     assert briefgen("check", cwd=good).code == 0
 
 
@@ -113,3 +116,14 @@ def test_import_reports_malformed_and_duplicate_entries(good: Path, tmp_path: Pa
     bib.write_text("@article{a, title = {One}}\n@article{a, title = {Two}}\n", encoding="utf-8")
     run = briefgen("import", str(bib), cwd=good)
     assert run.code == 1 and "entry key 'a' appears more than once" in run.err
+
+
+def test_import_csl_json_with_text_date_parts_is_an_error(good: Path, tmp_path: Path) -> None:
+    """date-parts of text once stopped import with a traceback while it simplified them."""
+    path = tmp_path / "zotero.json"
+    path.write_text(json.dumps([{"id": "x", "type": "report", "title": "X",
+                                 "issued": {"date-parts": [["2023"]]}}]), encoding="utf-8")
+    run = briefgen("import", str(path), cwd=good)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"{path}: issued: date-parts must hold one to three whole numbers: year, month, " \
+           "day" in run.err
