@@ -226,3 +226,85 @@ def test_the_shipped_coverage_table_matches_the_fonts() -> None:
 
 def test_characters_are_named_by_their_unicode_names() -> None:
     assert scripts.describe("ش") == f"U+0634 ({unicodedata.name('ش')})"
+
+
+# --- DOCX and HTML carry the fallback fonts they need -------------------------------------
+
+def _deobfuscated(data: bytes, key: str) -> bytes:
+    digits = key.strip("{}").replace("-", "")
+    order = bytes(int(digits[i:i + 2], 16) for i in range(30, -1, -2))
+    return bytes(b ^ order[i % 16] for i, b in enumerate(data[:32])) + data[32:]
+
+
+def test_docx_embeds_a_subset_of_each_fallback_font_its_text_needs(tmp_path: Path) -> None:
+    """Each run names a font that holds its characters; each named fallback font is in
+    the package, obfuscated as Word does, and holds the characters set in it."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    write_docx(_memo(*SAMPLES.values()), tmp_path / "m.docx")
+    package = zipfile.ZipFile(tmp_path / "m.docx")
+    table = package.read("word/fontTable.xml").decode()
+    rels = package.read("word/_rels/fontTable.xml.rels").decode()
+    targets = {}
+    for rel in re.findall(r"<Relationship [^>]*>", rels):
+        targets[re.search(r'Id="([^"]+)"', rel)[1]] = re.search(r'Target="([^"]+)"', rel)[1]
+    held: dict[str, set[int]] = {}
+    for name, body in re.findall(r'<w:font w:name="([^"]+)">(.*?)</w:font>', table):
+        for rid, key in re.findall(r'<w:embedRegular r:id="(rId\d+)" w:fontKey="([^"]+)"', body):
+            data = _deobfuscated(package.read(f"word/{targets[rid]}"), key)
+            held[name] = set(TTFont(io.BytesIO(data)).getBestCmap())
+    assert {f"briefgen {n}" for n in ("Noto Naskh Arabic", "Noto Sans Hebrew",
+                                      "Droid Sans Fallback", "NanumGothic",
+                                      "Noto Sans Devanagari", "Noto Serif Thai")} <= set(held)
+    xml = package.read("word/document.xml").decode()
+    for font, text in re.findall(r'<w:rFonts w:ascii="(briefgen [^"]+)"[^>]*/>.*?<w:t[^>]*>'
+                                 r'([^<]*)</w:t>', xml):
+        assert all(ord(c) in held[font] or c in scripts.IGNORABLE
+                   for c in html.unescape(text) if not c.isspace()), (font, text)
+
+
+def test_a_memo_its_fonts_show_embeds_no_font(tmp_path: Path) -> None:
+    memo = _memo("Łódź, Москва, Αθήνα")
+    write_docx(memo, tmp_path / "m.docx")
+    write_html(memo, tmp_path / "m.html")
+    assert not [n for n in zipfile.ZipFile(tmp_path / "m.docx").namelist() if "fonts/" in n]
+    assert "@font-face" not in (tmp_path / "m.html").read_text()
+
+
+def test_html_embeds_the_fallback_fonts_its_text_needs(tmp_path: Path) -> None:
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    write_html(_memo(SAMPLES["Chinese"], SAMPLES["Arabic"]), tmp_path / "m.html")
+    page = (tmp_path / "m.html").read_text()
+    faces = dict(re.findall(r'@font-face\{font-family:"([^"]+)";font-weight:400;'
+                            r'src:url\(data:font/ttf;base64,([^)]+)\)', page))
+    for name, sample in (("briefgen Droid Sans Fallback", SAMPLES["Chinese"]),
+                         ("briefgen Noto Naskh Arabic", SAMPLES["Arabic"])):
+        cmap = TTFont(io.BytesIO(base64.b64decode(faces[name]))).getBestCmap()
+        assert all(ord(c) in cmap for c in sample if not c.isspace()), name
+    assert 'font-family:"Noto Serif","briefgen Droid Sans Fallback"' in page
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or POPPLER is None,
+                    reason="LibreOffice or poppler-utils missing")
+def test_libreoffice_shows_every_script_of_the_docx_in_its_embedded_fonts(
+        tmp_path: Path) -> None:
+    """LibreOffice, which has no fonts of these scripts here, sets them in the fonts the
+    DOCX carries: its PDF embeds them and its text holds every sample."""
+    write_docx(_memo(*SAMPLES.values()), tmp_path / "m.docx")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "m.docx")],
+                   capture_output=True, timeout=240, check=True)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "m.pdf")], capture_output=True,
+                           text=True, check=True).stdout
+    for family in ("Noto-Naskh-Arabic", "Droid-Sans-Fallback", "NanumGothic",
+                   "Noto-Sans-Devanagari", "Noto-Serif-Thai", "Noto-Sans-Hebrew"):
+        assert f"briefgen-{family}" in fonts, fonts
+    text = _comparable(_pdftotext(tmp_path / "m.pdf"))
+    for name in ("Chinese", "Japanese", "Korean", "Thai", "Hebrew"):
+        assert _comparable(SAMPLES[name]) in text, name

@@ -25,9 +25,11 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.styles import BabelFish
 from docx.styles.style import StyleFactory
 
+from .. import scripts
 from ..model import Branding, Inline, Memo, NoteRef, Span, header_rows
 from ..model import Paragraph as MemoParagraph
 from ..scripts import direction_runs
+from . import docx_fonts
 from . import docx_ooxml as ox
 
 BANNER = RGBColor(0x8A, 0x1C, 0x1C)
@@ -57,6 +59,8 @@ def write_docx(memo: Memo, path: Path) -> None:
     writer = _Writer(doc, memo)
     writer.body()
     _properties(doc, memo)
+    docx_fonts.embed_fallbacks(doc, _coverage(memo.branding.body_font)
+                               & _coverage(memo.branding.heading_font))
     buffer = io.BytesIO()
     doc.save(buffer)
     path.write_bytes(ox.deterministic_zip(buffer.getvalue()))
@@ -160,6 +164,14 @@ def _styles(doc: Any, compact: bool, brand: Branding) -> _StyleBook:
          indent=Mm(2))
     _add(styles, "Running Footer", WD_STYLE_TYPE.PARAGRAPH, sans, 7.5, after=0, color=GREY)
     return styles
+
+
+def _coverage(font: str) -> frozenset[int]:
+    """Return the code points a shipped font name or a workspace .ttf holds."""
+    family = font.replace(" ", "")
+    if family in scripts.FAMILIES:
+        return scripts.coverage(family)
+    return scripts.font_coverage(Path(font))
 
 
 def _font_name(font: str) -> str:

@@ -6,12 +6,18 @@ Footnotes become notes at the end with links both ways, as in most web readers.
 
 from __future__ import annotations
 
+import base64
+import html
+import re
 from html import escape
 from pathlib import Path
 
+from .. import scripts
 from ..model import Inline, Memo, NoteRef, Paragraph, Span, header_rows
+from . import font_subsets
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
+BACK = "↩"  # a note's link back to its marker
 
 CSS = """
 body{font-family:"Noto Serif",Georgia,serif;font-size:11pt;line-height:1.45;color:#1d1d1f;
@@ -65,7 +71,8 @@ def render(memo: Memo) -> str:
     if memo.notes:
         parts.append('<h2>Notes</h2><ol class="notes">')
         parts += [f'<li id="note-{n.number}">{_inlines(list(n.content))} '
-                  f'<a href="#ref-{n.number}" aria-label="back">↩</a></li>' for n in memo.notes]
+                  f'<a href="#ref-{n.number}" aria-label="back">{BACK}</a></li>'
+                  for n in memo.notes]
         parts.append("</ol>")
     if memo.bibliography:
         parts.append(f'<h2>{escape(memo.bibliography_title)}</h2><div class="bib">')
@@ -76,7 +83,34 @@ def render(memo: Memo) -> str:
         parts += [f"<p>{escape(line)}</p>" for line in memo.summary]
         parts.append("</div>")
     parts += [f'<div class="banner">{escape(memo.banner)}</div>', "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    page = "\n".join(parts) + "\n"
+    return page.replace(f"<style>{CSS}</style>", f"<style>{_with_fonts(CSS, page)}</style>", 1)
+
+
+def _with_fonts(css: str, page: str) -> str:
+    """Return `css` with the shipped fallback fonts the page's text needs, embedded.
+
+    Each is a subset to the page's characters, named in every font list after the memo's
+    own font, so that a reader without fonts for these scripts still sees them.
+    """
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page.split("<body>", 1)[-1]))
+    text = text.replace(BACK, "")  # the notes' own back links need no font of their own
+    used = font_subsets.needed([text], scripts.coverage(scripts.SERIF))
+    if not used:
+        return css
+    faces, names = [], []
+    for family in sorted(used):
+        name = font_subsets.family_name(family)
+        names.append(f'"{name}"')
+        for face in font_subsets.faces(family):
+            data = base64.b64encode(font_subsets.subset(family, face, used[family])).decode()
+            weight = 700 if face == "Bold" else 400
+            faces.append(f'@font-face{{font-family:"{name}";font-weight:{weight};'
+                         f'src:url(data:font/ttf;base64,{data}) format("truetype")}}')
+    extra = ",".join(names)
+    css = css.replace('"Noto Serif",', f'"Noto Serif",{extra},').replace(
+        '"Noto Sans",', f'"Noto Sans",{extra},')
+    return "\n".join(faces) + css
 
 
 def _header_table(memo: Memo) -> str:
