@@ -11,18 +11,18 @@ done here, with as little of our own as that allows:
   of one level and font becomes its own fragment, preceded by a zero-width marker that
   carries its level. reportlab breaks the lines in logical order; as a line is drawn,
   its fragments are put in the visual order of rule L2 (`scripts.reorder`), and the
-  words of a right-to-left fragment reversed. HarfBuzz gets each word in logical order
-  and returns its glyphs in visual order; a word it would take for right-to-left script
-  while the algorithm sets it left to right (Persian digits in a number) is handed to it
-  reversed, and a right-to-left word of only neutral characters is reversed and mirrored
-  here, since HarfBuzz takes those for left-to-right.
+  words of a right-to-left fragment reversed. HarfBuzz gets each word of letters in
+  logical order and returns its glyphs in visual order, brackets mirrored; fragments
+  without letters are not shaped (HarfBuzz would reverse Persian digits), and those that
+  stand right to left are reversed and their brackets mirrored here.
 - **Shaping by font.** reportlab shapes a word's fragments with the first fragment's
   font; a word of several fonts (a Persian word glued to a note number) is shaped here
   one font at a time.
-- **The text layer.** The ToUnicode map of each embedded font maps a glyph that HarfBuzz
-  chose by its presentation form (contextual Arabic letters, ligatures such as "ffi")
-  back to the characters it stands for, and characters beyond U+FFFF as UTF-16, so that
-  a PDF reader's search and copy see the text as written.
+- **The text layer.** A glyph drawn for other characters than the one it is named by (a
+  contextual Arabic letter, a mirrored bracket, a ligature) is drawn by a private code
+  whose ToUnicode entry is the characters written; presentation forms map back to their
+  letters, characters beyond U+FFFF are written as UTF-16, and each Indic word carries
+  its characters as ActualText. A PDF reader's search and copy see the text as written.
 """
 
 from __future__ import annotations
@@ -102,7 +102,6 @@ def _runs(text: str, levels: list[int] | None, base: frozenset[int], state: list
             chunk = text[a:b]
             if levels:
                 level = levels[a]
-                chunk = _for_harfbuzz(chunk, level)
                 if level != state[0]:
                     out.append(f'<onDraw name="{BIDI_CALLBACK}" label="{level}"/>')
                     state[0] = level
@@ -139,20 +138,9 @@ def text_callback(canvas: Any, kind: str, label: str | None) -> None:
         canvas._briefgen_span = True
 
 
-def _for_harfbuzz(chunk: str, level: int) -> str:
-    """Return a run of one level as HarfBuzz must get it to return its visual order."""
-    if level % 2 and not _letters(chunk):
-        return _per_word(chunk, lambda w: "".join(_MIRRORED.get(c, c) for c in reversed(w)))
-    return chunk  # HarfBuzz sets letters right to left, mirroring brackets, where they are
-
-
 def _letters(text: str) -> bool:
     """Return whether `text` holds a letter or a mark: what HarfBuzz has to shape."""
     return any(unicodedata.category(c)[0] in "LM" for c in text)
-
-
-def _per_word(chunk: str, change: Callable[[str], str]) -> str:
-    return "".join(part if i % 2 else change(part) for i, part in enumerate(_WORDS.split(chunk)))
 
 
 def _mirrored() -> dict[str, str]:
@@ -217,7 +205,7 @@ def _joined(parts: list[Any]) -> Any:
 
 def paragraph(markup: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
     """Return a paragraph, shaped by HarfBuzz when its text holds a script that needs it."""
-    if needs_shaping(markup):
+    if needs_shaping(markup) or BIDI_CALLBACK in markup:
         style = ParagraphStyle(f"{style.name}-shaped", style, shaping=1)
     return TextParagraph(markup, style, **kwargs)
 
@@ -271,13 +259,14 @@ _reportlab_shape = rl_paragraph.shapeFragWord
 
 
 def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
-    """Shape a word's fragments one font at a time (reportlab takes the first's for all)."""
-    if isinstance(word, ttfonts.ShapedFragWord):
+    """Shape a word's fragments one font at a time (reportlab takes the first's for all).
+
+    Fragments without letters are not shaped: HarfBuzz would reverse Persian digits and
+    swap them for Arabic-Indic glyphs. Those that stand right to left (brackets and
+    punctuation between right-to-left words) are reversed and mirrored here.
+    """
+    if isinstance(word, ttfonts.ShapedFragWord) or len(word) < 2:
         return word
-    if len(word) <= 2:
-        if not _letters(word[1][1]) if len(word) == 2 else True:
-            return word
-        return _keep_characters(word, _reportlab_shape(word, *args, **kwargs))
     groups: list[list[Any]] = []
     for item in word[1:]:
         frag = item[0]
@@ -295,66 +284,111 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
         if hasattr(group[0][0], "cbDefn"):
             items += group
             continue
+        if not _letters("".join(s for _, s in group)):
+            if getattr(group[0][0], "bidi_level", 0) % 2:
+                group = _reversed_neutrals(group)
+                changed = True
+            items += group
+            width += sum(pdfmetrics.stringWidth(s, f.fontName, f.fontSize) for f, s in group)
+            continue
         part = [sum(pdfmetrics.stringWidth(s, f.fontName, f.fontSize) for f, s in group),
                 *group]
-        if not _letters("".join(s for _, s in group)):
-            # digits and punctuation need no shaping; HarfBuzz would reverse Persian
-            # digits, and swap them for Arabic-Indic glyphs
-            items += group
-            width += part[0]
-            continue
         shaped = _keep_characters(part, _reportlab_shape(part, *args, **kwargs))
         changed = changed or shaped is not part
         width += shaped[0]
         items += shaped[1:]
     if not changed:
         return word
-    return ttfonts.makeShapedFragWord(word)([width, *items])
+    return word.__class__([width, *items])
+
+
+def _reversed_neutrals(group: list[Any]) -> list[Any]:
+    """Return right-to-left neutrals in visual order: reversed, each bracket mirrored.
+
+    The mirrored bracket is drawn by a private code whose text is the bracket written.
+    """
+    out = []
+    for frag, text, *rest in reversed(group):
+        face = pdfmetrics.getFont(frag.fontName).face
+        chars = [_drawn_for(face, _MIRRORED[c], c, True) if c in _MIRRORED else c
+                 for c in reversed(text)]
+        out.append((frag, "".join(chars), *rest))
+    return out
 
 
 def _keep_characters(part: Any, shaped: Any) -> Any:
-    """Give back each glyph of a shaped word the character it was drawn for.
+    """Give back each glyph of a shaped word the characters it was drawn for.
 
-    reportlab names a glyph by the first character the font maps to it, so a Persian six
-    (U+06F6), which shares its glyph with the Arabic-Indic six (U+0666), would reach the
-    text layer as the other digit.
+    reportlab names a glyph by the first character the font maps to it: a Persian six
+    (U+06F6) that shares its glyph with the Arabic-Indic six would reach the text layer as
+    the other digit, a bracket HarfBuzz mirrored as the other bracket, a contextual form
+    as a presentation form. A glyph that stands for one character, drawn for another, gets
+    a private code of its own whose ToUnicode entry is the character written.
     """
     if shaped is part:
         return shaped
     text = "".join(s for f, s in part[1:] if not hasattr(f, "cbDefn"))
+    items = [item for item in shaped[1:] if not hasattr(item[0], "cbDefn")
+             and getattr(item[1], "__shapeData__", None)]
+    clusters = [info.cluster for item in items for info in item[1].__shapeData__
+                if 0 <= info.cluster < len(text)]
+    starts = sorted(set(clusters))
+    glyphs_of = {c: clusters.count(c) for c in starts}
     out = [shaped[0]]
     for item in shaped[1:]:
-        frag, glyphs = item[0], item[1]
-        data = getattr(glyphs, "__shapeData__", None)
-        if hasattr(frag, "cbDefn") or not data:
+        if not any(item is kept for kept in items):
             out.append(item)
             continue
+        frag, data = item[0], item[1].__shapeData__
         face = pdfmetrics.getFont(frag.fontName).face
-        to_glyph = face.charToGlyph
-        chars = list(glyphs)
-        starts = sorted({info.cluster for info in data if 0 <= info.cluster < len(text)})
+        chars = list(item[1])
         for i, info in enumerate(data):
-            if 0 <= info.cluster < len(text):
-                written = text[info.cluster]
-                if written != chars[i] and to_glyph.get(ord(written), -1) == to_glyph.get(
-                        ord(chars[i]), -2):
-                    chars[i] = written
-                elif written in "\u200c\u200d" and chars[i] == " ":
-                    # HarfBuzz sets a joiner as a blank glyph: keep the joiner in the text
-                    # layer, so that the word stays one word
-                    if ord(written) not in to_glyph:
-                        to_glyph[ord(written)] = to_glyph[32]
-                        face.charWidths[ord(written)] = 0
-                    chars[i] = written
-                elif 0xE000 <= ord(chars[i]) < 0xF900:  # a glyph no character maps to
-                    at = starts.index(info.cluster)
-                    end = starts[at + 1] if at + 1 < len(starts) else len(text)
-                    _PRIVATE.setdefault(face.name.decode("latin-1"), {}).setdefault(
-                        ord(chars[i]), text[info.cluster:end])
+            if not 0 <= info.cluster < len(text):
+                continue
+            at = starts.index(info.cluster)
+            written = text[info.cluster:starts[at + 1] if at + 1 < len(starts) else len(text)]
+            if written != chars[i]:
+                chars[i] = _drawn_for(face, chars[i], written, glyphs_of[info.cluster] == 1)
         out.append((frag, ttfonts.ShapedStr("".join(chars), shapeData=data), *item[2:]))
     return shaped.__class__(out)
 
 
+def _drawn_for(face: Any, char: str, written: str, alone: bool) -> str:
+    """Return the code to draw `char`'s glyph by, standing for the `written` characters."""
+    to_glyph = face.charToGlyph
+    glyph = to_glyph.get(ord(char))
+    if len(written) == 1 and to_glyph.get(ord(written)) == glyph:
+        return written  # one glyph for both characters
+    if written in ("\u200c", "\u200d") and char == " ":
+        # HarfBuzz sets a joiner as a blank glyph: the joiner stays in the text layer, so
+        # that the word stays one word
+        if ord(written) not in to_glyph:
+            to_glyph[ord(written)] = glyph
+            face.charWidths[ord(written)] = 0
+        return written
+    private = _PRIVATE.setdefault(face.name.decode("latin-1"), {})
+    if 0xE000 <= ord(char) < 0xF000:  # reportlab's code for a glyph no character maps to
+        private.setdefault(ord(char), written)
+        return char
+    if not alone or glyph is None:
+        return char
+    codes = _CODES.setdefault(face.name, {})
+    code = codes.get((glyph, written))
+    if code is None:
+        code = 0xF000 + len(codes)
+        while code in to_glyph:
+            code += 1
+        if code > 0xF8FF:
+            return char
+        to_glyph[code] = glyph
+        face.charWidths[code] = face.charWidths.get(ord(char), 0)
+        codes[(glyph, written)] = code
+        private[code] = written
+    return chr(code)
+
+
+# The private codes given to glyphs drawn for other characters, by font and (glyph, text).
+_CODES: dict[bytes, dict[tuple[int, str], int]] = {}
 # The characters each glyph stands for that HarfBuzz chose and no character maps to (a
 # lam-alef ligature), by font: reportlab numbers such glyphs from U+E000 up, font by font.
 _PRIVATE: dict[str, dict[int, str]] = {}
