@@ -379,9 +379,12 @@ class _Writer:
 
     def _inlines(self, p: Any, content: Sequence[Inline], part: Any) -> None:
         """Append runs for `content` to paragraph element `p` (links related from `part`)."""
+        rtl = scripts.has_rtl("".join(i.text for i in content if isinstance(i, Span)))
         for item in content:
             if isinstance(item, NoteRef):
                 if self.notes is not None:
+                    if rtl:  # after a left-to-right mark, the number stays with its sentence
+                        p.append(ox.run("\u200e"))
                     p.append(ox.note_reference(self.notes.kind, item.number))
                 continue
             for element in self._span(item, part):

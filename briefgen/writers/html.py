@@ -152,11 +152,16 @@ def _paragraph(block: Paragraph) -> str:
 def _inlines(content: list[Inline]) -> str:
     out = []
     seen: set[int] = set()
+    rtl = scripts.has_rtl("".join(i.text for i in content if isinstance(i, Span)))
     for item in content:
         if isinstance(item, NoteRef):
             anchor = "" if item.number in seen else f' id="ref-{item.number}"'
             seen.add(item.number)
-            out.append(f'<sup{anchor}><a href="#note-{item.number}">{item.number}</a></sup>')
+            # after a left-to-right mark, a note number stays with its sentence, as in
+            # the PDF, whatever script the sentence ends in
+            mark = "&lrm;" if rtl else ""
+            out.append(f'{mark}<sup{anchor}><a href="#note-{item.number}">{item.number}</a>'
+                       "</sup>")
         else:
             out.append(_span(item))
     return "".join(out)
