@@ -37,7 +37,7 @@ _SPACE_THEN_NAME = re.compile(r"\s+([A-Z][\w’']*(?:-[A-Z][\w’']*)*)")
 _BEFORE_NAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789,;)’'”")
 _TOKEN = re.compile(r"(\s+|[-–—/])")
 _EDGE = "\"'“”‘’([{"
-_PROSE = frozenset(".,:;!?'\"’‘“”«»„‚()-‐‑–—/…%")
+_PROSE = frozenset(".,:;!?'\"’‘“”«»„‚()-‐‑–—/…")
 # the CSL variables a style may put into title case
 TITLES = frozenset({"title", "title-short", "container-title", "container-title-short",
                     "collection-title", "original-title", "reviewed-title", "volume-title",
