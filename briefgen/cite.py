@@ -51,6 +51,24 @@ class Rendered:
     bibliography: list[tuple[str, list[Span]]]  # (source id, entry), in the style's order
 
 
+@dataclass(frozen=True)
+class Words:
+    """Text a style may re-case, but for the pieces marked to keep as written."""
+
+    pieces: tuple[tuple[str, bool], ...]  # (text, keep as written), in order
+
+    def inlines(self) -> list[dict[str, Any]]:
+        """Return the text as pandoc inlines; kept pieces in "nocase" spans."""
+        out: list[dict[str, Any]] = []
+        for text, keep in self.pieces:
+            inlines = [{"t": "Space"} if part.isspace() else {"t": "Str", "c": part}
+                       for part in re.split(r"(\s+)", text) if part]
+            if keep and inlines:
+                inlines = [{"t": "Span", "c": [["", ["nocase"], []], inlines]}]
+            out += inlines
+        return out
+
+
 class StyleError(BriefgenError):
     """The citation style cannot be found or used."""
 
@@ -165,13 +183,11 @@ class Citeproc:
         self.primed = (style, locale)  # what it was started for
         self._folder = tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         folder = Path(self._folder.name)
-        self._count = 0
         self._compact: dict[Path, Path] = {}
         warm = ""
         if style is not None:
-            style = self._compacted(style)
-            (folder / "warm.json").write_text(json.dumps(WARM_SOURCES), encoding="utf-8")
-            warm = json.dumps(_document(WARM_CLUSTERS, folder / "warm.json", style, locale))
+            warm = json.dumps(_document(WARM_CLUSTERS, WARM_SOURCES, self._compacted(style),
+                                        locale))
         self._stderr = open(folder / "stderr.txt", "w+b")  # noqa: SIM115 - closed in close()
         self._proc = subprocess.Popen(
             [pandoc_path(), "-f", "markdown", "-t", "json", f"--lua-filter={SERVER}",
@@ -185,17 +201,14 @@ class Citeproc:
     def render(self, clusters: list[list[Cite]], references: list[dict[str, Any]],
                style: Path, locale: str = DEFAULT_LOCALE) -> Rendered:
         """Return every cluster and the bibliography of one memo rendered in `style`."""
-        self._count += 1
-        refs = Path(self._folder.name) / f"refs-{self._count}.json"
-        refs.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
-        request = json.dumps(_document(clusters, refs, self._compacted(style), locale)).encode()
+        request = json.dumps(_document(clusters, references, self._compacted(style),
+                                       locale)).encode()
         timer = threading.Timer(PANDOC_TIMEOUT_S, self._proc.kill)
         timer.start()
         try:
             answer = self._ask(request)
         finally:
             timer.cancel()
-            refs.unlink(missing_ok=True)
         if answer is None:
             if self._proc.poll() == -signal.SIGKILL:
                 raise BriefgenError("pandoc took too long to format the citations")
@@ -309,17 +322,21 @@ WARM_CLUSTERS = [[Cite("briefgen-warm-1", "para. 2")], [Cite("briefgen-warm-2", 
                  [Cite("briefgen-warm-1", "para. 3"), Cite("briefgen-warm-2")]]
 
 
-def _document(clusters: list[list[Cite]], references: Path, style: Path,
+def _document(clusters: list[list[Cite]], references: list[dict[str, Any]], style: Path,
               locale: str) -> dict[str, Any]:
-    """Return the pandoc document whose citeproc run formats `clusters`."""
-    def text(value: str) -> dict[str, Any]:
-        return {"t": "MetaString", "c": value}
+    """Return the pandoc document whose citeproc run formats `clusters`.
 
+    The sources go in as the document's `references`, not as a CSL-JSON bibliography
+    file: pandoc reads every string of such a file as CSL rich text, where `<i>` means
+    italics and quotes are re-typeset, and it decodes no entities, so nothing typed in a
+    field could be kept as written. Here a string is a pandoc MetaString, which citeproc
+    prints as it is, and `Words` are pandoc inlines.
+    """
     return {
         "pandoc-api-version": API_VERSION,
-        "meta": {"lang": text(locale), "csl": text(str(style)),
-                 "bibliography": text(str(references)),
-                 "suppress-bibliography": {"t": "MetaBool", "c": False}},
+        "meta": {"lang": _meta(locale), "csl": _meta(str(style)),
+                 "references": _meta(references),
+                 "suppress-bibliography": _meta(False)},
         "blocks": [_cluster_block(c) for c in clusters]
         + [{"t": "Div", "c": [["refs", [], []], []]}],
     }
@@ -334,12 +351,37 @@ def _cluster_block(cluster: list[Cite]) -> dict[str, Any]:
     """Return a pandoc paragraph holding one citation cluster."""
     citations = []
     for cite in cluster:
-        suffix = _words(f", {cite.locator}") if cite.locator else []
+        suffix = _suffix(cite.locator) if cite.locator else []
         citations.append({
             "citationId": cite.source_id, "citationPrefix": [], "citationSuffix": suffix,
             "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0,
         })
     return {"t": "Para", "c": [{"t": "Cite", "c": [citations, []]}]}
+
+
+def _meta(value: Any) -> dict[str, Any]:
+    """Return a CSL-JSON value as pandoc metadata: strings and numbers as MetaString."""
+    if isinstance(value, Words):
+        return {"t": "MetaInlines", "c": value.inlines()}
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    if isinstance(value, dict):
+        return {"t": "MetaMap", "c": {k: _meta(v) for k, v in value.items()}}
+    if isinstance(value, list):
+        return {"t": "MetaList", "c": [_meta(v) for v in value]}
+    return {"t": "MetaString", "c": "" if value is None else str(value)}
+
+
+def _suffix(locator: str) -> list[dict[str, Any]]:
+    """Return the inlines after a citation that pandoc reads a locator from.
+
+    pandoc takes a locator that starts with "{" as its own syntax for a literal locator
+    and drops the braces; an empty span before it keeps the braces in the text.
+    """
+    words = _words(locator)
+    if locator.lstrip().startswith("{"):
+        words.insert(0, {"t": "Span", "c": [["", [], []], []]})
+    return [{"t": "Str", "c": ","}, {"t": "Space"}, *words]
 
 
 def _words(text: str) -> list[dict[str, Any]]:

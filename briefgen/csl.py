@@ -12,9 +12,11 @@ per style family ("house rules"), each with the manual's rule it follows.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .cite import Words
 from .records import Source
 from .structs import dump
 
@@ -35,6 +37,18 @@ _SPACE_THEN_NAME = re.compile(r"\s+([A-Z][\w’']*(?:-[A-Z][\w’']*)*)")
 _BEFORE_NAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789,;)’'”")
 _TOKEN = re.compile(r"(\s+|[-–—/])")
 _EDGE = "\"'“”‘’([{"
+_PROSE = frozenset(".,:;!?'\"’‘“”«»„‚()-‐‑–—/…")
+# the CSL variables a style may put into title case
+TITLES = frozenset({"title", "title-short", "container-title", "container-title-short",
+                    "collection-title", "original-title", "reviewed-title", "volume-title",
+                    "event-title"})
+# variables a style reads as numbers, identifiers or codes: passed on as plain strings
+PLAIN = frozenset({
+    "id", "type", "language", "URL", "DOI", "ISBN", "ISSN", "PMCID", "PMID", "call-number",
+    "citation-key", "citation-label", "citation-number", "first-reference-note-number",
+    "year-suffix", "chapter-number", "collection-number", "edition", "issue", "locator",
+    "number", "number-of-pages", "number-of-volumes", "page", "page-first", "part-number",
+    "printing-number", "supplement-number", "version", "volume"})
 
 
 ALWAYS_CAPITALISED = {
@@ -106,14 +120,34 @@ def sentence_case(title: str, names: set[str]) -> str:
     return "".join(out)
 
 
-def _protect(title: str) -> str:
-    """Mark lower-case prepositions "nocase" so headline styles keep them lower case."""
-    def mark(match: re.Match[str]) -> str:
-        word = match.group(0)
-        return f'<span class="nocase">{word}</span>' if word in _KEEP_LOWER else word
+def _protect(text: str, title: bool) -> Words:
+    """Return a field's text with its tokens that are not words ("&amp;", "<i>x</i>",
+    "\\emph{x}") kept as written, and in a `title` the lower-case prepositions too.
 
-    escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"\b[a-z]+\b", mark, escaped)
+    A style re-cases words (headline case, a capital to start a sentence); code, markup
+    and entities are not words, and "&Amp;" would be nobody's intent.
+    """
+    pieces: list[tuple[str, bool]] = []
+    for token in re.split(r"(\s+)", text):
+        if not _is_word(token):
+            pieces.append((token, True))
+            continue
+        if not title:
+            pieces.append((token, False))
+            continue
+        at = 0
+        for match in re.finditer(r"\b[a-z]+\b", token):
+            if match.group(0) in _KEEP_LOWER:
+                pieces += [(token[at:match.start()], False), (match.group(0), True)]
+                at = match.end()
+        pieces.append((token[at:], False))
+    return Words(tuple((piece, keep) for piece, keep in pieces if piece))
+
+
+def _is_word(token: str) -> bool:
+    """Return whether `token` is made of letters, digits and prose punctuation only."""
+    return all(c.isspace() or c in _PROSE or unicodedata.category(c)[0] in "LMN"
+               for c in token)
 
 
 def short_title(title: str) -> str:
@@ -145,9 +179,12 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
     title = data.get("title")
     if isinstance(title, str) and title:
         data.setdefault("title-short", short_title(title))
-        data["title"] = _protect(sentence_case(title, names))
-        data["title-short"] = _protect(sentence_case(data["title-short"], names))
+        data["title"] = sentence_case(title, names)
+        data["title-short"] = sentence_case(data["title-short"], names)
     _house_rules(data, family)
+    for key, value in data.items():
+        if isinstance(value, str) and key not in PLAIN and not key.startswith("x-"):
+            data[key] = _protect(value, key in TITLES)
     return data
 
 

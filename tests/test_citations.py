@@ -58,7 +58,7 @@ SOURCES = [
      "author": [{"family": "Stent", "given": "Angela"}], "publisher": "Twelve",
      "issued": "2019"},
     {"id": "kirillova", "type": "article-magazine",
-     "author": [{"family": "Kirillova", "given": "Kseniya"}], "container-title": "Europe's Edge",
+     "author": [{"family": "Kirillova", "given": "Kseniya"}], "container-title": "Europe’s Edge",
      "publisher": "Center for European Policy Analysis",
      "issued": {"date-parts": [[2023, 3]], "circa": True}},
 ]
