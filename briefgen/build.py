@@ -24,7 +24,7 @@ from . import __version__
 from .check import check_brief, load_checked
 from .engine import Done, Engine, Unit
 from .errors import Problems, UsageError, WorkspaceError, display_path
-from .files import locked, write_atomic
+from .files import locked, write_atomic, writing
 from .fingerprint import Fingerprint, fingerprint, sha256_file
 from .model import Memo
 from .records import Brief
@@ -175,7 +175,8 @@ def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
             _check_pages(written, out)
             for item in written:
                 target = out / item.path.name
-                os.replace(item.path, target)
+                with writing(target):
+                    os.replace(item.path, target)
                 item.path = target
             _fsync_folder(out)
             state = {**state, **_load_state(out)}  # what builds before this one recorded

@@ -104,6 +104,13 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except BriefgenError as exc:
             _fail(exc)
+        except OSError as exc:
+            from .errors import DiskFull, disk_full, display_path
+
+            if not disk_full(exc):
+                raise
+            shown = f" while writing {display_path(exc.filename)}" if exc.filename else ""
+            _fail(DiskFull(f"no space left on device{shown}"))
         except _Terminated:
             click.echo("briefgen: terminated", err=True)
             sys.exit(128 + signal.SIGTERM)

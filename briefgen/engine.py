@@ -314,16 +314,20 @@ def _stopped(unit: Unit) -> Exception:
 
 def write_unit(unit: Unit) -> Done:
     """Write one unit in this process."""
-    from .errors import BriefgenError
+    from .errors import BriefgenError, disk_full
+    from .files import writing
     from .writers import writer
 
-    try:
-        result = writer(unit.fmt)(unit.memo, unit.target)
-    except Exception as exc:  # noqa: BLE001 - a writer's failure is reported, not dumped
-        raise BriefgenError(f"could not write {unit.target.name}: {type(exc).__name__}: "
-                            f"{exc} (please report this as a briefgen bug)") from None
-    with open(unit.target, "rb") as handle:
-        os.fsync(handle.fileno())
+    with writing(unit.target.name):
+        try:
+            result = writer(unit.fmt)(unit.memo, unit.target)
+        except Exception as exc:  # noqa: BLE001 - a writer's failure is reported, not dumped
+            if disk_full(exc):
+                raise
+            raise BriefgenError(f"could not write {unit.target.name}: {type(exc).__name__}: "
+                                f"{exc} (please report this as a briefgen bug)") from None
+        with open(unit.target, "rb") as handle:
+            os.fsync(handle.fileno())
     pages = int(result) if isinstance(result, int) else None
     return Done(unit, pages, getattr(result, "last_page_lines", 0))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -305,6 +306,76 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return fields[0] != "Z"
+
+
+# Run the command line with writes to some files going to /dev/full, where every write
+# fails with ENOSPC, as on a full disk: a temporary file of write_atomic's whose name starts
+# with FULL (the state file, the no-op record, the store cache), or the outputs in format
+# FULL (".pdf"), each written by the real writer, into /dev/full.
+FULL_DISK = """
+import os, sys, tempfile
+from pathlib import Path
+FULL = os.environ["FULL"]
+real_mkstemp = tempfile.mkstemp
+def mkstemp(suffix=None, prefix=None, dir=None, text=False):
+    fd, name = real_mkstemp(suffix, prefix, dir, text)
+    if prefix and prefix.startswith(FULL):
+        full = os.open("/dev/full", os.O_WRONLY)
+        os.dup2(full, fd)
+        os.close(full)
+    return fd, name
+tempfile.mkstemp = mkstemp
+import briefgen.writers as writers
+real_writer = writers.writer
+def writer(fmt):
+    write = real_writer(fmt)
+    return write if FULL != "." + fmt else lambda memo, path: write(memo, Path("/dev/full"))
+writers.writer = writer
+from briefgen.cli import main
+main(sys.argv[1:], prog_name="briefgen")
+"""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("full, message", [
+    (".pdf", "weekly.principal.pdf"),
+    (".docx", "weekly.principal.docx"),
+    (".state.json.", "out/.briefgen/state.json"),
+    (".quick.json.", "out/.briefgen/quick.json"),
+    (".store-", None),  # the store cache is only skipped: it costs time, not memos
+])
+def test_a_full_disk_is_said_as_such(good: Path, full: str, message: str | None) -> None:
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, "build", "--all", "-j", "1"],
+                          cwd=good, capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "FULL": full})
+    assert "Traceback" not in done.stderr and "bug" not in done.stderr, done.stderr
+    if message is None:
+        assert done.returncode == 0, done.stderr
+        assert not list((good / ".briefgen").rglob("*.tmp"))
+        return
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"briefgen: error: no space left on device while writing {message}")
+    assert not list((good / "out").rglob("*.tmp")) and not list((good / "out").glob(".briefgen-*"))
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not sys.platform.startswith("linux"),
+                    reason="mounts a tmpfs")
+def test_a_full_disk_is_said_as_such_on_a_real_small_disk(good: Path, tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
+                             capture_output=True, check=False)
+    if mounted.returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        run = briefgen("build", "--all", "--out", str(disk / "out"), cwd=good)
+        assert run.code == 1 and "Traceback" not in run.err and "bug" not in run.err
+        assert re.fullmatch(r"briefgen: error: no space left on device while writing "
+                            r"weekly\.\w+\.(pdf|docx)", run.err.splitlines()[-1]), run.err
+        assert [p.name for p in (disk / "out").iterdir()] == [".briefgen"]
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
 
 
 def test_three_concurrent_builds_give_whole_identical_files(good: Path) -> None:
