@@ -196,6 +196,91 @@ def test_a_template_linking_out_of_the_workspace_is_refused(good: Path, tmp_path
     _fails(good, "leads out of the workspace's templates/ folder")
 
 
+# --- what only laying the memos out finds ---------------------------------------------------
+
+def _temp_files() -> set[Path]:
+    return set(temp_folder().rglob("*"))
+
+
+def _overflow_principal(ws: Path) -> None:
+    """Give the one-page principal memo far more claims than one page holds."""
+    lines = [f"- id: bulk-{i}\n  text: Bulk claim number {i} about the grain corridor, which "
+             "runs to two full lines of text in the memo.\n  sources: [doe-2024]\n"
+             "  topics: [bulk]\n" for i in range(60)]
+    (ws / "store" / "claims" / "bulk.yaml").write_text("".join(lines), encoding="utf-8")
+    _replace(ws, "weekly.yaml", "  - section: context", "  - section: context\n"
+             "  - title: Everything\n    select: {topics: [bulk]}")
+    _replace(ws, "audiences.yaml", "  max-claims: 1\n", "")
+
+
+def test_check_finds_a_memo_over_max_pages(good: Path) -> None:
+    _overflow_principal(good)
+    before = _temp_files()
+    run = briefgen("check", cwd=good)
+    assert run.code == 1 and "Traceback" not in run.err
+    expected = (r"audiences\.yaml:6: principal\.max-pages: weekly\.principal\.pdf is \d+ "
+                r"pages, \d+ more than max-pages 1 allows \((about \d+ lines|\d+ pages) too "
+                r"long\); cut claims \(it holds 6\d in 4 sections")
+    assert re.search(expected, run.err), run.err
+    assert "1 error," in run.err
+    assert not (good / "out").exists()  # check writes nothing to out/ ...
+    assert _temp_files() == before  # ... and leaves no temporary files
+    build = briefgen("build", "--all", cwd=good)  # the build fails on the same line
+    assert build.code == 1
+    assert [line for line in build.err.splitlines() if "max-pages:" in line] == [
+        line for line in run.err.splitlines() if "max-pages:" in line]
+    assert not any((good / "out").glob("weekly.*"))
+
+
+def test_check_writes_nothing_and_leaves_no_temporary_files(good: Path) -> None:
+    assert briefgen("build", "--all", cwd=good).code == 0
+    out = good / "out"
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.rglob("*") if p.is_file()}
+    temp = _temp_files()
+    run = briefgen("check", cwd=good)
+    assert run.code == 0, run.err
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes())
+            for p in out.rglob("*") if p.is_file()} == before
+    assert _temp_files() == temp
+
+
+def test_a_writer_failure_is_reported_by_check(good: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer's bug is an error naming the brief, audience and format, with the
+    exception's text, from check (in this process or its writer processes) and build."""
+    from briefgen import writers
+    from briefgen.build import build, check_workspace, trial_build
+    from briefgen.errors import BriefgenError
+
+    real = writers.writer
+
+    def writer(fmt: str):
+        if fmt != "docx":
+            return real(fmt)
+
+        def fail(memo: object, path: Path) -> None:
+            raise ValueError("a table wider than the page")
+        return fail
+
+    monkeypatch.setattr(writers, "writer", writer)
+    monkeypatch.chdir(good)
+    before = _temp_files()
+    for cores in (1, 2):  # written here, and by forked writer processes
+        monkeypatch.setattr(os, "cpu_count", lambda n=cores: n)
+        checked = check_workspace(good)
+        trial_build(checked)
+        assert [str(p) for p in checked.ws.problems.errors] == [
+            f"weekly.yaml:6: audiences[{i}]: the {name} memo as DOCX: could not write "
+            f"weekly.{name}.docx: ValueError: a table wider than the page (please report "
+            "this as a briefgen bug)" for i, name in enumerate(["principal", "analyst"])]
+    assert not (good / "out").exists()
+    assert _temp_files() == before
+    with pytest.raises(BriefgenError, match="could not write weekly.principal.docx: "
+                                            "ValueError: a table wider than the page"):
+        build(check_workspace(good), jobs=1)
+    assert not any((good / "out").glob("weekly.*"))
+
+
 # --- paths ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, message", [
