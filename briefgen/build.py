@@ -23,13 +23,13 @@ from typing import Any
 from . import __version__
 from .check import check_brief, load_checked
 from .engine import Done, Engine, Unit
-from .errors import Problems, UsageError, WorkspaceError, display_path
-from .files import locked, write_atomic
+from .errors import BriefgenError, DiskFull, Problems, UsageError, WorkspaceError, display_path
+from .files import locked, write_atomic, writing
 from .fingerprint import Fingerprint, fingerprint, sha256_file
 from .model import Memo
 from .records import Brief
 from .resolve import Plan, plan_memo
-from .workspace import Workspace
+from .workspace import Where, Workspace
 
 FORMAT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "json": ".json", "html": ".html"}
 STATE_DIR = ".briefgen"
@@ -63,6 +63,7 @@ class _Job:
     plan: Plan
     formats: list[str]
     fingerprint: Fingerprint
+    brief: Path
     todo: list[str] = field(default_factory=list)
 
 
@@ -88,28 +89,72 @@ def check_workspace(root: Path, only: list[Path] | None = None,
     return checked
 
 
-def render_all(checked: Checked, period: str | None = None,
-               today: dt.date | None = None) -> None:
-    """Resolve and lay out every brief for every audience, writing nothing.
+def trial_build(checked: Checked, engine: Engine | None = None) -> None:
+    """Build every brief for every audience in every format it builds, as `build` would,
+    into a temporary folder that is then removed; what the build would fail on (a
+    template, a PDF over its audience's max-pages, a writer's failure) goes to the
+    workspace's problems, each with its brief and audience. This is `check`'s last step,
+    so that a workspace that passes `check` builds.
 
-    Template errors then surface at check time, with their file and line, on the real
-    store. Citations are not formatted: that needs no user input that could fail.
+    `engine` holds writer processes and a citation server started earlier; without one,
+    this starts its own.
     """
     ws = checked.ws
     if ws.problems.errors:
         return
-    default = ws.settings.default_audience or next(iter(ws.audiences), None)
-    for path, brief in checked.briefs.items():
-        for name in dict.fromkeys(brief.audiences or ([default] if default else [])):
-            try:
-                plan_memo(ws, path.stem, brief, name, period, today)
-            except WorkspaceError as exc:
-                ws.problems.items += [p for p in exc.problems.items if p not in ws.problems.items]
+    work, problems = _plan_jobs(checked, None, None)
+    ws.problems.items += [p for p in problems.items if p not in ws.problems.items]
+    for job in work:
+        job.todo = list(job.formats)
+    if not work:
+        return
+    own = engine is None
+    if engine is None:
+        engine = Engine(min(os.cpu_count() or 1, sum(len(j.todo) for j in work)), [])
+    # named as the citation server's folder is, so that what a killed check leaves is
+    # removed as that is (cite.remove_stale_folders)
+    from .cite import FOLDER_PREFIX
+
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-check-") as tmp:
+            written = _make_all(work, Path(tmp), engine, None,
+                                lambda job, fmt, exc: _failed(checked, job, fmt, exc))
+            ws.problems.extend(_page_problems(written, ws))
+    finally:
+        if own:
+            engine.close()
+
+
+def _failed(checked: Checked, job: _Job, fmt: str | None, exc: BriefgenError) -> None:
+    """Record that making `job` (in `fmt`, or at all) failed, at its brief's audience."""
+    problems = checked.ws.problems
+    if isinstance(exc, DiskFull):  # the temporary folder's disk, not the brief
+        raise exc
+    if isinstance(exc, WorkspaceError):
+        problems.extend(exc.problems)
+        return
+    name = job.plan.audience_id
+    audiences = checked.briefs[job.brief].audiences
+    line, key = 0, ""  # the workspace's default audience: the brief names none
+    if name in audiences:
+        j = audiences.index(name)
+        line, key = Where(job.brief, None).line_of("audiences", j), f"audiences[{j}]"
+    made = f"the {name} memo" + (f" as {fmt.upper()}" if fmt else "")
+    problems.add(job.brief, line, key, f"{made}: {exc}")
 
 
 def plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
               period: str | None = None, today: dt.date | None = None) -> list[_Job]:
     """Return a job for each memo the build makes: each brief for each of its audiences."""
+    jobs, problems = _plan_jobs(checked, audience, fmt, period, today)
+    problems.raise_if_errors()
+    return jobs
+
+
+def _plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
+               period: str | None = None, today: dt.date | None = None,
+               ) -> tuple[list[_Job], Problems]:
+    """Return the jobs of the memos that could be planned, and the others' problems."""
     ws = checked.ws
     if audience is not None and audience not in ws.audiences:
         raise UsageError(f"unknown audience {audience!r}; the workspace has "
@@ -127,9 +172,8 @@ def plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
             except WorkspaceError as exc:
                 problems.extend(exc.problems)
                 continue
-            jobs.append(_Job(plan, formats, fingerprint(ws, path, plan, period, today)))
-    problems.raise_if_errors()
-    return jobs
+            jobs.append(_Job(plan, formats, fingerprint(ws, path, plan, period, today), path))
+    return jobs, problems
 
 
 def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
@@ -172,10 +216,11 @@ def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
                 units = sum(len(j.todo) for j in pending)
                 engine = Engine(min(jobs or os.cpu_count() or 1, units), [])
             written = _make_all(pending, staging, engine, progress)
-            _check_pages(written, out)
+            _page_problems(written, ws).raise_if_errors()
             for item in written:
                 target = out / item.path.name
-                os.replace(item.path, target)
+                with writing(target):
+                    os.replace(item.path, target)
                 item.path = target
             _fsync_folder(out)
             state = {**state, **_load_state(out)}  # what builds before this one recorded
@@ -223,14 +268,26 @@ def output_name(plan: Plan, fmt: str) -> str:
 
 
 def _make_all(pending: list[_Job], staging: Path, engine: Engine,
-              progress: Callable[[int, int, str], None] | None) -> list[Output]:
-    """Finish each pending memo here and have the engine write its formats."""
+              progress: Callable[[int, int, str], None] | None,
+              failed: Callable[[_Job, str | None, BriefgenError], None] | None = None,
+              ) -> list[Output]:
+    """Finish each pending memo here and have the engine write its formats.
+
+    A memo that fails with briefgen's own error stops the whole run, or, given `failed`,
+    is handed to it (with the format, if it failed in a writer) and the rest are made.
+    """
     left = {i: len(job.todo) for i, job in enumerate(pending)}
     finished = 0
 
     def units() -> Iterator[Unit]:
         for index, job in enumerate(pending):
-            memo = job.plan.memo(engine.citeproc)
+            try:
+                memo = job.plan.memo(engine.citeproc)
+            except BriefgenError as exc:
+                if failed is None:
+                    raise
+                failed(job, None, exc)
+                continue
             memo.manifest = job.fingerprint.manifest
             facts = memo_facts(memo)
             for fmt in job.todo:
@@ -247,7 +304,11 @@ def _make_all(pending: list[_Job], staging: Path, engine: Engine,
                 plan = pending[index].plan
                 progress(finished, len(pending), f"{plan.brief_id}.{plan.audience_id}")
 
-    results = engine.write(units(), done)
+    def unit_failed(unit: Unit, exc: BriefgenError) -> None:
+        assert failed is not None
+        failed(pending[unit.tag[0]], unit.fmt, exc)
+
+    results = engine.write(units(), done, unit_failed if failed else None)
     outputs = [Output(d.unit.target, d.unit.fmt, d.unit.tag[1], d.pages,
                       last_page_lines=d.last_page_lines) for d in results]
     order = {output_name(j.plan, f): (n, k) for n, j in enumerate(pending)
@@ -262,24 +323,25 @@ def memo_facts(memo: Memo) -> dict[str, Any]:
             "audience": memo.audience_id, "claims": claims, "sections": len(memo.sections)}
 
 
-def _check_pages(outputs: list[Output], out: Path) -> None:
-    """Fail the whole build when a PDF is longer than its audience allows."""
+def _page_problems(outputs: list[Output], ws: Workspace) -> Problems:
+    """Return an error for each PDF longer than its audience allows, at its max-pages."""
     problems = Problems()
     for item in outputs:
         limit = item.memo_facts["max_pages"]
         if item.fmt == "pdf" and limit and item.pages and item.pages > limit:
             facts = item.memo_facts
+            name = facts["audience"]
+            where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
             over = item.pages - limit
             overflow = (f"about {item.last_page_lines} lines too long"
                         if over == 1 and item.last_page_lines else f"{over} pages too long")
-            problems.add(out / item.path.name, 0, "max-pages",
-                         f"the {facts['audience']} memo is {item.pages} pages, "
+            problems.add(where.path, where.line_of("max-pages"), f"{name}.max-pages",
+                         f"{item.path.name} is {item.pages} pages, "
                          f"{over} more than max-pages {limit} allows ({overflow}); cut claims "
                          f"(it holds {facts['claims']} in {facts['sections']} sections: lower "
                          "the audience's max-claims or the brief's select limits) or shorten "
                          "the prose")
-    if problems.items:
-        raise WorkspaceError(problems)
+    return problems
 
 
 def describe(item: Output) -> str:

@@ -104,6 +104,13 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except BriefgenError as exc:
             _fail(exc)
+        except OSError as exc:
+            from .errors import DiskFull, disk_full, display_path
+
+            if not disk_full(exc):
+                raise
+            shown = f" while writing {display_path(exc.filename)}" if exc.filename else ""
+            _fail(DiskFull(f"no space left on device{shown}"))
         except _Terminated:
             click.echo("briefgen: terminated", err=True)
             sys.exit(128 + signal.SIGTERM)
@@ -234,15 +241,25 @@ def _only_warnings(problems: Problems) -> Problems:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(path: Path | None, strict: bool) -> None:
-    """Validate the whole workspace: every file, reference, quote and brief.
+    """Validate the whole workspace: every file, reference, quote and brief; then build
+    every brief for every audience, in each format it builds, into a temporary folder
+    that is removed after, so that what a build would fail on (a template error, a PDF
+    over its audience's max-pages, a writer's failure) is found too. Nothing is written
+    to out/.
 
     Prints every problem as file:line: key: message; exits 1 on any error.
     """
-    from .build import check_workspace, render_all
+    from . import quick
+    from .engine import Engine
 
     root = _root(path or Path.cwd())
-    checked = check_workspace(root)
-    render_all(checked)
+    # the writer processes and pandoc load while this process loads the workspace
+    style, locale = quick.citation_settings(root)
+    with Engine(os.cpu_count() or 1, ["docx", "pdf"], style, locale) as engine:
+        from .build import check_workspace, trial_build
+
+        checked = check_workspace(root)
+        trial_build(checked, engine)
     problems = checked.ws.problems
     _print_problems(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .cite import Citeproc
+    from .errors import BriefgenError
     from .model import Memo
 
 # The writers loaded ahead, one per writer process: reportlab and the fonts take 0.2 s,
@@ -175,24 +176,47 @@ class Engine:
             theirs.close()
             self._workers.append(_Worker(mine, pid, warm))
 
-    def write(self, units: Iterator[Unit],
-              done: Callable[[Done], None] | None = None) -> list[Done]:
+    def write(self, units: Iterator[Unit], done: Callable[[Done], None] | None = None,
+              failed: Callable[[Unit, BriefgenError], None] | None = None) -> list[Done]:
         """Write every unit, in the writer processes if there are any; return the results.
 
         `units` is consumed lazily: the next memo is finished (and its citations
-        formatted) while the writer processes are busy with the ones before it.
+        formatted) while the writer processes are busy with the ones before it. A unit
+        that fails with briefgen's own error raises it, or, given `failed`, is handed to
+        it and the other units are written all the same.
         """
+        from .errors import BriefgenError
+
         results: list[Done] = []
 
-        def record(result: Done) -> None:
+        def record(result: Done | BriefgenError, unit: Unit) -> None:
+            if isinstance(result, BriefgenError):
+                if failed is None:
+                    raise result
+                failed(unit, result)
+                return
             results.append(result)
             if done:
                 done(result)
 
         if not self._workers:
             for unit in units:
-                record(write_unit(unit))
+                try:
+                    result: Done | BriefgenError = write_unit(unit)
+                except BriefgenError as exc:
+                    result = exc
+                record(result, unit)
             return results
+        try:
+            self._hand_out(units, record)
+        except Exception:
+            self._settle()
+            raise
+        return results
+
+    def _hand_out(self, units: Iterator[Unit],
+                  record: Callable[[Done | BriefgenError, Unit], None]) -> None:
+        """Give each unit to an idle writer process, and record each result as it comes."""
         queue: deque[Unit] = deque()
         source: Iterator[Unit] | None = units
         while True:
@@ -218,15 +242,27 @@ class Engine:
             busy = [w for w in self._workers if w.unit is not None]
             if not busy:
                 if source is None and not queue:
-                    return results
+                    return
                 continue
             readable = select.select([w.conn for w in busy], [], [])[0]
             for conn in readable:
                 worker = next(w for w in busy if w.conn is conn)
-                record(self._receive(worker))
+                record(*self._receive(worker))
 
-    def _receive(self, worker: _Worker) -> Done:
-        """Return a writer process's result, or raise its error."""
+    def _settle(self) -> None:
+        """Wait for the units still being written when a write failed, and drop them, so
+        that the next write of this engine gets only results of its own."""
+        for worker in self._workers:
+            if worker.unit is not None:
+                worker.unit = None
+                with contextlib.suppress(EOFError, OSError):
+                    worker.conn.recv()
+
+    def _receive(self, worker: _Worker) -> tuple[Done | BriefgenError, Unit]:
+        """Return a writer process's result, or its error if it is briefgen's own (raise
+        any other), with its unit."""
+        from .errors import BriefgenError
+
         unit, worker.unit = worker.unit, None
         assert unit is not None
         try:
@@ -234,9 +270,11 @@ class Engine:
         except EOFError:
             raise _stopped(unit) from None
         if status == "error":
+            if isinstance(value, BriefgenError):
+                return value, unit
             raise value
         pages, lines = value
-        return Done(unit, pages, lines)
+        return Done(unit, pages, lines), unit
 
     def close(self) -> None:
         """Stop the writer processes and the citation server.
@@ -276,16 +314,20 @@ def _stopped(unit: Unit) -> Exception:
 
 def write_unit(unit: Unit) -> Done:
     """Write one unit in this process."""
-    from .errors import BriefgenError
+    from .errors import BriefgenError, disk_full
+    from .files import writing
     from .writers import writer
 
-    try:
-        result = writer(unit.fmt)(unit.memo, unit.target)
-    except Exception as exc:  # noqa: BLE001 - a writer's failure is reported, not dumped
-        raise BriefgenError(f"could not write {unit.target.name}: {type(exc).__name__}: "
-                            f"{exc} (please report this as a briefgen bug)") from None
-    with open(unit.target, "rb") as handle:
-        os.fsync(handle.fileno())
+    with writing(unit.target.name):
+        try:
+            result = writer(unit.fmt)(unit.memo, unit.target)
+        except Exception as exc:  # noqa: BLE001 - a writer's failure is reported, not dumped
+            if disk_full(exc):
+                raise
+            raise BriefgenError(f"could not write {unit.target.name}: {type(exc).__name__}: "
+                                f"{exc} (please report this as a briefgen bug)") from None
+        with open(unit.target, "rb") as handle:
+            os.fsync(handle.fileno())
     pages = int(result) if isinstance(result, int) else None
     return Done(unit, pages, getattr(result, "last_page_lines", 0))
 

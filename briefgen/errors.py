@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -80,6 +81,19 @@ class WorkspaceError(BriefgenError):
 
     def __reduce__(self) -> tuple[type, tuple[Problems]]:
         return (type(self), (self.problems,))  # so a worker process can send it back
+
+
+class DiskFull(BriefgenError, OSError):
+    """The disk (or the user's quota) filled up while a file was written.
+
+    An OSError as well, so that writers of optional files (the store cache) that give up
+    on any OSError give up on this one too; every other caller reports it as briefgen's.
+    """
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether `error` says the disk or the user's quota is full."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class UsageError(BriefgenError):

@@ -1,5 +1,6 @@
 """Atomic file writes (a reader sees the old file or the new one, never half of one),
-and the lock that keeps builds of one output folder from running at once."""
+the lock that keeps builds of one output folder from running at once, and a full disk
+said as such."""
 
 from __future__ import annotations
 
@@ -10,6 +11,21 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .errors import DiskFull, disk_full, display_path
+
+
+@contextlib.contextmanager
+def writing(path: Path | str) -> Iterator[None]:
+    """Turn a full disk met inside the block into `DiskFull` naming `path` (a str is
+    shown as it is, a Path as the user would type it)."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, DiskFull) or not disk_full(exc):
+            raise
+        shown = path if isinstance(path, str) else display_path(path)
+        raise DiskFull(f"no space left on device while writing {shown}") from None
+
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644, durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename.
@@ -17,18 +33,19 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644, durable: bool = Tru
     `durable`: on disk before the rename (fsync). A cache need not be: after a power
     cut it may be empty or torn, and is then ignored like any damaged cache.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(tmp, mode & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with writing(path):
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            os.chmod(tmp, mode & ~_umask())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
 
 def _umask() -> int:

@@ -79,6 +79,36 @@ def test_a_writer_that_fails_reports_its_error(tmp_path: Path,
                                  "(please report this as a briefgen bug)")
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_failures_are_handed_back_and_the_rest_written(tmp_path: Path, workers: int,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given `failed`, a unit's error goes there and the others are written; without it,
+    the first error stops the write, and the units still being written then are waited
+    for and dropped: the engine's next write gets only results of its own."""
+    real = engine.write_unit
+
+    def broken(unit: Unit) -> engine.Done:
+        if unit.tag == "bad":
+            raise BriefgenError("no room for the notes")
+        return real(unit)
+
+    monkeypatch.setattr(engine, "write_unit", broken)
+    memo = sample_memo()
+    failures: list[tuple[object, str]] = []
+    with Engine(workers, []) as writers:
+        units = [Unit(memo, "docx", tmp_path / "a.docx", "good"),
+                 Unit(memo, "pdf", tmp_path / "b.pdf", "bad"),
+                 Unit(memo, "pdf", tmp_path / "c.pdf", "good")]
+        done = writers.write(iter(units), failed=lambda u, e: failures.append((u.tag, str(e))))
+        assert sorted(d.unit.target.name for d in done) == ["a.docx", "c.pdf"]
+        assert failures == [("bad", "no room for the notes")]
+        with pytest.raises(BriefgenError, match="no room"):
+            writers.write(iter([Unit(memo, "pdf", tmp_path / "d.pdf", "bad"),
+                                Unit(memo, "pdf", tmp_path / "e.pdf", "late")]))
+        again = writers.write(iter([Unit(memo, "docx", tmp_path / "f.docx", "next")]))
+        assert [d.unit.tag for d in again] == ["next"]
+
+
 def test_a_writer_that_cannot_load_says_why_when_it_writes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A writer process whose writer fails to load ahead keeps serving: the memo it is

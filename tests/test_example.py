@@ -144,9 +144,10 @@ def test_a_memo_over_max_pages_fails_and_says_by_how_much(tmp_path: Path) -> Non
     audiences.write_text(audiences.read_text().replace("max-claims: 2 ", "max-claims: 4 "))
     run = briefgen("build", str(copy), cwd=tmp_path)
     assert run.code == 1
-    assert re.search(r"briefs/out/russia-iran-weekly\.principal\.pdf: max-pages: the principal "
-                     r"memo is 2 pages, 1 more than max-pages 1 allows \(about \d+ lines too "
-                     r"long\); cut claims \(it holds 11 in 7 sections", run.err), run.err
+    assert re.search(r"briefs/audiences\.yaml:11: principal\.max-pages: "
+                     r"russia-iran-weekly\.principal\.pdf is 2 pages, 1 more than max-pages 1 "
+                     r"allows \(about \d+ lines too long\); cut claims \(it holds 11 in 7 "
+                     r"sections", run.err), run.err
     assert not any((copy / "out").glob("russia-iran-weekly.*"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -195,6 +196,91 @@ def test_a_template_linking_out_of_the_workspace_is_refused(good: Path, tmp_path
     _fails(good, "leads out of the workspace's templates/ folder")
 
 
+# --- what only laying the memos out finds ---------------------------------------------------
+
+def _temp_files() -> set[Path]:
+    return set(temp_folder().rglob("*"))
+
+
+def _overflow_principal(ws: Path) -> None:
+    """Give the one-page principal memo far more claims than one page holds."""
+    lines = [f"- id: bulk-{i}\n  text: Bulk claim number {i} about the grain corridor, which "
+             "runs to two full lines of text in the memo.\n  sources: [doe-2024]\n"
+             "  topics: [bulk]\n" for i in range(60)]
+    (ws / "store" / "claims" / "bulk.yaml").write_text("".join(lines), encoding="utf-8")
+    _replace(ws, "weekly.yaml", "  - section: context", "  - section: context\n"
+             "  - title: Everything\n    select: {topics: [bulk]}")
+    _replace(ws, "audiences.yaml", "  max-claims: 1\n", "")
+
+
+def test_check_finds_a_memo_over_max_pages(good: Path) -> None:
+    _overflow_principal(good)
+    before = _temp_files()
+    run = briefgen("check", cwd=good)
+    assert run.code == 1 and "Traceback" not in run.err
+    expected = (r"audiences\.yaml:6: principal\.max-pages: weekly\.principal\.pdf is \d+ "
+                r"pages, \d+ more than max-pages 1 allows \((about \d+ lines|\d+ pages) too "
+                r"long\); cut claims \(it holds 6\d in 4 sections")
+    assert re.search(expected, run.err), run.err
+    assert "1 error," in run.err
+    assert not (good / "out").exists()  # check writes nothing to out/ ...
+    assert _temp_files() == before  # ... and leaves no temporary files
+    build = briefgen("build", "--all", cwd=good)  # the build fails on the same line
+    assert build.code == 1
+    assert [line for line in build.err.splitlines() if "max-pages:" in line] == [
+        line for line in run.err.splitlines() if "max-pages:" in line]
+    assert not any((good / "out").glob("weekly.*"))
+
+
+def test_check_writes_nothing_and_leaves_no_temporary_files(good: Path) -> None:
+    assert briefgen("build", "--all", cwd=good).code == 0
+    out = good / "out"
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.rglob("*") if p.is_file()}
+    temp = _temp_files()
+    run = briefgen("check", cwd=good)
+    assert run.code == 0, run.err
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes())
+            for p in out.rglob("*") if p.is_file()} == before
+    assert _temp_files() == temp
+
+
+def test_a_writer_failure_is_reported_by_check(good: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer's bug is an error naming the brief, audience and format, with the
+    exception's text, from check (in this process or its writer processes) and build."""
+    from briefgen import writers
+    from briefgen.build import build, check_workspace, trial_build
+    from briefgen.errors import BriefgenError
+
+    real = writers.writer
+
+    def writer(fmt: str):
+        if fmt != "docx":
+            return real(fmt)
+
+        def fail(memo: object, path: Path) -> None:
+            raise ValueError("a table wider than the page")
+        return fail
+
+    monkeypatch.setattr(writers, "writer", writer)
+    monkeypatch.chdir(good)
+    before = _temp_files()
+    for cores in (1, 2):  # written here, and by forked writer processes
+        monkeypatch.setattr(os, "cpu_count", lambda n=cores: n)
+        checked = check_workspace(good)
+        trial_build(checked)
+        assert [str(p) for p in checked.ws.problems.errors] == [
+            f"weekly.yaml:6: audiences[{i}]: the {name} memo as DOCX: could not write "
+            f"weekly.{name}.docx: ValueError: a table wider than the page (please report "
+            "this as a briefgen bug)" for i, name in enumerate(["principal", "analyst"])]
+    assert not (good / "out").exists()
+    assert _temp_files() == before
+    with pytest.raises(BriefgenError, match="could not write weekly.principal.docx: "
+                                            "ValueError: a table wider than the page"):
+        build(check_workspace(good), jobs=1)
+    assert not any((good / "out").glob("weekly.*"))
+
+
 # --- paths ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, message", [
@@ -305,6 +391,76 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return fields[0] != "Z"
+
+
+# Run the command line with writes to some files going to /dev/full, where every write
+# fails with ENOSPC, as on a full disk: a temporary file of write_atomic's whose name starts
+# with FULL (the state file, the no-op record, the store cache), or the outputs in format
+# FULL (".pdf"), each written by the real writer, into /dev/full.
+FULL_DISK = """
+import os, sys, tempfile
+from pathlib import Path
+FULL = os.environ["FULL"]
+real_mkstemp = tempfile.mkstemp
+def mkstemp(suffix=None, prefix=None, dir=None, text=False):
+    fd, name = real_mkstemp(suffix, prefix, dir, text)
+    if prefix and prefix.startswith(FULL):
+        full = os.open("/dev/full", os.O_WRONLY)
+        os.dup2(full, fd)
+        os.close(full)
+    return fd, name
+tempfile.mkstemp = mkstemp
+import briefgen.writers as writers
+real_writer = writers.writer
+def writer(fmt):
+    write = real_writer(fmt)
+    return write if FULL != "." + fmt else lambda memo, path: write(memo, Path("/dev/full"))
+writers.writer = writer
+from briefgen.cli import main
+main(sys.argv[1:], prog_name="briefgen")
+"""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("full, message", [
+    (".pdf", "weekly.principal.pdf"),
+    (".docx", "weekly.principal.docx"),
+    (".state.json.", "out/.briefgen/state.json"),
+    (".quick.json.", "out/.briefgen/quick.json"),
+    (".store-", None),  # the store cache is only skipped: it costs time, not memos
+])
+def test_a_full_disk_is_said_as_such(good: Path, full: str, message: str | None) -> None:
+    done = subprocess.run([sys.executable, "-c", FULL_DISK, "build", "--all", "-j", "1"],
+                          cwd=good, capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "FULL": full})
+    assert "Traceback" not in done.stderr and "bug" not in done.stderr, done.stderr
+    if message is None:
+        assert done.returncode == 0, done.stderr
+        assert not list((good / ".briefgen").rglob("*.tmp"))
+        return
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"briefgen: error: no space left on device while writing {message}")
+    assert not list((good / "out").rglob("*.tmp")) and not list((good / "out").glob(".briefgen-*"))
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not sys.platform.startswith("linux"),
+                    reason="mounts a tmpfs")
+def test_a_full_disk_is_said_as_such_on_a_real_small_disk(good: Path, tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
+                             capture_output=True, check=False)
+    if mounted.returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        run = briefgen("build", "--all", "--out", str(disk / "out"), cwd=good)
+        assert run.code == 1 and "Traceback" not in run.err and "bug" not in run.err
+        assert re.fullmatch(r"briefgen: error: no space left on device while writing "
+                            r"weekly\.\w+\.(pdf|docx)", run.err.splitlines()[-1]), run.err
+        assert [p.name for p in (disk / "out").iterdir()] == [".briefgen"]
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
 
 
 def test_three_concurrent_builds_give_whole_identical_files(good: Path) -> None:

@@ -8,14 +8,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.build import build, check_workspace
-from briefgen.errors import BriefgenError
+from briefgen.build import build, check_workspace, trial_build
+from briefgen.engine import Engine
+from briefgen.errors import BriefgenError, WorkspaceError
 
 from .conftest import WORKSPACES
 
@@ -71,3 +74,67 @@ def test_generated_workspaces_build_or_fail_cleanly(claims, brief, raw) -> None:
             build(checked, fmt="json", jobs=1)
         except BriefgenError:
             pass  # a clear error of briefgen's own: the property holds
+
+
+# Laying a memo out costs a pandoc request and two writers (about 0.5 s an example, check
+# and build): fewer examples, and as many more in the long run.
+LAYOUT_EXAMPLES = max(6, EXAMPLES // 10)
+PROSE = st.text(st.characters(categories=("L", "M", "N", "P", "S", "Zs"), max_codepoint=0x6FF),
+                min_size=1, max_size=240).filter(str.strip)  # Latin, Greek, Cyrillic,
+# Hebrew, Arabic: left to right and back
+AUDIENCES = st.fixed_dictionaries({
+    "principal": st.fixed_dictionaries(
+        {"template": st.sampled_from(["one-page", "policy-memo"]),
+         "notes": st.sampled_from(["footnotes", "endnotes"]),
+         "max-pages": st.integers(1, 3)},
+        optional={"max-claims": st.integers(1, 40), "quotes": st.booleans()}),
+    "analyst": st.fixed_dictionaries(
+        {"notes": st.sampled_from(["footnotes", "endnotes"])},
+        optional={"max-pages": st.integers(1, 3), "summary": st.booleans(),
+                  "confidence": st.booleans()})})
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    """Writer processes shared by the examples (each build starts its own pandoc)."""
+    with Engine(2, ["docx", "pdf"]) as writers:
+        yield writers
+
+
+@settings(max_examples=LAYOUT_EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(texts=st.lists(PROSE, min_size=1, max_size=4), count=st.integers(0, 50),
+       audiences=AUDIENCES, formats=st.sampled_from([["docx", "pdf"], ["pdf", "html"]]))
+def test_check_passes_exactly_when_the_build_succeeds(engine: Engine, texts: list[str],
+                                                      count: int, audiences: dict,
+                                                      formats: list[str]) -> None:
+    """`check` lays every memo out as the build does: it fails where the build fails (a PDF
+    over max-pages, a character no font shows, a writer's failure), with the same errors,
+    and passes where the build succeeds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Path(tmp) / "ws"
+        shutil.copytree(WORKSPACES / "good", ws)
+        claims = [{"id": f"gen-{i}", "text": texts[i % len(texts)], "sources": ["doe-2024"],
+                   "topics": ["gen"]} for i in range(count)]
+        (ws / "store" / "claims" / "gen.yaml").write_text(
+            yaml.safe_dump(claims, allow_unicode=True), encoding="utf-8")
+        (ws / "audiences.yaml").write_text(yaml.safe_dump(audiences), encoding="utf-8")
+        brief = (ws / "weekly.yaml").read_text(encoding="utf-8")
+        (ws / "weekly.yaml").write_text(
+            f"{brief}  - title: Generated\n    select: {{topics: [gen]}}\nformats: {formats}\n",
+            encoding="utf-8")
+        checked = check_workspace(ws)
+        trial_build(checked, engine)
+        found = sorted(str(p) for p in checked.ws.problems.errors)
+        assert not (ws / "out").exists()
+        try:
+            build(check_workspace(ws), engine=engine)
+            failed: list[str] | None = []
+        except WorkspaceError as exc:
+            failed = sorted(str(p) for p in exc.problems.errors)
+        except BriefgenError:
+            failed = None  # a writer's failure: check names it at its brief and audience
+        if failed is None:
+            assert found
+        else:
+            assert found == failed

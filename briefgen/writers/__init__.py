@@ -1,7 +1,8 @@
 """Writers: each formats a Memo in one file format and decides nothing about its content.
 
 `WRITERS` maps a format to its module and function; modules are imported only when that
-format is built, so `briefgen check` never loads reportlab or python-docx.
+format is written, so a build or check loads reportlab and python-docx only in the writer
+processes (see engine.py), where there are any.
 """
 
 from __future__ import annotations
