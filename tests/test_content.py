@@ -16,7 +16,8 @@ random text over each script's alphabet. Each workspace goes through the real CL
   no Arabic presentation forms in the PDF text that the user did not write;
 - the DOCX and the PDF carry the same notes, numbers and text; `qpdf --check` passes on
   each PDF and python-docx opens each DOCX; LibreOffice converts the DOCX files of the
-  first example of a run, and of every 50th (it takes seconds).
+  first example of a run that has DOCX files, and of every 50th example after it (it
+  takes seconds).
 
 Allowances made when comparing (each for a change a reader cannot see, or one a style makes):
 - whitespace is removed on both sides (lines wrap, long words are split across lines) and
@@ -65,7 +66,7 @@ from . import docx_read
 from .conftest import WORKSPACES, briefgen
 
 EXAMPLES = int(os.environ.get("BRIEFGEN_CONTENT_EXAMPLES", "20"))
-SOFFICE_EVERY = 50  # LibreOffice converts the first example's DOCX files, then every 50th
+SOFFICE_EVERY = 50  # LibreOffice converts the first DOCX files built, then every 50th case's
 
 # Hand-picked fragments: every script, every hostile class, each a few characters long.
 SCRIPTS = [
@@ -233,6 +234,7 @@ class Tally:
 
     cases: int = 0
     builds: int = 0
+    converted: int = 0  # cases whose DOCX files LibreOffice converted
     failures: list[Failure] = field(default_factory=list)
 
     def report(self) -> str:
@@ -241,8 +243,8 @@ class Tally:
         classes: dict[tuple[str, str, str], list[Failure]] = {}
         for failure in self.failures:
             classes.setdefault(failure.signature(), []).append(failure)
-        lines = [f"{self.cases} cases, {self.builds} builds, {len(self.failures)} failures "
-                 f"in {len(classes)} classes"]
+        lines = [f"{self.cases} cases, {self.builds} builds, {self.converted} converted by "
+                 f"LibreOffice, {len(self.failures)} failures in {len(classes)} classes"]
         for members in classes.values():
             named = sorted({c for f in members for c in re.findall(r"U\+[0-9A-F]{4,6}",
                                                                    f.detail)})
@@ -399,11 +401,17 @@ def shown_problems(values: dict[str, str], audience: str, fmt: str,
     failures = []
     for name, how in SHOWN_BY[audience].items():
         fold = how == "casefold" or (name == "claim text" and bool(values["origin"]))
-        reasons = [missing_from(form, text, fold) for form in _variants(name, values[name])]
-        if all(reasons):
-            failures.append(Failure("not shown", fmt, audience, name, values[name],
-                                    str(reasons[0])))
+        # Prose is looked for paragraph by paragraph: a portion mark may open each one.
+        parts = _PARAGRAPHS.split(values[name]) if "prose" in name else [values[name]]
+        for part in parts:
+            reasons = [missing_from(form, text, fold) for form in _variants(name, part)]
+            if all(reasons):
+                failures.append(Failure("not shown", fmt, audience, name, part,
+                                        str(reasons[0])))
     return failures
+
+
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 
 
 def note_problems(docx: Path, pdf_raw: str, audience: str) -> list[Failure]:
@@ -423,7 +431,7 @@ def note_problems(docx: Path, pdf_raw: str, audience: str) -> list[Failure]:
     return failures
 
 
-def validity_problems(outs: list[Path], example: int) -> list[Failure]:
+def validity_problems(outs: list[Path], tally: Tally) -> list[Failure]:
     """Return what qpdf, python-docx and (for a sample) LibreOffice say of the files."""
     from docx import Document
 
@@ -440,7 +448,9 @@ def validity_problems(outs: list[Path], example: int) -> list[Failure]:
             Document(str(docx))
         except Exception as exc:  # any failure to open is the finding
             failures.append(Failure("python-docx cannot open", "docx", detail=repr(exc)))
-    if docx_files and example % SOFFICE_EVERY == 0 and shutil.which("soffice"):
+    if docx_files and (not tally.converted or tally.cases % SOFFICE_EVERY == 0) and (
+            shutil.which("soffice")):
+        tally.converted += 1
         failures += soffice_problems(docx_files)
     return failures
 
@@ -469,7 +479,7 @@ def examine(values: dict[str, str], tally: Tally) -> list[Failure]:
         if not passed:
             return failures
         built, outs = build_problems(root, values, tally)
-        return failures + built + file_problems(values, outs, tally.cases - 1)
+        return failures + built + file_problems(values, outs, tally)
 
 
 def check_problems(root: Path, values: dict[str, str]) -> tuple[list[Failure], bool]:
@@ -514,7 +524,7 @@ def build_problems(root: Path, values: dict[str, str],
 
 
 def file_problems(values: dict[str, str], outs: dict[str, Path],
-                  example: int) -> list[Failure]:
+                  tally: Tally) -> list[Failure]:
     """Return what the written files lack or break: shown texts, notes, validity."""
     failures = []
     written = "".join(values.values())
@@ -536,7 +546,7 @@ def file_problems(values: dict[str, str], outs: dict[str, Path],
                                         detail=", ".join(map(_describe, forms))))
             if docx:
                 failures += note_problems(docx, layers["pdf -raw"], audience)
-    return failures + validity_problems(sorted(set(outs.values())), example)
+    return failures + validity_problems(sorted(set(outs.values())), tally)
 
 
 def output_problems(command: str, code: int, output: str) -> list[Failure]:
