@@ -25,8 +25,11 @@ Allowances made when comparing (each for a change a reader cannot see, or one a 
 - default-ignorable characters (ZWJ, ZWNJ, bidi marks and embeddings, soft hyphens,
   variation selectors, ...) are removed on both sides: they have no glyph to extract;
 - a text holding right-to-left letters, not found whole, is compared word by word (each
-  word must be there), as pdftotext may give right-to-left runs in another word order;
-  the word order on the page is the business of the visual-order test below;
+  word must be there, or at least its letters and digits, in order), as pdftotext may
+  give right-to-left runs in another word order and put the brackets and punctuation by
+  them elsewhere; the order on the page is the business of the visual-order test below
+  and of tests/test_scripts.py; `pdftotext -raw` gives text in the order it is drawn,
+  which for right-to-left text is the visual order, so it is not read for such text;
 - fields the citation style formats (titles, container title, authors, publisher) are
   compared case-insensitively (casefold) and with all quote marks (' " ‘ ’ “ ”) taken as
   one, in every format, as a style may re-case them, set ' as ’ and flip ‘ ’ inside “ ”
@@ -372,9 +375,15 @@ def missing_from(expected: str, shown: str, fold: bool) -> str | None:
     if want in have:
         return None
     if RTL.search(expected):
+        # right-to-left runs may be extracted in another word order, and brackets and
+        # punctuation by them put elsewhere (the order on the page is the business of
+        # the visual-order test): each word's letters and digits must be there
         words = [comparable(w, fold) for w in expected.split()]
         if all(w in have for w in words if w):
-            return None  # right-to-left runs may be extracted in another word order
+            return None
+        letters = "".join(c for c in have if c.isalnum())
+        if all("".join(c for c in w if c.isalnum()) in letters for w in words):
+            return None
     absent = sorted({c for c in want if c not in have})
     if absent:
         return "missing " + ", ".join(_describe(c) for c in absent)
@@ -404,6 +413,8 @@ def shown_problems(values: dict[str, str], audience: str, fmt: str,
         # Prose is looked for paragraph by paragraph: a portion mark may open each one.
         parts = _PARAGRAPHS.split(values[name]) if "prose" in name else [values[name]]
         for part in parts:
+            if fmt == "pdf -raw" and RTL.search(part):
+                continue  # -raw gives right-to-left text in the order it is drawn
             reasons = [missing_from(form, text, fold) for form in _variants(name, part)]
             if all(reasons):
                 failures.append(Failure("not shown", fmt, audience, name, part,
@@ -414,7 +425,7 @@ def shown_problems(values: dict[str, str], audience: str, fmt: str,
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 
 
-def note_problems(docx: Path, pdf_raw: str, audience: str) -> list[Failure]:
+def note_problems(docx: Path, layers: dict[str, str], audience: str) -> list[Failure]:
     """Return the notes of the DOCX that the PDF lacks, by number and text."""
     kind = "footnotes" if audience == "analyst" else "endnotes"
     texts = docx_read.notes(docx, kind)
@@ -424,7 +435,10 @@ def note_problems(docx: Path, pdf_raw: str, audience: str) -> list[Failure]:
         failures.append(Failure("notes differ", "docx", audience, detail=(
             f"body references {order}, notes part holds {sorted(texts)}")))
     for number, ident in enumerate(order, start=1):
-        reason = missing_from(f"{number}. {texts.get(ident, '')}", pdf_raw, fold=False)
+        note = texts.get(ident, "")
+        # -raw keeps the notes in their order, but gives right-to-left text as drawn
+        layer = layers["pdf" if RTL.search(note) else "pdf -raw"]
+        reason = missing_from(f"{number}. {note}", layer, fold=False)
         if reason:
             failures.append(Failure("notes differ", "pdf", audience, f"note {number}",
                                     texts.get(ident, ""), f"the DOCX note, in the PDF: {reason}"))
@@ -545,7 +559,7 @@ def file_problems(values: dict[str, str], outs: dict[str, Path],
                 failures.append(Failure("presentation forms in PDF text", "pdf", audience,
                                         detail=", ".join(map(_describe, forms))))
             if docx:
-                failures += note_problems(docx, layers["pdf -raw"], audience)
+                failures += note_problems(docx, layers, audience)
     return failures + validity_problems(sorted(set(outs.values())), tally)
 
 

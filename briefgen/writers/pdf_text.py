@@ -275,7 +275,8 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
             groups.append([item])
         else:
             groups[-1].append(item)
-    if len(groups) == 1 and _letters("".join(s for _, s in word[1:])):
+    shaped_before = any(isinstance(s, ttfonts.ShapedStr) for _, s in word[1:])
+    if len(groups) == 1 and not shaped_before and _letters("".join(s for _, s in word[1:])):
         return _keep_characters(word, _reportlab_shape(word, *args, **kwargs))
     width = 0.0
     items: list[Any] = []
@@ -283,6 +284,12 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
     for group in groups:
         if hasattr(group[0][0], "cbDefn"):
             items += group
+            continue
+        if any(isinstance(s, ttfonts.ShapedStr) for _, s in group):
+            # the rest of a paragraph split over two pages: shaped already
+            items += group
+            width += sum(_width(f, s) for f, s in group)
+            changed = True
             continue
         if not _letters("".join(s for _, s in group)):
             if getattr(group[0][0], "bidi_level", 0) % 2:
@@ -300,6 +307,14 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
     if not changed:
         return word
     return word.__class__([width, *items])
+
+
+def _width(frag: Any, text: Any) -> float:
+    """Return how wide a fragment's text is, shaped or not."""
+    data = getattr(text, "__shapeData__", None)
+    if data is not None:
+        return sum(d.x_advance for d in data) * frag.fontSize / 1000
+    return pdfmetrics.stringWidth(text, frag.fontName, frag.fontSize)
 
 
 def _reversed_neutrals(group: list[Any]) -> list[Any]:
