@@ -308,3 +308,17 @@ def test_libreoffice_shows_every_script_of_the_docx_in_its_embedded_fonts(
     text = _comparable(_pdftotext(tmp_path / "m.pdf"))
     for name in ("Chinese", "Japanese", "Korean", "Thai", "Hebrew"):
         assert _comparable(SAMPLES[name]) in text, name
+
+
+@needs_poppler
+def test_a_right_to_left_paragraph_over_two_pages_is_whole_on_both(tmp_path: Path) -> None:
+    """reportlab builds the rest of a split paragraph from its shaped fragments: they are
+    drawn as they are, not shaped again."""
+    long = " ".join(["ωγωε, <![CDATA[x]]> السلام عليكم شاهد (تهران)"] * 120)
+    pages = write_pdf(_memo(long), tmp_path / "m.pdf")
+    assert pages >= 2
+    text = _pdftotext(tmp_path / "m.pdf")
+    words = [w for w in text.split() if re.search("[\u0600-\u06ff]", w)]
+    assert sum("عليكم" in w for w in words) == 120
+    assert sum("شاهد" in w for w in words) == 120
+    assert text.count("ε") == 120
