@@ -19,6 +19,7 @@ from .errors import Problems
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a store file larger than this is surely a mistake
 SHARED_UP_TO = 24  # characters: plain scalars this short are interned (see plain_scalar)
 MAX_NODES = 1_000_000  # bounds alias expansion ("billion laughs") long before memory suffers
+MAX_DEPTH = 100  # levels of nesting: stores use a handful; Python's recursion stays far off
 
 # the plain words that are not text in the YAML 1.2 core schema (and "" is null)
 NOT_TEXT: dict[str, bool | None] = {

@@ -11,12 +11,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from briefgen import yamlio
 from briefgen.errors import Problems
 
 from .conftest import briefgen, temp_folder
+
+EXAMPLES = int(os.environ.get("BRIEFGEN_EXAMPLES", "20"))
+BOUNDED = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
+                   suppress_health_check=[HealthCheck.too_slow,
+                                          HealthCheck.function_scoped_fixture])
 
 MARKUP = '<b>bold?</b> & <img src="/etc/passwd"/> <a href="javascript:alert(1)">x</a>'
 CLAIMS = "store/claims/grain.yaml"
@@ -108,6 +115,21 @@ def test_an_alias_bomb_is_refused_fast(good: Path) -> None:
     print(f"alias bomb refused in {time.perf_counter() - started:.2f} s (whole CLI run)")
 
 
+def test_a_store_of_100000_claims_in_one_file_loads(tmp_path: Path) -> None:
+    """Only what aliases expand to counts towards the limit: a claim file of 100,000
+    claims, 1.5 million values, is no bomb."""
+    path = tmp_path / "bulk.yaml"
+    path.write_text("".join(f"- id: c-{i}\n  text: Claim {i}.\n  sources: [doe-2024]\n"
+                            f"  topics: [a, b, c, d, e]\n" for i in range(100_000)),
+                    encoding="utf-8")  # 1,500,000 values
+    problems = Problems()
+    started = time.perf_counter()
+    claims = yamlio.load_file(path, problems)
+    print(f"100,000 claims read in {time.perf_counter() - started:.2f} s")
+    assert problems.items == []
+    assert len(claims) == 100_000 and claims[-1]["id"] == "c-99999"
+
+
 def test_yaml_1_1_booleans_stay_ids(good: Path) -> None:
     _replace(good, CLAIMS, "- id: talks-stalled", "- id: no")
     _replace(good, "weekly.yaml", "claims: [talks-stalled]", "claims: [no]")
@@ -161,9 +183,51 @@ def test_file_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert [p.message for p in problems.items] == ["file is 204 bytes; the limit is 100"]
 
 
-def test_deep_nesting_is_an_error(good: Path) -> None:
-    (good / "store" / "claims" / "deep.yaml").write_text("[" * 5000 + "]" * 5000 + "\n")
-    _fails(good, "store/claims/deep.yaml")
+DEEP = 10_000
+DEEP_MESSAGE = "nested more than 100 levels deep (the limit)"
+
+
+@pytest.mark.parametrize("text, line", [
+    ("[" * DEEP + "]" * DEEP + "\n", 1),
+    ("{a: " * DEEP + "}" * DEEP + "\n", 1),
+    ("".join(" " * i + "a:\n" for i in range(DEEP)), 1000),  # libyaml stops at 1,000
+    ("- id: deep\n  text: x\n  x-deep:\n" + "".join(" " * (i + 4) + "a:\n"
+                                                  for i in range(150)), 102),
+    ("".join(" " * i + "-\n" for i in range(DEEP)), 1000),
+])
+def test_deep_nesting_is_an_error(good: Path, text: str, line: int) -> None:
+    (good / "store" / "claims" / "deep.yaml").write_text(text, encoding="utf-8")
+    _fails(good, f"store/claims/deep.yaml:{line}: ")
+    _fails(good, DEEP_MESSAGE)
+
+
+@st.composite
+def _nested(draw: st.DrawFn) -> tuple[str, int]:
+    """A document nested as deep as it has levels: block mappings and lists, then flow
+    lists and mappings inside them."""
+    shapes = draw(st.lists(st.sampled_from(["k:", "-", "[]", "{}"]), min_size=1,
+                           max_size=300))
+    block = [s for s in shapes if s in ("k:", "-")]
+    flow = "x"
+    for shape in (s for s in shapes if s in ("[]", "{}")):
+        flow = f"[{flow}]" if shape == "[]" else f"{{k: {flow}}}"
+    lines = [" " * i + shape for i, shape in enumerate(block)] + [" " * len(block) + flow]
+    return "\n".join(lines) + "\n", len(shapes)
+
+
+@BOUNDED
+@given(_nested())
+def test_any_nesting_is_read_or_an_error_with_its_line(case: tuple[str, int]) -> None:
+    """However a document nests, reading it gives values or a problem with a line, never
+    a RecursionError: up to the limit it is read, beyond it refused."""
+    text, depth = case
+    problems = Problems()
+    value = yamlio.load_text(text, "deep.yaml", problems)
+    if depth <= yamlio.MAX_DEPTH:
+        assert value is not None and not problems.errors, (text, problems.errors)
+    else:
+        assert problems.errors and all(p.line > 0 and "levels deep (the limit)" in p.message
+                                       for p in problems.errors), (text, problems.errors)
 
 
 # --- templates ------------------------------------------------------------------------------
