@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from briefgen import yamlio
+from briefgen import prose, sandbox, yamlio
 from briefgen.errors import Problems
 
 from .conftest import briefgen, temp_folder
@@ -248,6 +248,60 @@ def _template(ws: Path, text: str) -> None:
 def test_hostile_templates_are_refused(good: Path, text: str, message: str) -> None:
     _template(good, text)
     _fails(good, message)
+
+
+RUNAWAY = "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
+SILENT = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def _section_prose(ws: Path, where: str, text: str) -> str:
+    """Put `text` on the second line of a store section's prose or a brief's; return
+    where the error is reported."""
+    if where == "store":
+        _replace(ws, "store/sections/context.yaml", '{{ claim("wheat-prices") }}\n',
+                 '{{ claim("wheat-prices") }}\n    ' + text + "\n")
+        return "store/sections/context.yaml:5: text: "
+    _replace(ws, "weekly.yaml", "    text: Talks are stuck.\n",
+             "    text: |\n      Talks are stuck.\n      " + text + "\n")
+    return "weekly.yaml:11: sections.0.text: "
+
+
+@pytest.mark.parametrize("where", ["store", "brief"])
+def test_runaway_prose_is_stopped_by_the_template_limits(good: Path, where: str,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """Section prose runs under the templates' limits, 2,000,000 characters and 10 s;
+    the error names the file, line, key and the limit."""
+    spot = _section_prose(good, where, RUNAWAY)
+    started = time.perf_counter()
+    _fails(good, spot.replace(":5:", ":4:").replace(":11:", ":10:")
+           + "prose output is larger than 2,000,000 characters (the limit)")
+    assert time.perf_counter() - started < 20
+    _replace(good, spot.split(":")[0], RUNAWAY, SILENT)
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 1)  # in this process: check as the CLI does
+    from briefgen.build import check_workspace
+
+    monkeypatch.chdir(good)
+    ws = check_workspace(good, use_cache=False).ws
+    shown = [str(p) for p in ws.problems.errors]
+    assert shown == [spot + "prose took longer than 1 s (the limit); is a loop running "
+                     "away?"], shown
+
+
+@settings(max_examples=min(EXAMPLES, 10), deadline=None, derandomize=EXAMPLES <= 100)
+@given(st.lists(st.tuples(st.integers(0, 100_000), st.booleans()), min_size=1, max_size=4))
+def test_any_loop_in_prose_ends_in_time(loops: list[tuple[int, bool]]) -> None:
+    """However prose loops, it renders or fails within its time limit."""
+    text = "".join(f"{{% for i{n} in range({count}) %}}{'x' if out else ''}"
+                   for n, (count, out) in enumerate(loops)) + "{% endfor %}" * len(loops)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox, "MAX_SECONDS", 1)
+        started = time.perf_counter()
+        try:
+            prose.render(text)
+        except prose.ProseError as exc:
+            assert "(the limit)" in str(exc)
+        assert time.perf_counter() - started < 3
 
 
 def test_a_template_linking_out_of_the_workspace_is_refused(good: Path, tmp_path: Path) -> None:
