@@ -9,10 +9,12 @@ from pathlib import Path
 from . import csl, likelihood, prose, scripts
 from .dates import parse_period
 from .errors import Problems, display_path
+from .files import Refused, read_inside, refusal
 from .records import Brief, Claim
 from .templates import known_templates
 from .texts import CapturedText
 from .workspace import Checks, ListRead, ReadCache, Where, Workspace, load, load_brief
+from .yamlio import MAX_FILE_BYTES
 
 
 def load_checked(root: Path, reads: ReadCache | None = None) -> Workspace:
@@ -70,23 +72,33 @@ def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> 
     if text is None:
         return
     path = inside(ws.store, text)
-    if path is not None and not path.is_file():  # also accept a path from the workspace root
+    if path is not None and not path.exists():  # also accept a path from the workspace root
         from_root = inside(ws.root, text)
-        path = from_root if from_root is not None and from_root.is_file() else path
+        path = from_root if from_root is not None and from_root.exists() else path
     if path is None:
         ws.problems.add(where.path, where.line_of("text"), "text",
                         f"{text!r} leaves the store folder; give a path inside store/")
         return
-    if not path.is_file():
+    if not path.exists():
         ws.problems.add(where.path, where.line_of("text"), "text",
                         f"captured text {text!r} not found (looked for {display_path(path)})")
         return
-    ws.text_paths[ident] = path
     try:
-        ws.texts[ident] = CapturedText.parse(path.read_text(encoding="utf-8"))
+        data = read_inside(path, ws.root, MAX_FILE_BYTES)
+        ws.texts[ident] = CapturedText.parse(data.decode("utf-8"))
+    except Refused as exc:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} {exc}")
+        return
+    except OSError as exc:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} cannot be read: {exc.strerror}")
+        return
     except UnicodeDecodeError:
         ws.problems.add(where.path, where.line_of("text"), "text",
                         f"captured text {text!r} is not UTF-8")
+        return
+    ws.text_paths[ident] = path
 
 
 def inside(folder: Path, relative: str) -> Path | None:
@@ -200,8 +212,10 @@ def _check_file(ws: Workspace, where: Where, key: str, value: str, kinds: tuple[
     if path is None:
         ws.problems.add(where.path, where.line_of(key), key,
                         f"{value!r} leaves the workspace; give a path inside it")
-    elif not path.is_file():
+    elif not path.exists():
         ws.problems.add(where.path, where.line_of(key), key, f"{value!r} not found")
+    elif (why := refusal(path, ws.root)) is not None:
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} {why}")
     elif path.suffix.lower() not in kinds:
         ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
 

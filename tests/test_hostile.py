@@ -333,6 +333,67 @@ def test_a_symlink_leading_out_is_refused(good: Path, tmp_path: Path) -> None:
     _fails(good, "store/sources.yaml:7: text: 'texts/link.txt' leaves the store folder")
 
 
+STORE_FILES = ["briefgen.yaml", "audiences.yaml", "store/sources.yaml", CLAIMS,
+               "store/sections/context.yaml", "weekly.yaml"]
+
+
+def _make_hostile(path: Path, kind: str, outside: Path) -> None:
+    """Put a FIFO, a link to /dev/zero or a link out of the workspace at `path`."""
+    if path.exists():
+        outside.write_bytes(path.read_bytes())
+        path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero" if kind == "zero" else outside)
+
+
+def _refused(ws: Path, expected: list[str]) -> None:
+    for command in ("check", "build"):
+        done = subprocess.run([sys.executable, "-m", "briefgen", command,
+                               *(["--all"] if command == "build" else [])], cwd=ws,
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 1, done.stderr
+        for line in expected:
+            assert line in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (ws / "out").exists() or not any((ws / "out").glob("weekly.*"))
+
+
+WHY = {"fifo": "is not a regular file (a FIFO); briefgen reads only regular files",
+       "zero": "leads out of the workspace (a symbolic link to /dev/zero)",
+       "out": "leads out of the workspace (a symbolic link to "}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("kind", ["fifo", "zero", "out"])
+def test_store_files_that_are_not_regular_files_inside_are_refused(good: Path, kind: str,
+                                                                   tmp_path: Path) -> None:
+    """A FIFO or a device would hang the read (or never end it); each file is refused by
+    name, and nothing is built."""
+    for name in STORE_FILES:
+        _make_hostile(good / name, kind, tmp_path / name.replace("/", "-"))
+    _refused(good, [f"{name}: {WHY[kind]}" for name in STORE_FILES])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("kind", ["fifo", "zero", "out"])
+def test_a_captured_text_or_logo_that_is_no_regular_file_is_refused(good: Path, kind: str,
+                                                                    tmp_path: Path) -> None:
+    _make_hostile(good / "store" / "texts" / "doe-2024.txt", kind, tmp_path / "doe.txt")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    _make_hostile(good / "logo.png", kind, tmp_path / "logo.png")
+    _replace(good, "briefgen.yaml", "organisation: Test Desk", "organisation: Test Desk\n"
+             "logo: logo.png")
+    outside = {"fifo": WHY["fifo"], "zero": "leaves the store folder",
+               "out": "leaves the store folder"}[kind]
+    logo = {"fifo": WHY["fifo"], "zero": "leaves the workspace",
+            "out": "leaves the workspace"}[kind]
+    _refused(good, [f"store/sources.yaml:7: text: captured text 'texts/doe-2024.txt' {outside}"
+                    if kind == "fifo" else f"store/sources.yaml:7: text: 'texts/doe-2024.txt' "
+                    f"{outside}", f"briefgen.yaml:2: logo: 'logo.png' {logo}"])
+
+
 # --- output ---------------------------------------------------------------------------------
 
 def _valid(out: Path) -> None:
