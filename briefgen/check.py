@@ -10,6 +10,7 @@ from . import csl, likelihood, prose, scripts
 from .dates import parse_period
 from .errors import Problems, display_path
 from .files import Refused, read_inside, refusal
+from .model import DOCX_COMMENTS, DOCX_PROPERTY_CHARS
 from .records import Brief, Claim
 from .templates import known_templates
 from .texts import CapturedText
@@ -220,11 +221,26 @@ def _check_file(ws: Workspace, where: Where, key: str, value: str, kinds: tuple[
         ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
 
 
+def _check_property(ws: Workspace, text: str | None, where: Where, key: str, shown: str,
+                    name: str, wrapper: str = "{}") -> None:
+    """Warn where `text` (at `key` in a record, `shown` as the problem's key) is too long
+    for the DOCX core property `name`, once put in `wrapper`."""
+    if text and len(wrapper.format(text)) > DOCX_PROPERTY_CHARS:
+        ws.problems.warn(where.path, where.line_of(key), shown,
+                         f"{len(text):,} characters are more than a DOCX document's {name} "
+                         f"property holds ({DOCX_PROPERTY_CHARS} characters in all): it is "
+                         "shortened there, and shown whole in the memo")
+
+
 def _check_audiences(ws: Workspace) -> None:
     settings = ws.where[("settings", "")]
+    _check_property(ws, ws.settings.organisation, settings, "organisation", "organisation",
+                    "author")
     for name, audience in ws.audiences.items():
         where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
         path = where.path
+        _check_property(ws, audience.label, where, "label", f"{name}.label", "comments",
+                        DOCX_COMMENTS)
         if audience.max_marking and audience.max_marking not in _marking_names(ws):
             ws.problems.add(path, where.line_of("max-marking"), f"{name}.max-marking",
                             f"unknown marking {audience.max_marking!r}; expected one of "
@@ -277,6 +293,8 @@ def check_brief(ws: Workspace, path: Path) -> Brief | None:
             ws.problems.add(path, where.line_of("period"), "period", str(exc))
     for key in ("title", "subject", "to", "from_"):
         check_chars(ws, getattr(brief, key), where, (key.rstrip("_"),), "the brief")
+    for key in ("title", "subject"):
+        _check_property(ws, getattr(brief, key), where, key, key, key)
     for i, section in enumerate(brief.sections):
         check_chars(ws, section.title, where, ("sections", i, "title"), "the brief")
         check_chars(ws, section.text, where, ("sections", i, "text"), "the brief")

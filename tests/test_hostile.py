@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -19,6 +20,7 @@ from briefgen import prose, sandbox, yamlio
 from briefgen.errors import Problems
 
 from .conftest import briefgen, temp_folder
+from .sample_memo import sample_memo
 
 EXAMPLES = int(os.environ.get("BRIEFGEN_EXAMPLES", "20"))
 BOUNDED = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
@@ -402,6 +404,60 @@ def _valid(out: Path) -> None:
     for docx in out.glob("weekly.*.docx"):
         with zipfile.ZipFile(docx) as archive:
             assert archive.testzip() is None
+
+
+def test_document_properties_over_the_docx_limit_are_shortened_with_a_warning(
+        good: Path) -> None:
+    from docx import Document
+
+    long = "Grain " * 60  # 359 characters once stripped
+    for name, old, new in [
+        ("weekly.yaml", "title: Grain Weekly", f"title: {long}"),
+        ("weekly.yaml", "subject: The grain corridor", f"subject: {long}"),
+        ("briefgen.yaml", "organisation: Test Desk", f"organisation: {long}"),
+        ("audiences.yaml", "  label: Analysts", f"  label: {long}"),
+        (CLAIMS, "  topics: [trade]", "  topics: [" + ", ".join(
+            f"topic-number-{i}" for i in range(30)) + "]"),
+    ]:
+        _replace(good, name, old, new)
+    run = briefgen("build", "--all", "-a", "analyst", cwd=good)
+    assert run.code == 0, run.err
+    for where in ("weekly.yaml:1: title", "weekly.yaml:2: subject",
+                  "briefgen.yaml:1: organisation", "audiences.yaml:9: analyst.label"):
+        assert f"{where}: warning: 359 characters are more than a DOCX document's" in run.err
+    props = Document(str(good / "out" / "weekly.analyst.docx")).core_properties
+    for value, whole in [(props.title, long), (props.subject, long), (props.author, long),
+                         (props.comments, f"Built by briefgen for {long}"),
+                         (props.keywords, "diplomacy, prices, topic-number-0, topic-number-1")]:
+        assert len(value) <= 255 and value.endswith("…")
+        assert value.startswith(whole.strip()[:30])
+    assert long.strip() in _pdf_text(good / "out" / "weekly.analyst.pdf")
+
+
+@BOUNDED
+@given(st.one_of(st.text(max_size=40), st.text(min_size=250, max_size=600)),
+       st.lists(st.text(min_size=1, max_size=40), max_size=40))
+def test_any_header_gives_docx_properties_within_the_limit(tmp_path_factory: pytest.
+                                                          TempPathFactory, text: str,
+                                                          keywords: list[str]) -> None:
+    """Whatever the header holds, the DOCX writer writes it, each property at most 255
+    characters and the start of what it holds."""
+    from docx import Document
+
+    from briefgen.writers.docx import write_docx
+
+    text = "".join(c for c in text if c.isprintable()) or "x"
+    keywords = ["".join(c for c in k if c.isprintable()) or "k" for k in keywords]
+    memo = sample_memo()
+    memo.header = dataclasses.replace(memo.header, title=text, subject=text,
+                                      organisation=text, audience=text, keywords=keywords)
+    path = tmp_path_factory.mktemp("docx") / "memo.docx"
+    write_docx(memo, path)
+    props = Document(str(path)).core_properties
+    for value, whole in [(props.title, text), (props.subject, text), (props.author, text),
+                         (props.keywords, ", ".join(keywords))]:
+        assert len(value) <= 255
+        assert value == whole or whole.startswith(value[:-1].rstrip())
 
 
 def test_a_killed_build_leaves_the_old_memos_whole_and_no_debris(good: Path) -> None:
