@@ -129,6 +129,22 @@ def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | 
                      f"{owner} holds {shown}, which no font briefgen ships can show")
 
 
+# The most characters a claim's text, a quote or a paragraph of prose may hold: each is
+# one paragraph of the PDF, and reportlab's line breaking takes time growing faster than
+# a paragraph's length (it takes each word off the front of a list of them all): a
+# 100,000-character paragraph takes seconds, 1,000,000 minutes
+MAX_PARAGRAPH_CHARS = 100_000
+
+
+def _check_length(text: str | None, where: Where, key: tuple[str | int, ...], owner: str,
+                  problems: Problems) -> None:
+    """Report a text too long to be one paragraph of a memo."""
+    if text and len(text) > MAX_PARAGRAPH_CHARS:
+        problems.add(where.path, where.line_of(*key), _key_name(key),
+                     f"{owner} is {len(text):,} characters; a paragraph may hold at most "
+                     f"{MAX_PARAGRAPH_CHARS:,} (the limit): split it into several")
+
+
 def _key_name(key: tuple[str | int, ...]) -> str:
     """Return a key path as problems show it, e.g. sources.0.quote."""
     return ".".join(str(k) for k in key).replace(".[", "[")
@@ -151,6 +167,10 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
     for i, cited in enumerate(claim.sources):
         check_chars(ws, cited.quote, where, ("sources", i, "quote"), f"claim {ident!r}",
                     problems)
+    _check_length(claim.text, where, ("text",), f"claim {ident!r}: its text", problems)
+    for i, cited in enumerate(claim.sources):
+        _check_length(cited.quote, where, ("sources", i, "quote"),
+                      f"claim {ident!r}: the quote", problems)
     for i, cited in enumerate(claim.sources):
         key = f"sources[{i}]"
         if cited.source not in ws.sources:
@@ -263,11 +283,15 @@ def check_prose(ws: Workspace, text: str | None, where: Where,
         return []
     key_name = ".".join(str(k) for k in key)
     try:
-        calls = prose.calls_in(text)
+        paragraphs = prose.render(text)
     except prose.ProseError as exc:
         line = where.line_of(*key) + (exc.line if "\n" in text else 0)
         ws.problems.add(where.path, line, key_name, str(exc))
         return []
+    for parts in paragraphs:  # the claims' texts put in are checked with the claims
+        _check_length("".join(p for p in parts if isinstance(p, str)), where, key,
+                      "a paragraph of this prose", ws.problems)
+    calls = [p for parts in paragraphs for p in parts if isinstance(p, prose.Call)]
     for call in calls:
         if not ws.exists("claim", call.claim_id):
             ws.problems.add(where.path, where.line_of(*key), key_name,

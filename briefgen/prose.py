@@ -101,8 +101,3 @@ def _line(exc: BaseException) -> int:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-def calls_in(text: str) -> list[Call]:
-    """Return every claim()/cite() call in `text`, in order (no validation of ids)."""
-    return [p for para in render(text) for p in para if isinstance(p, Call)]

@@ -460,6 +460,42 @@ def test_any_header_gives_docx_properties_within_the_limit(tmp_path_factory: pyt
         assert value == whole or whole.startswith(value[:-1].rstrip())
 
 
+def _long_claim(ws: Path, size: int) -> None:
+    """Make the claim `size` characters long, quoted whole from its captured text."""
+    words = ("grain", "corridor", "talks", "stalled", "wheat", "prices", "rose", "officials")
+    text = " ".join(words[i % len(words)] for i in range(size // 5))[:size - 1].strip() + "."
+    _claim_text(ws, text)
+    _replace(ws, CLAIMS, 'quote: "Talks on the grain corridor stalled on Tuesday"',
+             f'quote: "{text}"')
+    texts = ws / "store" / "texts" / "doe-2024.txt"
+    texts.write_text(texts.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+
+
+def test_a_claim_over_the_paragraph_limit_is_refused_by_check(good: Path) -> None:
+    _long_claim(good, 1_000_000)
+    started = time.perf_counter()
+    _fails(good, "store/claims/grain.yaml:2: text: claim 'talks-stalled': its text is "
+           "1,000,000 characters; a paragraph may hold at most 100,000 (the limit)")
+    _fails(good, "store/claims/grain.yaml:5: sources.0.quote: claim 'talks-stalled': the "
+           "quote is 1,000,000 characters")
+    assert time.perf_counter() - started < 20
+
+
+def test_a_long_paragraph_is_laid_out_in_time_growing_with_its_length(good: Path) -> None:
+    """Laying out a paragraph over many pages reads its text a bounded number of times,
+    not once per page: a paragraph at the limit builds in seconds."""
+    from briefgen.check import MAX_PARAGRAPH_CHARS
+
+    _long_claim(good, MAX_PARAGRAPH_CHARS)
+    started = time.perf_counter()
+    run = briefgen("build", "--all", "-a", "analyst", "-f", "pdf", "--jobs", "1", cwd=good)
+    took = time.perf_counter() - started
+    assert run.code == 0, run.err
+    print(f"a {MAX_PARAGRAPH_CHARS:,}-character claim and its quote built in {took:.1f} s")
+    assert len(PdfReader(good / "out" / "weekly.analyst.pdf").pages) > 30
+    assert took < 20
+
+
 def test_a_killed_build_leaves_the_old_memos_whole_and_no_debris(good: Path) -> None:
     assert briefgen("build", "--all", cwd=good).code == 0
     before = {p.name: p.read_bytes() for p in (good / "out").glob("weekly.*")}
