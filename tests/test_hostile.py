@@ -396,6 +396,20 @@ def test_a_captured_text_or_logo_that_is_no_regular_file_is_refused(good: Path, 
                     f"{outside}", f"briefgen.yaml:2: logo: 'logo.png' {logo}"])
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_ingest_into_a_sources_file_that_is_a_fifo_is_refused(good: Path,
+                                                              tmp_path: Path) -> None:
+    _make_hostile(good / "store" / "sources.yaml", "fifo", tmp_path / "sources.yaml")
+    page = tmp_path / "page.txt"
+    page.write_text("Talks resumed on Friday, officials said.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "briefgen", "ingest", str(page), "--id",
+                           "new-2024", "--title", "Talks"], cwd=good, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 1, done.stderr
+    assert ("store/sources.yaml: cannot add to it: is not a regular file (a FIFO)"
+            in done.stderr), done.stderr
+
+
 # --- output ---------------------------------------------------------------------------------
 
 def _valid(out: Path) -> None:
