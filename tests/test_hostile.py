@@ -510,6 +510,38 @@ def test_a_long_paragraph_is_laid_out_in_time_growing_with_its_length(good: Path
     assert took < 20
 
 
+@settings(max_examples=min(EXAMPLES, 8), deadline=None, derandomize=EXAMPLES <= 100,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(50, 12_000), st.sampled_from([0, 1, 2, 3])),
+                min_size=2, max_size=6), st.sampled_from(["claim", "prose"]))
+def test_handing_on_a_split_paragraphs_lines_changes_nothing(tmp_path_factory: pytest.
+                                                            TempPathFactory,
+                                                            pieces: list[tuple[int, int]],
+                                                            kind: str) -> None:
+    """A paragraph over several pages, its note markers anywhere, gives the same PDF
+    whether its second part gets the whole's lines or reportlab breaks them again."""
+    from briefgen.model import NoteRef, Span
+    from briefgen.model import Paragraph as MemoParagraph
+    from briefgen.writers import pdf_pages
+    from briefgen.writers.pdf import write_pdf
+
+    words = ("grain", "corridor", "talks", "stalled", "wheat", "prices", "officials")
+    content: list[Span | NoteRef] = []
+    for n, (size, note) in enumerate(pieces):
+        content.append(Span(" ".join(words[(n + i) % len(words)] for i in range(size // 6))
+                            + " "))
+        if note:
+            content.append(NoteRef(note))
+    memo = sample_memo("footnotes")
+    memo.sections[0].blocks.append(MemoParagraph(content, kind=kind))  # type: ignore[arg-type]
+    folder = tmp_path_factory.mktemp("pdf")
+    write_pdf(memo, folder / "handed.pdf")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_pages, "_hand_on_lines", lambda *parts: None)
+        write_pdf(memo, folder / "broken-again.pdf")
+    assert (folder / "handed.pdf").read_bytes() == (folder / "broken-again.pdf").read_bytes()
+
+
 def test_a_killed_build_leaves_the_old_memos_whole_and_no_debris(good: Path) -> None:
     assert briefgen("build", "--all", cwd=good).code == 0
     before = {p.name: p.read_bytes() for p in (good / "out").glob("weekly.*")}
