@@ -303,7 +303,7 @@ def _load_audiences(ws: Workspace) -> dict[str, Audience]:
 def _load_list(ws: Workspace, path: Path, model: type[R], kind: str,
                into: dict[str, Any]) -> None:
     """Load a file holding a list of records of `model` into `into`, by id."""
-    _place(ws, path, _read_list(ws.root, path, model, kind), kind, into)
+    _place(ws, path, _read_list(path, model, kind, root=ws.root), kind, into)
 
 
 @dataclass
@@ -343,8 +343,8 @@ class ListRead:
 _ClaimCheck = Callable[[Any, Where, "ListRead"], None]
 
 
-def _read_list(root: Path, path: Path, model: type[R], kind: str,
-               check: _ClaimCheck | None = None) -> ListRead:
+def _read_list(path: Path, model: type[R], kind: str, check: _ClaimCheck | None = None, *,
+               root: Path) -> ListRead:
     """Read and validate one file of records of the workspace at `root` (and check each),
     touching no workspace."""
     read = ListRead()
@@ -430,14 +430,14 @@ def _read_lists(root: Path, paths: list[Path], model: type[R], kind: str,
     sizes = [p.stat().st_size if p.exists() else 0 for p in paths]
     workers = min(os.cpu_count() or 1, len(paths))
     if sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork"):
-        yield from ((path, _read_list(root, path, model, kind, check)) for path in paths)
+        yield from ((path, _read_list(path, model, kind, check, root=root)) for path in paths)
         return
     queue = _Queue(len(paths))
     try:
         i = queue.take()  # the first file, before any fork: this shows the lock works here
     except OSError:  # a temporary folder without POSIX record locks: read them all here
         queue.close()
-        yield from ((path, _read_list(root, path, model, kind, check)) for path in paths)
+        yield from ((path, _read_list(path, model, kind, check, root=root)) for path in paths)
         return
     try:
         children = [_fork_reader(root, paths, queue, model, kind, check)
@@ -445,7 +445,7 @@ def _read_lists(root: Path, paths: list[Path], model: type[R], kind: str,
         reads: dict[int, ListRead] = {}
         given = 0  # files yielded so far
         while i is not None:
-            reads[i] = _read_list(root, paths[i], model, kind, check)
+            reads[i] = _read_list(paths[i], model, kind, check, root=root)
             for child in children:
                 child.receive(reads)
             while given in reads:
@@ -458,7 +458,9 @@ def _read_lists(root: Path, paths: list[Path], model: type[R], kind: str,
         queue.close()
     for i in range(given, len(paths)):
         read = reads.pop(i, None)
-        yield paths[i], read if read is not None else _read_list(root, paths[i], model, kind, check)
+        if read is None:
+            read = _read_list(paths[i], model, kind, check, root=root)
+        yield paths[i], read
 
 
 class _Queue:
@@ -528,7 +530,8 @@ def _fork_reader(root: Path, paths: list[Path], queue: _Queue, model: type[R], k
         code = 0
         try:
             while (i := queue.take()) is not None:
-                data = pickle.dumps(_read_list(root, paths[i], model, kind, check), protocol=5)
+                read = _read_list(paths[i], model, kind, check, root=root)
+                data = pickle.dumps(read, protocol=5)
                 spool.write(i.to_bytes(4, "big") + len(data).to_bytes(8, "big"))
                 spool.write(data)
                 spool.flush()
