@@ -99,7 +99,8 @@ def _hand_on_lines(whole: Paragraph, first: Paragraph, rest: Paragraph) -> None:
     lines = whole.__dict__.get("blPara")
     wrapped = whole.__dict__.get("_wrapped")
     if (lines is None or lines.kind != 1 or wrapped is None or "blPara" not in first.__dict__
-            or not _processed_frags(rest.frags)):
+            or not _processed_frags(rest.frags)
+            or getattr(rest.style, "autoLeading", "") not in ("", "off")):  # height by lines
         return
     own = lines.lines[len(first.blPara.lines):]
     if not own or wrapped[1] is not lines:
