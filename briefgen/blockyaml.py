@@ -23,8 +23,10 @@ then read by libyaml as before: anchors, tags, flow collections over several lin
 with quotes, empty entries or keys without values, quotes with escapes or over several
 lines, plain values over several lines, block scalars with indicators (>2, |+), blank or
 deeper lines inside them, document markers, tabs, CRLF, duplicate keys, keys that are
-not plain names, any character YAML treats specially, and every syntax error. So it
-never has to report a problem: whatever it cannot read exactly, libyaml does.
+not plain names, any character YAML treats specially, nesting deeper than
+`yamlio.MAX_DEPTH`, and every syntax error. So it never has to report a problem:
+whatever it cannot read exactly, libyaml does. Nor does it count values: without anchors
+and aliases a document holds no more than its size allows.
 `tests/test_blockyaml.py` compares the two readers on generated documents and on
 random text.
 """
@@ -82,7 +84,6 @@ class _Reader:
         self.root: Any = NOT_PLAIN
         self.pending: tuple[LDict, str, int] | None = None  # a key whose value is below it
         self.block: _Block | None = None  # a block scalar being read
-        self.count = 0
 
     def read(self, lines: list[str]) -> bool:
         """Read every line; return False at the first one outside the subset."""
@@ -116,7 +117,6 @@ class _Reader:
                     if (rest and rest[0] not in "#|>" and key not in top.key_lines
                             and key not in _NOT_TEXT):
                         top.key_lines[key] = number
-                        self.count += 1
                         top[key] = self._value(rest, number)
                         continue
             if not self._entry(number, column, match, body):
@@ -138,10 +138,9 @@ class _Reader:
         mapping = LDict()
         mapping.line = number
         mapping.key_lines = {}
-        self.count += 1
         seq.append(mapping)
         inner = len(body) - len(rest) + column
-        self.stack.append((inner, mapping))
+        self._open(inner, mapping)
         return self._entry(number, inner, match, rest)
 
     def _open_list(self, number: int, column: int) -> LList | None:
@@ -169,7 +168,7 @@ class _Reader:
         seq.line = number
         seq.item_lines = []
         self._attach(parent, key, seq)
-        self.stack.append((column, seq))
+        self._open(column, seq)
         return seq
 
     def _entry(self, number: int, column: int, match: re.Match[str], body: str) -> bool:
@@ -184,10 +183,8 @@ class _Reader:
         if mapping is None or key in mapping.key_lines:
             return False
         mapping.key_lines[key] = number
-        self.count += 1
         rest = body[match.end():]
         if not rest or rest[0] == "#":
-            self.count += 1
             mapping[key] = None
             self.pending = (mapping, key, column)
             return True
@@ -195,7 +192,6 @@ class _Reader:
             header = rest.rstrip(" ")
             if header not in _BLOCK_HEADERS:
                 return False
-            self.count += 1
             self.block = _Block(mapping, key, column, header)
             return True
         mapping[key] = self._value(rest, number)
@@ -211,7 +207,7 @@ class _Reader:
                 child.line = number
                 child.key_lines = {}
                 self._attach(mapping, key, child)
-                self.stack.append((column, child))
+                self._open(column, child)
                 return child
         stack = self.stack
         while stack and (stack[-1][0] > column
@@ -224,21 +220,26 @@ class _Reader:
             root.line = number
             root.key_lines = {}
             self._attach(None, "", root)
-            self.stack.append((column, root))
+            self._open(column, root)
             return root
         top_column, top = stack[-1]
         return top if top_column == column and type(top) is LDict else None
 
+    def _open(self, column: int, container: LDict | LList) -> None:
+        """Make `container` the innermost open one; deep nesting is left to libyaml,
+        which reports it with its line."""
+        if len(self.stack) >= yamlio.MAX_DEPTH:
+            raise _Outside
+        self.stack.append((column, container))
+
     def _attach(self, parent: LDict | None, key: str, child: LDict | LList) -> None:
         if parent is None:
-            self.count += 1
             self.root = child
         else:
-            parent[key] = child  # counted as the key's value when the key was read
+            parent[key] = child
 
     def _value(self, rest: str, number: int) -> Any:
         """Return the one-line value `rest`, or raise _Outside."""
-        self.count += 1  # checked at the end
         first = rest[0]
         if first == '"':
             end = rest.find('"', 1)
@@ -282,7 +283,6 @@ class _Reader:
                 if match is None:
                     raise _Outside
                 seq.append(plain_scalar(match.group(1)))
-        self.count += len(seq)
         seq.item_lines = [number] * len(seq)
         return seq
 
@@ -291,8 +291,7 @@ class _Reader:
         """Read the collection opening at `text[at]`; return it and where it ends.
 
         Its entries are plain values and collections, each key of a mapping a plain name
-        followed by ": ". Each value and key is counted, as the caller counts the
-        collection itself."""
+        followed by ": "."""
         if depth > _FLOW_DEPTH:
             raise _Outside
         closing = "]" if text[at] == "[" else "}"
@@ -316,7 +315,6 @@ class _Reader:
                 if key in out.key_lines or key in _NOT_TEXT:
                     raise _Outside
                 out.key_lines[key] = number
-                self.count += 1
                 value, at = self._flow_value(text, match.end(), number, depth)
                 out[key] = value
             else:
@@ -335,7 +333,6 @@ class _Reader:
 
     def _flow_value(self, text: str, at: int, number: int, depth: int) -> tuple[Any, int]:
         """Read one value inside a flow collection; return it and where it ends."""
-        self.count += 1
         if text[at:at + 1] in ("[", "{"):
             return self._flow_node(text, at, number, depth + 1)
         match = _FLOW_PLAIN.match(text, at)
@@ -347,8 +344,6 @@ class _Reader:
         """Return the document read (`last_line_ends`: the text ends with a line break)."""
         if self.block is not None and not self.block.finish(last_line_ends):
             return NOT_PLAIN
-        if self.count > yamlio.MAX_NODES:
-            return NOT_PLAIN  # libyaml's reader reports it
         return self.root
 
 

@@ -9,10 +9,13 @@ from pathlib import Path
 from . import csl, likelihood, prose, scripts
 from .dates import parse_period
 from .errors import Problems, display_path
+from .files import Refused, read_inside, refusal
+from .model import DOCX_COMMENTS, DOCX_PROPERTY_CHARS
 from .records import Brief, Claim
 from .templates import known_templates
 from .texts import CapturedText
 from .workspace import Checks, ListRead, ReadCache, Where, Workspace, load, load_brief
+from .yamlio import MAX_FILE_BYTES
 
 
 def load_checked(root: Path, reads: ReadCache | None = None) -> Workspace:
@@ -68,23 +71,33 @@ def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> 
     if text is None:
         return
     path = inside(ws.store, text)
-    if path is not None and not path.is_file():  # also accept a path from the workspace root
+    if path is not None and not path.exists():  # also accept a path from the workspace root
         from_root = inside(ws.root, text)
-        path = from_root if from_root is not None and from_root.is_file() else path
+        path = from_root if from_root is not None and from_root.exists() else path
     if path is None:
         ws.problems.add(where.path, where.line_of("text"), "text",
                         f"{text!r} leaves the store folder; give a path inside store/")
         return
-    if not path.is_file():
+    if not path.exists():
         ws.problems.add(where.path, where.line_of("text"), "text",
                         f"captured text {text!r} not found (looked for {display_path(path)})")
         return
-    ws.text_paths[ident] = path
     try:
-        ws.texts[ident] = CapturedText.parse(path.read_text(encoding="utf-8"))
+        data = read_inside(path, ws.root, MAX_FILE_BYTES)
+        ws.texts[ident] = CapturedText.parse(data.decode("utf-8"))
+    except Refused as exc:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} {exc}")
+        return
+    except OSError as exc:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} cannot be read: {exc.strerror}")
+        return
     except UnicodeDecodeError:
         ws.problems.add(where.path, where.line_of("text"), "text",
                         f"captured text {text!r} is not UTF-8")
+        return
+    ws.text_paths[ident] = path
 
 
 def inside(folder: Path, relative: str) -> Path | None:
@@ -136,6 +149,22 @@ def check_strings(ws: Workspace, record: object, where: Where, key: tuple[str | 
                               problems=problems)
 
 
+# The most characters a claim's text, a quote or a paragraph of prose may hold: each is
+# one paragraph of the PDF, and reportlab's line breaking takes time growing faster than
+# a paragraph's length (it takes each word off the front of a list of them all): a
+# 100,000-character paragraph takes seconds, 1,000,000 minutes
+MAX_PARAGRAPH_CHARS = 100_000
+
+
+def _check_length(text: str | None, where: Where, key: tuple[str | int, ...], owner: str,
+                  problems: Problems) -> None:
+    """Report a text too long to be one paragraph of a memo."""
+    if text and len(text) > MAX_PARAGRAPH_CHARS:
+        problems.add(where.path, where.line_of(*key), _key_name(key),
+                     f"{owner} is {len(text):,} characters; a paragraph may hold at most "
+                     f"{MAX_PARAGRAPH_CHARS:,} (the limit): split it into several")
+
+
 def _key_name(key: tuple[str | int, ...]) -> str:
     """Return a key path as problems show it, e.g. sources.0.quote."""
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key).lstrip(".")
@@ -160,6 +189,10 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
                     problems)
         check_chars(ws, cited.locator, where, ("sources", i, "locator"), f"claim {ident!r}",
                     problems)
+    _check_length(claim.text, where, ("text",), f"claim {ident!r}: its text", problems)
+    for i, cited in enumerate(claim.sources):
+        _check_length(cited.quote, where, ("sources", i, "quote"),
+                      f"claim {ident!r}: the quote", problems)
     for i, cited in enumerate(claim.sources):
         key = f"sources[{i}]"
         if cited.source not in ws.sources:
@@ -222,18 +255,35 @@ def _check_file(ws: Workspace, where: Where, key: str, value: str, kinds: tuple[
     if path is None:
         ws.problems.add(where.path, where.line_of(key), key,
                         f"{value!r} leaves the workspace; give a path inside it")
-    elif not path.is_file():
+    elif not path.exists():
         ws.problems.add(where.path, where.line_of(key), key, f"{value!r} not found")
+    elif (why := refusal(path, ws.root)) is not None:
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} {why}")
     elif path.suffix.lower() not in kinds:
         ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
 
 
+def _check_property(ws: Workspace, text: str | None, where: Where, key: str, shown: str,
+                    name: str, wrapper: str = "{}") -> None:
+    """Warn where `text` (at `key` in a record, `shown` as the problem's key) is too long
+    for the DOCX core property `name`, once put in `wrapper`."""
+    if text and len(wrapper.format(text)) > DOCX_PROPERTY_CHARS:
+        ws.problems.warn(where.path, where.line_of(key), shown,
+                         f"{len(text):,} characters are more than a DOCX document's {name} "
+                         f"property holds ({DOCX_PROPERTY_CHARS} characters in all): it is "
+                         "shortened there, and shown whole in the memo")
+
+
 def _check_audiences(ws: Workspace) -> None:
     settings = ws.where[("settings", "")]
+    _check_property(ws, ws.settings.organisation, settings, "organisation", "organisation",
+                    "author")
     for name, audience in ws.audiences.items():
         where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
         path = where.path
         check_chars(ws, audience.label, where, ("label",), f"audience {name!r}")
+        _check_property(ws, audience.label, where, "label", f"{name}.label", "comments",
+                        DOCX_COMMENTS)
         if audience.max_marking and audience.max_marking not in _marking_names(ws):
             ws.problems.add(path, where.line_of("max-marking"), f"{name}.max-marking",
                             f"unknown marking {audience.max_marking!r}; expected one of "
@@ -259,11 +309,15 @@ def check_prose(ws: Workspace, text: str | None, where: Where,
         return []
     key_name = ".".join(str(k) for k in key)
     try:
-        calls = prose.calls_in(text)
+        paragraphs = prose.render(text)
     except prose.ProseError as exc:
         line = where.line_of(*key) + (exc.line if "\n" in text else 0)
         ws.problems.add(where.path, line, key_name, str(exc))
         return []
+    for parts in paragraphs:  # the claims' texts put in are checked with the claims
+        _check_length("".join(p for p in parts if isinstance(p, str)), where, key,
+                      "a paragraph of this prose", ws.problems)
+    calls = [p for parts in paragraphs for p in parts if isinstance(p, prose.Call)]
     for call in calls:
         if not ws.exists("claim", call.claim_id):
             ws.problems.add(where.path, where.line_of(*key), key_name,
@@ -289,6 +343,8 @@ def check_brief(ws: Workspace, path: Path) -> Brief | None:
             ws.problems.add(path, where.line_of("period"), "period", str(exc))
     for key in ("title", "subject", "to", "from_"):
         check_chars(ws, getattr(brief, key), where, (key.rstrip("_"),), "the brief")
+    for key in ("title", "subject"):
+        _check_property(ws, getattr(brief, key), where, key, key, key)
     for i, section in enumerate(brief.sections):
         check_chars(ws, section.title, where, ("sections", i, "title"), "the brief")
         check_chars(ws, section.text, where, ("sections", i, "text"), "the brief")

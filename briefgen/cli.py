@@ -218,8 +218,8 @@ def _progress() -> Callable[[int, int, str], None] | None:
 
 
 def _brief_path(root: Path, given: Path) -> Path:
-    path = given.resolve()
-    if not path.is_file():
+    path = given.parent.resolve() / given.name  # a link by its own name: loading refuses
+    if not path.exists() or path.is_dir():      # one that leads out, or is not a file
         from .errors import UsageError
 
         raise UsageError(f"no such brief: {given}")

@@ -103,9 +103,10 @@ class UsageError(BriefgenError):
 
 
 def display_path(path: Path | str) -> str:
-    """Return `path` relative to the current folder when it lies below it."""
+    """Return `path` relative to the current folder when it lies below it (a symbolic
+    link by its own name, not its target's)."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str((p.parent.resolve() / p.name).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(p)

@@ -13,12 +13,13 @@ from typing import Any
 
 import yaml
 
-from .errors import BriefgenError, Problems, WorkspaceError
-from .files import write_atomic
+from .errors import BriefgenError, Problems, WorkspaceError, display_path
+from .files import Refused, read_inside, write_atomic
 from .furniture import clean
 from .records import Source
 from .validate import validate
 from .workspace import Workspace, load
+from .yamlio import MAX_FILE_BYTES
 
 
 def parse_author(text: str) -> dict[str, str]:
@@ -84,7 +85,12 @@ def _refuse_duplicates(ws: Workspace, ids: list[str]) -> None:
 def append_sources(ws: Workspace, records: list[dict[str, Any]]) -> Path:
     """Append `records` to store/sources.yaml, leaving what is there untouched."""
     path = ws.store / "sources.yaml"
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    existing = ""
+    if path.exists() or path.is_symlink():
+        try:  # a FIFO or a link out is refused here, as loading refuses it
+            existing = read_inside(path, ws.root, MAX_FILE_BYTES).decode("utf-8")
+        except (Refused, OSError, UnicodeDecodeError) as exc:
+            raise BriefgenError(f"{display_path(path)}: cannot add to it: {exc}") from None
     if existing and not existing.endswith("\n"):
         existing += "\n"
     block = yaml.safe_dump(records, sort_keys=False, allow_unicode=True, width=88,

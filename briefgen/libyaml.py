@@ -50,16 +50,21 @@ LOADER = _Loader
 
 
 class TooLarge(Exception):
-    """The document expands to more nodes than `yamlio.MAX_NODES`."""
+    """The document's aliases expand to more values than `yamlio.MAX_NODES`."""
+
+
+class TooDeep(Exception):
+    """The document nests deeper than `yamlio.MAX_DEPTH`, at `line`."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 def load(text: str, path: Path | str, problems: Problems) -> Any:
     """Return the YAML document in `text` (read from `path`), recording problems."""
     try:
         node = yaml.compose(text, Loader=LOADER)
-    except RecursionError:
-        problems.add(path, 0, "", "document is nested too deeply")
-        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -76,14 +81,19 @@ def load(text: str, path: Path | str, problems: Problems) -> Any:
     builder = Builder(path, problems)
     try:
         return builder.build(node)
-    except RecursionError:
-        problems.add(path, node.start_mark.line + 1, "", "document is nested too deeply")
+    except TooDeep as exc:
+        problems.add(path, exc.line, "", _too_deep())
         return None
     except TooLarge:
         problems.add(path, node.start_mark.line + 1, "",
                      f"document expands to more than {yamlio.MAX_NODES:,} values "
                      "(aliases nested too deep?)")
         return None
+
+
+def _too_deep() -> str:
+    return (f"nested more than {yamlio.MAX_DEPTH} levels deep (the limit); write the "
+            "values flatter")
 
 
 _EXPLAIN = [
@@ -98,6 +108,8 @@ _EXPLAIN = [
     ("found unexpected end of stream", "the file ends inside a quote or bracket"),
     ("did not find expected key", "this line is not indented like the keys above it"),
     ("did not find expected node content", "a value is missing here"),
+    ("exceeded maximum nesting depth", f"nested more than {yamlio.MAX_DEPTH} levels deep "
+     "(the limit); write the values flatter"),
 ]
 
 
@@ -112,18 +124,32 @@ def _explain(problem: str, source_line: str) -> str:
 
 
 class Builder:
-    """Turn a composed node graph into LDict, LList and scalars."""
+    """Turn a composed node graph into LDict, LList and scalars.
+
+    An alias is the node of its anchor met again, so a few lines of aliases to aliases
+    can stand for billions of values ("billion laughs"). Only what aliases expand to is
+    counted against `yamlio.MAX_NODES`; a document without them has as many values as
+    its size allows. Nodes are built in document order, each starting where or after
+    the one before it started, so a node starting before the furthest start reached is
+    one an alias brings back: that needs no record of the nodes built.
+    """
 
     def __init__(self, path: Path | str, problems: Problems) -> None:
         self.path = path
         self.problems = problems
-        self.count = 0
+        self.expanded = 0  # values built again for aliases
+        self.furthest = -1  # the furthest start of a node built
+        self.depth = 0  # of collections open
 
     def build(self, node: yaml.Node) -> Any:
         """Return the value of `node`."""
-        self.count += 1
-        if self.count > yamlio.MAX_NODES:
-            raise TooLarge
+        start = node.start_mark.index
+        if start < self.furthest:
+            self.expanded += 1
+            if self.expanded > yamlio.MAX_NODES:
+                raise TooLarge
+        else:
+            self.furthest = start
         if node.tag not in _STANDARD_TAGS:
             self.problems.add(self.path, node.start_mark.line + 1, "",
                               f"tag {node.tag!r} is not allowed; write plain values")
@@ -131,13 +157,19 @@ class Builder:
         kind = type(node)
         if kind is _SCALAR:  # checked by type, not isinstance: this runs for every value
             return _scalar(cast(yaml.ScalarNode, node))
-        if kind is _MAPPING:
-            return self._mapping(cast(yaml.MappingNode, node))
-        assert kind is _SEQUENCE
-        out = LList([self.build(item) for item in node.value])
-        out.line = node.start_mark.line + 1
-        out.item_lines = [item.start_mark.line + 1 for item in node.value]
-        return out
+        self.depth += 1
+        if self.depth > yamlio.MAX_DEPTH:
+            raise TooDeep(node.start_mark.line + 1)
+        try:
+            if kind is _MAPPING:
+                return self._mapping(cast(yaml.MappingNode, node))
+            assert kind is _SEQUENCE
+            out = LList([self.build(item) for item in node.value])
+            out.line = node.start_mark.line + 1
+            out.item_lines = [item.start_mark.line + 1 for item in node.value]
+            return out
+        finally:
+            self.depth -= 1
 
     def _mapping(self, node: yaml.MappingNode) -> LDict:
         out = LDict()

@@ -11,6 +11,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+# Word (and python-docx) hold at most this many characters in a core document property
+# (title, subject, author, keywords, comments): the DOCX writer shortens longer ones and
+# `check` warns about them
+DOCX_PROPERTY_CHARS = 255
+DOCX_COMMENTS = "Built by briefgen for {}"  # the comments property, the audience's label in it
+
 
 @dataclass(frozen=True)
 class Span:

@@ -13,9 +13,10 @@ from functools import lru_cache
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from . import sandbox
+
 _MARK = re.compile("\ue000([CN])(\\d+)\ue001")
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
-MAX_OUTPUT = 200_000  # characters a section's prose may expand to
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def render(text: str) -> list[list[Part]]:
 
     try:
         template = _environment().from_string(text)
-        out = template.render(claim=placeholder("claim"), cite=placeholder("cite"))
+        out = sandbox.render(template, {"claim": placeholder("claim"),
+                                        "cite": placeholder("cite")})
     except jinja2.TemplateSyntaxError as exc:
         raise ProseError(f"template syntax error: {exc.message}", exc.lineno) from None
     except jinja2.UndefinedError as exc:
@@ -67,12 +69,12 @@ def render(text: str) -> list[list[Part]]:
                          _line(exc)) from None
     except SecurityError as exc:
         raise ProseError(f"not allowed in prose: {exc}", _line(exc)) from None
+    except sandbox.Exceeded as exc:
+        raise ProseError(f"prose {exc}", _line(exc) or 1) from None
     except ProseError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure inside a user template is theirs
         raise ProseError(f"template error: {exc}", _line(exc)) from None
-    if len(out) > MAX_OUTPUT:
-        raise ProseError(f"prose expands to more than {MAX_OUTPUT:,} characters", 1)
     return [_split(p, calls) for p in _PARAGRAPHS.split(out.strip()) if p.strip()]
 
 
@@ -99,8 +101,3 @@ def _line(exc: BaseException) -> int:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-def calls_in(text: str) -> list[Call]:
-    """Return every claim()/cite() call in `text`, in order (no validation of ids)."""
-    return [p for para in render(text) for p in para if isinstance(p, Call)]

@@ -24,10 +24,13 @@ def _setting(root: Path, key: str) -> str | None:
     """Return a top-level scalar of briefgen.yaml as written, read without the schema."""
     import re
 
+    from .files import Refused, read_inside
+
     try:
-        text = (root / "briefgen.yaml").read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        data = read_inside(root / "briefgen.yaml", root, 1024 * 1024)
+    except (OSError, Refused):  # loading the workspace says what is wrong with it
         return None
+    text = data.decode("utf-8", errors="replace")
     match = re.search(rf"^{key}:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", text, re.MULTILINE)
     return match.group(1).strip() if match else None
 
@@ -63,9 +66,13 @@ def _stats(root: Path, out: Path) -> dict[str, list[int]]:
     files: dict[str, list[int]] = {}
     for pattern in PATTERNS:
         for path in root.glob(pattern):
-            if path.is_file() and out not in path.parents:
+            if path.is_dir() or out in path.parents:
+                continue
+            try:  # a FIFO or a link counts too: the full check refuses them
                 stat = path.stat()
-                files[str(path.relative_to(root))] = [stat.st_size, stat.st_mtime_ns]
+            except OSError:
+                continue
+            files[str(path.relative_to(root))] = [stat.st_size, stat.st_mtime_ns]
     return files
 
 

@@ -20,10 +20,6 @@ typography.
 from __future__ import annotations
 
 import re
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +27,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from . import sandbox
 from .errors import Problems, WorkspaceError
 from .model import Paragraph, Section, Span, plain_text
 from .workspace import Workspace
@@ -39,8 +36,6 @@ BUILT_IN = Path(__file__).parent / "templates"
 SUFFIX = ".j2"
 FIELDS = ("TO", "FROM", "DATE", "SUBJECT", "PERIOD", "FOR")
 LAYOUTS = ("policy-memo", "one-page")
-MAX_OUTPUT = 2_000_000  # characters
-MAX_SECONDS = 10
 _TOKEN = re.compile("\ue000([BD])([^\ue001]*)\ue001")
 
 
@@ -160,15 +155,8 @@ def _render(ws: Workspace, name: str, context: dict[str, Any]) -> str:
     env = _environment(ws)
     functions = {k: directive(k) for k in ("header", "bibliography", "summary", "layout")}
     try:
-        with _time_limit(MAX_SECONDS):
-            template = env.get_template(f"{name}{SUFFIX}")
-            out = []
-            size = 0
-            for chunk in template.generate(**context, **functions):
-                size += len(chunk)
-                if size > MAX_OUTPUT:
-                    raise _Problem(f"output is larger than {MAX_OUTPUT:,} characters", 0, None)
-                out.append(chunk)
+        template = env.get_template(f"{name}{SUFFIX}")
+        return sandbox.render(template, {**context, **functions})
     except jinja2.TemplateNotFound:
         raise _error(ws, name, None, 0, f"template {name!r} not found; known: "
                      f"{', '.join(known_templates(ws))}") from None
@@ -178,20 +166,12 @@ def _render(ws: Workspace, name: str, context: dict[str, Any]) -> str:
         raise _error(ws, name, *_where(exc), f"{exc.message}") from None
     except SecurityError as exc:
         raise _error(ws, name, *_where(exc), f"not allowed: {exc}") from None
-    except _Problem as exc:
-        raise _error(ws, name, exc.filename, exc.line, str(exc)) from None
+    except sandbox.Exceeded as exc:
+        raise _error(ws, name, *_where(exc), str(exc)) from None
     except WorkspaceError:
         raise
     except Exception as exc:  # noqa: BLE001 - anything a template does wrong is the user's
         raise _error(ws, name, *_where(exc), f"{type(exc).__name__}: {exc}") from None
-    return "".join(out)
-
-
-class _Problem(Exception):
-    def __init__(self, message: str, line: int, filename: str | None) -> None:
-        super().__init__(message)
-        self.line = line
-        self.filename = filename
 
 
 def _where(exc: BaseException) -> tuple[str | None, int]:
@@ -212,25 +192,6 @@ def _error(ws: Workspace, name: str, filename: str | None, line: int,
     path = filename or str(template_path(ws, name) or ws.root / "templates" / f"{name}{SUFFIX}")
     problems.add(path, line or 0, "template", message)
     return WorkspaceError(problems)
-
-
-@contextmanager
-def _time_limit(seconds: int) -> Iterator[None]:
-    """Stop a template that runs longer than `seconds` (where signals can be used)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expired(signum: int, frame: Any) -> None:
-        raise _Problem(f"took longer than {seconds} s; is a loop running away?", 0, None)
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _parse(text: str, blocks: list[Paragraph], ws: Workspace, name: str) -> Layout:

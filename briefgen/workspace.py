@@ -98,8 +98,8 @@ class Workspace:
 
     def brief_paths(self) -> list[Path]:
         """Return every brief: the other *.yaml files at the workspace's root."""
-        return sorted(p for p in self.root.glob("*.yaml")
-                      if p.name not in NOT_BRIEFS and p.is_file())
+        return sorted(p for p in self.root.glob("*.yaml")  # a FIFO too: it is refused
+                      if p.name not in NOT_BRIEFS and not p.is_dir())
 
     def marking_rank(self, name: str | None) -> int:
         """Return the rank of a marking (0 = lowest); unknown names rank highest."""
@@ -244,7 +244,7 @@ def _load(root: Path, checks: Checks | None, reads: ReadCache | None) -> Workspa
     topics: dict[str, list[str]] = {}
     reverse: dict[str, list[str]] = {}
     facts: dict[str, Facts] = {}
-    for path, read in _read_cached(claim_files, check, reads):
+    for path, read in _read_cached(root, claim_files, check, reads):
         indexed = _place(ws, path, read, "claim", ws.claims) and indexed
         if indexed:
             for topic, ids in read.topics.items():
@@ -263,7 +263,7 @@ def _load(root: Path, checks: Checks | None, reads: ReadCache | None) -> Workspa
 
 def _load_settings(ws: Workspace) -> Settings:
     path = ws.root / SETTINGS_FILE
-    data = load_file(path, ws.problems)
+    data = load_file(path, ws.problems, ws.root)
     ws.where[("settings", "")] = Where(path, data)
     if data is None:
         return Settings()
@@ -280,7 +280,7 @@ def _load_audiences(ws: Workspace) -> dict[str, Audience]:
     path = ws.root / AUDIENCES_FILE
     if not path.exists():
         return {"default": Audience(label="Readers")}
-    data = load_file(path, ws.problems)
+    data = load_file(path, ws.problems, ws.root)
     if data is None:
         ws.incomplete.add("audience")
         return {}
@@ -303,7 +303,7 @@ def _load_audiences(ws: Workspace) -> dict[str, Audience]:
 def _load_list(ws: Workspace, path: Path, model: type[R], kind: str,
                into: dict[str, Any]) -> None:
     """Load a file holding a list of records of `model` into `into`, by id."""
-    _place(ws, path, _read_list(path, model, kind), kind, into)
+    _place(ws, path, _read_list(path, model, kind, root=ws.root), kind, into)
 
 
 @dataclass
@@ -343,13 +343,14 @@ class ListRead:
 _ClaimCheck = Callable[[Any, Where, "ListRead"], None]
 
 
-def _read_list(path: Path, model: type[R], kind: str,
-               check: _ClaimCheck | None = None) -> ListRead:
-    """Read and validate one file of records (and check each), touching no workspace."""
+def _read_list(path: Path, model: type[R], kind: str, check: _ClaimCheck | None = None, *,
+               root: Path) -> ListRead:
+    """Read and validate one file of records of the workspace at `root` (and check each),
+    touching no workspace."""
     read = ListRead()
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return read
-    data = load_file(path, read.problems)
+    data = load_file(path, read.problems, root)
     if data is None:
         read.incomplete = bool(read.problems.errors)
         return read
@@ -396,14 +397,14 @@ def _place(ws: Workspace, path: Path, read: ListRead, kind: str,
     return every
 
 
-def _read_cached(paths: list[Path], check: _ClaimCheck | None,
+def _read_cached(root: Path, paths: list[Path], check: _ClaimCheck | None,
                  reads: ReadCache | None) -> Iterator[tuple[Path, ListRead]]:
     """Yield each claim file's reads, in order: kept ones from `reads`, the rest read."""
     if reads is None:
-        yield from _read_lists(paths, Claim, "claim", check)
+        yield from _read_lists(root, paths, Claim, "claim", check)
         return
     kept = {path: reads.get(path) for path in paths}
-    fresh = _read_lists([p for p in paths if kept[p] is None], Claim, "claim", check)
+    fresh = _read_lists(root, [p for p in paths if kept[p] is None], Claim, "claim", check)
     for path in paths:
         read = kept[path]
         if read is None:
@@ -416,7 +417,7 @@ def _read_cached(paths: list[Path], check: _ClaimCheck | None,
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, forking costs more than it saves
 
 
-def _read_lists(paths: list[Path], model: type[R], kind: str,
+def _read_lists(root: Path, paths: list[Path], model: type[R], kind: str,
                 check: _ClaimCheck | None = None) -> Iterator[tuple[Path, ListRead]]:
     """Yield each file's records, in order; large stores are read by several processes.
 
@@ -429,21 +430,22 @@ def _read_lists(paths: list[Path], model: type[R], kind: str,
     sizes = [p.stat().st_size if p.exists() else 0 for p in paths]
     workers = min(os.cpu_count() or 1, len(paths))
     if sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork"):
-        yield from ((path, _read_list(path, model, kind, check)) for path in paths)
+        yield from ((path, _read_list(path, model, kind, check, root=root)) for path in paths)
         return
     queue = _Queue(len(paths))
     try:
         i = queue.take()  # the first file, before any fork: this shows the lock works here
     except OSError:  # a temporary folder without POSIX record locks: read them all here
         queue.close()
-        yield from ((path, _read_list(path, model, kind, check)) for path in paths)
+        yield from ((path, _read_list(path, model, kind, check, root=root)) for path in paths)
         return
     try:
-        children = [_fork_reader(paths, queue, model, kind, check) for _ in range(workers - 1)]
+        children = [_fork_reader(root, paths, queue, model, kind, check)
+                    for _ in range(workers - 1)]
         reads: dict[int, ListRead] = {}
         given = 0  # files yielded so far
         while i is not None:
-            reads[i] = _read_list(paths[i], model, kind, check)
+            reads[i] = _read_list(paths[i], model, kind, check, root=root)
             for child in children:
                 child.receive(reads)
             while given in reads:
@@ -456,7 +458,9 @@ def _read_lists(paths: list[Path], model: type[R], kind: str,
         queue.close()
     for i in range(given, len(paths)):
         read = reads.pop(i, None)
-        yield paths[i], read if read is not None else _read_list(paths[i], model, kind, check)
+        if read is None:
+            read = _read_list(paths[i], model, kind, check, root=root)
+        yield paths[i], read
 
 
 class _Queue:
@@ -516,7 +520,7 @@ class _Reader:
             self.offset += 12 + size
 
 
-def _fork_reader(paths: list[Path], queue: _Queue, model: type[R], kind: str,
+def _fork_reader(root: Path, paths: list[Path], queue: _Queue, model: type[R], kind: str,
                  check: _ClaimCheck | None) -> _Reader:
     """Fork a process that reads files from `queue` and writes each file's reads, pickled,
     to a file of its own (a pipe would hold one file's reads and stop it until taken)."""
@@ -526,7 +530,8 @@ def _fork_reader(paths: list[Path], queue: _Queue, model: type[R], kind: str,
         code = 0
         try:
             while (i := queue.take()) is not None:
-                data = pickle.dumps(_read_list(paths[i], model, kind, check), protocol=5)
+                read = _read_list(paths[i], model, kind, check, root=root)
+                data = pickle.dumps(read, protocol=5)
                 spool.write(i.to_bytes(4, "big") + len(data).to_bytes(8, "big"))
                 spool.write(data)
                 spool.flush()
@@ -562,7 +567,7 @@ def _duplicate(problems: Problems, kind: str, ident: str, first: Where, again: W
 
 def load_brief(ws: Workspace, path: Path) -> tuple[Brief | None, Where]:
     """Return the brief in `path` and where it is; problems go to the workspace."""
-    data = load_file(path, ws.problems)
+    data = load_file(path, ws.problems, ws.root)
     where = Where(path, data)
     if data is None:
         if path.exists() and not ws.problems.errors:

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems
+from .files import Refused, read_inside
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a store file larger than this is surely a mistake
 SHARED_UP_TO = 24  # characters: plain scalars this short are interned (see plain_scalar)
 MAX_NODES = 1_000_000  # bounds alias expansion ("billion laughs") long before memory suffers
+MAX_DEPTH = 100  # levels of nesting: stores use a handful; Python's recursion stays far off
 
 # the plain words that are not text in the YAML 1.2 core schema (and "" is null)
 NOT_TEXT: dict[str, bool | None] = {
@@ -45,15 +47,18 @@ class LList(list):
     item_lines: list[int]
 
 
-def load_file(path: Path, problems: Problems) -> Any:
-    """Return the YAML document in `path`, or None after recording why it cannot be read."""
+def load_file(path: Path, problems: Problems, within: Path | None = None) -> Any:
+    """Return the YAML document in `path`, or None after recording why it cannot be read.
+
+    Only a regular file is read, and with `within` (the workspace) only one whose real
+    path is inside it: a FIFO, a device or a link to one would hang the read."""
     try:
-        data = path.read_bytes()
+        data = read_inside(path, within, MAX_FILE_BYTES)
+    except Refused as exc:
+        problems.add(path, 0, "", str(exc))
+        return None
     except OSError as exc:
         problems.add(path, 0, "", f"cannot read the file: {exc.strerror}")
-        return None
-    if len(data) > MAX_FILE_BYTES:
-        problems.add(path, 0, "", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # harmless, and Windows editors add one: read on, but say so

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import signal
@@ -12,12 +13,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from briefgen import yamlio
+from briefgen import prose, sandbox, yamlio
 from briefgen.errors import Problems
 
 from .conftest import briefgen, temp_folder
+from .sample_memo import sample_memo
+
+EXAMPLES = int(os.environ.get("BRIEFGEN_EXAMPLES", "20"))
+BOUNDED = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
+                   suppress_health_check=[HealthCheck.too_slow,
+                                          HealthCheck.function_scoped_fixture])
 
 MARKUP = '<b>bold?</b> & <img src="/etc/passwd"/> <a href="javascript:alert(1)">x</a>'
 CLAIMS = "store/claims/grain.yaml"
@@ -109,6 +118,21 @@ def test_an_alias_bomb_is_refused_fast(good: Path) -> None:
     print(f"alias bomb refused in {time.perf_counter() - started:.2f} s (whole CLI run)")
 
 
+def test_a_store_of_100000_claims_in_one_file_loads(tmp_path: Path) -> None:
+    """Only what aliases expand to counts towards the limit: a claim file of 100,000
+    claims, 1.5 million values, is no bomb."""
+    path = tmp_path / "bulk.yaml"
+    path.write_text("".join(f"- id: c-{i}\n  text: Claim {i}.\n  sources: [doe-2024]\n"
+                            f"  topics: [a, b, c, d, e]\n" for i in range(100_000)),
+                    encoding="utf-8")  # 1,500,000 values
+    problems = Problems()
+    started = time.perf_counter()
+    claims = yamlio.load_file(path, problems)
+    print(f"100,000 claims read in {time.perf_counter() - started:.2f} s")
+    assert problems.items == []
+    assert len(claims) == 100_000 and claims[-1]["id"] == "c-99999"
+
+
 def test_yaml_1_1_booleans_stay_ids(good: Path) -> None:
     _replace(good, CLAIMS, "- id: talks-stalled", "- id: no")
     _replace(good, "weekly.yaml", "claims: [talks-stalled]", "claims: [no]")
@@ -162,9 +186,51 @@ def test_file_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert [p.message for p in problems.items] == ["file is 204 bytes; the limit is 100"]
 
 
-def test_deep_nesting_is_an_error(good: Path) -> None:
-    (good / "store" / "claims" / "deep.yaml").write_text("[" * 5000 + "]" * 5000 + "\n")
-    _fails(good, "store/claims/deep.yaml")
+DEEP = 10_000
+DEEP_MESSAGE = "nested more than 100 levels deep (the limit)"
+
+
+@pytest.mark.parametrize("text, line", [
+    ("[" * DEEP + "]" * DEEP + "\n", 1),
+    ("{a: " * DEEP + "}" * DEEP + "\n", 1),
+    ("".join(" " * i + "a:\n" for i in range(DEEP)), 1000),  # libyaml stops at 1,000
+    ("- id: deep\n  text: x\n  x-deep:\n" + "".join(" " * (i + 4) + "a:\n"
+                                                  for i in range(150)), 102),
+    ("".join(" " * i + "-\n" for i in range(DEEP)), 1000),
+])
+def test_deep_nesting_is_an_error(good: Path, text: str, line: int) -> None:
+    (good / "store" / "claims" / "deep.yaml").write_text(text, encoding="utf-8")
+    _fails(good, f"store/claims/deep.yaml:{line}: ")
+    _fails(good, DEEP_MESSAGE)
+
+
+@st.composite
+def _nested(draw: st.DrawFn) -> tuple[str, int]:
+    """A document nested as deep as it has levels: block mappings and lists, then flow
+    lists and mappings inside them."""
+    shapes = draw(st.lists(st.sampled_from(["k:", "-", "[]", "{}"]), min_size=1,
+                           max_size=300))
+    block = [s for s in shapes if s in ("k:", "-")]
+    flow = "x"
+    for shape in (s for s in shapes if s in ("[]", "{}")):
+        flow = f"[{flow}]" if shape == "[]" else f"{{k: {flow}}}"
+    lines = [" " * i + shape for i, shape in enumerate(block)] + [" " * len(block) + flow]
+    return "\n".join(lines) + "\n", len(shapes)
+
+
+@BOUNDED
+@given(_nested())
+def test_any_nesting_is_read_or_an_error_with_its_line(case: tuple[str, int]) -> None:
+    """However a document nests, reading it gives values or a problem with a line, never
+    a RecursionError: up to the limit it is read, beyond it refused."""
+    text, depth = case
+    problems = Problems()
+    value = yamlio.load_text(text, "deep.yaml", problems)
+    if depth <= yamlio.MAX_DEPTH:
+        assert value is not None and not problems.errors, (text, problems.errors)
+    else:
+        assert problems.errors and all(p.line > 0 and "levels deep (the limit)" in p.message
+                                       for p in problems.errors), (text, problems.errors)
 
 
 # --- templates ------------------------------------------------------------------------------
@@ -185,6 +251,60 @@ def _template(ws: Path, text: str) -> None:
 def test_hostile_templates_are_refused(good: Path, text: str, message: str) -> None:
     _template(good, text)
     _fails(good, message)
+
+
+RUNAWAY = "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
+SILENT = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def _section_prose(ws: Path, where: str, text: str) -> str:
+    """Put `text` on the second line of a store section's prose or a brief's; return
+    where the error is reported."""
+    if where == "store":
+        _replace(ws, "store/sections/context.yaml", '{{ claim("wheat-prices") }}\n',
+                 '{{ claim("wheat-prices") }}\n    ' + text + "\n")
+        return "store/sections/context.yaml:5: text: "
+    _replace(ws, "weekly.yaml", "    text: Talks are stuck.\n",
+             "    text: |\n      Talks are stuck.\n      " + text + "\n")
+    return "weekly.yaml:11: sections.0.text: "
+
+
+@pytest.mark.parametrize("where", ["store", "brief"])
+def test_runaway_prose_is_stopped_by_the_template_limits(good: Path, where: str,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """Section prose runs under the templates' limits, 2,000,000 characters and 10 s;
+    the error names the file, line, key and the limit."""
+    spot = _section_prose(good, where, RUNAWAY)
+    started = time.perf_counter()
+    _fails(good, spot.replace(":5:", ":4:").replace(":11:", ":10:")
+           + "prose output is larger than 2,000,000 characters (the limit)")
+    assert time.perf_counter() - started < 20
+    _replace(good, spot.split(":")[0], RUNAWAY, SILENT)
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 1)  # in this process: check as the CLI does
+    from briefgen.build import check_workspace
+
+    monkeypatch.chdir(good)
+    ws = check_workspace(good, use_cache=False).ws
+    shown = [str(p) for p in ws.problems.errors]
+    assert shown == [spot + "prose took longer than 1 s (the limit); is a loop running "
+                     "away?"], shown
+
+
+@settings(max_examples=min(EXAMPLES, 10), deadline=None, derandomize=EXAMPLES <= 100)
+@given(st.lists(st.tuples(st.integers(0, 100_000), st.booleans()), min_size=1, max_size=4))
+def test_any_loop_in_prose_ends_in_time(loops: list[tuple[int, bool]]) -> None:
+    """However prose loops, it renders or fails within its time limit."""
+    text = "".join(f"{{% for i{n} in range({count}) %}}{'x' if out else ''}"
+                   for n, (count, out) in enumerate(loops)) + "{% endfor %}" * len(loops)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox, "MAX_SECONDS", 1)
+        started = time.perf_counter()
+        try:
+            prose.render(text)
+        except prose.ProseError as exc:
+            assert "(the limit)" in str(exc)
+        assert time.perf_counter() - started < 3
 
 
 def test_a_template_linking_out_of_the_workspace_is_refused(good: Path, tmp_path: Path) -> None:
@@ -301,6 +421,81 @@ def test_a_symlink_leading_out_is_refused(good: Path, tmp_path: Path) -> None:
     _fails(good, "store/sources.yaml:7: text: 'texts/link.txt' leaves the store folder")
 
 
+STORE_FILES = ["briefgen.yaml", "audiences.yaml", "store/sources.yaml", CLAIMS,
+               "store/sections/context.yaml", "weekly.yaml"]
+
+
+def _make_hostile(path: Path, kind: str, outside: Path) -> None:
+    """Put a FIFO, a link to /dev/zero or a link out of the workspace at `path`."""
+    if path.exists():
+        outside.write_bytes(path.read_bytes())
+        path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero" if kind == "zero" else outside)
+
+
+def _refused(ws: Path, expected: list[str]) -> None:
+    for command in ("check", "build"):
+        done = subprocess.run([sys.executable, "-m", "briefgen", command,
+                               *(["--all"] if command == "build" else [])], cwd=ws,
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 1, done.stderr
+        for line in expected:
+            assert line in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (ws / "out").exists() or not any((ws / "out").glob("weekly.*"))
+
+
+WHY = {"fifo": "is not a regular file (a FIFO); briefgen reads only regular files",
+       "zero": "leads out of the workspace (a symbolic link to /dev/zero)",
+       "out": "leads out of the workspace (a symbolic link to "}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("kind", ["fifo", "zero", "out"])
+def test_store_files_that_are_not_regular_files_inside_are_refused(good: Path, kind: str,
+                                                                   tmp_path: Path) -> None:
+    """A FIFO or a device would hang the read (or never end it); each file is refused by
+    name, and nothing is built."""
+    for name in STORE_FILES:
+        _make_hostile(good / name, kind, tmp_path / name.replace("/", "-"))
+    _refused(good, [f"{name}: {WHY[kind]}" for name in STORE_FILES])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("kind", ["fifo", "zero", "out"])
+def test_a_captured_text_or_logo_that_is_no_regular_file_is_refused(good: Path, kind: str,
+                                                                    tmp_path: Path) -> None:
+    _make_hostile(good / "store" / "texts" / "doe-2024.txt", kind, tmp_path / "doe.txt")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    _make_hostile(good / "logo.png", kind, tmp_path / "logo.png")
+    _replace(good, "briefgen.yaml", "organisation: Test Desk", "organisation: Test Desk\n"
+             "logo: logo.png")
+    outside = {"fifo": WHY["fifo"], "zero": "leaves the store folder",
+               "out": "leaves the store folder"}[kind]
+    logo = {"fifo": WHY["fifo"], "zero": "leaves the workspace",
+            "out": "leaves the workspace"}[kind]
+    _refused(good, [f"store/sources.yaml:7: text: captured text 'texts/doe-2024.txt' {outside}"
+                    if kind == "fifo" else f"store/sources.yaml:7: text: 'texts/doe-2024.txt' "
+                    f"{outside}", f"briefgen.yaml:2: logo: 'logo.png' {logo}"])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_ingest_into_a_sources_file_that_is_a_fifo_is_refused(good: Path,
+                                                              tmp_path: Path) -> None:
+    _make_hostile(good / "store" / "sources.yaml", "fifo", tmp_path / "sources.yaml")
+    page = tmp_path / "page.txt"
+    page.write_text("Talks resumed on Friday, officials said.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "briefgen", "ingest", str(page), "--id",
+                           "new-2024", "--title", "Talks"], cwd=good, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 1, done.stderr
+    assert ("store/sources.yaml: cannot add to it: is not a regular file (a FIFO)"
+            in done.stderr), done.stderr
+
+
 # --- output ---------------------------------------------------------------------------------
 
 def _valid(out: Path) -> None:
@@ -309,6 +504,128 @@ def _valid(out: Path) -> None:
     for docx in out.glob("weekly.*.docx"):
         with zipfile.ZipFile(docx) as archive:
             assert archive.testzip() is None
+
+
+def test_document_properties_over_the_docx_limit_are_shortened_with_a_warning(
+        good: Path) -> None:
+    from docx import Document
+
+    long = "Grain " * 60  # 359 characters once stripped
+    for name, old, new in [
+        ("weekly.yaml", "title: Grain Weekly", f"title: {long}"),
+        ("weekly.yaml", "subject: The grain corridor", f"subject: {long}"),
+        ("briefgen.yaml", "organisation: Test Desk", f"organisation: {long}"),
+        ("audiences.yaml", "  label: Analysts", f"  label: {long}"),
+        (CLAIMS, "  topics: [trade]", "  topics: [" + ", ".join(
+            f"topic-number-{i}" for i in range(30)) + "]"),
+    ]:
+        _replace(good, name, old, new)
+    run = briefgen("build", "--all", "-a", "analyst", cwd=good)
+    assert run.code == 0, run.err
+    for where in ("weekly.yaml:1: title", "weekly.yaml:2: subject",
+                  "briefgen.yaml:1: organisation", "audiences.yaml:9: analyst.label"):
+        assert f"{where}: warning: 359 characters are more than a DOCX document's" in run.err
+    props = Document(str(good / "out" / "weekly.analyst.docx")).core_properties
+    for value, whole in [(props.title, long), (props.subject, long), (props.author, long),
+                         (props.comments, f"Built by briefgen for {long}"),
+                         (props.keywords, "diplomacy, prices, topic-number-0, topic-number-1")]:
+        assert len(value) <= 255 and value.endswith("…")
+        assert value.startswith(whole.strip()[:30])
+    assert long.strip() in _pdf_text(good / "out" / "weekly.analyst.pdf")
+
+
+@BOUNDED
+@given(st.one_of(st.text(max_size=40), st.text(min_size=250, max_size=600)),
+       st.lists(st.text(min_size=1, max_size=40), max_size=40))
+def test_any_header_gives_docx_properties_within_the_limit(tmp_path_factory: pytest.
+                                                          TempPathFactory, text: str,
+                                                          keywords: list[str]) -> None:
+    """Whatever the header holds, the DOCX writer writes it, each property at most 255
+    characters and the start of what it holds."""
+    from docx import Document
+
+    from briefgen.writers.docx import write_docx
+
+    text = "".join(c for c in text if c.isprintable()) or "x"
+    keywords = ["".join(c for c in k if c.isprintable()) or "k" for k in keywords]
+    memo = sample_memo()
+    memo.header = dataclasses.replace(memo.header, title=text, subject=text,
+                                      organisation=text, audience=text, keywords=keywords)
+    path = tmp_path_factory.mktemp("docx") / "memo.docx"
+    write_docx(memo, path)
+    props = Document(str(path)).core_properties
+    for value, whole in [(props.title, text), (props.subject, text), (props.author, text),
+                         (props.keywords, ", ".join(keywords))]:
+        assert len(value) <= 255
+        assert value == whole or whole.startswith(value[:-1].rstrip())
+
+
+def _long_claim(ws: Path, size: int) -> None:
+    """Make the claim `size` characters long, quoted whole from its captured text."""
+    words = ("grain", "corridor", "talks", "stalled", "wheat", "prices", "rose", "officials")
+    text = " ".join(words[i % len(words)] for i in range(size // 5))[:size - 1].strip() + "."
+    _claim_text(ws, text)
+    _replace(ws, CLAIMS, 'quote: "Talks on the grain corridor stalled on Tuesday"',
+             f'quote: "{text}"')
+    texts = ws / "store" / "texts" / "doe-2024.txt"
+    texts.write_text(texts.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+
+
+def test_a_claim_over_the_paragraph_limit_is_refused_by_check(good: Path) -> None:
+    _long_claim(good, 1_000_000)
+    started = time.perf_counter()
+    _fails(good, "store/claims/grain.yaml:2: text: claim 'talks-stalled': its text is "
+           "1,000,000 characters; a paragraph may hold at most 100,000 (the limit)")
+    _fails(good, "store/claims/grain.yaml:5: sources.0.quote: claim 'talks-stalled': the "
+           "quote is 1,000,000 characters")
+    assert time.perf_counter() - started < 20
+
+
+def test_a_long_paragraph_is_laid_out_in_time_growing_with_its_length(good: Path) -> None:
+    """Laying out a paragraph over many pages reads its text a bounded number of times,
+    not once per page: a paragraph at the limit builds in seconds."""
+    from briefgen.check import MAX_PARAGRAPH_CHARS
+
+    _long_claim(good, MAX_PARAGRAPH_CHARS)
+    started = time.perf_counter()
+    run = briefgen("build", "--all", "-a", "analyst", "-f", "pdf", "--jobs", "1", cwd=good)
+    took = time.perf_counter() - started
+    assert run.code == 0, run.err
+    print(f"a {MAX_PARAGRAPH_CHARS:,}-character claim and its quote built in {took:.1f} s")
+    assert len(PdfReader(good / "out" / "weekly.analyst.pdf").pages) > 30
+    assert took < 20
+
+
+@settings(max_examples=min(EXAMPLES, 8), deadline=None, derandomize=EXAMPLES <= 100,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(50, 12_000), st.sampled_from([0, 1, 2, 3])),
+                min_size=2, max_size=6), st.sampled_from(["claim", "prose"]))
+def test_handing_on_a_split_paragraphs_lines_changes_nothing(tmp_path_factory: pytest.
+                                                            TempPathFactory,
+                                                            pieces: list[tuple[int, int]],
+                                                            kind: str) -> None:
+    """A paragraph over several pages, its note markers anywhere, gives the same PDF
+    whether its second part gets the whole's lines or reportlab breaks them again."""
+    from briefgen.model import NoteRef, Span
+    from briefgen.model import Paragraph as MemoParagraph
+    from briefgen.writers import pdf_pages
+    from briefgen.writers.pdf import write_pdf
+
+    words = ("grain", "corridor", "talks", "stalled", "wheat", "prices", "officials")
+    content: list[Span | NoteRef] = []
+    for n, (size, note) in enumerate(pieces):
+        content.append(Span(" ".join(words[(n + i) % len(words)] for i in range(size // 6))
+                            + " "))
+        if note:
+            content.append(NoteRef(note))
+    memo = sample_memo("footnotes")
+    memo.sections[0].blocks.append(MemoParagraph(content, kind=kind))  # type: ignore[arg-type]
+    folder = tmp_path_factory.mktemp("pdf")
+    write_pdf(memo, folder / "handed.pdf")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_pages, "_hand_on_lines", lambda *parts: None)
+        write_pdf(memo, folder / "broken-again.pdf")
+    assert (folder / "handed.pdf").read_bytes() == (folder / "broken-again.pdf").read_bytes()
 
 
 def test_a_killed_build_leaves_the_old_memos_whole_and_no_debris(good: Path) -> None:

@@ -131,7 +131,7 @@ def test_a_reader_process_whose_reads_are_lost_is_read_again_here(
     reread: list[Path] = []
     real = workspace._read_list
     monkeypatch.setattr(workspace, "_read_list",
-                        lambda path, *a: reread.append(path) or real(path, *a))
+                        lambda path, *a, **k: reread.append(path) or real(path, *a, **k))
     assert _snapshot(load_checked(good)) == _snapshot(plain)
     claim_files = sorted((good / "store" / "claims").glob("*.yaml"))
     assert sorted(p for p in reread if p in claim_files) == claim_files

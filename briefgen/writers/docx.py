@@ -26,7 +26,16 @@ from docx.styles import BabelFish
 from docx.styles.style import StyleFactory
 
 from .. import scripts
-from ..model import Branding, Inline, Memo, NoteRef, Span, header_rows
+from ..model import (
+    DOCX_COMMENTS,
+    DOCX_PROPERTY_CHARS,
+    Branding,
+    Inline,
+    Memo,
+    NoteRef,
+    Span,
+    header_rows,
+)
 from ..model import Paragraph as MemoParagraph
 from ..scripts import direction_runs
 from . import docx_fonts
@@ -419,17 +428,25 @@ def _bottom_border(paragraph: Any) -> None:
 # --- properties and bytes -------------------------------------------------------------------
 
 
+def _fit(text: str) -> str:
+    """Return `text` as a core property holds it: longer text is cut, with an ellipsis
+    (`check` has warned about it; the memo itself shows it whole)."""
+    if len(text) <= DOCX_PROPERTY_CHARS:
+        return text
+    return text[:DOCX_PROPERTY_CHARS - 1].rstrip() + "…"
+
+
 def _properties(doc: Any, memo: Memo) -> None:
     props = doc.core_properties
     head = memo.header
-    props.title = head.title
-    props.subject = head.subject or ""
-    props.author = head.organisation
-    props.keywords = ", ".join(head.keywords)
+    props.title = _fit(head.title)
+    props.subject = _fit(head.subject or "")
+    props.author = _fit(head.organisation)
+    props.keywords = _fit(", ".join(head.keywords))
     props.last_modified_by = "briefgen"
-    props.language = memo.language
+    props.language = _fit(memo.language)
     props.revision = 1
-    props.comments = f"Built by briefgen for {head.audience}"
+    props.comments = _fit(DOCX_COMMENTS.format(head.audience))
     when = (dt.datetime.fromisoformat(head.iso_date) if head.iso_date
             else dt.datetime(2000, 1, 1)).replace(tzinfo=dt.UTC)
     props.created = when

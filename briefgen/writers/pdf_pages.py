@@ -26,6 +26,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus.paragraph import ParaLines, _processed_frags
 
 from ..model import Memo
 from . import pdf_text
@@ -58,14 +59,62 @@ class PageCount(int):
 def note_numbers(flowable: Flowable) -> list[int]:
     """Return the numbers of the note markers in `flowable`, in order, each once."""
     if isinstance(flowable, Paragraph):
-        # asked again at every placement try: remembered for the fragments it was read from
-        known = flowable.__dict__.get("_briefgen_notes")
-        if known is None or known[0] is not flowable.frags:
-            known = (flowable.frags, list(dict.fromkeys(_marker_labels(flowable.frags))))
-            flowable.__dict__["_briefgen_notes"] = known
-        return list(known[1])
+        return list(dict.fromkeys(_markers(flowable)))
     content = getattr(flowable, "_content", None) or []  # KeepTogether and its kin
     return list(dict.fromkeys(n for part in content for n in note_numbers(part)))
+
+
+def _markers(para: Paragraph) -> list[int]:
+    """Return the note numbers of the markers in `para`, in order, as often as they occur.
+
+    Asked again at every placement try, so remembered (or handed on by `_hand_on`): a
+    paragraph's text never changes, though wrapping it makes its fragments anew."""
+    known = para.__dict__.get("_briefgen_notes")
+    if known is None:
+        known = para.__dict__["_briefgen_notes"] = list(_marker_labels(para.frags))
+    return known
+
+
+def _hand_on(whole: Paragraph, parts: list[Flowable]) -> None:
+    """Give the second part of a split paragraph the markers the first did not take.
+
+    The first part is the start of the paragraph, so it holds the first markers; the
+    rest are the second's. Reading them from its fragments instead would read the rest
+    of the paragraph again at every page it runs over: a long paragraph's time would
+    grow with the square of its length."""
+    if len(parts) == 2 and all(isinstance(p, Paragraph) for p in parts):
+        first, rest = parts
+        markers = _markers(whole)
+        rest.__dict__["_briefgen_notes"] = markers[len(_markers(first)):]
+        _hand_on_lines(whole, first, rest)
+
+
+def _hand_on_lines(whole: Paragraph, first: Paragraph, rest: Paragraph) -> None:
+    """Give the second part of a split paragraph the lines the whole was broken into.
+
+    reportlab breaks the second part's lines again when it is placed, the whole rest of
+    the paragraph at every page it runs over. They come out the same (line breaking is
+    greedy and the width the same: the frame's, the first line's indent dropped), so
+    the whole's are taken, their first words counted from the second part's start; and
+    the writer's paragraphs (pdf_text.TextParagraph) keep lines made for a width
+    (`_wrapped`).
+    """
+    lines = whole.__dict__.get("blPara")
+    wrapped = whole.__dict__.get("_wrapped")
+    if (lines is None or lines.kind != 1 or wrapped is None or "blPara" not in first.__dict__
+            or not _processed_frags(rest.frags)
+            or getattr(rest.style, "autoLeading", "") not in ("", "off")):  # height by lines
+        return
+    own = lines.lines[len(first.blPara.lines):]
+    if not own or wrapped[1] is not lines:
+        return
+    start = own[0].sFW
+    for line in own:
+        line.sFW -= start  # where its words start in the second part's fragments
+    width = wrapped[0]
+    rest.blPara = ParaLines(kind=1, lines=own)
+    rest.width, rest.height = width, len(own) * rest.style.leading
+    rest.__dict__["_wrapped"] = (width, rest.blPara, (width, rest.height))
 
 
 def _marker_labels(frags: Iterable[Any]) -> Iterator[int]:
@@ -160,7 +209,9 @@ class FootnoteFrame(Frame):
         new = self.notes.new(note_numbers(flowable))
         low, high = self.notes.height(), self.notes.height(new)
         if isinstance(flowable, Paragraph):
-            return self._split_paragraph(flowable, canv, low, high)
+            parts = self._split_paragraph(flowable, canv, low, high)
+            _hand_on(flowable, parts)
+            return parts
         parts = self._split_above(high, flowable, canv)
         if not parts and self._atTop:
             parts = self._split_above(low, flowable, canv)
@@ -189,10 +240,15 @@ class FootnoteFrame(Frame):
     def _split_above(self, room: float, flowable: Flowable, canv: Any) -> list[Flowable]:
         """Split `flowable` in the space left when `room` is kept for notes."""
         self._lift(room)
+        lines = flowable.__dict__.get("blPara") if isinstance(flowable, Paragraph) else None
         try:
             return super().split(flowable, canv)
         finally:
             self._lift(self.notes.height())
+            if lines is not None and "blPara" not in flowable.__dict__:
+                # no room: reportlab drops the lines, to break them again at the next try
+                # at the same width; they are kept for it
+                flowable.__dict__["blPara"] = lines
 
     def _lift(self, height: float) -> None:
         """Raise the frame's usable bottom by `height`, the room kept for notes."""
