@@ -322,3 +322,14 @@ def test_a_right_to_left_paragraph_over_two_pages_is_whole_on_both(tmp_path: Pat
     assert sum("عليكم" in w for w in words) == 120
     assert sum("شاهد" in w for w in words) == 120
     assert text.count("ε") == 120
+
+
+@needs_poppler
+def test_a_long_marking_is_shown_whole_in_the_banner(tmp_path: Path) -> None:
+    """The banner is set smaller rather than run off the page."""
+    memo = _memo()
+    memo.banner = "RESTRICTED // " + "HANDLE VIA SPECIAL CHANNELS ONLY " * 8 + "// تهران"
+    write_pdf(memo, tmp_path / "m.pdf")
+    text = " ".join(_pdftotext(tmp_path / "m.pdf").split())
+    assert ("HANDLE VIA SPECIAL CHANNELS ONLY " * 8).strip() in text
+    assert "تهران" in text

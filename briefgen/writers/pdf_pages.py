@@ -393,12 +393,14 @@ def _draw_text(canv: Any, text: str, x: float, y: float, font: str, size: float,
     Text the memo's own font holds, left to right, is drawn as a string; other text as a
     one-line paragraph, so that it gets its fonts, shaping and right-to-left order.
     """
+    room = canv._pagesize[0] - 2 * MARGIN
+    if centred:  # a banner is shown whole: a long marking is set smaller
+        size = min(size, size * room / max(1.0, stringWidth(text, font, size)))
     canv.setFillColor(colour)
     canv.setFont(font, size)
     if pdf_text.plain(text):
         (canv.drawCentredString if centred else canv.drawString)(x, y, text)
         return
-    room = canv._pagesize[0] - 2 * MARGIN
     style = ParagraphStyle("furniture", fontName=font, fontSize=size, leading=size,
                            textColor=colour, alignment=TA_CENTER if centred else TA_LEFT)
     line = pdf_text.paragraph(pdf_text.markup([(text, str)]), style)
