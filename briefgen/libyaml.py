@@ -8,6 +8,7 @@ PyYAML (10-20 ms of every run).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -61,6 +62,10 @@ class TooDeep(Exception):
         self.line = line
 
 
+# the key a line of a block mapping starts with, to name it beside a syntax error there
+_LINE_KEY = re.compile(r"\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:(?:\s|$)")
+
+
 def load(text: str, path: Path | str, problems: Problems) -> Any:
     """Return the YAML document in `text` (read from `path`), recording problems."""
     try:
@@ -71,7 +76,8 @@ def load(text: str, path: Path | str, problems: Problems) -> Any:
         lines = text.splitlines()
         source_line = lines[line - 1] if 0 < line <= len(lines) else ""
         explained = _explain(exc.problem or "", source_line)
-        problems.add(path, line, "", f"YAML syntax error: {explained}")
+        key = _LINE_KEY.match(source_line)
+        problems.add(path, line, key.group(1) if key else "", f"YAML syntax error: {explained}")
         return None
     except yaml.YAMLError as exc:
         problems.add(path, 0, "", f"YAML error: {exc}")

@@ -10,8 +10,8 @@ from .conftest import briefgen, make_workspace
 
 CASES = {
     "yaml-syntax": [
-        "case/store/claims/grain.yaml:5: YAML syntax error: this line is not indented like "
-        "the keys above it (did not find expected '-' indicator)",
+        "case/store/claims/grain.yaml:5: quote: YAML syntax error: this line is not indented "
+        "like the keys above it (did not find expected '-' indicator)",
     ],
     "wrong-type": [
         "case/audiences.yaml:5: principal.max-claims: expected a whole number, got 'many'",

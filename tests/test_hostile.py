@@ -81,7 +81,8 @@ def test_template_code_in_a_claim_prints_as_written(good: Path) -> None:
 @pytest.mark.parametrize("escape, message", [
     ("\\a", "text: claim 'talks-stalled' holds U+0007"),
     ("\\x1b", "text: claim 'talks-stalled' holds U+001B"),
-    ("\\uDC80", "YAML syntax error: found invalid Unicode character escape code"),  # lone surrogate
+    # a lone surrogate
+    ("\\uDC80", "text: YAML syntax error: found invalid Unicode character escape code"),
 ])
 def test_characters_xml_cannot_hold_are_errors(good: Path, escape: str, message: str) -> None:
     _claim_text(good, f'"Talks {escape} stalled."')
@@ -154,7 +155,7 @@ def test_an_impossible_date_is_an_error_with_its_line(good: Path) -> None:
     (b"- id: x\n  text: caf\xe9\n", "store/claims/grain.yaml:2: file is not UTF-8 text; save it "
                                     "as UTF-8"),
     ("\ufeff- id: x\n".encode("utf-16"), "store/claims/grain.yaml:1: file is UTF-16"),
-    (b"- id: x\n\ttext: tabbed\n", "store/claims/grain.yaml:2: YAML syntax error: a tab; YAML "
+    (b"- id: x\n\ttext: tabbed\n", "store/claims/grain.yaml:2: text: YAML syntax error: a tab; YAML "
                                    "is indented with spaces only"),
 ])
 def test_encodings_and_tabs_get_clear_errors(good: Path, data: bytes, message: str) -> None:
@@ -576,7 +577,7 @@ def test_a_claim_over_the_paragraph_limit_is_refused_by_check(good: Path) -> Non
     started = time.perf_counter()
     _fails(good, "store/claims/grain.yaml:2: text: claim 'talks-stalled': its text is "
            "1,000,000 characters; a paragraph may hold at most 100,000 (the limit)")
-    _fails(good, "store/claims/grain.yaml:5: sources.0.quote: claim 'talks-stalled': the "
+    _fails(good, "store/claims/grain.yaml:5: sources[0].quote: claim 'talks-stalled': the "
            "quote is 1,000,000 characters")
     assert time.perf_counter() - started < 20
 
