@@ -71,6 +71,7 @@ from . import docx_read
 from .conftest import WORKSPACES, briefgen
 
 EXAMPLES = int(os.environ.get("BRIEFGEN_CONTENT_EXAMPLES", "20"))
+KEEP = os.environ.get("BRIEFGEN_CONTENT_KEEP")  # a folder to copy failing workspaces to
 SOFFICE_EVERY = 50  # LibreOffice converts the first DOCX files built, then every 50th case's
 
 # Hand-picked fragments: every script, every hostile class, each a few characters long.
@@ -177,7 +178,7 @@ PROBLEM_LINE = re.compile(r"^[^\s:][^:]*:[1-9]\d*: [^\s:]+: \S.*$")
 COUNT_LINE = re.compile(r"^(\d+ sources, .*|briefgen: \d+ errors?; nothing written)$")
 BUG = "please report this as a briefgen bug"
 PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
-RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u202b\u202e\u2067]")
 
 
 def refused(char: str) -> bool:
@@ -509,7 +510,10 @@ def examine(values: dict[str, str], tally: Tally) -> list[Failure]:
         if not passed:
             return failures
         built, outs = build_problems(root, values, tally)
-        return failures + built + file_problems(values, outs, tally)
+        failures += built + file_problems(values, outs, tally)
+        if failures and KEEP:  # the failing workspace, to look into
+            shutil.copytree(root, Path(KEEP) / f"case-{tally.cases}", dirs_exist_ok=True)
+        return failures
 
 
 def check_problems(root: Path, values: dict[str, str]) -> tuple[list[Failure], bool]:

@@ -333,3 +333,16 @@ def test_a_long_marking_is_shown_whole_in_the_banner(tmp_path: Path) -> None:
     text = " ".join(_pdftotext(tmp_path / "m.pdf").split())
     assert ("HANDLE VIA SPECIAL CHANNELS ONLY " * 8).strip() in text
     assert "تهران" in text
+
+
+@needs_poppler
+def test_an_indic_word_at_the_start_of_a_line_keeps_its_own_text_only(tmp_path: Path) -> None:
+    """A word's ActualText span never crosses lines: reportlab ends a line with the marker
+    that opens the next word's span; in a right-to-left embedding, where the line is
+    drawn in another order, the span would then take in the text drawn between."""
+    words = "\u202b" + " ".join(f"w{i} تهران हिन्दी" for i in range(150))
+    write_pdf(_memo(words), tmp_path / "m.pdf")
+    text = _pdftotext(tmp_path / "m.pdf")
+    # right to left, the words come in each line's visual order, some glued by poppler
+    assert sorted(map(int, re.findall(r"w(\d+)", text))) == list(range(150))
+    assert text.count("हिन्दी") == 150 and text.count("تهران") == 150

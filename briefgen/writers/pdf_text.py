@@ -122,20 +122,54 @@ def _with_actual_text(chunk: str) -> str:
         if i % 2 or not _REORDERED.search(part) or len(part) > LONGEST_SPANNED:
             out.append(escape(part, quote=False))
             continue
-        marker = f'<onDraw name="{TEXT_CALLBACK}" label="{part.encode("utf-16-be").hex()}"/>'
-        out.append(f"{marker}{escape(part, quote=False)}{marker}")
+        label = part.encode("utf-16-be").hex()
+        out.append(f'<onDraw name="{TEXT_CALLBACK}" label="b{label}"/>{escape(part, quote=False)}'
+                   f'<onDraw name="{TEXT_CALLBACK}" label="e{label}"/>')
     return "".join(out)
 
 
 def text_callback(canvas: Any, kind: str, label: str | None) -> None:
-    """Open, or close, the marked-content span that gives a word its ActualText."""
+    """Open (a marker with the word's characters) or close the span of a word's ActualText.
+
+    The words are left to right (these scripts' letters), so their markers stay in order.
+    """
     tx = canvas._curr_tx_info["tx"]
     if getattr(canvas, "_briefgen_span", False):
         tx._code.append("EMC")
         canvas._briefgen_span = False
-    else:
-        tx._code.append(f"/Span <</ActualText <FEFF{label}>>> BDC")
+    if label and label.startswith("b"):
+        tx._code.append(f"/Span <</ActualText <FEFF{label[1:]}>>> BDC")
         canvas._briefgen_span = True
+
+
+def _is_marker(frag: Any, name: str) -> bool:
+    defn = getattr(frag, "cbDefn", None)
+    return defn is not None and getattr(defn, "name", None) == name
+
+
+def spans_on_their_lines(lines: list[Any]) -> list[Any]:
+    """Return lines where each word's ActualText span opens and closes on the word's line.
+
+    reportlab ends a line with the marker that opens the next word's span (it stands
+    after a space): it is dropped there, and opened again before the word, where the
+    closing marker shows the word began on an earlier line or page.
+    """
+    out = []
+    for line in lines:
+        words = list(line.words)
+        while words and _is_marker(words[-1], TEXT_CALLBACK) and \
+                words[-1].cbDefn.label.startswith("b"):
+            words.pop()
+        for frag in words:
+            if _is_marker(frag, TEXT_CALLBACK):
+                label = frag.cbDefn.label
+                if label.startswith("e"):  # its word began before this line: open it here
+                    opener = frag.clone()
+                    opener.cbDefn = frag.cbDefn.clone(label="b" + label[1:])
+                    words.insert(0, opener)
+                break
+        out.append(line.clone(words=words))
+    return out
 
 
 def _letters(text: str) -> bool:
@@ -223,18 +257,21 @@ class TextParagraph(Paragraph):
 
     _wrapped: tuple[float, Any, tuple[float, float]] | None = None
     _bidi = False
+    _spans = False
 
     def _setup(self, *args: Any, **kwargs: Any) -> None:
         super()._setup(*args, **kwargs)
         mark_levels(self.frags)
         self._bidi = any(hasattr(f, "bidi_level") for f in self.frags)
+        self._spans = any(_is_marker(f, TEXT_CALLBACK) for f in self.frags)
 
     def drawPara(self, debug: int = 0) -> None:  # noqa: N802 - reportlab's name
         """Draw the paragraph, each line's right-to-left runs in visual order."""
         lines = getattr(self, "blPara", None)
-        if not self._bidi or lines is None or lines.kind != 1:
+        if not (self._bidi or self._spans) or lines is None or lines.kind != 1:
             return super().drawPara(debug)
-        self.blPara = lines.clone(lines=[visual_line(line) for line in lines.lines])
+        drawn = spans_on_their_lines(lines.lines) if self._spans else lines.lines
+        self.blPara = lines.clone(lines=[visual_line(line) for line in drawn])
         try:
             return super().drawPara(debug)
         finally:
