@@ -346,3 +346,11 @@ def test_an_indic_word_at_the_start_of_a_line_keeps_its_own_text_only(tmp_path: 
     # right to left, the words come in each line's visual order, some glued by poppler
     assert sorted(map(int, re.findall(r"w(\d+)", text))) == list(range(150))
     assert text.count("हिन्दी") == 150 and text.count("تهران") == 150
+
+
+@needs_poppler
+def test_an_indic_word_under_a_right_to_left_override_closes_its_span(tmp_path: Path) -> None:
+    """An override draws a word's two markers the other way round; the first drawn opens
+    its span and the second closes it, so the text after it stays in the text layer."""
+    write_pdf(_memo("2024 - \u202e <![CDATA[x]]>घच", "After the override."), tmp_path / "m.pdf")
+    assert "After the override." in _pdftotext(tmp_path / "m.pdf")

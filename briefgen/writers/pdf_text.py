@@ -129,15 +129,16 @@ def _with_actual_text(chunk: str) -> str:
 
 
 def text_callback(canvas: Any, kind: str, label: str | None) -> None:
-    """Open (a marker with the word's characters) or close the span of a word's ActualText.
+    """Open, or close, the marked-content span that gives a word its ActualText.
 
-    The words are left to right (these scripts' letters), so their markers stay in order.
+    The two markers around a word carry its characters; whichever is drawn first opens
+    the span (a right-to-left override draws the word's markers the other way round).
     """
     tx = canvas._curr_tx_info["tx"]
     if getattr(canvas, "_briefgen_span", False):
         tx._code.append("EMC")
         canvas._briefgen_span = False
-    if label and label.startswith("b"):
+    elif label:
         tx._code.append(f"/Span <</ActualText <FEFF{label[1:]}>>> BDC")
         canvas._briefgen_span = True
 
