@@ -122,7 +122,9 @@ def export_markdown(ws: Path, brief: str, folder: Path) -> None:
     (folder / "memo.md").write_text("\n".join(lines), encoding="utf-8")
     family = csl.style_family(checked.ws.settings.citation_style)
     items = [csl.csl_item(checked.ws.sources[s], set(), family) for s in plan.source_ids()]
-    (folder / "refs.json").write_text(json.dumps(items), encoding="utf-8")
+    # text a style may re-case goes to pandoc as text nodes; the pipeline gets it as text
+    plain = json.dumps(items, default=lambda words: "".join(t for t, _ in words.pieces))
+    (folder / "refs.json").write_text(plain, encoding="utf-8")
 
 
 def pandoc_pipeline(folder: Path, style: Path) -> list[list[str]]:
