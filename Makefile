@@ -16,7 +16,7 @@ test: $(STAMP)
 
 # The long run of the whole-pipeline content property (tests/test_content.py): thousands of
 # generated workspaces, each checked and built in every format; prints cases, builds and
-# every failure class found. About two hours on two cores; set BRIEFGEN_CONTENT_EXAMPLES to change.
+# every failure class found. About four hours on two cores; set BRIEFGEN_CONTENT_EXAMPLES to change.
 BRIEFGEN_CONTENT_EXAMPLES ?= 2000
 fuzz: $(STAMP)
 	BRIEFGEN_CONTENT_EXAMPLES=$(BRIEFGEN_CONTENT_EXAMPLES) $(BIN)/pytest -s -p no:cacheprovider \
