@@ -114,10 +114,10 @@ def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | 
     if not text:
         return
     problems = problems if problems is not None else ws.problems
-    bad = scripts.XML_INVALID.search(text)
+    bad = scripts.invalid(text)
     if bad:
         problems.add(where.path, where.line_of(*key), _key_name(key),
-                     f"{owner} holds {scripts.describe(bad.group())}, a control character "
+                     f"{owner} holds {scripts.describe(bad)}, a control character "
                      "or noncharacter a document cannot hold; remove it")
         return
     unseen = scripts.missing(text)

@@ -27,9 +27,23 @@ FAMILIES = (SERIF, SANS, *FALLBACKS)
 # Characters XML 1.0 cannot hold (C0 controls, lone surrogates, U+FFFE, U+FFFF), the C1
 # controls, and the other noncharacters: they would break the DOCX and the PDF's markup,
 # or mean nothing to a reader.
-XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                         + "".join(chr(plane << 16 | low) for plane in range(17)
-                                   for low in (0xFFFE, 0xFFFF)) + "]")
+_BMP_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+                          "\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def invalid(text: str) -> str | None:
+    """Return the first character of `text` a document cannot hold, or None.
+
+    The noncharacters above the BMP (U+1FFFE, U+1FFFF ... U+10FFFF) are looked for only in
+    text that has such characters at all: in one character class with the rest, they make
+    every search ten times slower, and `check` searches every text of the store.
+    """
+    bad = _BMP_INVALID.search(text)
+    if bad:
+        return bad.group()
+    if text.isascii() or max(text) <= "\uffff":
+        return None
+    return next((c for c in text if ord(c) > 0xFFFF and ord(c) & 0xFFFE == 0xFFFE), None)
 # Default-ignorable characters: they change how text is shaped or ordered, or where a
 # line may break, but have no glyph of their own, so no font needs to hold them.
 IGNORABLE = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d"

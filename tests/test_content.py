@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import html
 import html.parser
+import json
 import os
 import re
 import shutil
@@ -521,12 +522,16 @@ def examine(values: dict[str, str], tally: Tally) -> list[Failure]:
         root = Path(tmp) / "ws"
         write_workspace(root, values)
         failures, passed = check_problems(root, values)
-        if not passed:
-            return failures
-        built, outs = build_problems(root, values, tally)
-        failures += built + file_problems(values, outs, tally)
-        if failures and KEEP:  # the failing workspace, to look into
-            shutil.copytree(root, Path(KEEP) / f"case-{tally.cases}", dirs_exist_ok=True)
+        if passed:
+            built, outs = build_problems(root, values, tally)
+            failures += built + file_problems(values, outs, tally)
+        if failures and KEEP:  # the failing workspace, with what it drew and broke
+            kept = Path(KEEP) / f"case-{tally.cases}"
+            shutil.copytree(root, kept, dirs_exist_ok=True)
+            (kept / "values.json").write_text(json.dumps(values, ensure_ascii=False,
+                                                         indent=1), encoding="utf-8")
+            (kept / "failures.txt").write_text("\n".join(map(str, failures)) + "\n",
+                                               encoding="utf-8")
         return failures
 
 

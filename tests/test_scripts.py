@@ -173,6 +173,27 @@ def test_a_run_is_set_in_a_font_that_has_its_characters(text: str) -> None:
 
 # --- check: what no font can show ---------------------------------------------------------
 
+def _cannot_be_held(char: str) -> bool:
+    """A control other than tab, newline and carriage return, a surrogate, or one of
+    Unicode's 66 noncharacters, by their definitions."""
+    code = ord(char)
+    return ((unicodedata.category(char) == "Cc" and char not in "\t\n\r")
+            or unicodedata.category(char) == "Cs"
+            or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
+
+
+NONCHARACTERS = [chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF)]
+
+
+@settings(max_examples=300)
+@given(st.text(st.one_of(st.characters(codec=None), st.sampled_from(NONCHARACTERS),
+                         st.sampled_from(["\ud800", "\udfff", "\x85", "\x00", "\t"]))))
+def test_the_first_character_a_document_cannot_hold_is_found_anywhere(text: str) -> None:
+    expected = next((c for c in text if _cannot_be_held(c)), None)
+    assert scripts.invalid(text) == expected
+
+
+
 @pytest.mark.parametrize("path, old, new, key, message", [
     ("store/claims/grain.yaml", "text: Talks on the grain corridor stalled on 11 June 2024.",
      'text: "Bell \\a rings."', "2: text", "claim 'talks-stalled' holds U+0007 (unnamed), a "
