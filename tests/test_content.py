@@ -439,9 +439,11 @@ def shown_problems(values: dict[str, str], audience: str, fmt: str,
                 continue  # -raw gives right-to-left text in the order it is drawn
             if name.startswith("author"):
                 # a style gives a one-letter part of a name a full stop and joins its
-                # hyphenated parts (CSL's initials): the letters and digits must be there
+                # hyphenated parts (CSL's initials): the letters and digits must be there,
+                # word by word (right-to-left words may come out in another order)
                 letters = "".join(c for c in comparable(text, True) if c.isalnum())
-                runs = _alnum_runs(comparable(part, True))
+                runs = [run for word in part.split() for run in _alnum_runs(
+                    comparable(word, True))]
                 if not all(run in letters for run in runs):
                     failures.append(Failure("not shown", fmt, audience, name, part,
                                             f"missing {[r for r in runs if r not in letters]}"))
@@ -518,6 +520,7 @@ def soffice_problems(docx_files: list[Path]) -> list[Failure]:
 def examine(values: dict[str, str], tally: Tally) -> list[Failure]:
     """Build a workspace holding `values` and return every promise it breaks."""
     tally.cases += 1
+    values = {name: as_yaml_reads(text) for name, text in values.items()}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
         write_workspace(root, values)
@@ -533,6 +536,14 @@ def examine(values: dict[str, str], tally: Tally) -> list[Failure]:
             (kept / "failures.txt").write_text("\n".join(map(str, failures)) + "\n",
                                                encoding="utf-8")
         return failures
+
+
+def as_yaml_reads(text: str) -> str:
+    """Return `text` as a YAML reader gives it back from the file it is written to: a
+    next-line character (U+0085) in a quoted scalar is a line break in YAML 1.1, and
+    folds into a space with the indent after it. The workspace holds that text."""
+    read: str = yaml.safe_load(yaml.safe_dump(text, allow_unicode=True))
+    return read
 
 
 def check_problems(root: Path, values: dict[str, str]) -> tuple[list[Failure], bool]:

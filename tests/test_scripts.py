@@ -375,3 +375,37 @@ def test_an_indic_word_under_a_right_to_left_override_closes_its_span(tmp_path: 
     its span and the second closes it, so the text after it stays in the text layer."""
     write_pdf(_memo("2024 - \u202e <![CDATA[x]]>घच", "After the override."), tmp_path / "m.pdf")
     assert "After the override." in _pdftotext(tmp_path / "m.pdf")
+
+
+_WORD_BOX = re.compile(r'<page width="([\d.]+)"|<word xMin="([\d.]+)" yMin="[\d.]+" '
+                       r'xMax="([\d.]+)"')
+_LONG = st.sampled_from(["https://example.org/" + "a" * 180 + "?q=1&r=<2>#frag",
+                         "Ω" * 150, "x" * 40 + "-" + "y" * 140])
+_NEIGHBOUR = st.sampled_from(["", " - القاهرة", " تهران", " हिन्दी", " ภาษาไทย", " 中文",
+                              " שלום", " (سپاه) "])
+
+
+@needs_poppler
+@settings(max_examples=12, deadline=None)
+@given(before=_NEIGHBOUR, long=_LONG, after=_NEIGHBOUR,
+       where=st.sampled_from(["organisation", "title", "claim"]))
+def test_a_word_longer_than_a_line_is_split_and_stays_on_the_page(
+        tmp_path_factory: pytest.TempPathFactory, before: str, long: str, after: str,
+        where: str) -> None:
+    """reportlab splits a word too long for its line unless the word starts with a
+    callback: a right-to-left or Indic run anywhere in the paragraph put one there."""
+    text = f"{before.strip()} {long}{after}".strip()
+    memo = _memo(text) if where == "claim" else _memo()
+    if where == "organisation":
+        memo.header.organisation = text
+    elif where == "title":
+        memo.header.title = text
+    path = tmp_path_factory.mktemp("long") / "m.pdf"
+    write_pdf(memo, path)
+    box = _pdftotext(path, "-bbox")
+    width = float(_WORD_BOX.search(box).group(1))
+    right = max(float(m.group(3)) for m in _WORD_BOX.finditer(box) if m.group(3))
+    assert right <= width, (where, text[:60])
+    shown = _comparable(_pdftotext(path)).replace(" ", "")
+    core = long.upper() if where == "organisation" else long
+    assert core[-30:] in shown, (where, text[:60])

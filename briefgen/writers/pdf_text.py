@@ -305,6 +305,7 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
     """
     if isinstance(word, ttfonts.ShapedFragWord) or len(word) < 2:
         return word
+    word = _led_by_text(word)
     groups: list[list[Any]] = []
     for item in word[1:]:
         frag = item[0]
@@ -345,6 +346,24 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
     if not changed:
         return word
     return word.__class__([width, *items])
+
+
+def _led_by_text(word: Any) -> Any:
+    """Return `word` with an empty text fragment before a marker that leads it.
+
+    reportlab takes a word whose first fragment is a callback (our level and ActualText
+    markers) for an image or a link anchor, and never splits it: a URL too long for the
+    line then runs off the page. The empty fragment, of the first text's font, draws
+    nothing and lets the word be split as any other.
+    """
+    if not hasattr(word[1][0], "cbDefn"):
+        return word
+    text = next((f for f, _ in word[1:] if not hasattr(f, "cbDefn")), None)
+    if text is None:
+        return word
+    lead = text.clone()
+    lead.text = ""
+    return word.__class__([word[0], (lead, ""), *word[1:]])
 
 
 def _width(frag: Any, text: Any) -> float:
