@@ -529,7 +529,7 @@ def examine(values: dict[str, str], tally: Tally) -> list[Failure]:
             built, outs = build_problems(root, values, tally)
             failures += built + file_problems(values, outs, tally)
         if failures and KEEP:  # the failing workspace, with what it drew and broke
-            kept = Path(KEEP) / f"case-{tally.cases}"
+            kept = Path(KEEP) / f"case-{os.getpid()}-{tally.cases}"  # one run a shard
             shutil.copytree(root, kept, dirs_exist_ok=True)
             (kept / "values.json").write_text(json.dumps(values, ensure_ascii=False,
                                                          indent=1), encoding="utf-8")
