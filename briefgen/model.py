@@ -115,6 +115,35 @@ class Branding:
     heading_font: str = "Noto Sans"
 
 
+@dataclass(frozen=True)
+class Words:
+    """The words a memo prints of its own, the user's text aside: every writer prints
+    these, so that no format spells them its own way."""
+
+    notes: str = "Notes"
+    bibliography: str = "Bibliography"  # "References" for author-date styles
+    summary: str = "Source summary"
+    contents: str = "Contents"
+    new: str = "NEW"
+    page: str = "Page {page} of {pages}"  # the running footer
+    mark: str = "({})"  # a portion mark or a confidence, e.g. "(P)", "(high confidence)"
+    quoted: str = "“{}”"  # a quote in its marks
+    quote: str = "{quoted} — {attribution}"  # the line under a claim with its quote
+
+    def quote_line(self, quote: Quote) -> str:
+        """Return the line that prints a quote under its claim."""
+        return self.quote.format(quoted=self.quoted.format(quote.text),
+                                 attribution=quote.attribution)
+
+    def page_parts(self) -> tuple[str, str, str]:
+        """Return the footer's words before, between and after the page and the count."""
+        return _around(self.page, "{page}", "{pages}")
+
+    def quote_parts(self) -> tuple[str, str, str]:
+        """Return the quote line's words before, between and after quote and source."""
+        return _around(self.quote, "{quoted}", "{attribution}")
+
+
 @dataclass
 class Memo:
     """A memo for one audience, ready to be written in any format."""
@@ -130,8 +159,10 @@ class Memo:
     layout: Literal["policy-memo", "one-page"] = "policy-memo"
     page_size: Literal["A4", "letter"] = "A4"
     max_pages: int | None = None
-    language: str = "en"
-    bibliography_title: str = "Bibliography"  # "References" for author-date styles
+    language: str = "en-US"  # a BCP 47 tag, from the workspace's locale
+    words: Words = field(default_factory=Words)
+    contents: bool = False  # whether the memo opens with a table of contents
+    note_columns: int = 1  # the columns endnotes are set in, where a format has columns
     summary: list[str] = field(default_factory=list)  # source summary statement lines
     omitted: dict[str, int] = field(default_factory=dict)  # reason -> count left out
     manifest: dict[str, Any] = field(default_factory=dict)  # provenance, see build.manifest
@@ -142,6 +173,13 @@ class Memo:
         data = _tag(asdict(self), self)
         assert isinstance(data, dict)
         return data
+
+
+def _around(template: str, first: str, second: str) -> tuple[str, str, str]:
+    """Return the words of `template` before `first`, between the two, and after `second`."""
+    before, rest = template.split(first, 1)
+    between, after = rest.split(second, 1)
+    return before, between, after
 
 
 def _tag(data: object, obj: object) -> object:

@@ -29,12 +29,15 @@ from .model import (
     Quote,
     Section,
     Span,
+    Words,
 )
 from .records import Audience, Brief, BriefSection, Claim, Select, Source
 from .structs import dump
 from .workspace import Workspace
 
 NOTHING_TO_REPORT = "Nothing to report for this period."
+CONTENTS_FROM_HEADINGS = 6  # a full memo with this many headings opens with its contents
+ENDNOTES_IN_COLUMNS_FROM = 4  # a one-page memo with more endnotes sets them in two columns
 CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
 LOWER_FIRST_WORDS = {"The", "A", "An", "This", "That", "These", "Those", "Its", "It", "There",
                      "Some", "Many", "Most", "Both", "Each", "Every", "Several", "About",
@@ -434,6 +437,12 @@ class _Resolver:
         markings = self.ws.settings.markings
         header = self._header(audience_id, placed, today)
         header.fields = _fields(header, layout.fields)
+        words = Words(bibliography="Bibliography" if rendered.note_style else "References")
+        summary = self._summary(placed) if self.audience.summary and layout.summary else []
+        compact = layout.layout == "one-page"
+        headings = [s.title for s in sections if s.title]
+        headings += [words.bibliography] if bibliography else []
+        headings += [words.summary] if summary else []
         return Memo(
             brief_id=brief_id,
             audience_id=audience_id,
@@ -443,12 +452,15 @@ class _Resolver:
             bibliography=bibliography,
             banner=markings[min(rank, len(markings) - 1)].name,
             note_placement=self.audience.notes,
-            layout="one-page" if layout.layout == "one-page" else "policy-memo",
+            layout="one-page" if compact else "policy-memo",
             page_size=self.ws.settings.page_size,
             branding=self._branding(),
             max_pages=self.audience.max_pages,
-            bibliography_title="Bibliography" if rendered.note_style else "References",
-            summary=self._summary(placed) if self.audience.summary and layout.summary else [],
+            language=self.ws.settings.locale,
+            words=words,
+            contents=compact is False and len(headings) >= CONTENTS_FROM_HEADINGS,
+            note_columns=2 if compact and len(notes) > ENDNOTES_IN_COLUMNS_FROM else 1,
+            summary=summary,
             omitted={k: len(v) for k, v in sorted(draft.omitted.items())},
         )
 

@@ -62,8 +62,19 @@ def test_logo_accent_fonts_and_page_size_reach_both_formats(good: Path, logo: st
     with zipfile.ZipFile(good / "out" / "weekly.analyst.docx") as archive:
         names = archive.namelist()
         styles = archive.read("word/styles.xml").decode()
+        body = archive.read("word/document.xml").decode()
     assert any(n.startswith("word/media/") for n in names)
     assert 'w:val="0A7D3B"' in styles and 'w:ascii="DejaVu Sans"' in styles
+    assert 'w:color="0A7D3B"' in body and "1F3A5F" not in body + styles  # the heading rule
+    run = briefgen("build", "--all", "--format", "html", cwd=good)
+    assert run.code == 0, run.err
+    page = (good / "out" / "weekly.analyst.html").read_text(encoding="utf-8")
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "#0a7d3b" in style and "#1f3a5f" not in style
+    assert '"DejaVu Sans"' in style and '"briefgen body"' in style  # the house font inside
+    kind = "image/png" if logo.endswith(".png") else "image/svg+xml"
+    assert f'<img class="logo" src="data:{kind};base64,' in page
+    assert 'alt="Logo of Test Desk"' in page
 
 
 @pytest.mark.parametrize("lines, message", [

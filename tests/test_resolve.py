@@ -124,9 +124,9 @@ def test_a_text_path_may_also_be_given_from_the_workspace_root(good: Path) -> No
 def test_author_date_styles_title_the_list_references(good: Path) -> None:
     settings = good / "briefgen.yaml"
     settings.write_text(settings.read_text().replace("chicago-notes-bibliography", "apa"))
-    assert _memo(good, "analyst").bibliography_title == "References"
+    assert _memo(good, "analyst").words.bibliography == "References"
     settings.write_text(settings.read_text().replace("apa", "chicago-notes-bibliography"))
-    assert _memo(good, "analyst").bibliography_title == "Bibliography"
+    assert _memo(good, "analyst").words.bibliography == "Bibliography"
 
 
 def test_an_audience_words_second_hand_claims_its_own_way(good: Path) -> None:
@@ -197,3 +197,20 @@ def test_a_claim_that_lists_a_topic_twice_is_selected_once(good: Path) -> None:
                       "    - source: doe-2024\n  topics: [trade, trade]\n", encoding="utf-8")
     trade = [b.claim_id for b in _memo(good, "analyst").sections[1].blocks]
     assert trade.count("twice") == 1
+
+
+def test_the_model_decides_the_contents_the_columns_and_the_language(good: Path) -> None:
+    settings = good / "briefgen.yaml"
+    settings.write_text(settings.read_text() + "locale: en-GB\n")
+    memo = _memo(good, "analyst")
+    assert memo.language == "en-GB"
+    headings = [s.title for s in memo.sections if s.title] + ["Bibliography"] * bool(
+        memo.bibliography) + ["Source summary"] * bool(memo.summary)
+    assert memo.contents == (memo.layout == "policy-memo" and len(headings) >= 6)
+    brief = good / "weekly.yaml"
+    extra = "".join(f"  - title: Part {i}\n    text: Text {i}.\n" for i in range(6))
+    brief.write_text(brief.read_text() + extra)
+    assert _memo(good, "analyst").contents is True  # a policy memo of many headings
+    assert _memo(good, "principal").contents is False  # a one-page memo never
+    principal = _memo(good, "principal")
+    assert principal.note_columns == (2 if len(principal.notes) > 4 else 1)

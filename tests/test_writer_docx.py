@@ -260,14 +260,14 @@ def test_one_page_layout_is_compact(tmp_path: Path) -> None:
 
 def test_core_and_custom_properties(tmp_path: Path) -> None:
     manifest = {"brief": "russia-iran-weekly", "claims": {"trade-2023": "a<b&c"}}
-    path = _write(tmp_path, manifest=manifest)
+    path = _write(tmp_path, manifest=manifest, language="de-DE")
     props = docx.Document(str(path)).core_properties
     assert props.title == "Russia–Iran: Weekly Update"
     assert props.author == "Eurasia Desk, Example Policy Institute"
     assert props.subject == "Limits of the Russia–Iran partnership"
     assert props.keywords == "drones, economy, military"
     assert props.last_modified_by == "briefgen"
-    assert props.language == "en"
+    assert props.language == "de-DE"
     assert props.created.isoformat() == props.modified.isoformat() == "2024-06-14T00:00:00+00:00"
     custom = _xml(path, "docProps/custom.xml")
     values = {p.get("name"): "".join(p.itertext()) for p in custom}
@@ -301,6 +301,7 @@ def test_no_stale_template_parts_and_no_compatibility_mode(tmp_path: Path) -> No
 def test_long_memos_open_with_a_filled_in_table_of_contents(tmp_path: Path) -> None:
     memo = sample_memo("footnotes")
     memo.sections += [Section(f"Part {i}", [Paragraph([Span(f"Text {i}.")])]) for i in range(5)]
+    memo.contents = True  # the resolver's decision (tests/test_resolve.py)
     write_docx(memo, tmp_path / "long.docx")
     document = docx.Document(str(tmp_path / "long.docx"))
     entries = [p.text for p in document.paragraphs if p.style.name == "toc 1"]

@@ -258,6 +258,7 @@ def test_same_memo_same_bytes(tmp_path: Path) -> None:
 def test_metadata_outline_and_links(tmp_path: Path) -> None:
     memo = sample_memo()
     memo.manifest = {"brief": "russia-iran-weekly", "claims": {"trade-2023": "abc"}}
+    memo.language = "fr-FR"
     write_pdf(memo, tmp_path / "m.pdf")
     reader = PdfReader(tmp_path / "m.pdf")
     meta = reader.metadata
@@ -272,7 +273,7 @@ def test_metadata_outline_and_links(tmp_path: Path) -> None:
                                                  "Bibliography", "Source summary"]
     uris = [a.get_object().get("/A", {}).get("/URI") for a in reader.pages[0]["/Annots"]]
     assert "https://example.org/jst" in uris
-    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
 
 
 @pytest.mark.parametrize("size, box", [("A4", [595, 842]), ("letter", [612, 792])])

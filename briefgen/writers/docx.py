@@ -55,7 +55,6 @@ WORD_NAMES = {"Footnote Text": "footnote text", "Footnote Reference": "footnote 
               "TOC 1": "toc 1"}
 WORD_BUILT_IN = {*WORD_NAMES, "Hyperlink", "Bibliography", "TOC Heading"}
 THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-TOC_FROM_HEADINGS = 6  # a memo with this many headings or more opens with its contents
 
 
 def write_docx(memo: Memo, path: Path) -> None:
@@ -266,12 +265,12 @@ def _page(doc: Any, memo: Memo) -> None:
     line.paragraph_format.tab_stops.add_tab_stop(section.page_width - Mm(40),
                                                  alignment=2)  # right tab
     line.add_run(memo.header.organisation + "\t")
-    line._p.append(ox.run("Page "))
-    for r in ox.field("PAGE", "1"):
-        line._p.append(r)
-    line._p.append(ox.run(" of "))
-    for r in ox.field("NUMPAGES", "1"):
-        line._p.append(r)
+    before, between, after = memo.words.page_parts()
+    for words, field in ((before, "PAGE"), (between, "NUMPAGES"), (after, None)):
+        if words:
+            line._p.append(ox.run(words))
+        for r in ox.field(field, "1") if field else ():
+            line._p.append(r)
     banner = footer.add_paragraph(memo.banner, style=doc.styles["Banner"])
     banner.paragraph_format.space_before = Pt(2)
 
@@ -298,9 +297,8 @@ class _Writer:
             self.doc.add_paragraph(memo.header.organisation.upper(), style="Memo Organisation")
         self.doc.add_paragraph(memo.header.title, style="Title")
         self._header_block()
-        headings = self._headings()
-        if len(headings) >= TOC_FROM_HEADINGS and memo.layout == "policy-memo":
-            self._contents(headings)
+        if memo.contents:
+            self._contents(self._headings())
         for section in memo.sections:
             if section.title:
                 self._heading(section.title)
@@ -310,12 +308,12 @@ class _Writer:
             for note in memo.notes:
                 self.notes.add(note.number, self._filler(note.content))
         if memo.bibliography:
-            self._heading(memo.bibliography_title)
+            self._heading(memo.words.bibliography)
             for entry in memo.bibliography:
                 p = self.doc.add_paragraph(style="Bibliography")
                 self._inlines(p._p, entry.content, self.doc.part)
         if memo.summary:
-            self._heading("Source summary")
+            self._heading(memo.words.summary)
             for line in memo.summary:
                 self.doc.add_paragraph(line)
 
@@ -323,8 +321,8 @@ class _Writer:
         """Return the memo's level-1 headings, in order, as the body will hold them."""
         memo = self.memo
         titles = [s.title for s in memo.sections if s.title]
-        titles += [memo.bibliography_title] if memo.bibliography else []
-        titles += ["Source summary"] if memo.summary else []
+        titles += [memo.words.bibliography] if memo.bibliography else []
+        titles += [memo.words.summary] if memo.summary else []
         return titles
 
     def _heading(self, title: str) -> None:
@@ -340,7 +338,7 @@ class _Writer:
         an empty TOC that must be updated first); page numbers appear when Word updates
         the field, since only Word knows its own pagination.
         """
-        self.doc.add_paragraph("Contents", style="TOC Heading")
+        self.doc.add_paragraph(self.memo.words.contents, style="TOC Heading")
         entries = [(title, f"_Toc{i + 1:08d}") for i, title in enumerate(headings)]
         body = self.doc.element.body
         for p in ox.toc_paragraphs(entries):
@@ -363,23 +361,23 @@ class _Writer:
             p.add_run("\t")
             p.add_run(value)
         rule = self.doc.add_paragraph(style="Normal")
-        _bottom_border(rule)
+        _bottom_border(rule, self.memo.branding.accent)
         rule.paragraph_format.space_after = Pt(6)
 
     def _block(self, block: MemoParagraph) -> None:
         style = "List Bullet" if block.kind == "claim" else "Normal"
         p = self.doc.add_paragraph(style=style)
+        words = self.memo.words
         if block.portion:
-            p._p.append(ox.run(f"({block.portion}) ", bold=True))
+            p._p.append(ox.run(words.mark.format(block.portion) + " ", bold=True))
         if block.new:
-            p._p.append(ox.run("NEW ", "New Mark"))
+            p._p.append(ox.run(words.new + " ", "New Mark"))
         self._inlines(p._p, block.content, self.doc.part)
         if block.confidence:
-            p._p.append(ox.run(f" ({block.confidence})", italic=True))
+            p._p.append(ox.run(" " + words.mark.format(block.confidence), italic=True))
         group = [p]
         for quote in block.quotes:
-            group.append(self.doc.add_paragraph(f"“{quote.text}” — {quote.attribution}",
-                                                style="Claim Quote"))
+            group.append(self.doc.add_paragraph(words.quote_line(quote), style="Claim Quote"))
         for remark in block.remarks:
             group.append(self.doc.add_paragraph(style="Claim Remark"))
             self._inlines(group[-1]._p, remark, self.doc.part)
@@ -414,12 +412,13 @@ class _Writer:
         return fill
 
 
-def _bottom_border(paragraph: Any) -> None:
+def _bottom_border(paragraph: Any, colour: str) -> None:
+    """Rule a line under `paragraph`, in `colour` ("#1f3a5f")."""
     ppr = paragraph._p.get_or_add_pPr()
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "1"),
-                       ("w:color", "1F3A5F")):
+                       ("w:color", colour.lstrip("#").upper())):
         bottom.set(qn(key), value)
     border.append(bottom)
     ppr.append(border)

@@ -13,36 +13,37 @@ from html import escape
 from pathlib import Path
 
 from .. import scripts
-from ..model import Inline, Memo, NoteRef, Paragraph, Span, header_rows
+from ..model import Inline, Memo, NoteRef, Paragraph, Span, Words, header_rows
 from . import font_subsets
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 BACK = "↩"  # a note's link back to its marker
 
 CSS = """
-body{font-family:"Noto Serif",Georgia,serif;font-size:11pt;line-height:1.45;color:#1d1d1f;
+body{font-family:BODY,Georgia,serif;font-size:11pt;line-height:1.45;color:#1d1d1f;
 max-width:46em;margin:2em auto;padding:0 1em}
-h1{font-family:"Noto Sans",Arial,sans-serif;font-size:20pt;margin:.2em 0 .4em}
-h2{font-family:"Noto Sans",Arial,sans-serif;font-size:13pt;color:#1f3a5f;
+h1{font-family:HEADING,Arial,sans-serif;font-size:20pt;margin:.2em 0 .4em}
+h2{font-family:HEADING,Arial,sans-serif;font-size:13pt;color:ACCENT;
 border-bottom:1px solid #c9d3df;padding-bottom:2px;margin-top:1.4em}
-.banner{text-align:center;font:bold 10pt "Noto Sans",Arial,sans-serif;color:#8a1c1c;
+.banner{text-align:center;font:bold 10pt HEADING,Arial,sans-serif;color:#8a1c1c;
 letter-spacing:.08em;margin:.3em 0}
-.org{font:600 9pt "Noto Sans",Arial,sans-serif;text-transform:uppercase;color:#555;
+.org{font:600 9pt HEADING,Arial,sans-serif;text-transform:uppercase;color:#555;
 letter-spacing:.06em}
 table.head{border-collapse:collapse;margin:.3em 0 1em;font-size:10.5pt}
-table.head th{text-align:left;padding:1px 1.2em 1px 0;font-family:"Noto Sans",Arial,
+table.head th{text-align:left;padding:1px 1.2em 1px 0;font-family:HEADING,Arial,
 sans-serif;font-size:9pt;color:#333;vertical-align:top}
-hr{border:0;border-top:2px solid #1f3a5f;margin:.6em 0 1em}
+hr{border:0;border-top:2px solid ACCENT;margin:.6em 0 1em}
 ul.claims{padding-left:1.2em}
 ul.claims li{margin:.35em 0}
 .conf{font-style:italic;color:#444}
-.new{font:bold 8pt "Noto Sans",Arial,sans-serif;color:#8a1c1c}
+.new{font:bold 8pt HEADING,Arial,sans-serif;color:#8a1c1c}
 .quote{margin:.2em 0 .2em 1.2em;font-size:9.5pt;font-style:italic;color:#333}
 .remark{margin:.15em 0 .15em 1.2em;font-size:9.5pt;color:#444}
 sup a{text-decoration:none}
 .notes li,.bib p,.summary p{font-size:9.5pt}
 .bib p{padding-left:2em;text-indent:-2em;margin:.2em 0}
-a{color:#1f3a5f}
+a{color:ACCENT}
+.logo{max-height:3.2em;max-width:12em;display:block;margin:.4em 0}
 """
 
 
@@ -59,45 +60,100 @@ def render(memo: Memo) -> str:
         '<meta charset="utf-8">', f"<title>{escape(head.title)}</title>",
         f'<meta name="author" content="{escape(head.organisation)}">',
         f'<meta name="keywords" content="{escape(", ".join(head.keywords))}">',
-        f"<style>{CSS}</style>", "</head>", "<body>",
-        f'<div class="banner">{escape(memo.banner)}</div>',
+        "<style>CSS</style>", "</head>", "<body>",
+        f'<div class="banner">{escape(memo.banner)}</div>', _logo(memo),
         f'<div class="org">{escape(head.organisation)}</div>',
         f"<h1>{escape(head.title)}</h1>", _header_table(memo), "<hr>",
     ]
+    headings = _headings(memo)
+    if memo.contents:
+        parts.append(f'<nav><h2>{escape(memo.words.contents)}</h2><ol class="contents">')
+        parts += [f'<li><a href="#{anchor}">{escape(title)}</a></li>'
+                  for anchor, title in headings]
+        parts.append("</ol></nav>")
+    anchors = iter(anchor for anchor, _ in headings)
     for section in memo.sections:
         if section.title:
-            parts.append(f"<h2>{escape(section.title)}</h2>")
-        parts += _blocks(section.blocks)
+            parts.append(f'<h2 id="{next(anchors)}">{escape(section.title)}</h2>')
+        parts += _blocks(section.blocks, memo.words)
     if memo.notes:
-        parts.append('<h2>Notes</h2><ol class="notes">')
+        parts.append(f'<h2>{escape(memo.words.notes)}</h2><ol class="notes">')
         parts += [f'<li id="note-{n.number}">{_inlines(list(n.content))} '
                   f'<a href="#ref-{n.number}" aria-label="back">{BACK}</a></li>'
                   for n in memo.notes]
         parts.append("</ol>")
     if memo.bibliography:
-        parts.append(f'<h2>{escape(memo.bibliography_title)}</h2><div class="bib">')
+        parts.append(f'<h2 id="{next(anchors)}">{escape(memo.words.bibliography)}</h2>'
+                     '<div class="bib">')
         parts += [f"<p>{_inlines(list(b.content))}</p>" for b in memo.bibliography]
         parts.append("</div>")
     if memo.summary:
-        parts.append('<h2>Source summary</h2><div class="summary">')
+        parts.append(f'<h2 id="{next(anchors)}">{escape(memo.words.summary)}</h2>'
+                     '<div class="summary">')
         parts += [f"<p>{escape(line)}</p>" for line in memo.summary]
         parts.append("</div>")
     parts += [f'<div class="banner">{escape(memo.banner)}</div>', "</body>", "</html>"]
     page = "\n".join(parts) + "\n"
-    return page.replace(f"<style>{CSS}</style>", f"<style>{_with_fonts(CSS, page)}</style>", 1)
+    return page.replace("<style>CSS</style>", f"<style>{_css(memo, page)}</style>", 1)
 
 
-def _with_fonts(css: str, page: str) -> str:
-    """Return `css` with the shipped fallback fonts the page's text needs, embedded.
+def _headings(memo: Memo) -> list[tuple[str, str]]:
+    """Return the level-2 headings the contents list, each with its anchor, in order."""
+    titles = [s.title for s in memo.sections if s.title]
+    titles += [memo.words.bibliography] if memo.bibliography else []
+    titles += [memo.words.summary] if memo.summary else []
+    return [(f"h{i}", title) for i, title in enumerate(titles, start=1)]
 
-    Each is a subset to the page's characters, named in every font list after the memo's
-    own font, so that a reader without fonts for these scripts still sees them.
+
+def _logo(memo: Memo) -> str:
+    """Return the workspace's logo as an image inside the page (no file beside it)."""
+    if not memo.branding.logo:
+        return ""
+    path = Path(memo.branding.logo)
+    kind = LOGO_TYPES.get(path.suffix.lower(), "image/png")
+    data = base64.b64encode(path.read_bytes()).decode()
+    alt = escape(f"Logo of {memo.header.organisation}" if memo.header.organisation
+                 else "Logo", quote=True)
+    return f'<img class="logo" src="data:{kind};base64,{data}" alt="{alt}">'
+
+
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+              ".svg": "image/svg+xml"}
+
+
+def _css(memo: Memo, page: str) -> str:
+    """Return the style sheet in the workspace's branding: accent colour and fonts (a
+    workspace's own TrueType file travels inside the page), with the fallback fonts the
+    page's text needs."""
+    faces = []
+    families = {}
+    for role, font in (("BODY", memo.branding.body_font),
+                       ("HEADING", memo.branding.heading_font)):
+        if font.lower().endswith(".ttf"):
+            name = f"briefgen {role.lower()}"
+            data = base64.b64encode(Path(font).read_bytes()).decode()
+            faces.append(f'@font-face{{font-family:"{name}";'
+                         f'src:url(data:font/ttf;base64,{data}) format("truetype")}}')
+            families[role] = f'"{name}"'
+        else:
+            families[role] = f'"{font}"'
+    css = CSS.replace("ACCENT", memo.branding.accent)
+    fallbacks = _fallback_fonts(page)
+    for role, family in families.items():
+        css = css.replace(role, ",".join([family, *fallbacks[1]]))
+    return "\n".join(faces + fallbacks[0]) + css
+
+
+def _fallback_fonts(page: str) -> tuple[list[str], list[str]]:
+    """Return the @font-face rules of the shipped fallback fonts the page's text needs,
+    and their names, to follow the memo's own font in every font list.
+
+    Each is a subset to the page's characters, so that a reader without fonts for these
+    scripts still sees them.
     """
     text = html.unescape(re.sub(r"<[^>]+>", " ", page.split("<body>", 1)[-1]))
     text = text.replace(BACK, "")  # the notes' own back links need no font of their own
     used = font_subsets.needed([text], scripts.coverage(scripts.SERIF))
-    if not used:
-        return css
     faces, names = [], []
     for family in sorted(used):
         name = font_subsets.family_name(family)
@@ -107,19 +163,16 @@ def _with_fonts(css: str, page: str) -> str:
             weight = 700 if face == "Bold" else 400
             faces.append(f'@font-face{{font-family:"{name}";font-weight:{weight};'
                          f'src:url(data:font/ttf;base64,{data}) format("truetype")}}')
-    extra = ",".join(names)
-    css = css.replace('"Noto Serif",', f'"Noto Serif",{extra},').replace(
-        '"Noto Sans",', f'"Noto Sans",{extra},')
-    return "\n".join(faces) + css
+    return faces, names
 
 
 def _header_table(memo: Memo) -> str:
-    cells = "".join(f"<tr><th>{label}</th><td>{escape(value)}</td></tr>"
+    cells = "".join(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
                     for label, value in header_rows(memo.header))
     return f'<table class="head">{cells}</table>'
 
 
-def _blocks(blocks: list[Paragraph]) -> list[str]:
+def _blocks(blocks: list[Paragraph], words: Words) -> list[str]:
     out: list[str] = []
     in_list = False
     for block in blocks:
@@ -129,20 +182,20 @@ def _blocks(blocks: list[Paragraph]) -> list[str]:
         elif block.kind != "claim" and in_list:
             out.append("</ul>")
             in_list = False
-        out.append(_paragraph(block))
+        out.append(_paragraph(block, words))
     if in_list:
         out.append("</ul>")
     return out
 
 
-def _paragraph(block: Paragraph) -> str:
-    mark = f"({escape(block.portion)}) " if block.portion else ""
+def _paragraph(block: Paragraph, words: Words) -> str:
+    mark = escape(words.mark.format(block.portion)) + " " if block.portion else ""
     if block.new:
-        mark += '<span class="new">NEW</span> '
+        mark += f'<span class="new">{escape(words.new)}</span> '
     body = mark + _inlines(block.content)
     if block.confidence:
-        body += f' <span class="conf">({escape(block.confidence)})</span>'
-    extras = "".join(f'<div class="quote">“{escape(q.text)}” — {escape(q.attribution)}</div>'
+        body += f' <span class="conf">{escape(words.mark.format(block.confidence))}</span>'
+    extras = "".join(f'<div class="quote">{escape(words.quote_line(q))}</div>'
                      for q in block.quotes)
     extras += "".join(f'<div class="remark">{_inlines(r)}</div>' for r in block.remarks)
     tag = "li" if block.kind == "claim" else "p"

@@ -30,7 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..model import Branding, Inline, Memo, NoteRef, Section, Span, header_rows
+from ..model import Branding, Inline, Memo, NoteRef, Section, Span, Words, header_rows
 from ..model import Paragraph as MemoParagraph
 from . import pdf_fonts, pdf_text
 from .pdf_pages import NOTE_CALLBACK, MemoDoc, PageCount, count_lines
@@ -144,32 +144,33 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle], width: float) -> list[Flow
     story += _header_table(memo, st)
     story.append(_Rule())
     for i, section in enumerate(memo.sections):
-        story += _section(section, f"s{i}", st, width)
+        story += _section(section, f"s{i}", st, width, memo.words)
     if memo.notes and memo.note_placement == "endnotes":
-        story.append(_heading("Notes", st["heading"], outline="notes"))
+        story.append(_heading(memo.words.notes, st["heading"], outline="notes"))
         notes = [_note_paragraph(n.number, n.content, st["endnote"]) for n in memo.notes]
-        if memo.layout == "one-page" and len(notes) > 4:
-            story.append(BalancedColumns(notes, nCols=2, spaceBefore=0, innerPadding=10))
+        if memo.note_columns > 1:
+            story.append(BalancedColumns(notes, nCols=memo.note_columns, spaceBefore=0,
+                                         innerPadding=10))
         else:
             story += notes
     if memo.bibliography:
-        story.append(_heading(memo.bibliography_title, st["heading"], outline="bibliography"))
+        story.append(_heading(memo.words.bibliography, st["heading"], outline="bibliography"))
         story += [_Para(_inlines(b.content), st["bib"]) for b in memo.bibliography]
     if memo.summary:
-        story.append(_heading("Source summary", st["heading"], outline="summary"))
+        story.append(_heading(memo.words.summary, st["heading"], outline="summary"))
         story += [_Para(_text(line), st["body"]) for line in memo.summary]
     return story
 
 
 def _section(section: Section, key: str, st: dict[str, ParagraphStyle],
-             width: float) -> list[Flowable]:
+             width: float, words: Words) -> list[Flowable]:
     """Return a section's flowables; its heading never ends a page.
 
     The heading travels with the first block under it (a claim with its quotes, or a
     paragraph); a block longer than LONG_BLOCK only needs a few of its lines to follow
     the heading, and may split, rather than leave most of a page blank.
     """
-    blocks = [_block(block, st) for block in section.blocks]
+    blocks = [_block(block, st, words) for block in section.blocks]
     if not section.title:
         return [KeepTogether(parts) for parts in blocks]
     heading = _heading(section.title, st["heading"], outline=key)
@@ -215,22 +216,24 @@ def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Table]:
     return [table]
 
 
-def _block(block: MemoParagraph, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _block(block: MemoParagraph, st: dict[str, ParagraphStyle],
+           words: Words) -> list[Flowable]:
     """Return the flowables of one paragraph: its text, quotes and remarks."""
     pieces: list[tuple[str, pdf_text.Wrap]] = []
     if block.portion:
-        pieces += [(f"({block.portion})", _bold), (" ", _plain)]
+        pieces += [(words.mark.format(block.portion), _bold), (" ", _plain)]
     if block.new:
-        pieces += [("NEW", _new), (" ", _plain)]
+        pieces += [(words.new, _new), (" ", _plain)]
     pieces += _pieces(block.content)
     if block.confidence:
-        pieces += [(" ", _plain), (f"({block.confidence})", _italic)]
+        pieces += [(" ", _plain), (words.mark.format(block.confidence), _italic)]
     style = st["claim"] if block.kind == "claim" else st["body"]
     bullet = "•" if block.kind == "claim" else None
     parts: list[Flowable] = [_Para(pdf_text.markup(pieces), style, bulletText=bullet)]
-    parts += [_Para(pdf_text.markup([(f"“{q.text}”", _italic), (" — ", _plain),
-                                     (q.attribution, _plain)]), st["quote"])
-              for q in block.quotes]
+    before, between, after = words.quote_parts()
+    parts += [_Para(pdf_text.markup([(before, _plain), (words.quoted.format(q.text), _italic),
+                                     (between, _plain), (q.attribution + after, _plain)]),
+                    st["quote"]) for q in block.quotes]
     parts += [_Para(_inlines(r), st["remark"]) for r in block.remarks]
     return parts
 

@@ -298,7 +298,8 @@ class MemoDoc(BaseDocTemplate):
             canv.beginForm(_page_number_form(page))
             canv.setFillColor(GREY)
             canv.setFont(self.fonts.regular, 7.5)
-            canv.drawRightString(width - MARGIN, 13 * mm, f"Page {page} of {self.pages}")
+            canv.drawRightString(width - MARGIN, 13 * mm,
+                                 self.memo.words.page.format(page=page, pages=self.pages))
             canv.endForm()
 
     def beforeDocument(self) -> None:
