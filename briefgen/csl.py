@@ -182,10 +182,44 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
         data["title"] = sentence_case(title, names)
         data["title-short"] = sentence_case(data["title-short"], names)
     _house_rules(data, family)
+    for key in ("author", "editor"):
+        data[key] = [_as_written(name) for name in data.get(key, [])] or None
+        if data[key] is None:
+            del data[key]
     for key, value in data.items():
         if isinstance(value, str) and key not in PLAIN and not key.startswith("x-"):
-            data[key] = _protect(value, key in TITLES)
+            data[key] = _protect(_kept_at_the_start(value), key in TITLES)
     return data
+
+
+# The letters of names citeproc sets given name first ("Byzantine" names, as citeproc
+# and citeproc-js call them): Latin, Greek, Cyrillic, Hebrew, Arabic and Thai.
+_BYZANTINE = re.compile("[a-zA-Z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f"
+                        "\u0590-\u05ff\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff]")
+
+
+def _as_written(name: Any) -> Any:
+    """Return a name whose parts citeproc prints as written.
+
+    citeproc takes a given name's trailing lower-case words for a particle and what
+    follows a comma for a suffix, and prints a name in other scripts (Chinese, Korean,
+    Devanagari) family name first, without those parts: "Anna jøgz" lost its "jøgz".
+    Such a name is given empty particles and suffix, which citeproc then leaves alone.
+    """
+    if not isinstance(name, dict) or "literal" in name:
+        return name
+    letters = [c for part in (name.get("family"), name.get("given")) if part
+               for c in part if c.isalpha()]
+    if all(_BYZANTINE.match(c) for c in letters):
+        return name
+    return {"dropping-particle": "", "non-dropping-particle": "", "suffix": "", **name}
+
+
+def _kept_at_the_start(text: str) -> str:
+    """Return `text` with a word joiner before a comma, semicolon, full stop or colon
+    that starts it: citeproc strips those from the start of a note, where a source's
+    first field stands."""
+    return "\u2060" + text if text[:1] in ",;.:" else text
 
 
 def style_family(style_name: str) -> str:

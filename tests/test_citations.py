@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from briefgen import cite
@@ -239,3 +239,32 @@ def test_names_are_found_as_by_the_plain_pattern(text: str) -> None:
     plain = [_bare(part) for m in _NAME_AFTER_LOWER.finditer(text)
              for part in m.group(1).split("-")]
     assert list(names_in(text)) == plain
+
+
+# Name parts in every script, with what citeproc parses out of a name: lower-case words
+# (particles), commas (a suffix), quotes, and punctuation at the start.
+_NAME_WORDS = ["Anna", "jøgz", "van", "Łódź", "Москва", "Αθήνα", "تهران", "שלום", "李",
+               "小龙", "나국", "नबम", "ภาษา", "あい", '"', ",", "-", "Jr."]
+_NAME = st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=4).map(" ".join)
+
+
+@settings(max_examples=25, deadline=None)
+@example(family="नबम", given_name="Anna jøgz", style="chicago-notes-bibliography")
+@example(family="- 나국", given_name="- , Łódź", style="chicago-notes-bibliography")
+@example(family=", & नबम", given_name='" jøgz', style="chicago-notes-bibliography")
+@given(family=_NAME, given_name=_NAME,
+       style=st.sampled_from(["chicago-notes-bibliography", "chicago-author-date"]))
+def test_every_letter_of_a_name_in_any_script_is_printed(family: str, given_name: str,
+                                                         style: str) -> None:
+    """citeproc prints a Chinese, Korean or Devanagari name family name first and left
+    out what it took for particles and suffixes: "नबम" with "Anna jøgz" printed "नबमAnna".
+    """
+    source = _source({"id": "s", "type": "book", "title": "T",
+                      "author": [{"family": family, "given": given_name}], "issued": "2024"})
+    item = csl_item(source, set(), style_family(style))
+    rendered = cite.render([[cite.Cite("s")]], [item], cite.find_style(style, Path(".")))
+    letters = [c for c in family + given_name if c.isalnum()]
+    shown = [rendered.bibliography[0][1]] + [rendered.clusters[0]] * rendered.note_style
+    for printed in shown:  # an author-date citation gives the family name alone
+        text = "".join(span.text for span in printed)
+        assert all(c in text for c in letters), (family, given_name, text)

@@ -401,10 +401,12 @@ def missing_from(expected: str, shown: str, fold: bool, pdf: bool = False) -> st
     return "all characters there, not in this order or not together"
 
 
-# A word's runs of letters of one direction, and of digits: pdftotext may give a number
-# glued to a right-to-left word before it ("۱۳۶-شاهد" for "شاهد-۱۳۶")
+# A word's runs of letters of one direction, and of digits of one bidi class: pdftotext
+# may give a number glued to a right-to-left word before it ("۱۳۶-شاهد" for "شاهد-۱۳۶"),
+# and the algorithm orders runs of Arabic-Indic digits (class AN) and of other digits
+# (EN) among themselves as it orders words, right to left
 _RUNS = re.compile(r"[^\W\d_\u0590-\u08ff]+|(?:(?![\d\u066a-\u066d\u06d4])"
-                   r"[\u0590-\u08ff])+|\d+")
+                   r"[\u0590-\u08ff])+|[\u0660-\u0669]+|(?:(?![\u0660-\u0669])\d)+")
 
 
 def _alnum_runs(text: str) -> list[str]:
