@@ -33,6 +33,7 @@ from .model import (
 )
 from .records import Audience, Brief, BriefSection, Claim, Select, Source
 from .structs import dump
+from .visibility import Visibility
 from .workspace import Workspace
 
 NOTHING_TO_REPORT = "Nothing to report for this period."
@@ -117,7 +118,9 @@ def plan_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
     resolver = _Resolver(ws, brief, audience, _period(brief, period, today))
     draft = resolver.run()
     layout = resolver.lay_out(draft, brief_id, audience_id, today)
-    return Plan(brief_id, audience_id, resolver, draft, today, layout)
+    plan = Plan(brief_id, audience_id, resolver, draft, today, layout)
+    resolver.visibility.vouch(audience_id, plan.claim_ids())  # every claim has its note
+    return plan
 
 
 def build_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
@@ -145,8 +148,7 @@ class _Resolver:
         self.brief = brief
         self.audience = audience
         self.period = period
-        self.max_rank = (ws.marking_rank(audience.max_marking)
-                         if audience.max_marking else len(ws.settings.markings))
+        self.visibility = Visibility(ws, audience)
 
     # --- selection ----------------------------------------------------------------
 
@@ -157,13 +159,22 @@ class _Resolver:
             draft.sections.append(self._section(section, draft))
         return draft
 
-    def _allowed(self, claim_id: str, draft: _Draft) -> bool:
-        """Return whether the audience may see a claim; count it as left out if not."""
-        claim = self.ws.claims[claim_id]
-        if self.ws.marking_rank(claim.marking) > self.max_rank:
-            draft.omitted.setdefault("above max-marking", set()).add(claim_id)
-            return False
-        return True
+    def _admit(self, claim_id: str, draft: _Draft, counted: bool = True) -> Claim | None:
+        """Return a claim if the audience may see it, else None: every way a claim enters
+        the memo asks here, so `Visibility` alone decides.
+
+        A claim kept out is counted under its reason when `counted`; one only mentioned in
+        a "Sources differ" remark is not, as the memo never meant to place it.
+        """
+        claim = self.ws.claims.get(claim_id)
+        if claim is None:  # a dangling reference, reported by check
+            return None
+        reason = self.visibility.hidden(claim)
+        if reason is None:
+            return claim
+        if counted:
+            draft.omitted.setdefault(reason, set()).add(claim_id)
+        return None
 
     def _section(self, spec: BriefSection, draft: _Draft) -> Section:
         stored = self.ws.sections.get(spec.section) if spec.section else None
@@ -172,7 +183,7 @@ class _Resolver:
         for text in (stored.text if stored else None, spec.text):
             if text:
                 blocks += self._prose(text, draft)
-        picks = [c for c in spec.claims if self._allowed(c, draft)]
+        picks = [c for c in spec.claims if self._admit(c, draft) is not None]
         if spec.select is not None:
             picks += self._select(spec.select, draft, picks)
         cap = self.audience.max_claims
@@ -194,7 +205,7 @@ class _Resolver:
         for ident in self._sorted(found, query.sort, query.limit):
             if query.limit and len(picked) >= query.limit:
                 break
-            if self._allowed(ident, draft):  # counts what the marking keeps out
+            if self._admit(ident, draft) is not None:  # counts what it may not see
                 picked.append(ident)
         return picked
 
@@ -276,9 +287,9 @@ class _Resolver:
                 if isinstance(part, str):
                     content.append(Span(part))
                     continue
-                if not self._allowed(part.claim_id, draft):
+                claim = self._admit(part.claim_id, draft)
+                if claim is None:
                     continue
-                claim = self.ws.claims[part.claim_id]
                 ranks.append(self.ws.marking_rank(claim.marking))
                 if part.kind == "claim":
                     content.append(Span(self._wording(claim)))
@@ -381,8 +392,8 @@ class _Resolver:
         others = list(claim.contradicts) + self.ws.contradicted_by().get(claim.id, [])
         remarks: list[list[Inline]] = []
         for other_id in dict.fromkeys(others):
-            other = self.ws.claims.get(other_id)
-            if other is None or self.ws.marking_rank(other.marking) > self.max_rank:
+            other = self._admit(other_id, draft, counted=False)
+            if other is None:
                 continue
             remarks.append([Span("Sources differ: "), Span(self._wording(other)),
                             self._note(other, draft, placed=False)])
