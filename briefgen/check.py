@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
 from pathlib import Path
 
 from . import csl, likelihood, prose, scripts
 from .dates import parse_period
-from .errors import Problems, display_path
+from .errors import Problems, did_you_mean, display_path, key_path
 from .files import Refused, read_inside, refusal
 from .model import DOCX_COMMENTS, DOCX_PROPERTY_CHARS
 from .records import Brief, Claim
@@ -46,7 +45,7 @@ def _check_store(ws: Workspace) -> None:
                 if named == other:
                     ws.problems.add(where.path, where.line_of("contradicts", j),
                                     f"contradicts[{j}]",
-                                    f"unknown claim {other!r}{_hint(other, ws.claims)}")
+                                    f"unknown claim {other!r}{did_you_mean(other, ws.claims)}")
     for ident, section in ws.sections.items():
         where = ws.where[("section", ident)]
         check_chars(ws, section.title, where, ("title",), f"section {ident!r}")
@@ -116,14 +115,14 @@ def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | 
     problems = problems if problems is not None else ws.problems
     bad = scripts.invalid(text)
     if bad:
-        problems.add(where.path, where.line_of(*key), _key_name(key),
+        problems.add(where.path, where.line_of(*key), key_path(key),
                      f"{owner} holds {scripts.describe(bad)}, a control character "
                      "or noncharacter a document cannot hold; remove it")
         return
     unseen = scripts.missing(text)
     if unseen:
         shown = ", ".join(scripts.describe(c) for c in unseen)
-        problems.add(where.path, where.line_of(*key), _key_name(key),
+        problems.add(where.path, where.line_of(*key), key_path(key),
                      f"{owner} holds {shown}, which no font briefgen ships can show")
 
 
@@ -160,14 +159,11 @@ def _check_length(text: str | None, where: Where, key: tuple[str | int, ...], ow
                   problems: Problems) -> None:
     """Report a text too long to be one paragraph of a memo."""
     if text and len(text) > MAX_PARAGRAPH_CHARS:
-        problems.add(where.path, where.line_of(*key), _key_name(key),
+        problems.add(where.path, where.line_of(*key), key_path(key),
                      f"{owner} is {len(text):,} characters; a paragraph may hold at most "
                      f"{MAX_PARAGRAPH_CHARS:,} (the limit): split it into several")
 
 
-def _key_name(key: tuple[str | int, ...]) -> str:
-    """Return a key path as problems show it, e.g. sources.0.quote."""
-    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in key).lstrip(".")
 
 
 def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
@@ -199,7 +195,7 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
             if ws.exists("source", cited.source):
                 continue
             problems.add(where.path, where.line_of("sources", i, "source"), f"{key}.source",
-                         f"unknown source {cited.source!r}{_hint(cited.source, ws.sources)}")
+                         f"unknown source {cited.source!r}{did_you_mean(cited.source, ws.sources)}")
             continue
         if cited.quote is None:
             continue
@@ -292,14 +288,14 @@ def _check_audiences(ws: Workspace) -> None:
         if audience.template not in known:
             ws.problems.add(path, where.line_of("template"), f"{name}.template",
                             f"unknown template {audience.template!r}; known: "
-                            f"{', '.join(known)}{_hint(audience.template, known)}")
+                            f"{', '.join(known)}{did_you_mean(audience.template, known)}")
     check_chars(ws, ws.settings.organisation, settings, ("organisation",), "the settings")
     for i, marking in enumerate(ws.settings.markings):
         check_strings(ws, marking, settings, ("markings", i), "the settings")
     default = ws.settings.default_audience
     if default and not ws.exists("audience", default):
         ws.problems.add(settings.path, settings.line_of("default-audience"), "default-audience",
-                        f"unknown audience {default!r}{_hint(default, ws.audiences)}")
+                        f"unknown audience {default!r}{did_you_mean(default, ws.audiences)}")
 
 
 def check_prose(ws: Workspace, text: str | None, where: Where,
@@ -307,7 +303,7 @@ def check_prose(ws: Workspace, text: str | None, where: Where,
     """Check the prose at `key` in a record: it renders and names known claims."""
     if not text:
         return []
-    key_name = ".".join(str(k) for k in key)
+    key_name = key_path(key)
     try:
         paragraphs = prose.render(text)
     except prose.ProseError as exc:
@@ -322,7 +318,7 @@ def check_prose(ws: Workspace, text: str | None, where: Where,
         if not ws.exists("claim", call.claim_id):
             ws.problems.add(where.path, where.line_of(*key), key_name,
                             f"{call.kind}(): unknown claim {call.claim_id!r}"
-                            f"{_hint(call.claim_id, ws.claims)}")
+                            f"{did_you_mean(call.claim_id, ws.claims)}")
     return calls
 
 
@@ -335,7 +331,7 @@ def check_brief(ws: Workspace, path: Path) -> Brief | None:
     for j, name in enumerate(brief.audiences):
         if not ws.exists("audience", name):
             ws.problems.add(path, where.line_of("audiences", j), f"audiences[{j}]",
-                            f"unknown audience {name!r}{_hint(name, ws.audiences)}")
+                            f"unknown audience {name!r}{did_you_mean(name, ws.audiences)}")
     if brief.period is not None:
         try:
             parse_period(brief.period)
@@ -360,16 +356,12 @@ def _check_brief_section(ws: Workspace, where: Where, i: int, section) -> None:
     if section.section is not None and not ws.exists("section", section.section):
         ws.problems.add(where.path, where.line_of("sections", i, "section"), f"{key}.section",
                         f"unknown section {section.section!r}"
-                        f"{_hint(section.section, ws.sections)}")
+                        f"{did_you_mean(section.section, ws.sections)}")
     for j, ident in enumerate(section.claims):
         if not ws.exists("claim", ident):
             ws.problems.add(where.path, where.line_of("sections", i, "claims", j),
                             f"{key}.claims[{j}]",
-                            f"unknown claim {ident!r}{_hint(ident, ws.claims)}")
+                            f"unknown claim {ident!r}{did_you_mean(ident, ws.claims)}")
     check_prose(ws, section.text, where, ("sections", i, "text"))
 
 
-def _hint(name: str, known: object) -> str:
-    """Return ' (did you mean …?)' with the nearest known id, or ''."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)  # type: ignore[call-overload]
-    return f" (did you mean {close[0]!r}?)" if close else ""

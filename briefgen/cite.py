@@ -10,7 +10,6 @@ citation of a memo, in memo order, so first and subsequent notes come out right.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import importlib.util
 import json
 import os
@@ -26,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import BriefgenError
+from .errors import BriefgenError, did_you_mean
 from .model import Span
 
 PANDOC_TIMEOUT_S = 120
@@ -96,9 +95,7 @@ def find_style(name: str, workspace: Path | None = None) -> Path:
         if candidate.is_file():
             return _independent(candidate)
     names = [p.stem for p in folder.glob("*.csl")]
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise StyleError(f"unknown citation style {name!r}{hint}")
+    raise StyleError(f"unknown citation style {name!r}{did_you_mean(name, names, 3)}")
 
 
 def _independent(path: Path) -> Path:

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+Key = tuple[str | int, ...]  # a place in a record: ("sections", 2, "claims", 0)
+CLOSE_ENOUGH = 0.6  # how alike a name must be to a known one to be suggested
+
+
+def key_path(key: Key) -> str:
+    """Return a place in a record as every message names it: `sections[2].claims[0]`."""
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def did_you_mean(name: str, known: Iterable[str], count: int = 1) -> str:
+    """Return " (did you mean 'x'?)" with the known names nearest `name`, or ""."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=count, cutoff=CLOSE_ENOUGH)
+    return f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
 
 
 @dataclass(frozen=True, order=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 
 from .dates import PartialDate, parse_date
-from .errors import Problems
+from .errors import Problems, did_you_mean, key_path
 from .structs import RULES, Record, cited, listed
 from .yamlio import line_at
 
@@ -151,7 +151,7 @@ def _read_by_schema(model: type[R], data: Any, path: Path, problems: Problems,
             where = loc + tuple(err["loc"])
             # the line names the record; a list file's record index would only be noise
             key = where[1:] if where and isinstance(where[0], int) else where
-            problems.add(path, line_at(root, where), format_key(key), _message(err))
+            problems.add(path, line_at(root, where), key_path(key), _message(err))
         return None
     return from_schema(model, checked)
 
@@ -194,12 +194,6 @@ def from_schema(model: type[R], checked: BaseModel) -> R:
     return record
 
 
-def format_key(loc: Loc) -> str:
-    """Return a path like `sections[2].claims[0]` for a location tuple."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _message(err: Any) -> str:
@@ -244,7 +238,7 @@ def _warn_unknown(record: Record, root: Any, loc: Loc, path: Path,
     """Warn about each key the schema does not know, anywhere inside `record`."""
     for key in record.extra:
         if key not in record.known_extra:
-            problems.warn(path, line_at(root, loc + (key,)), format_key(loc + (key,)),
+            problems.warn(path, line_at(root, loc + (key,)), key_path(loc + (key,)),
                           f"unknown key {key!r}; it is ignored{_suggest(key, record)}")
     for name, key, _ in record.NESTED:
         value = getattr(record, name)
@@ -258,7 +252,4 @@ def _warn_unknown(record: Record, root: Any, loc: Loc, path: Path,
 
 def _suggest(key: str, record: Record) -> str:
     """Return ' (did you mean …?)' for a near miss among the record's keys."""
-    import difflib
-
-    close = difflib.get_close_matches(key, sorted(record.KEYS), n=1, cutoff=0.7)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return did_you_mean(key, sorted(record.KEYS))

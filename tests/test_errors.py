@@ -116,3 +116,21 @@ def test_no_workspace_is_a_usage_error(tmp_path: Path) -> None:
     run = briefgen("check", cwd=tmp_path)
     assert run.code == 2
     assert "no workspace" in run.err and "Traceback" not in run.err
+
+
+# A key path as every message names it: names joined by dots, list positions in brackets.
+KEY_PATH = r"[A-Za-z_-][\w-]*(\[\d+\]|\.[A-Za-z_-][\w-]*)*"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_problem_names_its_place_in_one_form(tmp_path: Path, case: str) -> None:
+    import re
+
+    from briefgen.build import check_workspace
+    from briefgen.errors import key_path
+
+    ws = check_workspace(make_workspace(tmp_path, case), use_cache=False).ws
+    for problem in ws.problems.sorted():
+        assert not problem.key or re.fullmatch(KEY_PATH, problem.key), problem
+    assert key_path(("sources", 0, "quote")) == "sources[0].quote"
+    assert key_path((0, "author", 1, "family")) == "[0].author[1].family"

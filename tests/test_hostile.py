@@ -267,7 +267,7 @@ def _section_prose(ws: Path, where: str, text: str) -> str:
         return "store/sections/context.yaml:5: text: "
     _replace(ws, "weekly.yaml", "    text: Talks are stuck.\n",
              "    text: |\n      Talks are stuck.\n      " + text + "\n")
-    return "weekly.yaml:11: sections.0.text: "
+    return "weekly.yaml:11: sections[0].text: "
 
 
 @pytest.mark.parametrize("where", ["store", "brief"])
