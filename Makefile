@@ -9,10 +9,14 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 memos: $(STAMP)
 	$(BIN)/briefgen build --all briefs
 
+# The suite, then the tests that run the command line again with every speed mechanism
+# off (BRIEFGEN_PLAIN=1, see briefgen/speed.py): both paths must pass and write the same bytes.
+PLAIN_TESTS = tests/test_example.py tests/test_errors.py tests/test_weekly.py
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+	BRIEFGEN_PLAIN=1 $(BIN)/pytest -q -p no:cacheprovider $(PLAIN_TESTS)
 
 # The long run of the whole-pipeline content property (tests/test_content.py): thousands of
 # generated workspaces, each checked and built in every format, drawn by FUZZ_SHARDS

@@ -117,8 +117,11 @@ def checked_store(root: Path) -> Workspace:
     """Return the loaded and checked store: from the cache if nothing it was made from
     has changed, else read (each unchanged claim file's reads from the cache) and saved
     for next time in the background."""
+    from . import speed
     from .check import load_checked
 
+    if not speed.fast():
+        return load_checked(root, None)
     made_of = digest(root)
     ws = load_cached(root, made_of.key)
     if ws is not None:

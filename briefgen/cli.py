@@ -153,7 +153,7 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     workspace found by walking up from it (or from the current folder). Outputs go to
     out/<brief>.<audience>.<format>.
     """
-    from . import quick
+    from . import quick, speed
 
     start = briefs[0] if briefs else Path.cwd()
     root = _root(start)
@@ -163,7 +163,7 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     key = quick.command_key({"root": str(root), "only": [str(p) for p in only or []],
                              "audience": audience, "format": fmt, "period": period,
                              "out": str(out)})
-    fresh = None if force else quick.fresh_outputs(root, out, key)
+    fresh = None if force or not speed.fast() else quick.fresh_outputs(root, out, key)
     if fresh is not None:
         for name in fresh:
             click.echo(f"up to date {_shown(out / name)}")
@@ -187,7 +187,8 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
         click.echo(describe(item))
     skipped = sum(1 for o in outputs if o.skipped)
     click.echo(f"{len(outputs) - skipped} written, {skipped} up to date")
-    quick.record(root, out, key, [o.path for o in outputs])
+    if speed.fast():
+        quick.record(root, out, key, [o.path for o in outputs])
     _leave(0)
 
 

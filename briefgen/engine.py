@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import speed
+
 if TYPE_CHECKING:
     from .cite import Citeproc
     from .errors import BriefgenError
@@ -129,7 +131,7 @@ class Engine:
             self._citeproc = take_early(style, locale)
             if self._citeproc is None:
                 self._start_citeproc(style, locale)
-        if workers > 1 and sys.platform != "win32":
+        if workers > 1 and sys.platform != "win32" and speed.fast():
             self._fork(workers, formats)
 
     # --- citations -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 def main() -> None:
     """Run the command line, after starting pandoc if the command is `build`."""
     try:
-        if sys.argv[1:2] == ["build"]:
+        if sys.argv[1:2] == ["build"] and os.environ.get("BRIEFGEN_PLAIN", "") in ("", "0"):
             if hasattr(signal, "SIGTERM"):  # until the command line handles it (cli._Group)
                 signal.signal(signal.SIGTERM, _terminated)
             _start_pandoc(sys.argv[2:])

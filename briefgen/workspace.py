@@ -13,6 +13,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol, TypeVar
 
+from . import speed
 from .dates import PartialDate
 from .discover import AUDIENCES_FILE, SETTINGS_FILE, find_root  # noqa: F401 (re-exported)
 from .errors import Problems
@@ -429,7 +430,8 @@ def _read_lists(root: Path, paths: list[Path], model: type[R], kind: str,
     """
     sizes = [p.stat().st_size if p.exists() else 0 for p in paths]
     workers = min(os.cpu_count() or 1, len(paths))
-    if sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork"):
+    if (sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork")
+            or not speed.fast()):
         yield from ((path, _read_list(path, model, kind, check, root=root)) for path in paths)
         return
     queue = _Queue(len(paths))

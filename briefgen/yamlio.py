@@ -83,11 +83,14 @@ def load_file(path: Path, problems: Problems, within: Path | None = None) -> Any
 
 def load_text(text: str, path: Path | str, problems: Problems) -> Any:
     """Return the YAML document in `text` (read from `path`), recording problems."""
-    from .blockyaml import NOT_PLAIN, load_plain
+    from . import speed
 
-    plain = load_plain(text)  # the plainest documents, line by line, or else libyaml
-    if plain is not NOT_PLAIN:
-        return plain
+    if speed.fast():
+        from .blockyaml import NOT_PLAIN, load_plain
+
+        plain = load_plain(text)  # the plainest documents, line by line, or else libyaml
+        if plain is not NOT_PLAIN:
+            return plain
     from .libyaml import load
 
     return load(text, path, problems)

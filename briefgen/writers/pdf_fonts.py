@@ -80,6 +80,10 @@ def _parsed(path: Path) -> TTFont:
 
 
 def _cache_file(path: Path) -> Path | None:
+    from .. import speed
+
+    if not speed.fast():
+        return None
     try:
         stat = path.stat()
     except OSError:
