@@ -25,7 +25,7 @@ from .check import check_brief, load_checked
 from .engine import Done, Engine, Unit
 from .errors import BriefgenError, DiskFull, Problems, UsageError, WorkspaceError, display_path
 from .files import locked, write_atomic, writing
-from .fingerprint import Fingerprint, fingerprint, sha256_file
+from .inputs import Fingerprint, fingerprint, sha256_file
 from .model import Memo
 from .records import Brief
 from .resolve import Plan, plan_memo
