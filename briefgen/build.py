@@ -1,7 +1,6 @@
 """Build memos: check the workspace, resolve each brief per audience, write every format.
 
-A build is incremental: each output's inputs (the brief, the store records it uses,
-templates, audience, settings, citation style, briefgen's version) are hashed, and an
+A build is incremental: each output's inputs (inputs.py lists them) are hashed, and an
 output whose hash and bytes are as recorded is skipped. Memos are made in parallel
 processes. Nothing reaches the output folder until every file of the run is written and
 checked: files are staged in a temporary folder inside it and renamed into place.
@@ -25,7 +24,7 @@ from .check import check_brief, load_checked
 from .engine import Done, Engine, Unit
 from .errors import BriefgenError, DiskFull, Problems, UsageError, WorkspaceError, display_path
 from .files import locked, write_atomic, writing
-from .fingerprint import Fingerprint, fingerprint, sha256_file
+from .inputs import Fingerprint, fingerprint, sha256_file
 from .model import Memo
 from .records import Brief
 from .resolve import Plan, plan_memo

@@ -2,8 +2,11 @@
 
 A large store takes seconds to read, validate and check, and between two builds it has
 usually not changed. The whole loaded store (records, captured texts, derived locators,
-problems) is pickled under a digest of every file it was made from and of briefgen's
-code; any change to any of them gives another digest, so a stale cache is never used.
+problems) is pickled under a digest of every file it was made from (inputs.py, the
+briefs aside) and of briefgen's code, beside the versions of the files the workspace
+names (the logo and fonts, which are checked too, the style, captured texts kept outside
+store/); any change to any of them gives another digest, or leaves the kept store
+unused, so a stale cache is never used.
 When a claim file was edited, the others' reads come from a cache of their own, one
 entry a file (ClaimFileReads), so only the edited file is read and checked again. Files
 are written atomically, so concurrent builds can share them safely.
@@ -19,11 +22,10 @@ import pickle
 import threading
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
 from .files import Refused, read_inside, write_atomic
+from .inputs import code_digest, named_versions, workspace_files
 from .workspace import ListRead, Workspace, no_gc
 from .yamlio import MAX_FILE_BYTES
 
@@ -47,16 +49,13 @@ class Digest:
 
 
 def digest(root: Path) -> Digest:
-    """Return the digests of every file the store's checks read, of the workspace's
-    folder, and of briefgen's code."""
-    files = [root / "briefgen.yaml", root / "audiences.yaml"]
-    for folder in ("store", "templates"):
-        if (root / folder).is_dir():
-            files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
+    """Return the digests of every file the store's checks read (but those the workspace
+    names: see load_cached), of the workspace's folder, and of briefgen's code."""
+    files = [p for p in workspace_files(root, briefs=False) if p.is_file()]
     claims = root / "store" / "claims"
     # the folder too: the records hold their files' paths, which a copied or moved
     # workspace must not report (nor read captured texts from)
-    start = f"{_code_digest()}\0{root.resolve()}\0".encode()
+    start = f"{code_digest()}\0{root.resolve()}\0".encode()
     whole = hashlib.sha256(start)
     context = hashlib.sha256(start)
     contents: dict[Path, bytes] = {}
@@ -101,18 +100,6 @@ def _file_hashes(root: Path, paths: list[Path]) -> list[tuple[int, bytes | None]
     return out
 
 
-@lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """Return a digest of briefgen's version and its modules' source: a cache pickled by
-    other code (an upgrade, or a checkout being worked on) could unpickle into objects
-    that only look right."""
-    h = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
 def checked_store(root: Path) -> Workspace:
     """Return the loaded and checked store: from the cache if nothing it was made from
     has changed, else read (each unchanged claim file's reads from the cache) and saved
@@ -135,15 +122,19 @@ def checked_store(root: Path) -> Workspace:
 
 
 def load_cached(root: Path, key: str) -> Workspace | None:
-    """Return the store cached under `key`, or None."""
+    """Return the store cached under `key`, or None; None too if a file the workspace
+    names (which the key cannot know before the workspace is read) is not as it was."""
     path = root / FOLDER / f"store-{key}.pickle"
     # Unpickling makes millions of objects, none of them garbage, and they stay for the
     # command's life: frozen before the cyclic collector is back, or its next collection
     # would scan them all (0.33 s at 100,000 claims).
     with no_gc():
-        ws = _unpickle(path)
+        kept = _unpickle(path)
         gc.freeze()
-    return ws if isinstance(ws, Workspace) else None
+    if not isinstance(kept, tuple) or len(kept) != 2 or not isinstance(kept[1], Workspace):
+        return None
+    named, ws = kept
+    return ws if named == named_versions(ws) else None
 
 
 def _unpickle(path: Path) -> object:
@@ -251,8 +242,8 @@ def save(root: Path, key: str, ws: Workspace) -> None:
     folder = root / FOLDER
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"store-{key}.pickle", pickle.dumps(ws, protocol=5),
-                     durable=False)
+        write_atomic(folder / f"store-{key}.pickle",
+                     pickle.dumps((named_versions(ws), ws), protocol=5), durable=False)
         for old in folder.glob("store-*.pickle"):
             if old.name != f"store-{key}.pickle":
                 old.unlink(missing_ok=True)

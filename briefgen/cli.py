@@ -188,7 +188,9 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     skipped = sum(1 for o in outputs if o.skipped)
     click.echo(f"{len(outputs) - skipped} written, {skipped} up to date")
     if speed.fast():
-        quick.record(root, out, key, [o.path for o in outputs])
+        from .inputs import named_files
+
+        quick.record(root, out, key, [o.path for o in outputs], named_files(checked.ws))
     _leave(0)
 
 
@@ -276,7 +278,9 @@ def check(path: Path | None, strict: bool) -> None:
 @main.command(epilog=EPILOG)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def status(path: Path | None) -> None:
-    """List each built memo and what in the store, brief or templates changed since."""
+    """List each built memo and which of its inputs changed since it was built: the
+    brief, the store records it uses, its audience, the settings, the citation style, its
+    template, the logo, fonts, or briefgen's own code."""
     from .build import check_workspace
     from .status import status_lines
 
@@ -309,8 +313,9 @@ def watch(briefs: tuple[Path, ...], interval: float, audience: str | None, fmt: 
           exit_after: int) -> None:
     """Rebuild what changed whenever a file of the workspace changes (Ctrl-C stops).
 
-    Watches the briefs, settings, audiences, the store (texts included) and templates;
-    each rebuild is incremental, and errors are printed without stopping the watch.
+    Watches the briefs, settings, audiences, the store and the captured texts, templates,
+    and the logo, fonts and .csl style that briefgen.yaml names; each rebuild is
+    incremental, and errors are printed without stopping the watch.
     """
     from .watch import watch as run_watch
 

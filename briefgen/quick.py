@@ -3,8 +3,10 @@
 The full incremental check (load, validate, resolve, hash each memo's inputs) already
 skips unchanged outputs, but importing the schema machinery and reading the store costs
 more than the answer is worth when nothing changed. Like make, this compares the size
-and change time of every file of the workspace, and of every output, with what the last
-build of the same command saw; only this module and the standard library are imported.
+and change time of every file a memo can be made from (inputs.workspace_files, with the
+files the workspace named at that build, and briefgen's own, inputs.code_files), and of
+every output, with what the last build of the same command saw; only this module,
+inputs and the standard library are imported.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import __version__
+from .inputs import code_files, workspace_files
 
 STATE = Path(".briefgen") / "quick.json"
-PATTERNS = ("*.yaml", "store/**/*", "templates/**/*")
 
 
 def _setting(root: Path, key: str) -> str | None:
@@ -62,17 +65,18 @@ def command_key(args: dict[str, object]) -> str:
                       sort_keys=True, default=str)
 
 
-def _stats(root: Path, out: Path) -> dict[str, list[int]]:
+def _stats(root: Path, out: Path, paths: Iterable[Path]) -> dict[str, list[int]]:
+    """Return the size and change time of each of `paths` (outputs aside), by its name."""
     files: dict[str, list[int]] = {}
-    for pattern in PATTERNS:
-        for path in root.glob(pattern):
-            if path.is_dir() or out in path.parents:
-                continue
-            try:  # a FIFO or a link counts too: the full check refuses them
-                stat = path.stat()
-            except OSError:
-                continue
-            files[str(path.relative_to(root))] = [stat.st_size, stat.st_mtime_ns]
+    for path in paths:
+        if out in path.parents:
+            continue
+        try:  # a FIFO or a link counts too: the full check refuses them
+            stat = path.stat()
+        except OSError:
+            continue
+        name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        files[name] = [stat.st_size, stat.st_mtime_ns]
     return files
 
 
@@ -85,7 +89,8 @@ def fresh_outputs(root: Path, out: Path, key: str) -> list[str] | None:
     files = _seen.pop((root, out), None)
     if entry is None:
         return None
-    return _fresh(entry, files if files is not None else _stats(root, out), out)
+    return _fresh(entry, files if files is not None else _workspace_stats(root, out),
+                  root, out)
 
 
 def some_build_fresh(root: Path, out: Path) -> bool:
@@ -94,8 +99,25 @@ def some_build_fresh(root: Path, out: Path) -> bool:
     saved = _saved_today(out)
     if not saved:
         return False
-    files = _seen[root, out] = _stats(root, out)
-    return any(_fresh(entry, files, out) is not None for entry in saved.values())
+    files = _seen[root, out] = _workspace_stats(root, out)
+    return any(_fresh(entry, files, root, out) is not None for entry in saved.values())
+
+
+def _workspace_stats(root: Path, out: Path) -> dict[str, list[int]]:
+    """Return the stats of the workspace's files and of briefgen's."""
+    return {**_stats(root, out, workspace_files(root)), **_code_stats()}
+
+
+def _code_stats() -> dict[str, list[int]]:
+    """Return the size and change time of each of briefgen's files, by its path."""
+    files: dict[str, list[int]] = {}
+    for _, path in code_files():
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        files[path] = [stat.st_size, stat.st_mtime_ns]
+    return files
 
 
 def _saved(out: Path) -> dict[str, object]:
@@ -112,10 +134,14 @@ def _saved_today(out: Path) -> dict[str, object]:
     return {k: v for k, v in _saved(out).items() if json.loads(k).get("today") == today}
 
 
-def _fresh(entry: object, files: dict[str, list[int]], out: Path) -> list[str] | None:
-    """Return a recorded build's outputs if it saw `files` and its outputs are as it left
-    them, else None."""
-    if not isinstance(entry, dict) or entry.get("files") != files:
+def _fresh(entry: object, files: dict[str, list[int]], root: Path,
+           out: Path) -> list[str] | None:
+    """Return a recorded build's outputs if it saw `files` (with the files the workspace
+    named, as they are now) and its outputs are as it left them, else None."""
+    if not isinstance(entry, dict):
+        return None
+    named = _stats(root, out, [Path(p) for p in entry.get("named", [])])
+    if entry.get("files") != {**files, **named}:
         return None
     outputs = entry.get("outputs", {})
     for name, (size, mtime) in outputs.items():
@@ -128,13 +154,15 @@ def _fresh(entry: object, files: dict[str, list[int]], out: Path) -> list[str] |
     return sorted(outputs)
 
 
-def record(root: Path, out: Path, key: str, outputs: list[Path]) -> None:
-    """Remember what this build saw, for the next identical command."""
+def record(root: Path, out: Path, key: str, outputs: list[Path], named: list[Path]) -> None:
+    """Remember what this build saw, for the next identical command: the files of the
+    workspace, those it `named` (inputs.named_files) and briefgen's, and the outputs."""
     from .files import write_atomic
 
     path = out / STATE
     saved = _saved_today(out)
-    saved[key] = {"files": _stats(root, out),
+    saved[key] = {"files": {**_stats(root, out, workspace_files(root, named)), **_code_stats()},
+                  "named": [str(p) for p in named],
                   "outputs": {p.name: [p.stat().st_size, p.stat().st_mtime_ns]
                               for p in outputs}}
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,10 +8,12 @@ from typing import Any
 from .build import Checked, load_state, output_name, plan_jobs
 from .errors import WorkspaceError
 
+# what each input of inputs.memo_inputs is called when it changed (the records aside)
 LABELS = {
     "brief_sha256": "the brief", "audience_profile": "the audience's profile",
     "template": "the template", "settings": "briefgen.yaml", "style": "the citation style",
-    "briefgen": "briefgen's version", "period": "the period", "today": "today's date",
+    "logo": "the logo", "fonts": "the workspace's fonts", "briefgen": "briefgen's version",
+    "code": "briefgen's code", "period": "the period", "today": "today's date",
 }
 
 

@@ -20,6 +20,7 @@ typography.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,6 @@ def _escapes(ws: Workspace) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file() and not p.resolve().is_relative_to(home)]
 
 
-def template_source(ws: Workspace, name: str) -> str:
-    """Return the text of template `name` (its name alone when there is no such file)."""
-    path = template_path(ws, name)
-    return path.read_text(encoding="utf-8") if path else name
-
-
 def known_templates(ws: Workspace) -> list[str]:
     """Return the names of every template the workspace can use."""
     names = {p.stem for p in BUILT_IN.glob(f"*{SUFFIX}")}
@@ -80,6 +75,24 @@ class Layout:
     bibliography: bool = False
     summary: bool = False
     layout: str = "policy-memo"
+    # the name and text of each template the memo was made from: the audience's, and
+    # those it included, imported or extended (see inputs.template_version)
+    templates: dict[str, str] = field(default_factory=dict)
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """The workspace's templates/, then the built-in ones; it notes each template it loads."""
+
+    def __init__(self, ws: Workspace) -> None:
+        super().__init__([str(ws.root / "templates"), str(BUILT_IN)])
+        self.loaded: dict[str, str] = {}
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        """Return the template's source, file name and freshness check, and note it."""
+        source = super().get_source(environment, template)
+        self.loaded[template] = source[0]
+        return source
 
 
 class TemplateBlock:
@@ -118,8 +131,7 @@ def _clean(text: str) -> str:
 
 
 def _environment(ws: Workspace) -> ImmutableSandboxedEnvironment:
-    loader = jinja2.FileSystemLoader([str(ws.root / "templates"), str(BUILT_IN)])
-    env = ImmutableSandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined,
+    env = ImmutableSandboxedEnvironment(loader=_Loader(ws), undefined=jinja2.StrictUndefined,
                                         autoescape=False, trim_blocks=True,
                                         lstrip_blocks=True, keep_trailing_newline=False)
     env.filters["plain"] = lambda block: getattr(block, "text", str(block))
@@ -137,12 +149,15 @@ def apply(ws: Workspace, name: str, sections: list[Section], context: dict[str, 
             blocks.append(para)
             mine.append(TemplateBlock(len(blocks) - 1, para, block_info.get(id(para), {})))
         view.append(TemplateSection(section.title, mine))
-    text = _render(ws, name, {**context, "sections": view})
-    return _parse(text, blocks, ws, name)
+    text, loaded = _render(ws, name, {**context, "sections": view})
+    layout = _parse(text, blocks, ws, name)
+    layout.templates = loaded
+    return layout
 
 
-def _render(ws: Workspace, name: str, context: dict[str, Any]) -> str:
-    """Render a template with the directive functions; errors name its file and line."""
+def _render(ws: Workspace, name: str, context: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """Render a template with the directive functions; return its text and the templates
+    it was made from. Errors name its file and line."""
     def directive(kind: str):
         def call(*args: object) -> str:
             return f"\ue000D{kind}:{'|'.join(str(a) for a in args)}\ue001"
@@ -156,7 +171,9 @@ def _render(ws: Workspace, name: str, context: dict[str, Any]) -> str:
     functions = {k: directive(k) for k in ("header", "bibliography", "summary", "layout")}
     try:
         template = env.get_template(f"{name}{SUFFIX}")
-        return sandbox.render(template, {**context, **functions})
+        text = sandbox.render(template, {**context, **functions})
+        assert isinstance(env.loader, _Loader)
+        return text, dict(sorted(env.loader.loaded.items()))
     except jinja2.TemplateNotFound:
         raise _error(ws, name, None, 0, f"template {name!r} not found; known: "
                      f"{', '.join(known_templates(ws))}") from None
