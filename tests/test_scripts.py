@@ -409,3 +409,21 @@ def test_a_word_longer_than_a_line_is_split_and_stays_on_the_page(
     shown = _comparable(_pdftotext(path)).replace(" ", "")
     core = long.upper() if where == "organisation" else long
     assert core[-30:] in shown, (where, text[:60])
+
+
+_HEBREW_WORD = st.text("אבגדהוזחטיכךלמםנןסעפףצץקרשת", min_size=2, max_size=8)
+
+
+@needs_poppler
+@settings(max_examples=10, deadline=None)
+@given(words=st.lists(_HEBREW_WORD, min_size=1, max_size=4)
+       .map(lambda ws: [*ws, "קיו", "ביום"]))
+def test_every_hebrew_word_is_drawn_and_read_back_as_written(
+        tmp_path_factory: pytest.TempPathFactory, words: list[str]) -> None:
+    """reportlab turned on discretionary ligatures, and Noto Sans Hebrew's join yod and
+    vav: "קיו" was drawn, and read back, as "קוי"."""
+    path = tmp_path_factory.mktemp("hebrew") / "m.pdf"
+    write_pdf(_memo(" ".join(words)), path)
+    shown = _comparable(_pdftotext(path)).split()
+    for word in words:
+        assert word in shown, (word, [w for w in shown if set(w) & set(word)])

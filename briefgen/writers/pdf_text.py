@@ -53,6 +53,7 @@ TEXT_CALLBACK = "_briefgen_text"  # a pair of these around a word gives its Actu
 # carries its characters as ActualText, which PDF readers search and copy.
 LONGEST_SPANNED = 40  # characters: a shorter word is narrower than any column, never split
 _REORDERED = re.compile("[\u0900-\u0dff\u0f00-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
+_MARKED = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WORDS = re.compile(r"([^\S\u00a0\u2007\u202f]+)")  # reportlab breaks at these spaces only
 _SHAPED = re.compile("[\u0300-\u036f\u0590-\u0dff\u0e00-\u0eff\u1000-\u109f\u1ab0-\u1aff"
                      "\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufb1d-\ufdff\ufe20-\ufe2f"
@@ -106,7 +107,7 @@ def _runs(text: str, levels: list[int] | None, base: frozenset[int], state: list
                     out.append(f'<onDraw name="{BIDI_CALLBACK}" label="{level}"/>')
                     state[0] = level
             chunk = "".join(c for c in chunk if c not in scripts.BIDI_CONTROLS)
-            chunk = _with_actual_text(chunk) if _REORDERED.search(chunk) else escape(
+            chunk = _with_actual_text(chunk) if _reordered(chunk) else escape(
                 chunk, quote=False)
             if family:
                 chunk = f'<font name="{pdf_fonts.ensure(family)}">{chunk}</font>'
@@ -114,15 +115,26 @@ def _runs(text: str, levels: list[int] | None, base: frozenset[int], state: list
     return "".join(out)
 
 
+def _reordered(word: str) -> bool:
+    """Return whether a word's glyphs may reach the text layer out of its order: Indic
+    text, combining marks, and letters of two marks or more, which the fonts draw as a
+    letter and its marks ("ǟ" was read back as its two marks before the "a")."""
+    if word.isascii():
+        return False
+    return bool(_REORDERED.search(word) or _MARKED.search(word)) or any(
+        len(unicodedata.normalize("NFD", c)) > 2 for c in word)
+
+
 def _with_actual_text(chunk: str) -> str:
     """Return a chunk's markup, each word between two markers that hold its characters."""
     out = []
     for i, part in enumerate(_WORDS.split(chunk)):
         # a word that may be split over two lines gets none: a span may not cross them
-        if i % 2 or not _REORDERED.search(part) or len(part) > LONGEST_SPANNED:
+        if i % 2 or not _reordered(part) or len(part) > LONGEST_SPANNED:
             out.append(escape(part, quote=False))
             continue
-        label = part.encode("utf-16-be").hex()
+        # canonically composed: a reader that orders marks by its own rules keeps "ǟ" whole
+        label = unicodedata.normalize("NFC", part).encode("utf-16-be").hex()
         out.append(f'<onDraw name="{TEXT_CALLBACK}" label="b{label}"/>{escape(part, quote=False)}'
                    f'<onDraw name="{TEXT_CALLBACK}" label="e{label}"/>')
     return "".join(out)
@@ -316,7 +328,7 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
             groups[-1].append(item)
     shaped_before = any(isinstance(s, ttfonts.ShapedStr) for _, s in word[1:])
     if len(groups) == 1 and not shaped_before and _letters("".join(s for _, s in word[1:])):
-        return _keep_characters(word, _reportlab_shape(word, *args, **kwargs))
+        return _keep_characters(word, _reportlab_shape(word, *args, **_features(kwargs)))
     width = 0.0
     items: list[Any] = []
     changed = False
@@ -339,13 +351,26 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
             continue
         part = [sum(pdfmetrics.stringWidth(s, f.fontName, f.fontSize) for f, s in group),
                 *group]
-        shaped = _keep_characters(part, _reportlab_shape(part, *args, **kwargs))
+        shaped = _keep_characters(part, _reportlab_shape(part, *args,
+                                                         **_features(kwargs)))
         changed = changed or shaped is not part
         width += shaped[0]
         items += shaped[1:]
     if not changed:
         return word
     return word.__class__([width, *items])
+
+
+# The OpenType features text is shaped with: those on by default in every reader, as
+# Word, LibreOffice and browsers set the DOCX and HTML. reportlab also turns on
+# discretionary ligatures, which are for a user to ask for: Noto Sans Hebrew's join yod
+# and vav, and "קיו" was drawn "קוי".
+FEATURES = {"kern": True, "liga": True}
+
+
+def _features(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Return reportlab's shaping arguments with the default features, unless given."""
+    return {"features": FEATURES, **kwargs}
 
 
 def _led_by_text(word: Any) -> Any:
