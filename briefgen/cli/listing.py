@@ -9,7 +9,7 @@ from pathlib import Path
 from ..dates import Period, parse_date
 from ..errors import UsageError, WorkspaceError
 from ..readers.workspace import load
-from ..resolve.memo import claim_date
+from ..resolve.paragraphs import claim_date
 
 
 def list_records(root: Path, kind: str, topics: list[str], since: str | None) -> Iterator[str]:

@@ -157,7 +157,8 @@ def test_a_select_with_a_limit_orders_as_a_full_sort_would(good: Path) -> None:
     same confidence) must still come in store order, newest first for -date."""
     import datetime as dt
 
-    from briefgen.resolve.memo import _Resolver, claim_date
+    from briefgen.resolve.finish import Resolver
+    from briefgen.resolve.paragraphs import claim_date
 
     extra = "".join(
         f"- id: extra-{n:03d}\n  text: Claim {n} on the grain corridor.\n"
@@ -170,7 +171,7 @@ def test_a_select_with_a_limit_orders_as_a_full_sort_would(good: Path) -> None:
     checked = check_workspace(good)
     ws = checked.ws
     brief = checked.briefs[good / "weekly.yaml"]
-    resolver = _Resolver(ws, brief, ws.audiences["analyst"], None)
+    resolver = Resolver(ws, brief, ws.audiences["analyst"], None)
     ids = list(ws.claims)
 
     def when(i: str) -> tuple:

@@ -16,7 +16,7 @@ from briefgen.build.memos import check_workspace
 from briefgen.check.store import load_checked
 from briefgen.dates import PartialDate
 from briefgen.readers import workspace
-from briefgen.speed import cache
+from briefgen.speed import cache, parallel
 from briefgen.speed.structs import dump
 
 from ..conftest import EXAMPLE
@@ -58,11 +58,11 @@ def test_reading_in_several_processes_gives_the_same_store(
         good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _many_files(good)
     plain = load_checked(good)
-    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(workspace.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
     forked: list[int] = []
-    real_fork = workspace._fork_reader
-    monkeypatch.setattr(workspace, "_fork_reader",
+    real_fork = parallel._fork_reader
+    monkeypatch.setattr(parallel, "_fork_reader",
                         lambda *a: forked.append(1) or real_fork(*a))
     several = load_checked(good)
     assert len(forked) == 2  # three runs: two forked readers and this process
@@ -101,8 +101,8 @@ def test_the_claim_checks_file_each_claim_in_the_store_indexes(
         (claims / f"batch-{f}.yaml").write_text(text + FILED.replace("filed-1", f"filed-{f}")
                                                  + (FILED if duplicate else ""),
                                                  encoding="utf-8")
-    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(workspace.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
     built: list[str] = []
     real = workspace.Workspace._claims_by
     monkeypatch.setattr(workspace.Workspace, "_claims_by",
@@ -127,8 +127,8 @@ def test_a_reader_process_whose_reads_are_lost_is_read_again_here(
     read here at the end, and the store is the same."""
     _many_files(good)
     plain = load_checked(good)
-    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(workspace._Reader, "receive", lambda self, into: None)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel._Reader, "receive", lambda self, into: None)
     reread: list[Path] = []
     real = workspace._read_list
     monkeypatch.setattr(workspace, "_read_list",
@@ -148,7 +148,7 @@ def test_a_reader_process_that_dies_midway_is_read_again_here(
 
     _many_files(good, files=12)
     plain = load_checked(good)
-    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
     parent, real = os.getpid(), workspace._read_list
     taken: list[Path] = []  # by the reader: known here only through the files it leaves
 
@@ -163,10 +163,10 @@ def test_a_reader_process_that_dies_midway_is_read_again_here(
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(workspace, "_read_list", dying)
-    monkeypatch.setattr(workspace.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     collected: list[bool] = []
-    real_collect = workspace._collect
-    monkeypatch.setattr(workspace, "_collect",
+    real_collect = parallel._collect
+    monkeypatch.setattr(parallel, "_collect",
                         lambda child, into: collected.append(real_collect(child, into))
                         or collected[-1])
     assert _snapshot(load_checked(good)) == _snapshot(plain)
@@ -183,14 +183,14 @@ def test_without_file_locks_the_claim_files_are_all_read_here(
 
     _many_files(good)
     plain = load_checked(good)
-    monkeypatch.setattr(workspace, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
 
     def no_locks(*args: object) -> None:
         raise OSError(errno.ENOLCK, "No locks available")
 
     monkeypatch.setattr(fcntl, "lockf", no_locks)
     forked: list[int] = []
-    monkeypatch.setattr(workspace, "_fork_reader", lambda *a: forked.append(1))
+    monkeypatch.setattr(parallel, "_fork_reader", lambda *a: forked.append(1))
     assert _snapshot(load_checked(good)) == _snapshot(plain)
     assert forked == []
 
