@@ -111,7 +111,7 @@ def trial_build(checked: Checked, engine: Engine | None = None) -> None:
     if engine is None:
         engine = Engine(min(os.cpu_count() or 1, sum(len(j.todo) for j in work)), [])
     # named as the citation server's folder is, so that what a killed check leaves is
-    # removed as that is (cite.remove_stale_folders)
+    # removed as that is (cite.pandoc.remove_stale_folders)
     from ..cite.pandoc import FOLDER_PREFIX
 
     try:

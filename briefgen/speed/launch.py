@@ -3,7 +3,7 @@
 A memo waits longest for its notes: pandoc needs about 0.15 s of CPU to start, read the
 CSL style and set up its citation processor before it can answer. So `briefgen build`
 starts it here, before click and the command line are imported, 0.03-0.05 s sooner than
-the command itself could; the build takes it over (`cite.take_early`) if its workspace
+the command itself could; the build takes it over (`cite.pandoc.take_early`) if its workspace
 has the same style and locale, and stops it otherwise. When some build recorded today
 would write nothing now (the no-op fast path of `quick`), pandoc is not started: the
 coming build most likely writes nothing either. Any other command goes straight to the
@@ -22,7 +22,7 @@ def main() -> None:
     """Run the command line, after starting pandoc if the command is `build`."""
     try:
         if sys.argv[1:2] == ["build"] and os.environ.get("BRIEFGEN_PLAIN", "") in ("", "0"):
-            if hasattr(signal, "SIGTERM"):  # until the command line handles it (cli._Group)
+            if hasattr(signal, "SIGTERM"):  # until the command line handles it (commands._Group)
                 signal.signal(signal.SIGTERM, _terminated)
             _start_pandoc(sys.argv[2:])
         from ..cli.commands import main as command_line
