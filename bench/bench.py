@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.generate import generate  # noqa: E402
 from briefgen import __version__  # noqa: E402
-from briefgen.cite import find_style, pandoc_path  # noqa: E402
+from briefgen.cite.pandoc import find_style, pandoc_path  # noqa: E402
 
 PY = sys.executable
 SINGLE_PAIRS = 15  # the fewest runs of each tool for the single memo, in a full run
@@ -94,9 +94,9 @@ def briefgen(*args: str) -> list[str]:
 
 def export_markdown(ws: Path, brief: str, folder: Path) -> None:
     """Write the memo briefgen makes of `brief` as Markdown + CSL-JSON, for pandoc."""
-    from briefgen import csl
-    from briefgen.build import check_workspace
-    from briefgen.resolve import plan_memo
+    from briefgen.build.memos import check_workspace
+    from briefgen.cite import csl
+    from briefgen.resolve.memo import plan_memo
 
     checked = check_workspace(ws, use_cache=False)
     path = ws / f"{brief}.yaml"
@@ -256,7 +256,7 @@ def _edit_one_claim(ws: Path, edit: int) -> None:
 
 def wait_for_new_cache(ws: Path, seconds: float = 120) -> None:
     """Wait until the store cache of the store as it is now has been written."""
-    from briefgen import cache
+    from briefgen.speed import cache
 
     name = f"store-{cache.digest(ws.resolve()).key}.pickle"
     deadline = time.time() + seconds

@@ -1,5 +1,5 @@
 """`python -m briefgen` runs the command line."""
 
-from .launch import main
+from .speed.launch import main
 
 main()

@@ -1,6 +1,6 @@
 """The memo model: everything a writer formats, and nothing a writer decides.
 
-`resolve.build_memo` makes one `Memo` per brief and audience. It has already applied
+`resolve.memo.build_memo` makes one `Memo` per brief and audience. It has already applied
 every rule (which claims, in what order, which notes and their numbers, what the
 bibliography holds), so the DOCX, PDF and JSON writers only lay it out and cannot
 disagree with each other.

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.build import build, check_workspace
+from briefgen.build.memos import build, check_workspace
 from briefgen.dates import PartialDate, earliest_and_latest, parse_date, parse_period, sort_key
 
 from .conftest import WORKSPACES

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from briefgen.build import build, check_workspace
+from briefgen.build.memos import build, check_workspace
 from briefgen.scripts import has_rtl
 
 from .conftest import WORKSPACES

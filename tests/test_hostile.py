@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from briefgen import prose, sandbox, yamlio
 from briefgen.errors import Problems
+from briefgen.readers import yamlio
+from briefgen.resolve import prose, sandbox
 
 from .conftest import briefgen, temp_folder
 from .sample_memo import sample_memo
@@ -283,7 +284,7 @@ def test_runaway_prose_is_stopped_by_the_template_limits(good: Path, where: str,
     assert time.perf_counter() - started < 20
     _replace(good, spot.split(":")[0], RUNAWAY, SILENT)
     monkeypatch.setattr(sandbox, "MAX_SECONDS", 1)  # in this process: check as the CLI does
-    from briefgen.build import check_workspace
+    from briefgen.build.memos import check_workspace
 
     monkeypatch.chdir(good)
     ws = check_workspace(good, use_cache=False).ws
@@ -370,7 +371,7 @@ def test_a_writer_failure_is_reported_by_check(good: Path,
     """A writer's bug is an error naming the brief, audience and format, with the
     exception's text, from check (in this process or its writer processes) and build."""
     from briefgen import writers
-    from briefgen.build import build, check_workspace, trial_build
+    from briefgen.build.memos import build, check_workspace, trial_build
     from briefgen.errors import BriefgenError
 
     real = writers.writer
@@ -545,7 +546,7 @@ def test_any_header_gives_docx_properties_within_the_limit(tmp_path_factory: pyt
     characters and the start of what it holds."""
     from docx import Document
 
-    from briefgen.writers.docx import write_docx
+    from briefgen.writers.docx.writer import write_docx
 
     text = "".join(c for c in text if c.isprintable()) or "x"
     keywords = ["".join(c for c in k if c.isprintable()) or "k" for k in keywords]
@@ -585,7 +586,7 @@ def test_a_claim_over_the_paragraph_limit_is_refused_by_check(good: Path) -> Non
 def test_a_long_paragraph_is_laid_out_in_time_growing_with_its_length(good: Path) -> None:
     """Laying out a paragraph over many pages reads its text a bounded number of times,
     not once per page: a paragraph at the limit builds in seconds."""
-    from briefgen.check import MAX_PARAGRAPH_CHARS
+    from briefgen.check.store import MAX_PARAGRAPH_CHARS
 
     _long_claim(good, MAX_PARAGRAPH_CHARS)
     started = time.perf_counter()
@@ -609,8 +610,8 @@ def test_handing_on_a_split_paragraphs_lines_changes_nothing(tmp_path_factory: p
     whether its second part gets the whole's lines or reportlab breaks them again."""
     from briefgen.model import NoteRef, Span
     from briefgen.model import Paragraph as MemoParagraph
-    from briefgen.writers import pdf_pages
-    from briefgen.writers.pdf import write_pdf
+    from briefgen.writers.pdf import pages as pdf_pages
+    from briefgen.writers.pdf.writer import write_pdf
 
     words = ("grain", "corridor", "talks", "stalled", "wheat", "prices", "officials")
     content: list[Span | NoteRef] = []
@@ -734,7 +735,7 @@ def writer(fmt):
     write = real_writer(fmt)
     return write if FULL != "." + fmt else lambda memo, path: write(memo, Path("/dev/full"))
 writers.writer = writer
-from briefgen.cli import main
+from briefgen.cli.commands import main
 main(sys.argv[1:], prog_name="briefgen")
 """
 

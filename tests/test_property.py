@@ -16,9 +16,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.build import build, check_workspace, trial_build
-from briefgen.engine import Engine
+from briefgen.build.memos import build, check_workspace, trial_build
 from briefgen.errors import BriefgenError, WorkspaceError
+from briefgen.speed.engine import Engine
 
 from .conftest import WORKSPACES
 

@@ -22,9 +22,9 @@ from pypdf import PdfReader
 
 from briefgen import scripts
 from briefgen.model import NoteRef, Paragraph, Span
-from briefgen.writers.docx import write_docx
+from briefgen.writers.docx.writer import write_docx
 from briefgen.writers.html import write_html
-from briefgen.writers.pdf import write_pdf
+from briefgen.writers.pdf.writer import write_pdf
 
 from .conftest import briefgen
 from .sample_memo import sample_memo

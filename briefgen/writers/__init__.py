@@ -2,7 +2,7 @@
 
 `WRITERS` maps a format to its module and function; modules are imported only when that
 format is written, so a build or check loads reportlab and python-docx only in the writer
-processes (see engine.py), where there are any.
+processes (see speed/engine.py), where there are any.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 from ..model import Memo
 
 WRITERS: dict[str, tuple[str, str]] = {
-    "docx": ("briefgen.writers.docx", "write_docx"),
-    "pdf": ("briefgen.writers.pdf", "write_pdf"),
+    "docx": ("briefgen.writers.docx.writer", "write_docx"),
+    "pdf": ("briefgen.writers.pdf.writer", "write_pdf"),
     "json": ("briefgen.writers.json", "write_json"),
     "html": ("briefgen.writers.html", "write_html"),
 }
@@ -25,7 +25,7 @@ def writer(fmt: str) -> Callable[[Memo, Path], object]:
     """Return the function that writes a memo in format `fmt`."""
     module, name = WRITERS[fmt]
     if fmt == "pdf":
-        from .pdf_import import import_paragraph
+        from .pdf.lazy_import import import_paragraph
 
         import_paragraph()  # first, so that a pattern the memos seldom need waits for use
     return getattr(importlib.import_module(module), name)
@@ -35,6 +35,6 @@ def prepare(fmt: str) -> None:
     """Load the writer of `fmt` ahead of its first memo (and, for PDF, parse the fonts)."""
     writer(fmt)
     if fmt == "pdf":
-        from .pdf_fonts import register
+        from .pdf.fonts import register
 
         register()

@@ -1,0 +1,1 @@
+"""Build: which memos to write from which inputs, their status, and watching for changes."""

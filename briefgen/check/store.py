@@ -1,0 +1,370 @@
+"""Whole-workspace checks: references between records, quotes, paths and prose."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .. import scripts
+from ..cite import csl
+from ..dates import parse_period
+from ..errors import Problems, did_you_mean, display_path, key_path
+from ..model import DOCX_COMMENTS, DOCX_PROPERTY_CHARS
+from ..readers.files import Refused, read_inside, refusal
+from ..readers.records import Brief, Claim
+from ..readers.texts import CapturedText
+from ..readers.workspace import Checks, ListRead, ReadCache, Where, Workspace, load, load_brief
+from ..readers.yamlio import MAX_FILE_BYTES
+from ..resolve import prose
+from ..resolve.templates import known_templates
+from . import likelihood
+
+
+def load_checked(root: Path, reads: ReadCache | None = None) -> Workspace:
+    """Load the workspace and check its store; problems go to `ws.problems`.
+
+    Sources are checked (and their captured texts read) before the claims, so that each
+    claim is checked as it is read: a large store's claims are read and checked in one
+    process per core, or come with their checks' results from `reads`.
+    """
+    ws = load(root, Checks(_check_sources, _check_claim), reads)
+    _check_store(ws)
+    return ws
+
+
+def _check_sources(ws: Workspace) -> None:
+    for ident, source in ws.sources.items():
+        _check_source(ws, ident, source.text, ws.where[("source", ident)])
+
+
+def _check_store(ws: Workspace) -> None:
+    """Check what needs the whole store: claims' links, sections, audiences, branding."""
+    for other, claimants in ws.contradicted_by().items():  # one entry per claim named
+        if ws.exists("claim", other):
+            continue
+        for ident in dict.fromkeys(claimants):
+            where = ws.where[("claim", ident)]
+            for j, named in enumerate(ws.claims[ident].contradicts):
+                if named == other:
+                    ws.problems.add(where.path, where.line_of("contradicts", j),
+                                    f"contradicts[{j}]",
+                                    f"unknown claim {other!r}{did_you_mean(other, ws.claims)}")
+    for ident, section in ws.sections.items():
+        where = ws.where[("section", ident)]
+        check_chars(ws, section.title, where, ("title",), f"section {ident!r}")
+        check_chars(ws, section.text, where, ("text",), f"section {ident!r}")
+        check_prose(ws, section.text, where, ("text",))
+    _check_audiences(ws)
+    check_branding(ws)
+    ws.proper_nouns()  # computed now, so the store cache keeps them
+    ws.topic_index()
+    ws.select_facts()
+
+
+def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> None:
+    source = ws.sources[ident]
+    check_strings(ws, source, where, (), f"source {ident!r}", skip={"id", "text"})
+    if not source.title:
+        ws.problems.warn(where.path, where.line, "title",
+                         f"source {ident!r} has no title; notes will show it without one")
+    if source.issued is None:
+        ws.problems.warn(where.path, where.line, "issued",
+                         f"source {ident!r} has no date; notes will show n.d.")
+    if text is None:
+        return
+    path = inside(ws.store, text)
+    if path is not None and not path.exists():  # also accept a path from the workspace root
+        from_root = inside(ws.root, text)
+        path = from_root if from_root is not None and from_root.exists() else path
+    if path is None:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"{text!r} leaves the store folder; give a path inside store/")
+        return
+    if not path.exists():
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} not found (looked for {display_path(path)})")
+        return
+    try:
+        data = read_inside(path, ws.root, MAX_FILE_BYTES)
+        ws.texts[ident] = CapturedText.parse(data.decode("utf-8"))
+    except Refused as exc:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} {exc}")
+        return
+    except OSError as exc:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} cannot be read: {exc.strerror}")
+        return
+    except UnicodeDecodeError:
+        ws.problems.add(where.path, where.line_of("text"), "text",
+                        f"captured text {text!r} is not UTF-8")
+        return
+    ws.text_paths[ident] = path
+
+
+def inside(folder: Path, relative: str) -> Path | None:
+    """Return `folder / relative` when it stays inside `folder` (symlinks resolved)."""
+    if Path(relative).is_absolute():
+        return None
+    path = (folder / relative).resolve()
+    return path if path.is_relative_to(folder.resolve()) else None
+
+
+def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | int, ...],
+                owner: str, problems: Problems | None = None) -> None:
+    """Report characters a document cannot hold, or no shipped font can show."""
+    if not text:
+        return
+    problems = problems if problems is not None else ws.problems
+    bad = scripts.invalid(text)
+    if bad:
+        problems.add(where.path, where.line_of(*key), key_path(key),
+                     f"{owner} holds {scripts.describe(bad)}, a control character "
+                     "or noncharacter a document cannot hold; remove it")
+        return
+    unseen = scripts.missing(text)
+    if unseen:
+        shown = ", ".join(scripts.describe(c) for c in unseen)
+        problems.add(where.path, where.line_of(*key), key_path(key),
+                     f"{owner} holds {shown}, which no font briefgen ships can show")
+
+
+def check_strings(ws: Workspace, record: object, where: Where, key: tuple[str | int, ...],
+                  owner: str, skip: frozenset[str] | set[str] = frozenset(),
+                  problems: Problems | None = None) -> None:
+    """Check every text of a record, its lists and nested records included."""
+    if isinstance(record, str):
+        check_chars(ws, record, where, key, owner, problems)
+    elif isinstance(record, list | tuple):
+        for i, item in enumerate(record):
+            check_strings(ws, item, where, (*key, i), owner, problems=problems)
+    elif isinstance(record, dict):
+        for name, item in record.items():
+            if isinstance(name, str):
+                check_strings(ws, item, where, (*key, name), owner, problems=problems)
+    else:
+        fields = getattr(record, "__struct_fields__", None)
+        names = getattr(record, "__struct_encode_fields__", fields)
+        for field, name in zip(fields or (), names or (), strict=False):
+            if field not in skip:
+                check_strings(ws, getattr(record, field), where, (*key, name), owner,
+                              problems=problems)
+
+
+# The most characters a claim's text, a quote or a paragraph of prose may hold: each is
+# one paragraph of the PDF, and reportlab's line breaking takes time growing faster than
+# a paragraph's length (it takes each word off the front of a list of them all): a
+# 100,000-character paragraph takes seconds, 1,000,000 minutes
+MAX_PARAGRAPH_CHARS = 100_000
+
+
+def _check_length(text: str | None, where: Where, key: tuple[str | int, ...], owner: str,
+                  problems: Problems) -> None:
+    """Report a text too long to be one paragraph of a memo."""
+    if text and len(text) > MAX_PARAGRAPH_CHARS:
+        problems.add(where.path, where.line_of(*key), key_path(key),
+                     f"{owner} is {len(text):,} characters; a paragraph may hold at most "
+                     f"{MAX_PARAGRAPH_CHARS:,} (the limit): split it into several")
+
+
+
+
+def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
+    """Check one claim on its own: characters, sources, quotes, wording, marking; and
+    file it in the store's indexes.
+
+    Runs as the claim is read, maybe in a reader process: it looks only at the settings
+    and the sources, and writes only to `read` (problems, locators, names found, the
+    indexes' entries).
+    """
+    problems, locators = read.problems, read.locators
+    read.file(claim, ws.dated(claim.date, claim.sources))
+    read.names.update(csl.names_in(claim.text))
+    ident = claim.id
+    check_chars(ws, claim.text, where, ("text",), f"claim {ident!r}", problems)
+    check_chars(ws, claim.origin, where, ("origin",), f"claim {ident!r}", problems)
+    for i, cited in enumerate(claim.sources):
+        check_chars(ws, cited.quote, where, ("sources", i, "quote"), f"claim {ident!r}",
+                    problems)
+        check_chars(ws, cited.locator, where, ("sources", i, "locator"), f"claim {ident!r}",
+                    problems)
+    _check_length(claim.text, where, ("text",), f"claim {ident!r}: its text", problems)
+    for i, cited in enumerate(claim.sources):
+        _check_length(cited.quote, where, ("sources", i, "quote"),
+                      f"claim {ident!r}: the quote", problems)
+    for i, cited in enumerate(claim.sources):
+        key = f"sources[{i}]"
+        if cited.source not in ws.sources:
+            if ws.exists("source", cited.source):
+                continue
+            problems.add(where.path, where.line_of("sources", i, "source"), f"{key}.source",
+                         f"unknown source {cited.source!r}{did_you_mean(cited.source, ws.sources)}")
+            continue
+        if cited.quote is None:
+            continue
+        text = ws.texts.get(cited.source)
+        if text is None:
+            if ws.sources[cited.source].text is None:
+                problems.warn(where.path, where.line_of("sources", i, "quote"),
+                              f"{key}.quote", f"source {cited.source!r} has no captured "
+                              "text, so the quote cannot be checked")
+            continue
+        match = text.find(cited.quote)
+        if match is None:
+            problems.add(where.path, where.line_of("sources", i, "quote"), f"{key}.quote",
+                         f"claim {ident!r}: quote not found in {cited.source!r}; closest "
+                         f"passage: \"{text.closest(cited.quote)}\"")
+        elif cited.locator is None:
+            locators[(ident, i)] = sys.intern(f"para. {match.paragraph}")
+    for message in likelihood.warnings(claim.text, claim.confidence):
+        problems.warn(where.path, where.line_of("text"), "text", f"claim {ident!r} {message}")
+    if claim.marking is not None and claim.marking not in _marking_names(ws):
+        problems.add(where.path, where.line_of("marking"), "marking",
+                     f"unknown marking {claim.marking!r}; expected one of "
+                     f"{', '.join(_marking_names(ws))}")
+
+
+def _marking_names(ws: Workspace) -> list[str]:
+    return [m.name for m in ws.settings.markings]
+
+
+SHIPPED_FONTS = ("Noto Serif", "Noto Sans", "DejaVu Sans")
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def check_branding(ws: Workspace) -> None:
+    """Check the logo and fonts of briefgen.yaml: real files of the right kind, inside."""
+    settings = ws.settings
+    where = ws.where[("settings", "")]
+    if settings.logo:
+        _check_file(ws, where, "logo", settings.logo, LOGO_TYPES, "a PNG, JPEG or SVG file")
+    for key, value in (("body-font", settings.body_font),
+                       ("heading-font", settings.heading_font)):
+        if value.lower().endswith(".ttf"):
+            _check_file(ws, where, key, value, (".ttf",), "a TrueType (.ttf) file")
+        elif value not in SHIPPED_FONTS:
+            ws.problems.add(where.path, where.line_of(key), key,
+                            f"unknown font {value!r}; use {', '.join(SHIPPED_FONTS)} or a .ttf "
+                            "file in the workspace")
+
+
+def _check_file(ws: Workspace, where: Where, key: str, value: str, kinds: tuple[str, ...],
+                what: str) -> None:
+    path = inside(ws.root, value)
+    if path is None:
+        ws.problems.add(where.path, where.line_of(key), key,
+                        f"{value!r} leaves the workspace; give a path inside it")
+    elif not path.exists():
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} not found")
+    elif (why := refusal(path, ws.root)) is not None:
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} {why}")
+    elif path.suffix.lower() not in kinds:
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
+
+
+def _check_property(ws: Workspace, text: str | None, where: Where, key: str, shown: str,
+                    name: str, wrapper: str = "{}") -> None:
+    """Warn where `text` (at `key` in a record, `shown` as the problem's key) is too long
+    for the DOCX core property `name`, once put in `wrapper`."""
+    if text and len(wrapper.format(text)) > DOCX_PROPERTY_CHARS:
+        ws.problems.warn(where.path, where.line_of(key), shown,
+                         f"{len(text):,} characters are more than a DOCX document's {name} "
+                         f"property holds ({DOCX_PROPERTY_CHARS} characters in all): it is "
+                         "shortened there, and shown whole in the memo")
+
+
+def _check_audiences(ws: Workspace) -> None:
+    settings = ws.where[("settings", "")]
+    _check_property(ws, ws.settings.organisation, settings, "organisation", "organisation",
+                    "author")
+    for name, audience in ws.audiences.items():
+        where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
+        path = where.path
+        check_chars(ws, audience.label, where, ("label",), f"audience {name!r}")
+        _check_property(ws, audience.label, where, "label", f"{name}.label", "comments",
+                        DOCX_COMMENTS)
+        if audience.max_marking and audience.max_marking not in _marking_names(ws):
+            ws.problems.add(path, where.line_of("max-marking"), f"{name}.max-marking",
+                            f"unknown marking {audience.max_marking!r}; expected one of "
+                            f"{', '.join(_marking_names(ws))}")
+        known = known_templates(ws)
+        if audience.template not in known:
+            ws.problems.add(path, where.line_of("template"), f"{name}.template",
+                            f"unknown template {audience.template!r}; known: "
+                            f"{', '.join(known)}{did_you_mean(audience.template, known)}")
+    check_chars(ws, ws.settings.organisation, settings, ("organisation",), "the settings")
+    for i, marking in enumerate(ws.settings.markings):
+        check_strings(ws, marking, settings, ("markings", i), "the settings")
+    default = ws.settings.default_audience
+    if default and not ws.exists("audience", default):
+        ws.problems.add(settings.path, settings.line_of("default-audience"), "default-audience",
+                        f"unknown audience {default!r}{did_you_mean(default, ws.audiences)}")
+
+
+def check_prose(ws: Workspace, text: str | None, where: Where,
+                key: tuple[str | int, ...]) -> list[prose.Call]:
+    """Check the prose at `key` in a record: it renders and names known claims."""
+    if not text:
+        return []
+    key_name = key_path(key)
+    try:
+        paragraphs = prose.render(text)
+    except prose.ProseError as exc:
+        line = where.line_of(*key) + (exc.line if "\n" in text else 0)
+        ws.problems.add(where.path, line, key_name, str(exc))
+        return []
+    for parts in paragraphs:  # the claims' texts put in are checked with the claims
+        _check_length("".join(p for p in parts if isinstance(p, str)), where, key,
+                      "a paragraph of this prose", ws.problems)
+    calls = [p for parts in paragraphs for p in parts if isinstance(p, prose.Call)]
+    for call in calls:
+        if not ws.exists("claim", call.claim_id):
+            ws.problems.add(where.path, where.line_of(*key), key_name,
+                            f"{call.kind}(): unknown claim {call.claim_id!r}"
+                            f"{did_you_mean(call.claim_id, ws.claims)}")
+    return calls
+
+
+def check_brief(ws: Workspace, path: Path) -> Brief | None:
+    """Load and check one brief; return it when it has no errors of its own."""
+    before = len(ws.problems.errors)
+    brief, where = load_brief(ws, path)
+    if brief is None:
+        return None
+    for j, name in enumerate(brief.audiences):
+        if not ws.exists("audience", name):
+            ws.problems.add(path, where.line_of("audiences", j), f"audiences[{j}]",
+                            f"unknown audience {name!r}{did_you_mean(name, ws.audiences)}")
+    if brief.period is not None:
+        try:
+            parse_period(brief.period)
+        except ValueError as exc:
+            ws.problems.add(path, where.line_of("period"), "period", str(exc))
+    for key in ("title", "subject", "to", "from_"):
+        check_chars(ws, getattr(brief, key), where, (key.rstrip("_"),), "the brief")
+    for key in ("title", "subject"):
+        _check_property(ws, getattr(brief, key), where, key, key, key)
+    for i, section in enumerate(brief.sections):
+        check_chars(ws, section.title, where, ("sections", i, "title"), "the brief")
+        check_chars(ws, section.text, where, ("sections", i, "text"), "the brief")
+        _check_brief_section(ws, where, i, section)
+    return brief if len(ws.problems.errors) == before else None
+
+
+def _check_brief_section(ws: Workspace, where: Where, i: int, section) -> None:
+    key = f"sections[{i}]"
+    if section.section is None and section.title is None:
+        ws.problems.add(where.path, where.line_of("sections", i), key,
+                        "a section needs a title, or `section:` naming a store section")
+    if section.section is not None and not ws.exists("section", section.section):
+        ws.problems.add(where.path, where.line_of("sections", i, "section"), f"{key}.section",
+                        f"unknown section {section.section!r}"
+                        f"{did_you_mean(section.section, ws.sections)}")
+    for j, ident in enumerate(section.claims):
+        if not ws.exists("claim", ident):
+            ws.problems.add(where.path, where.line_of("sections", i, "claims", j),
+                            f"{key}.claims[{j}]",
+                            f"unknown claim {ident!r}{did_you_mean(ident, ws.claims)}")
+    check_prose(ws, section.text, where, ("sections", i, "text"))
+
+

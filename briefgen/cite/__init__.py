@@ -1,0 +1,1 @@
+"""Citations: CSL styles and the pandoc server that formats notes and bibliographies."""

@@ -1,0 +1,422 @@
+"""The `briefgen` command line: build, check, list and schema.
+
+Errors a user can cause are printed as `file:line: key: message` with exit status 1
+(2 for a command line that asks for something that does not exist); never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import sys
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .. import __version__
+from ..errors import BriefgenError, Problems, WorkspaceError
+
+EPILOG = "Docs: README.md. Exit status: 0 ok, 1 errors in the workspace or build, 2 usage."
+
+PYDANTIC_LOADER = "pydantic.plugin._loader"
+
+
+def _without_pydantic_plugins() -> None:
+    """Run pydantic without plugins, by its documented switch PYDANTIC_DISABLE_PLUGINS,
+    unless the user set that switch otherwise.
+
+    pydantic loads every installed package's `pydantic` entry point when it builds its
+    first validator: a plugin can add 100 ms to each run (logfire's does, pydantic/
+    logfire#2343), and none is meant for briefgen. With plugins disabled, pydantic's
+    plugin loader answers "none" without looking; but importing that loader imports
+    importlib.metadata, 30 ms of a 0.6 s memo. So a stand-in gives the same answer, and
+    hands any other name to the real loader.
+    """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if (os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true")
+            and PYDANTIC_LOADER not in sys.modules):
+        sys.modules[PYDANTIC_LOADER] = _NoPlugins(PYDANTIC_LOADER)
+
+
+class _NoPlugins(types.ModuleType):
+    """pydantic's plugin loader, plugins disabled: no plugins, and importlib.metadata is
+    imported only if pydantic asks for anything else (then the real loader answers)."""
+
+    @staticmethod
+    def get_plugins() -> tuple[()]:
+        """Return the plugins: none, as pydantic's loader does when they are disabled."""
+        return ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system asks for __path__ and the like
+            raise AttributeError(name)
+        del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+_without_pydantic_plugins()
+
+
+def _print_problems(problems: Problems) -> None:
+    for problem in problems.sorted():
+        click.echo(str(problem), err=True)
+
+
+def _fail(exc: BriefgenError) -> None:
+    if isinstance(exc, WorkspaceError):
+        _print_problems(exc.problems)
+        count = len(exc.problems.errors)
+        click.echo(f"briefgen: {count} error{'s' if count != 1 else ''}; nothing written",
+                   err=True)
+    else:
+        click.echo(f"briefgen: error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit without taking the loaded store apart object by object, which takes Python
+    0.2 s for 100,000 claims: every file is written and closed by now."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, `timeout`, a service stopped): unwound like Ctrl-C,
+    so the helpers stop and temporary files go, which the default action would skip."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+class _Group(click.Group):
+    """A command group that turns the project's own errors into messages."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        if hasattr(signal, "SIGTERM"):
+            signal.signal(signal.SIGTERM, _terminated)
+        try:
+            return super().invoke(ctx)
+        except BriefgenError as exc:
+            _fail(exc)
+        except OSError as exc:
+            from ..errors import DiskFull, disk_full, display_path
+
+            if not disk_full(exc):
+                raise
+            shown = f" while writing {display_path(exc.filename)}" if exc.filename else ""
+            _fail(DiskFull(f"no space left on device{shown}"))
+        except _Terminated:
+            click.echo("briefgen: terminated", err=True)
+            sys.exit(128 + signal.SIGTERM)
+        except KeyboardInterrupt:
+            click.echo("briefgen: interrupted", err=True)
+            sys.exit(130)
+        return None
+
+
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+def main() -> None:
+    """Turn a shared store of sourced claims into DOCX and PDF policy memos."""
+
+
+def _root(start: Path) -> Path:
+    from ..readers.discover import find_root
+
+    return find_root(start)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("briefs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "all_briefs", is_flag=True, help="Build every brief in the workspace.")
+@click.option("--audience", "-a", metavar="A", help="Build for this audience only.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["docx", "pdf", "html", "json"]),
+              help="Write this format only (default: the brief's formats).")
+@click.option("--period", metavar="PERIOD",
+              help="Override the brief's period: 2024-W25, this-week, last-week, 2024-06.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Output folder (default: the workspace's out/).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Parallel processes (default: the machine's cores).")
+@click.option("--force", is_flag=True, help="Rebuild even outputs whose inputs are unchanged.")
+def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt: str | None,
+          period: str | None, out_dir: Path | None, jobs: int | None, force: bool) -> None:
+    """Build memos from BRIEF files, or from every brief of a workspace.
+
+    A BRIEF that is a folder, --all, or no BRIEF at all builds every brief of the
+    workspace found by walking up from it (or from the current folder). Outputs go to
+    out/<brief>.<audience>.<format>.
+    """
+    from .. import speed
+    from ..speed import quick
+
+    start = briefs[0] if briefs else Path.cwd()
+    root = _root(start)
+    files = [b for b in briefs if not b.is_dir()]
+    only = None if all_briefs or not files else [_brief_path(root, b) for b in files]
+    out = (out_dir or quick.output_folder(root)).resolve()
+    key = quick.command_key({"root": str(root), "only": [str(p) for p in only or []],
+                             "audience": audience, "format": fmt, "period": period,
+                             "out": str(out)})
+    fresh = None if force or not speed.fast() else quick.fresh_outputs(root, out, key)
+    if fresh is not None:
+        for name in fresh:
+            click.echo(f"up to date {_shown(out / name)}")
+        click.echo(f"0 written, {len(fresh)} up to date")
+        return
+
+    # the writer processes and pandoc load while this process loads the workspace
+    from ..speed.engine import Engine
+
+    style, locale = quick.citation_settings(root)
+    with Engine(jobs or os.cpu_count() or 1, [fmt] if fmt else ["docx", "pdf"], style,
+                locale) as engine:
+        from ..build.memos import build as run_build
+        from ..build.memos import check_workspace, describe
+
+        checked = check_workspace(root, only)
+        _print_problems(_only_warnings(checked.ws.problems))
+        outputs = run_build(checked, audience, fmt, period, out_dir, jobs=jobs, force=force,
+                            progress=_progress(), engine=engine)
+    for item in outputs:
+        click.echo(describe(item))
+    skipped = sum(1 for o in outputs if o.skipped)
+    click.echo(f"{len(outputs) - skipped} written, {skipped} up to date")
+    if speed.fast():
+        from ..build.inputs import named_files
+
+        quick.record(root, out, key, [o.path for o in outputs], named_files(checked.ws))
+    _leave(0)
+
+
+def _shown(path: Path) -> str:
+    from ..errors import display_path
+
+    return display_path(path)
+
+
+def _progress() -> Callable[[int, int, str], None] | None:
+    """Return a progress callback: a bar on a terminal, plain lines elsewhere."""
+    if not sys.stderr.isatty():
+        def line(done: int, total: int, name: str) -> None:
+            click.echo(f"[{done}/{total}] made {name}", err=True)
+        return line
+    from tqdm import tqdm
+
+    bar: list[tqdm] = []
+
+    def update(done: int, total: int, _name: str) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, unit="memo", file=sys.stderr, leave=False))
+        bar[0].update(done - bar[0].n)
+        if done == total:
+            bar[0].close()
+
+    return update
+
+
+def _brief_path(root: Path, given: Path) -> Path:
+    path = given.parent.resolve() / given.name  # a link by its own name: loading refuses
+    if not path.exists() or path.is_dir():      # one that leads out, or is not a file
+        from ..errors import UsageError
+
+        raise UsageError(f"no such brief: {given}")
+    if path.parent != root.resolve():
+        from ..errors import UsageError
+
+        raise UsageError(f"{given} is not a brief of the workspace at {root}: "
+                         "briefs sit at the workspace's top level")
+    return path
+
+
+def _only_warnings(problems: Problems) -> Problems:
+    out = Problems()
+    out.items = problems.warnings if problems.errors == [] else []
+    return out
+
+
+@main.command(epilog=EPILOG)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(path: Path | None, strict: bool) -> None:
+    """Validate the whole workspace: every file, reference, quote and brief; then build
+    every brief for every audience, in each format it builds, into a temporary folder
+    that is removed after, so that what a build would fail on (a template error, a PDF
+    over its audience's max-pages, a writer's failure) is found too. Nothing is written
+    to out/.
+
+    Prints every problem as file:line: key: message; exits 1 on any error.
+    """
+    from ..speed import quick
+    from ..speed.engine import Engine
+
+    root = _root(path or Path.cwd())
+    # the writer processes and pandoc load while this process loads the workspace
+    style, locale = quick.citation_settings(root)
+    with Engine(os.cpu_count() or 1, ["docx", "pdf"], style, locale) as engine:
+        from ..build.memos import check_workspace, trial_build
+
+        checked = check_workspace(root)
+        trial_build(checked, engine)
+    problems = checked.ws.problems
+    _print_problems(problems)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    ws = checked.ws
+    summary = (f"{len(ws.sources)} sources, {len(ws.claims)} claims, {len(ws.sections)} "
+               f"sections, {len(checked.briefs)} briefs, {len(ws.audiences)} audiences: "
+               f"{errors} error{'s' if errors != 1 else ''}, "
+               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    click.echo(summary, err=bool(errors))
+    _leave(1 if errors or (strict and warnings) else 0)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def status(path: Path | None) -> None:
+    """List each built memo and which of its inputs changed since it was built: the
+    brief, the store records it uses, its audience, the settings, the citation style, its
+    template, the logo, fonts, or briefgen's own code."""
+    from ..build.memos import check_workspace
+    from ..build.status import status_lines
+
+    checked = check_workspace(_root(path or Path.cwd()))
+    for line in status_lines(checked):
+        click.echo(line)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("folder", type=click.Path(path_type=Path))
+def new(folder: Path) -> None:
+    """Start a workspace in FOLDER that builds at once: settings, audiences, a brief,
+    a source with its text, two claims and a reusable section, plus editor schemas."""
+    from .scaffold import new_workspace
+
+    files = new_workspace(folder)
+    click.echo(f"created {folder} ({len(files)} files); try: briefgen build {folder}")
+
+
+@main.command(epilog=EPILOG)
+@click.argument("briefs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--interval", type=click.FloatRange(0.1, 60), default=1.0, show_default=True,
+              help="Seconds between looks at the files.")
+@click.option("--audience", "-a", metavar="A", help="Build for this audience only.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["docx", "pdf", "html", "json"]),
+              help="Write this format only.")
+@click.option("--exit-after", type=int, default=0, hidden=True,
+              help="Stop after this many builds (for scripts and tests).")
+def watch(briefs: tuple[Path, ...], interval: float, audience: str | None, fmt: str | None,
+          exit_after: int) -> None:
+    """Rebuild what changed whenever a file of the workspace changes (Ctrl-C stops).
+
+    Watches the briefs, settings, audiences, the store and the captured texts, templates,
+    and the logo, fonts and .csl style that briefgen.yaml names; each rebuild is
+    incremental, and errors are printed without stopping the watch.
+    """
+    from ..build.watch import watch as run_watch
+
+    root = _root(briefs[0] if briefs else Path.cwd())
+    run_watch(root, [b for b in briefs if not b.is_dir()], audience, fmt, interval,
+              exit_after, click.echo)
+
+
+@main.command("list", epilog=EPILOG)
+@click.argument("kind", type=click.Choice(["sources", "claims", "sections"]))
+@click.option("--topic", "-t", "topics", multiple=True, metavar="T",
+              help="Only claims with this topic (repeatable).")
+@click.option("--since", metavar="DATE", help="Only claims dated on or after DATE.")
+@click.option("--path", "start", type=click.Path(path_type=Path), default=None,
+              help="A folder inside the workspace (default: the current folder).")
+def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | None) -> None:
+    """List the store's sources, claims or sections, one per line."""
+    from .listing import list_records
+
+    root = _root(start or Path.cwd())
+    for line in list_records(root, kind, list(topics), since):
+        click.echo(line)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "ident", required=True, help="The new source's id, e.g. doe-2024.")
+@click.option("--title", help="Title as published (leave out if the page states none).")
+@click.option("--author", "authors", multiple=True, metavar="NAME",
+              help='"Family, Given", or "{Organisation}"; repeat for several authors.')
+@click.option("--container", help="Journal, magazine, newspaper or site it appeared in.")
+@click.option("--publisher", help="Publisher or issuing organisation.")
+@click.option("--issued", metavar="DATE", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--circa", is_flag=True, help="The date is inferred, not stated.")
+@click.option("--accessed", metavar="DATE", help="When an online source was read.")
+@click.option("--url", help="The address it was read at.")
+@click.option("--type", "kind", default="article", show_default=True,
+              help="CSL type: article-magazine, article-newspaper, report, webpage, …")
+@click.option("--reliability", type=click.Choice(list("ABCDEF")), help="Reliability grade.")
+@click.option("--path", "start", type=click.Path(path_type=Path), default=None,
+              help="A folder inside the workspace (default: the current folder).")
+def ingest(file: Path, ident: str, title: str | None, authors: tuple[str, ...],
+           container: str | None, publisher: str | None, issued: str | None, circa: bool,
+           accessed: str | None, url: str | None, kind: str, reliability: str | None,
+           start: Path | None) -> None:
+    """Capture FILE as a source's text, page furniture removed, and register the source.
+
+    Writes store/texts/ID.txt and appends the record to store/sources.yaml, keeping
+    that file's comments and order. Furniture patterns extend in briefgen.yaml.
+    """
+    from ..sources.ingest import ingest as run_ingest
+    from ..sources.ingest import parse_author
+
+    record: dict[str, object] = {"id": ident, "type": kind}
+    optional = {"title": title, "container-title": container, "publisher": publisher,
+                "URL": url, "accessed": accessed, "reliability": reliability}
+    record.update({k: v for k, v in optional.items() if v})
+    if authors:
+        record["author"] = [parse_author(a) for a in authors]
+    if issued:
+        record["issued"] = _csl_date(issued, circa)
+    root = _root(start or Path.cwd())
+    text_path, sources = run_ingest(root, file, record)
+    from ..errors import display_path
+
+    click.echo(f"wrote {display_path(text_path)}; added {ident!r} to {display_path(sources)}")
+
+
+def _csl_date(text: str, circa: bool) -> object:
+    if not circa:
+        return text
+    parts = [int(p) for p in text.split("-") if p.isdigit()]
+    return {"date-parts": [parts], "circa": True}
+
+
+@main.command("import", epilog=EPILOG)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--path", "start", type=click.Path(path_type=Path), default=None,
+              help="A folder inside the workspace (default: the current folder).")
+def import_(file: Path, start: Path | None) -> None:
+    """Add sources from a CSL-JSON (.json) or BibTeX (.bib) file, as Zotero exports them."""
+    from ..errors import display_path
+    from ..sources.ingest import import_file
+
+    root = _root(start or Path.cwd())
+    path, ids = import_file(root, file)
+    click.echo(f"added {len(ids)} source{'s' if len(ids) != 1 else ''} to "
+               f"{display_path(path)}: {', '.join(ids)}")
+
+
+@main.command(epilog=EPILOG)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("schemas"),
+              show_default=True, help="Folder to write the JSON Schema files to.")
+def schema(out_dir: Path) -> None:
+    """Write JSON Schema files for every workspace file, for editors' YAML support."""
+    from ..readers.derive import write_schemas
+
+    for path in write_schemas(out_dir):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

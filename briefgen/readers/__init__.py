@@ -1,0 +1,1 @@
+"""Readers: workspace files, read into located values, then records, then the workspace."""

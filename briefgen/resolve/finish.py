@@ -1,0 +1,232 @@
+"""The finished memo: the template's layout, notes renumbered in reading order, the
+citations formatted, and the header, summary and banner made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from ..cite import csl
+from ..cite import pandoc as cite
+from ..dates import PartialDate, earliest_and_latest
+from ..model import (
+    BibEntry,
+    Branding,
+    Header,
+    Inline,
+    Memo,
+    Note,
+    NoteRef,
+    Section,
+    Span,
+    Words,
+)
+from ..readers.records import Claim
+from ..speed.structs import dump
+from . import templates
+from .paragraphs import Cluster, Draft
+from .select import Selection
+
+CONTENTS_FROM_HEADINGS = 6  # a full memo with this many headings opens with its contents
+ENDNOTES_IN_COLUMNS_FROM = 4  # a one-page memo with more endnotes sets them in two columns
+TYPE_NAMES = {
+    "article-magazine": ("magazine article", "magazine articles"),
+    "article-newspaper": ("newspaper article", "newspaper articles"),
+    "article-journal": ("journal article", "journal articles"),
+    "report": ("report", "reports"),
+    "webpage": ("web page", "web pages"),
+    "book": ("book", "books"),
+    "chapter": ("book chapter", "book chapters"),
+    "post-weblog": ("blog post", "blog posts"),
+    "speech": ("speech", "speeches"),
+    "interview": ("interview", "interviews"),
+}
+
+
+class Resolver(Selection):
+    """A brief resolved for one audience: its sections placed, then laid out and finished."""
+
+    def lay_out(self, draft: Draft, brief_id: str, audience_id: str,
+                today: dt.date | None) -> templates.Layout:
+        """Apply the audience's template to the draft; renumber notes in reading order."""
+        context = {"memo": self._template_memo(brief_id, audience_id, today),
+                   "audience": dump(self.audience),
+                   "omitted": {k: len(v) for k, v in sorted(draft.omitted.items())},
+                   "period": self.period.display() if self.period else None}
+        layout = templates.apply(self.ws, self.audience.template, draft.sections, context,
+                                 draft.info)
+        draft.sections = layout.sections
+        draft.clusters = _renumber(layout.sections, draft.clusters)
+        return layout
+
+    def _template_memo(self, brief_id: str, audience_id: str,
+                       today: dt.date | None) -> dict[str, Any]:
+        head = self._header(audience_id, [], today)
+        return {"title": head.title, "subject": head.subject, "to": head.to,
+                "sender": head.sender, "date": head.date, "period": head.period,
+                "organisation": head.organisation, "audience": head.audience,
+                "brief": brief_id, "audience_id": audience_id}
+
+    def finish(self, draft: Draft, layout: templates.Layout, brief_id: str,
+               audience_id: str, today: dt.date | None,
+               citeproc: cite.Citeproc | None = None) -> Memo:
+        """Render the laid-out memo's notes and bibliography, and return it."""
+        rendered = self._render(draft, citeproc)
+        notes: list[Note] = []
+        sections = draft.sections
+        if rendered.note_style:
+            notes = [Note(i + 1, rendered.clusters[i], c.claim_ids)
+                     for i, c in enumerate(draft.clusters)]
+        else:
+            sections = [_inline_citations(s, rendered.clusters) for s in sections]
+        bibliography = [BibEntry(i, spans) for i, spans in rendered.bibliography
+                        ] if layout.bibliography else []
+        shown = dict.fromkeys(i for c in draft.clusters for i in c.claim_ids)
+        placed = [self.ws.claims[i] for i in shown]
+        rank = max([self.ws.marking_rank(c.marking) for c in placed], default=0)
+        markings = self.ws.settings.markings
+        header = self._header(audience_id, placed, today)
+        header.fields = _fields(header, layout.fields)
+        words = Words(bibliography="Bibliography" if rendered.note_style else "References")
+        summary = self._summary(placed) if self.audience.summary and layout.summary else []
+        compact = layout.layout == "one-page"
+        headings = [s.title for s in sections if s.title]
+        headings += [words.bibliography] if bibliography else []
+        headings += [words.summary] if summary else []
+        return Memo(
+            brief_id=brief_id,
+            audience_id=audience_id,
+            header=header,
+            sections=sections,
+            notes=notes,
+            bibliography=bibliography,
+            banner=markings[min(rank, len(markings) - 1)].name,
+            note_placement=self.audience.notes,
+            layout="one-page" if compact else "policy-memo",
+            page_size=self.ws.settings.page_size,
+            branding=self._branding(),
+            max_pages=self.audience.max_pages,
+            language=self.ws.settings.locale,
+            words=words,
+            contents=compact is False and len(headings) >= CONTENTS_FROM_HEADINGS,
+            note_columns=2 if compact and len(notes) > ENDNOTES_IN_COLUMNS_FROM else 1,
+            summary=summary,
+            omitted={k: len(v) for k, v in sorted(draft.omitted.items())},
+        )
+
+    def _branding(self) -> Branding:
+        """Return the workspace's look, with its files as absolute paths."""
+        settings = self.ws.settings
+
+        def font(value: str) -> str:
+            return str(self.ws.root / value) if value.lower().endswith(".ttf") else value
+
+        logo = str((self.ws.root / settings.logo).resolve()) if settings.logo else None
+        return Branding(settings.accent_colour, logo, font(settings.body_font),
+                        font(settings.heading_font))
+
+    def _render(self, draft: Draft, citeproc: cite.Citeproc | None) -> cite.Rendered:
+        style = cite.find_style(self.ws.settings.citation_style, self.ws.root)
+        used = dict.fromkeys(c.source_id for cl in draft.clusters for c in cl.cites)
+        family = csl.style_family(self.ws.settings.citation_style)
+        names = self.ws.proper_nouns()
+        references = [csl.csl_item(self.ws.sources[s], names, family) for s in used]
+        if not draft.clusters:
+            return cite.Rendered(True, [], [])
+        clusters = [c.cites for c in draft.clusters]
+        if citeproc is not None:
+            return citeproc.render(clusters, references, style, self.ws.settings.locale)
+        return cite.render(clusters, references, style, self.ws.settings.locale)
+
+    def _header(self, audience_id: str, placed: list[Claim], today: dt.date | None) -> Header:
+        brief = self.brief
+        date = brief.date.start if brief.date else (today or dt.date.today())
+        topics = sorted({t for c in placed for t in c.topics})
+        return Header(
+            title=brief.title,
+            organisation=self.ws.settings.organisation,
+            audience=self.audience.label or audience_id,
+            to=brief.to,
+            sender=brief.from_ or self.ws.settings.organisation or None,
+            date=f"{date.day} {PartialDate(date.year, date.month).display()}",
+            subject=brief.subject,
+            period=self.period.display() if self.period else None,
+            iso_date=date.isoformat(),
+            keywords=topics,
+        )
+
+    def _summary(self, placed: list[Claim]) -> list[str]:
+        """Return the source summary statement, as intelligence products close with."""
+        used = list(dict.fromkeys(s.source for c in placed for s in c.sources))
+        sources = [self.ws.sources[s] for s in used]
+        if not sources:
+            return []
+        kinds = Counter(s.type for s in sources)
+        kind_text = ", ".join(
+            f"{n} {TYPE_NAMES.get(t, (t, t + 's'))[n != 1]}" for t, n in sorted(kinds.items()))
+        bounds = earliest_and_latest([s.issued for s in sources if s.issued])
+        published = "" if bounds is None else f", published {bounds[0].display()}" + (
+            f" to {bounds[1].display()}" if bounds[1] != bounds[0] else "")
+        grades = Counter(s.reliability or "ungraded" for s in sources)
+        grade_text = ", ".join(f"{g} ({n})" for g, n in sorted(grades.items()))
+        second = sum(1 for c in placed if c.origin)
+        multi = sum(1 for c in placed if len({s.source for s in c.sources}) > 1)
+        return [
+            f"This memo rests on {len(sources)} source{'s' if len(sources) != 1 else ''} "
+            f"({kind_text}){published}. Reliability grades: {grade_text}.",
+            f"Of its {len(placed)} claims, {second} are second-hand (reported by the source "
+            f"from another originator) and {multi} are backed by more than one source.",
+        ]
+
+
+def _renumber(sections: list[Section], clusters: list[Cluster]) -> list[Cluster]:
+    """Number notes in reading order of the laid-out memo; drop notes no longer placed."""
+    ordered: list[Cluster] = []
+
+    def walk(content: list[Inline]) -> list[Inline]:
+        out: list[Inline] = []
+        for item in content:
+            if isinstance(item, NoteRef):
+                ordered.append(clusters[item.number - 1])
+                out.append(NoteRef(len(ordered)))
+            else:
+                out.append(item)
+        return out
+
+    for section in sections:
+        for para in section.blocks:
+            para.content = walk(para.content)
+            para.remarks = [walk(r) for r in para.remarks]
+    return ordered
+
+
+def _fields(header: Header, labels: list[str]) -> list[tuple[str, str]]:
+    """Return the heading block's (label, value) rows the template asked for, if set."""
+    values = {"TO": header.to, "FROM": header.sender, "DATE": header.date,
+              "SUBJECT": header.subject, "PERIOD": header.period, "FOR": header.audience}
+    return [(label, value) for label in labels if (value := values.get(label))]
+
+
+def _inline_citations(section: Section, clusters: list[list[Span]]) -> Section:
+    """Replace note markers by in-text citations, for author-date styles."""
+    for para in section.blocks:
+        para.content = _replace_refs(para.content, clusters)
+        para.remarks = [_replace_refs(r, clusters) for r in para.remarks]
+    return section
+
+
+def _replace_refs(content: list[Inline], clusters: list[list[Span]]) -> list[Inline]:
+    out: list[Inline] = []
+    for item in content:
+        if isinstance(item, NoteRef):
+            citation = clusters[item.number - 1]
+            last = out[-1] if out else None
+            if isinstance(last, Span) and last.text.rstrip().endswith("."):
+                out[-1] = Span(last.text.rstrip()[:-1], last.italic, last.bold, last.url)
+                out += [Span(" "), *citation, Span(".")]
+            else:
+                out += [Span(" "), *citation]
+        else:
+            out.append(item)
+    return out

@@ -1,0 +1,239 @@
+"""A memo's paragraphs: each claim's wording, its note and its remarks, and prose.
+
+Every way a claim enters a memo passes `Paragraphs._admit`, so `Visibility` alone
+decides what an audience may see; selection (`select`) and the finished memo (`finish`)
+build on these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..cite import pandoc as cite
+from ..dates import PartialDate, Period
+from ..model import Inline, NoteRef, Paragraph, Quote, Section, Span
+from ..readers.records import Audience, Brief, Claim, Source
+from ..readers.workspace import Workspace
+from . import prose
+from .visibility import Visibility
+
+LOWER_FIRST_WORDS = {"The", "A", "An", "This", "That", "These", "Those", "Its", "It", "There",
+                     "Some", "Many", "Most", "Both", "Each", "Every", "Several", "About",
+                     "Around", "Approximately", "Nearly", "Over", "More", "Less", "Fewer"}
+
+
+@dataclass
+class Cluster:
+    """The sources of one note, and the claims it backs."""
+
+    cites: list[cite.Cite]
+    claim_ids: list[str]
+
+
+@dataclass
+class Draft:
+    """A memo under construction: sections, notes to render, what was left out."""
+
+    sections: list[Section] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+    placed: list[str] = field(default_factory=list)  # claim ids in memo order
+    omitted: dict[str, set[str]] = field(default_factory=dict)  # reason -> claim ids
+    info: dict[int, dict[str, Any]] = field(default_factory=dict)  # id(paragraph) -> facts
+
+
+def claim_date(ws: Workspace, claim: Claim) -> PartialDate | None:
+    """Return when a claim's information is from: its own date, else its first source's."""
+    return ws.dated(claim.date, claim.sources)
+
+
+class Paragraphs:
+    """The claims an audience may see, as paragraphs with their notes."""
+
+    def __init__(self, ws: Workspace, brief: Brief, audience: Audience,
+                 period: Period | None) -> None:
+        self.ws = ws
+        self.brief = brief
+        self.audience = audience
+        self.period = period
+        self.visibility = Visibility(ws, audience)
+
+    # --- paragraphs
+
+    def _admit(self, claim_id: str, draft: Draft, counted: bool = True) -> Claim | None:
+        """Return a claim if the audience may see it, else None: every way a claim enters
+        the memo asks here, so `Visibility` alone decides.
+
+        A claim kept out is counted under its reason when `counted`; one only mentioned in
+        a "Sources differ" remark is not, as the memo never meant to place it.
+        """
+        claim = self.ws.claims.get(claim_id)
+        if claim is None:  # a dangling reference, reported by check
+            return None
+        reason = self.visibility.hidden(claim)
+        if reason is None:
+            return claim
+        if counted:
+            draft.omitted.setdefault(reason, set()).add(claim_id)
+        return None
+
+    def _prose(self, text: str, draft: Draft) -> list[Paragraph]:
+        """Return prose paragraphs with claim() texts and cite() notes put in."""
+        out = []
+        for parts in prose.render(text):
+            content: list[Inline] = []
+            ranks = [0]
+            for part in parts:
+                if isinstance(part, str):
+                    content.append(Span(part))
+                    continue
+                claim = self._admit(part.claim_id, draft)
+                if claim is None:
+                    continue
+                ranks.append(self.ws.marking_rank(claim.marking))
+                if part.kind == "claim":
+                    content.append(Span(self._wording(claim)))
+                content.append(self._note(claim, draft))
+            content = _tidy(content)
+            if any(isinstance(i, Span) and i.text.strip() for i in content):
+                out.append(Paragraph(content, portion=self._portion(max(ranks))))
+        return out
+
+    def _claim_paragraph(self, claim_id: str, draft: Draft) -> Paragraph:
+        claim = self.ws.claims[claim_id]
+        content: list[Inline] = [Span(self._wording(claim)), self._note(claim, draft)]
+        para = Paragraph(content, kind="claim", claim_id=claim_id,
+                         portion=self._portion(self.ws.marking_rank(claim.marking)))
+        new = self._is_new(claim)
+        para.new = new and self.audience.mark_new
+        draft.info[id(para)] = {"confidence": claim.confidence, "topics": claim.topics,
+                                "marking": claim.marking or self.ws.lowest_marking(),
+                                "new": new, "origin": claim.origin}
+        if self.audience.confidence and claim.confidence:
+            para.confidence = f"{claim.confidence} confidence"
+        if self.audience.quotes:
+            para.quotes = [Quote(s.quote, self._quote_attribution(claim_id, i))
+                           for i, s in enumerate(claim.sources) if s.quote]
+        if self.audience.source_count:
+            para.remarks.append([Span(self._sourcing(claim))])
+        if self.audience.contradictions:
+            para.remarks += self._contradictions(claim, draft)
+        return para
+
+    def _sourcing(self, claim: Claim) -> str:
+        """Return how many independent sources back a claim, and whose claim it is."""
+        ids = list(dict.fromkeys(s.source for s in claim.sources))
+        count = len(ids)
+        noun = "source" if count == 1 else "sources"
+        if claim.origin:
+            return f"Second-hand: {claim.origin}, as reported by {count} {noun}."
+        groups = len({_lineage(self.ws.sources[i]) for i in ids if i in self.ws.sources})
+        if count == 1:
+            return "Single source."
+        extra = f" ({count} in all)" if groups < count else ""
+        return f"Backed by {groups} independent sources{extra}."
+
+    def _is_new(self, claim: Claim) -> bool:
+        """Return whether a claim is dated within the memo's period."""
+        date = claim_date(self.ws, claim)
+        return bool(self.period and date and self.period.overlaps(date))
+
+    def _wording(self, claim: Claim) -> str:
+        """Return the claim's text, attributed to its origin when it has one."""
+        text = claim.text.strip()
+        if not claim.origin:
+            return text
+        first, _, rest = text.partition(" ")
+        template = self.audience.attribution
+        if not template.startswith("{text}") and not self._proper_noun(first, claim):
+            text = f"{first[:1].lower()}{first[1:]} {rest}"
+        return template.format(origin=claim.origin, text=text)
+
+    def _proper_noun(self, word: str, claim: Claim) -> bool:
+        """Return whether a sentence's first word keeps its capital inside a sentence.
+
+        A word counts as a name when it is an acronym or stands capitalised after a
+        lower-case word somewhere in the claim or its sources' captured texts.
+        """
+        bare = word.strip("\"'“‘(")
+        if not bare[:1].isupper() or bare in LOWER_FIRST_WORDS:
+            return False
+        if any(c.isupper() for c in bare[1:]) or not bare.isalpha():
+            return True
+        pattern = re.compile(r"[a-z0-9,;:)]\s+" + re.escape(bare) + r"\b")
+        texts = [claim.text] + ["\n".join(t.paragraphs) for s in claim.sources
+                                if (t := self.ws.texts.get(s.source))]
+        return any(pattern.search(t) for t in texts)
+
+    def _note(self, claim: Claim, draft: Draft, placed: bool = True) -> NoteRef:
+        """Open a note citing the claim's sources; return its marker.
+
+        `placed` is False for a claim only mentioned in a remark: it may still be
+        selected later in its own right.
+        """
+        cites = [cite.Cite(s.source, self._locator(claim.id, i, s.locator))
+                 for i, s in enumerate(claim.sources)]
+        draft.clusters.append(Cluster(cites, [claim.id]))
+        if placed:
+            draft.placed.append(claim.id)
+        return NoteRef(len(draft.clusters))
+
+    def _locator(self, claim_id: str, index: int, given: str | None) -> str | None:
+        return given or self.ws.locators.get((claim_id, index))
+
+    def _quote_attribution(self, claim_id: str, index: int) -> str:
+        cited = self.ws.claims[claim_id].sources[index]
+        source = self.ws.sources[cited.source]
+        who = _short_author(source)
+        where = self._locator(claim_id, index, cited.locator)
+        return f"{who}, {where}" if where else who
+
+    def _contradictions(self, claim: Claim, draft: Draft) -> list[list[Inline]]:
+        others = list(claim.contradicts) + self.ws.contradicted_by().get(claim.id, [])
+        remarks: list[list[Inline]] = []
+        for other_id in dict.fromkeys(others):
+            other = self._admit(other_id, draft, counted=False)
+            if other is None:
+                continue
+            remarks.append([Span("Sources differ: "), Span(self._wording(other)),
+                            self._note(other, draft, placed=False)])
+        return remarks
+
+    def _portion(self, rank: int) -> str | None:
+        if not self.audience.portion_marks:
+            return None
+        markings = self.ws.settings.markings
+        return markings[min(rank, len(markings) - 1)].portion
+
+
+def _tidy(content: list[Inline]) -> list[Inline]:
+    """Drop the space a left-out claim leaves before punctuation or at the edges."""
+    out: list[Inline] = []
+    for item in content:
+        if isinstance(item, Span) and out and isinstance(out[-1], Span):
+            out[-1] = Span(out[-1].text + item.text)
+        elif isinstance(item, NoteRef) and out and isinstance(out[-1], Span):
+            out[-1] = Span(out[-1].text.rstrip())  # a note marker hugs the word before it
+            out.append(item)
+        else:
+            out.append(item)
+    if out and isinstance(out[0], Span):
+        out[0] = Span(out[0].text.lstrip())
+    return [i for i in out if not (isinstance(i, Span) and not i.text)]
+
+
+def _lineage(source: Source) -> str:
+    """Return what makes sources dependent on each other: the same outlet or the same author."""
+    outlet = (source.container_title or source.publisher or "").strip().lower()
+    if outlet:
+        return outlet
+    return _short_author(source).lower()
+
+
+def _short_author(source: Source) -> str:
+    """Return the first author's family name (or organisation, or container title)."""
+    if source.author:
+        first = source.author[0]
+        return first.family or first.literal or first.given or source.id
+    return source.container_title or source.title or source.id

@@ -1,0 +1,129 @@
+"""Which claims a memo's sections hold: the brief's own, then what each select picks.
+
+Claims listed by id come first, then a select's matches within the period, sorted as it
+asks, up to the audience's max-claims; every claim is admitted by `Paragraphs._admit`.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..dates import sort_key
+from ..model import Paragraph, Section, Span
+from ..readers.records import BriefSection, Select
+from .paragraphs import Draft, Paragraphs
+
+NOTHING_TO_REPORT = "Nothing to report for this period."
+CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
+
+
+class Selection(Paragraphs):
+    """Walk a brief's sections for one audience, placing claims and their notes."""
+
+    def run(self) -> Draft:
+        """Return the draft memo: every section with its paragraphs and note clusters."""
+        draft = Draft()
+        for section in self.brief.sections:
+            draft.sections.append(self._section(section, draft))
+        return draft
+
+    def _section(self, spec: BriefSection, draft: Draft) -> Section:
+        stored = self.ws.sections.get(spec.section) if spec.section else None
+        title = spec.title or (stored.title if stored else "")
+        blocks: list[Paragraph] = []
+        for text in (stored.text if stored else None, spec.text):
+            if text:
+                blocks += self._prose(text, draft)
+        picks = [c for c in spec.claims if self._admit(c, draft) is not None]
+        if spec.select is not None:
+            picks += self._select(spec.select, draft, picks)
+        cap = self.audience.max_claims
+        if cap is not None and len(picks) > cap:
+            draft.omitted.setdefault("over max-claims", set()).update(picks[cap:])
+            picks = picks[:cap]
+        for claim_id in picks:
+            blocks.append(self._claim_paragraph(claim_id, draft))
+        if not blocks:
+            blocks.append(Paragraph([Span(NOTHING_TO_REPORT)]))
+        return Section(title, blocks)
+
+    def _select(self, query: Select, draft: Draft, chosen: list[str]) -> list[str]:
+        """Return the claims a select picks, within the period, none placed before."""
+        taken = set(draft.placed) | set(chosen)
+        matches = self._matcher(query)
+        found = [i for i in self._candidates(query) if i not in taken and matches(i)]
+        picked: list[str] = []
+        for ident in self._sorted(found, query.sort, query.limit):
+            if query.limit and len(picked) >= query.limit:
+                break
+            if self._admit(ident, draft) is not None:  # counts what it may not see
+                picked.append(ident)
+        return picked
+
+    def _candidates(self, query: Select) -> list[str]:
+        """Return the claims that may match: those with one of its topics, in store order."""
+        if not query.topics:
+            return list(self.ws.claims)
+        index = self.ws.topic_index()
+        if len(query.topics) == 1:  # its claims, in store order (a claim may list it twice)
+            return list(dict.fromkeys(index.get(query.topics[0], ())))
+        wanted = {i for topic in query.topics for i in index.get(topic, ())}
+        return [i for i in self.ws.claims if i in wanted] if len(wanted) * 4 > len(
+            self.ws.claims) else sorted(wanted, key=self.ws.claim_order().__getitem__)
+
+    def _matcher(self, query: Select) -> Callable[[str], bool]:
+        """Return the test a claim (by id) must pass for `query` (its topics are tested
+        by the caller's candidates: only claims with one of them are offered)."""
+        lowest = CONFIDENCE_RANK[query.min_confidence] if query.min_confidence else None
+        origin, period, facts = query.origin, self.period, self.ws.select_facts()
+        within: dict[int, bool] = {}  # by id(date): a store's claims share their dates
+
+        def matches(ident: str) -> bool:
+            confidence, second_hand, date = facts[ident]
+            if lowest is not None and (confidence is None
+                                       or CONFIDENCE_RANK[confidence] < lowest):
+                return False
+            if origin is not None and second_hand != origin:
+                return False
+            if period is None:
+                return True
+            known = within.get(id(date))
+            if known is None:
+                known = within[id(date)] = date is not None and period.overlaps(date)
+            return known
+
+        return matches
+
+    def _sorted(self, ids: list[str], order: str, limit: int | None = None) -> Iterator[str]:
+        """Yield `ids` in the select's order; with a limit, sort only what is needed."""
+        facts = self.ws.select_facts()
+        if order == "store":
+            yield from ids
+            return
+        key: Callable[[str], Any]
+        if order == "id":
+            key = str
+        elif order == "confidence":
+            def key(i: str) -> Any:
+                return -CONFIDENCE_RANK.get(facts[i][0] or "", -1)
+        else:
+            late = order == "-date"
+            by_date: dict[int, Any] = {}  # by id(date): a store's claims share their dates
+
+            def key(i: str) -> Any:
+                date = facts[i][2]
+                known = by_date.get(id(date))
+                if known is None:  # equal dates stay in store order, either way
+                    known = by_date[id(date)] = sort_key(date, newest_first=late)
+                return known
+        if not limit or limit * 8 >= len(ids):
+            yield from sorted(ids, key=key)
+            return
+        # heapq.nsmallest(n) equals sorted()[:n]: widen until the select has its limit
+        done, wanted = 0, limit * 2
+        while done < len(ids):
+            head = heapq.nsmallest(wanted, ids, key=key)
+            yield from head[done:]
+            done, wanted = len(head), wanted * 4

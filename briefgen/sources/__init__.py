@@ -1,0 +1,1 @@
+"""Sources: bringing documents into the store as source records and captured texts."""

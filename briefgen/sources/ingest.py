@@ -1,0 +1,227 @@
+"""`briefgen ingest` and `briefgen import`: bring sources into the store.
+
+New records are appended to store/sources.yaml as text, so the file's comments, order
+and layout stay exactly as the user left them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import BriefgenError, Problems, WorkspaceError, display_path
+from ..readers.files import Refused, read_inside, write_atomic
+from ..readers.records import Source
+from ..readers.validate import validate
+from ..readers.workspace import Workspace, load
+from ..readers.yamlio import MAX_FILE_BYTES
+from .furniture import clean
+
+
+def parse_author(text: str) -> dict[str, str]:
+    """Return a CSL name from "Family, Given", "Given Family" or "{Organisation}"."""
+    text = text.strip()
+    if text.startswith("{") and text.endswith("}"):
+        return {"literal": text[1:-1].strip()}
+    if "," in text:
+        family, given = (p.strip() for p in text.split(",", 1))
+        return {"family": family, "given": given} if given else {"family": family}
+    parts = text.split()
+    if len(parts) == 1:
+        return {"literal": text}
+    return {"family": parts[-1], "given": " ".join(parts[:-1])}
+
+
+def _full_name(name: dict[str, str]) -> str:
+    return name.get("literal") or " ".join(p for p in (name.get("given"), name.get("family")) if p)
+
+
+def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path]:
+    """Capture `file` as the text of a new source `record`; return (text path, sources path)."""
+    ws = load(root)
+    ident = record["id"]
+    _refuse_duplicates(ws, [ident])
+    try:
+        raw = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BriefgenError(f"cannot read {file} as UTF-8 text: {exc}") from None
+    names = [_full_name(a) for a in record.get("author", [])]
+    text = clean(raw, names, record.get("container-title"), ws.settings.furniture)
+    record = {**record, "text": f"texts/{ident}.txt"}
+    _validated(record, "command line")
+    text_path = ws.store / "texts" / f"{ident}.txt"
+    if text_path.exists():
+        raise BriefgenError(f"{text_path} exists already; choose another --id")
+    text_path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(text_path, text.encode("utf-8"))
+    sources = append_sources(ws, [record])
+    return text_path, sources
+
+
+def _validated(record: dict[str, Any], where: str) -> None:
+    problems = Problems()
+    if validate(Source, record, Path(where), problems) is None or problems.errors:
+        raise WorkspaceError(problems)
+
+
+def _refuse_duplicates(ws: Workspace, ids: list[str]) -> None:
+    problems = Problems()
+    seen: set[str] = set()
+    for ident in ids:
+        where = ws.where.get(("source", ident))
+        if where is not None:
+            problems.add(where.path, where.line_of("id"), "id",
+                         f"source {ident!r} exists already; nothing was added")
+        elif ident in seen:
+            problems.add("import", 0, "id", f"source {ident!r} appears twice in the import")
+        seen.add(ident)
+    problems.raise_if_errors()
+
+
+def append_sources(ws: Workspace, records: list[dict[str, Any]]) -> Path:
+    """Append `records` to store/sources.yaml, leaving what is there untouched."""
+    path = ws.store / "sources.yaml"
+    existing = ""
+    if path.exists() or path.is_symlink():
+        try:  # a FIFO or a link out is refused here, as loading refuses it
+            existing = read_inside(path, ws.root, MAX_FILE_BYTES).decode("utf-8")
+        except (Refused, OSError, UnicodeDecodeError) as exc:
+            raise BriefgenError(f"{display_path(path)}: cannot add to it: {exc}") from None
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    block = yaml.safe_dump(records, sort_keys=False, allow_unicode=True, width=88,
+                           default_flow_style=None)
+    write_atomic(path, (existing + block).encode("utf-8"))
+    return path
+
+
+# --- import: CSL-JSON and BibTeX ------------------------------------------------------
+
+
+def import_file(root: Path, file: Path) -> tuple[Path, list[str]]:
+    """Add every entry of a CSL-JSON or BibTeX file as a source; return the ids added."""
+    ws = load(root)
+    suffix = file.suffix.lower()
+    if suffix == ".json":
+        records = _csl_json(file)
+    elif suffix == ".bib":
+        records = _bibtex(file)
+    else:
+        raise BriefgenError(f"{file}: expected a .json (CSL-JSON) or .bib (BibTeX) file")
+    problems = Problems()
+    for i, record in enumerate(records):
+        validate(Source, record, file, problems, loc=(i,))
+    problems.raise_if_errors()
+    ids = [r["id"] for r in records]
+    _refuse_duplicates(ws, ids)
+    return append_sources(ws, records), ids
+
+
+def _csl_json(file: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BriefgenError(f"cannot read {file}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise BriefgenError(f"{file}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        raise BriefgenError(f"{file}: expected a CSL-JSON list of items")
+    problems = Problems()
+    for i, item in enumerate(data):
+        if not isinstance(item.get("id"), (str, int)):
+            problems.add(file, 0, f"[{i}].id", "every item needs an id")
+    problems.raise_if_errors()
+    return [_from_csl(item) for item in data]
+
+
+def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
+    """Return a CSL-JSON item as a store record: dates simplified where they can be."""
+    out = {k: v for k, v in item.items() if v not in (None, "", [])}
+    out["id"] = str(out["id"])
+    for key in ("issued", "accessed"):
+        value = out.get(key)
+        if not (isinstance(value, dict) and set(value) == {"date-parts"}):
+            continue
+        parts = value["date-parts"]
+        # a lone date reads more plainly as text; a range (two parts) stays date-parts
+        if (isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], list)
+                and all(type(p) is int for p in parts[0])):
+            out[key] = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts[0]))
+    return out
+
+
+BIBTEX_TYPES = {
+    "article": "article-journal", "book": "book", "inbook": "chapter",
+    "incollection": "chapter", "inproceedings": "paper-conference", "techreport": "report",
+    "report": "report", "online": "webpage", "misc": "document", "phdthesis": "thesis",
+    "mastersthesis": "thesis", "unpublished": "manuscript",
+}
+MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+                                     "sep", "oct", "nov", "dec"], start=1)}
+
+
+def _bibtex(file: Path) -> list[dict[str, Any]]:
+    import bibtexparser
+
+    try:
+        library = bibtexparser.parse_string(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BriefgenError(f"cannot read {file}: {exc}") from None
+    problems = Problems()
+    for block in library.failed_blocks:
+        line = getattr(block, "start_line", -1) + 1
+        key = getattr(block, "key", "")
+        if type(block).__name__ == "DuplicateBlockKeyBlock":
+            problems.add(file, line, key, f"entry key {key!r} appears more than once")
+        else:
+            why = getattr(block, "error", None) or "cannot parse it"
+            problems.add(file, line, key, f"malformed BibTeX entry: {why}")
+    keys = [e.key for e in library.entries]
+    for key in {k for k in keys if keys.count(k) > 1}:
+        problems.add(file, 0, key, f"entry key {key!r} appears more than once")
+    problems.raise_if_errors()
+    return [_from_bibtex(e) for e in library.entries]
+
+
+def _from_bibtex(entry: Any) -> dict[str, Any]:
+    raw = {k.lower(): str(v.value) for k, v in entry.fields_dict.items()}
+    fields = {k: _untex(v) for k, v in raw.items()}
+    out: dict[str, Any] = {"id": entry.key,
+                           "type": BIBTEX_TYPES.get(entry.entry_type.lower(), "document")}
+    for bib, csl in (("title", "title"), ("journal", "container-title"),
+                     ("booktitle", "container-title"), ("publisher", "publisher"),
+                     ("institution", "publisher"), ("address", "publisher-place"),
+                     ("volume", "volume"), ("number", "issue"), ("pages", "page"),
+                     ("doi", "DOI"), ("url", "URL"), ("edition", "edition")):
+        if fields.get(bib):
+            out.setdefault(csl, fields[bib].replace("--", "–") if bib == "pages" else fields[bib])
+    for role in ("author", "editor"):
+        if raw.get(role):
+            out[role] = [_bib_name(n) for n in re.split(r"\s+and\s+", raw[role].strip())]
+    if fields.get("year"):
+        date = fields["year"]
+        month = MONTHS.get(fields.get("month", "")[:3].lower()) or (
+            int(fields["month"]) if fields.get("month", "").isdigit() else None)
+        out["issued"] = f"{date}-{month:02d}" if month else date
+    if fields.get("urldate"):
+        out["accessed"] = fields["urldate"]
+    return out
+
+
+def _bib_name(text: str) -> dict[str, str]:
+    """Return a BibTeX name as CSL: "{World Bank}" stays whole, as an organisation."""
+    text = text.strip()
+    if text.startswith("{") and text.endswith("}") and text.count("{") == 1:
+        return {"literal": text[1:-1].strip()}
+    return parse_author(_untex(text))
+
+
+def _untex(text: str) -> str:
+    """Return BibTeX field text without braces, as plain text."""
+    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()

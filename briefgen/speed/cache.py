@@ -1,0 +1,251 @@
+"""The store index cache: a loaded and checked store, kept between runs.
+
+A large store takes seconds to read, validate and check, and between two builds it has
+usually not changed. The whole loaded store (records, captured texts, derived locators,
+problems) is pickled under a digest of every file it was made from (inputs.py, the
+briefs aside) and of briefgen's code, beside the versions of the files the workspace
+names (the logo and fonts, which are checked too, the style, captured texts kept outside
+store/); any change to any of them gives another digest, or leaves the kept store
+unused, so a stale cache is never used.
+When a claim file was edited, the others' reads come from a cache of their own, one
+entry a file (ClaimFileReads), so only the edited file is read and checked again. Files
+are written atomically, so concurrent builds can share them safely.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+import pickle
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build.inputs import code_digest, named_versions, workspace_files
+from ..readers.files import Refused, read_inside, write_atomic
+from ..readers.workspace import ListRead, Workspace, no_gc
+from ..readers.yamlio import MAX_FILE_BYTES
+
+FOLDER = Path(".briefgen") / "cache"  # in the workspace: out/ holds only what a build made
+FORK_FROM_CLAIMS = 5_000  # smaller stores pickle in well under a second: just write
+# claim files this large in all (about 2,000 claims) take longer to read than their kept
+# reads to load; below it, keeping them would only add writes to every edit's build
+PER_FILE_FROM_BYTES = 1024 * 1024
+
+
+@dataclass
+class Digest:
+    """What a store is made of: `key` names the whole loaded store; `claim_files` names
+    each claim file's reads, by its path, its content and everything else the checks of
+    its claims look at (settings, sources, captured texts: any change to those changes
+    every claim file's key)."""
+
+    key: str
+    claim_files: dict[Path, str]
+    claim_bytes: int = 0  # the claim files' size
+
+
+def digest(root: Path) -> Digest:
+    """Return the digests of every file the store's checks read (but those the workspace
+    names: see load_cached), of the workspace's folder, and of briefgen's code."""
+    files = [p for p in workspace_files(root, briefs=False) if p.is_file()]
+    claims = root / "store" / "claims"
+    # the folder too: the records hold their files' paths, which a copied or moved
+    # workspace must not report (nor read captured texts from)
+    start = f"{code_digest()}\0{root.resolve()}\0".encode()
+    whole = hashlib.sha256(start)
+    context = hashlib.sha256(start)
+    contents: dict[Path, bytes] = {}
+    size = 0
+    for path, (length, sha) in zip(files, _file_hashes(root, files), strict=True):
+        if sha is None:
+            continue
+        line = str(path.relative_to(root)).encode() + b"\0" + sha
+        whole.update(line)
+        if path.parent == claims and path.suffix == ".yaml":
+            contents[path] = line
+            size += length
+        else:
+            context.update(line)
+    shared = context.digest()
+    return Digest(whole.hexdigest()[:32],
+                  {path: hashlib.sha256(shared + line).hexdigest()[:32]
+                   for path, line in contents.items()}, size)
+
+
+def _file_hashes(root: Path, paths: list[Path]) -> list[tuple[int, bytes | None]]:
+    """Return each file's size and SHA-256 (None if it is not a file briefgen reads: the
+    store's checks refuse it), read and hashed by two threads: both let go of the GIL, so
+    a large store takes half the time (at 100,000 claims, 145 MB: 0.039 s in one thread,
+    0.020 s in two)."""
+    out: list[tuple[int, bytes | None]] = [(0, None)] * len(paths)
+
+    def hash_every_other(start: int) -> None:
+        for i in range(start, len(paths), 2):
+            with contextlib.suppress(OSError, Refused):
+                data = read_inside(paths[i], root, MAX_FILE_BYTES)
+                out[i] = (len(data), hashlib.sha256(data).digest())
+
+    if len(paths) < 16:
+        hash_every_other(0)
+        hash_every_other(1)
+        return out
+    helper = threading.Thread(target=hash_every_other, args=(1,))
+    helper.start()
+    hash_every_other(0)
+    helper.join()
+    return out
+
+
+def checked_store(root: Path) -> Workspace:
+    """Return the loaded and checked store: from the cache if nothing it was made from
+    has changed, else read (each unchanged claim file's reads from the cache) and saved
+    for next time in the background."""
+    from .. import speed
+    from ..check.store import load_checked
+
+    if not speed.fast():
+        return load_checked(root, None)
+    made_of = digest(root)
+    ws = load_cached(root, made_of.key)
+    if ws is not None:
+        return ws
+    reads = (ClaimFileReads(root, made_of.claim_files)
+             if made_of.claim_bytes >= PER_FILE_FROM_BYTES else None)
+    ws = load_checked(root, reads)
+    # a broken store is read again until it is fixed (its files' reads are kept)
+    save_soon(root, made_of.key, None if ws.problems.errors else ws, reads)
+    return ws
+
+
+def load_cached(root: Path, key: str) -> Workspace | None:
+    """Return the store cached under `key`, or None; None too if a file the workspace
+    names (which the key cannot know before the workspace is read) is not as it was."""
+    path = root / FOLDER / f"store-{key}.pickle"
+    # Unpickling makes millions of objects, none of them garbage, and they stay for the
+    # command's life: frozen before the cyclic collector is back, or its next collection
+    # would scan them all (0.33 s at 100,000 claims).
+    with no_gc():
+        kept = _unpickle(path)
+        gc.freeze()
+    if not isinstance(kept, tuple) or len(kept) != 2 or not isinstance(kept[1], Workspace):
+        return None
+    named, ws = kept
+    return ws if named == named_versions(ws) else None
+
+
+def _unpickle(path: Path) -> object:
+    """Return what the cache file `path` holds, or None: a missing or damaged entry is
+    only a missed one."""
+    try:
+        with open(path, "rb") as handle:  # streamed: its bytes are never all in memory
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - OSError, or whatever a damaged pickle raises
+        return None
+
+
+class ClaimFileReads:
+    """Each claim file's reads (its records and what the claim checks found), kept one
+    file a pickle under the file's key: after an edit to one claim file, only that file
+    is read and checked again, and the others come from here (see workspace.ReadCache)."""
+
+    def __init__(self, root: Path, keys: dict[Path, str]) -> None:
+        self.folder = root / FOLDER / "claim-files"
+        self.keys = keys
+        self.fresh: dict[Path, ListRead] = {}  # read this time: saved by save_soon
+
+    def get(self, path: Path) -> ListRead | None:
+        """Return the reads kept for `path` as it is now, or None."""
+        key = self.keys.get(path)
+        if key is None:
+            return None
+        read = _unpickle(self.folder / f"{key}.pickle")
+        return read if isinstance(read, ListRead) else None
+
+    def keep(self, path: Path, read: ListRead) -> None:
+        """Remember what reading `path` gave, to be saved with the store."""
+        if path in self.keys:
+            self.fresh[path] = read
+
+    def save(self) -> None:
+        """Write the fresh reads and remove the entries of files as they no longer are."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for path, read in self.fresh.items():
+                write_atomic(self.folder / f"{self.keys[path]}.pickle",
+                             pickle.dumps(read, protocol=5), durable=False)
+            current = {f"{key}.pickle" for key in self.keys.values()}
+            for old in self.folder.glob("*.pickle"):
+                if old.name not in current:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def save_soon(root: Path, key: str, ws: Workspace | None,
+              reads: ClaimFileReads | None = None) -> None:
+    """Save `ws` (unless None: a store with errors is read again until it is fixed) and
+    the claim files' fresh `reads`, without making the user wait: from a forked process
+    where there is fork.
+
+    Pickling a large store takes seconds; the child writes it while the command goes on
+    (each file appears atomically, so a reader sees the old cache, the new one, or none).
+    """
+    claims = len(ws.claims) if ws is not None else 0
+    if reads is not None:
+        claims += sum(len(r.records) for r in reads.fresh.values())
+    if not hasattr(os, "fork") or claims < FORK_FROM_CLAIMS:
+        _save(root, key, ws, reads)
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: write, then leave without running the parent's cleanup
+        try:
+            os.nice(10)  # the build the user waits for comes first
+            _save(root, key, ws, reads)
+        finally:
+            os._exit(0)
+    _KEPT[:] = [reads]
+
+
+# The reads the writer saves are not freed here once it is forked: freeing them would
+# write to every page they sit on, now shared with the writer, and so copy each one
+# (72 ms at 100,000 claims). Commands end with os._exit, which frees nothing.
+_KEPT: list[ClaimFileReads | None] = []
+
+
+def _save(root: Path, key: str, ws: Workspace | None, reads: ClaimFileReads | None) -> None:
+    _clear_leftovers(root / FOLDER)
+    if reads is not None:
+        reads.save()
+    if ws is not None:
+        save(root, key, ws)
+
+
+LEFTOVER_AFTER_S = 3600  # a cache writer takes seconds; a temporary file this old is dead
+
+
+def _clear_leftovers(folder: Path) -> None:
+    """Remove the temporary files of cache writers that were killed (a large store's are
+    tens of MB); recent ones may belong to a writer still at work, and stay."""
+    now = time.time()
+    for tmp in [*folder.glob(".*.tmp"), *folder.glob("claim-files/.*.tmp")]:
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > LEFTOVER_AFTER_S:
+                tmp.unlink()
+
+
+def save(root: Path, key: str, ws: Workspace) -> None:
+    """Keep `ws` under `key` in the workspace's .briefgen/cache, replacing older ones."""
+    folder = root / FOLDER
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(folder / f"store-{key}.pickle",
+                     pickle.dumps((named_versions(ws), ws), protocol=5), durable=False)
+        for old in folder.glob("store-*.pickle"):
+            if old.name != f"store-{key}.pickle":
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs time

@@ -1,0 +1,169 @@
+"""The no-op fast path: skip loading the workspace when no file changed since the last build.
+
+The full incremental check (load, validate, resolve, hash each memo's inputs) already
+skips unchanged outputs, but importing the schema machinery and reading the store costs
+more than the answer is worth when nothing changed. Like make, this compares the size
+and change time of every file a memo can be made from (inputs.workspace_files, with the
+files the workspace named at that build, and briefgen's own, inputs.code_files), and of
+every output, with what the last build of the same command saw; only this module,
+inputs and the standard library are imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from .. import __version__
+from ..build.inputs import code_files, workspace_files
+
+STATE = Path(".briefgen") / "quick.json"
+
+
+def _setting(root: Path, key: str) -> str | None:
+    """Return a top-level scalar of briefgen.yaml as written, read without the schema."""
+    import re
+
+    from ..readers.files import Refused, read_inside
+
+    try:
+        data = read_inside(root / "briefgen.yaml", root, 1024 * 1024)
+    except (OSError, Refused):  # loading the workspace says what is wrong with it
+        return None
+    text = data.decode("utf-8", errors="replace")
+    match = re.search(rf"^{key}:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", text, re.MULTILINE)
+    return match.group(1).strip() if match else None
+
+
+def output_folder(root: Path) -> Path:
+    """Return the workspace's output folder without loading the schema."""
+    return root / (_setting(root, "output") or "out")
+
+
+def citation_settings(root: Path) -> tuple[Path | None, str]:
+    """Return the workspace's CSL style file and locale, read without the schema.
+
+    Only a hint for priming pandoc ahead of the build (see engine.py): a style that
+    cannot be found here is reported, with its line, when the workspace is checked.
+    """
+    from ..cite.pandoc import DEFAULT_LOCALE, DEFAULT_STYLE, find_style
+    from ..errors import BriefgenError
+
+    locale = _setting(root, "locale") or DEFAULT_LOCALE
+    try:
+        return find_style(_setting(root, "citation-style") or DEFAULT_STYLE, root), locale
+    except BriefgenError:
+        return None, locale
+
+
+def command_key(args: dict[str, object]) -> str:
+    """Return the key of a build command: its arguments, today's date and the version."""
+    return json.dumps({**args, "today": dt.date.today().isoformat(), "version": __version__},
+                      sort_keys=True, default=str)
+
+
+def _stats(root: Path, out: Path, paths: Iterable[Path]) -> dict[str, list[int]]:
+    """Return the size and change time of each of `paths` (outputs aside), by its name."""
+    files: dict[str, list[int]] = {}
+    for path in paths:
+        if out in path.parents:
+            continue
+        try:  # a FIFO or a link counts too: the full check refuses them
+            stat = path.stat()
+        except OSError:
+            continue
+        name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        files[name] = [stat.st_size, stat.st_mtime_ns]
+    return files
+
+
+_seen: dict[tuple[Path, Path], dict[str, list[int]]] = {}  # some_build_fresh's, for reuse
+
+
+def fresh_outputs(root: Path, out: Path, key: str) -> list[str] | None:
+    """Return the outputs of the last identical build if nothing changed since, else None."""
+    entry = _saved(out).get(key)
+    files = _seen.pop((root, out), None)
+    if entry is None:
+        return None
+    return _fresh(entry, files if files is not None else _workspace_stats(root, out),
+                  root, out)
+
+
+def some_build_fresh(root: Path, out: Path) -> bool:
+    """Whether some build recorded today would write nothing now: then the coming build
+    most likely writes nothing either (see launch.py)."""
+    saved = _saved_today(out)
+    if not saved:
+        return False
+    files = _seen[root, out] = _workspace_stats(root, out)
+    return any(_fresh(entry, files, root, out) is not None for entry in saved.values())
+
+
+def _workspace_stats(root: Path, out: Path) -> dict[str, list[int]]:
+    """Return the stats of the workspace's files and of briefgen's."""
+    return {**_stats(root, out, workspace_files(root)), **_code_stats()}
+
+
+def _code_stats() -> dict[str, list[int]]:
+    """Return the size and change time of each of briefgen's files, by its path."""
+    files: dict[str, list[int]] = {}
+    for _, path in code_files():
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        files[path] = [stat.st_size, stat.st_mtime_ns]
+    return files
+
+
+def _saved(out: Path) -> dict[str, object]:
+    try:
+        saved = json.loads((out / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+def _saved_today(out: Path) -> dict[str, object]:
+    """Return the builds recorded today (a command's key holds its date)."""
+    today = dt.date.today().isoformat()
+    return {k: v for k, v in _saved(out).items() if json.loads(k).get("today") == today}
+
+
+def _fresh(entry: object, files: dict[str, list[int]], root: Path,
+           out: Path) -> list[str] | None:
+    """Return a recorded build's outputs if it saw `files` (with the files the workspace
+    named, as they are now) and its outputs are as it left them, else None."""
+    if not isinstance(entry, dict):
+        return None
+    named = _stats(root, out, [Path(p) for p in entry.get("named", [])])
+    if entry.get("files") != {**files, **named}:
+        return None
+    outputs = entry.get("outputs", {})
+    for name, (size, mtime) in outputs.items():
+        try:
+            stat = os.stat(out / name)
+        except OSError:
+            return None
+        if [stat.st_size, stat.st_mtime_ns] != [size, mtime]:
+            return None
+    return sorted(outputs)
+
+
+def record(root: Path, out: Path, key: str, outputs: list[Path], named: list[Path]) -> None:
+    """Remember what this build saw, for the next identical command: the files of the
+    workspace, those it `named` (inputs.named_files) and briefgen's, and the outputs."""
+    from ..readers.files import write_atomic
+
+    path = out / STATE
+    saved = _saved_today(out)
+    saved[key] = {"files": {**_stats(root, out, workspace_files(root, named)), **_code_stats()},
+                  "named": [str(p) for p in named],
+                  "outputs": {p.name: [p.stat().st_size, p.stat().st_mtime_ns]
+                              for p in outputs}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, json.dumps(saved, sort_keys=True).encode())

@@ -1,0 +1,129 @@
+"""`ingest` captures texts without furniture; `import` reads CSL-JSON and BibTeX."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from briefgen.sources.furniture import clean
+
+from ..conftest import ARTICLES, briefgen
+
+FURNITURE = ["Photo credit", "Read More", "Get the Latest", "Sign up to receive",
+             "print issue", "How often would you like", "Thank you! Your request",
+             "do not necessarily represent", "is an analyst focused on",
+             "is the Executive Director of ROPES"]
+
+
+def test_cepa_article_loses_its_furniture_and_keeps_every_content_paragraph() -> None:
+    raw = (ARTICLES / "cepa-kirillova-russo-iranian-axis.txt").read_text(encoding="utf-8")
+    text = clean(raw, ["Kseniya Kirillova"], "Europe’s Edge")
+    for phrase in FURNITURE:
+        assert phrase not in text
+    paragraphs = text.strip().split("\n\n")
+    assert paragraphs[0].startswith("In the over-excited language")
+    assert paragraphs[-1].startswith("In short, it is likely")
+    assert "Well, perhaps." in paragraphs
+    assert len(paragraphs) == 21  # counted by hand: 16 before the sign-up prompt, 5 after
+
+
+def test_jst_article_loses_byline_captions_and_bio() -> None:
+    raw = (ARTICLES / "jst-svetlova-hidden-discord-2024.txt").read_text(encoding="utf-8")
+    text = clean(raw, ["Ksenia Svetlova"], "Jerusalem Strategic Tribune")
+    for phrase in FURNITURE + ["by June 2024", "Columnist", "Wreckage of an Iranian-made"]:
+        assert phrase not in text
+    assert text.startswith("Hidden Discord in the Russia-Iran Alliance\n\nWhen Iran’s")
+    assert text.rstrip().endswith("especially India and the Gulf states.")
+
+
+def test_ingest_writes_text_and_appends_the_record_keeping_comments(good: Path) -> None:
+    sources = good / "store" / "sources.yaml"
+    sources.write_text("# our sources\n" + sources.read_text(encoding="utf-8") + "# end\n",
+                       encoding="utf-8")
+    run = briefgen("ingest", str(ARTICLES / "cepa-kirillova-russo-iranian-axis.txt"),
+                   "--id", "kirillova-cepa-2023", "--author", "Kirillova, Kseniya",
+                   "--container", "Europe’s Edge", "--issued", "2023-03", "--circa",
+                   "--type", "article-magazine", cwd=good)
+    assert run.code == 0, run.err
+    after = sources.read_text(encoding="utf-8")
+    assert after.startswith("# our sources\n- id: doe-2024")
+    assert "# end\n- id: kirillova-cepa-2023" in after
+    record = yaml.safe_load(after)[-1]
+    assert record["author"] == [{"family": "Kirillova", "given": "Kseniya"}]
+    assert record["issued"] == {"date-parts": [[2023, 3]], "circa": True}
+    assert "Read More" not in (good / "store" / "texts" / "kirillova-cepa-2023.txt").read_text()
+    assert briefgen("check", cwd=good).code == 0
+
+
+def test_ingest_refuses_an_existing_id(good: Path) -> None:
+    before = (good / "store" / "sources.yaml").read_text(encoding="utf-8")
+    run = briefgen("ingest", str(ARTICLES / "cepa-kirillova-russo-iranian-axis.txt"),
+                   "--id", "doe-2024", cwd=good)
+    assert run.code == 1
+    assert "store/sources.yaml:1: id: source 'doe-2024' exists already; nothing was added" in run.err
+    assert (good / "store" / "sources.yaml").read_text(encoding="utf-8") == before
+
+
+def test_import_csl_json(good: Path, tmp_path: Path) -> None:
+    items = [{"id": "world-bank-2023", "type": "report", "title": "Commodity Markets Outlook",
+              "author": [{"literal": "World Bank"}], "publisher": "World Bank",
+              "issued": {"date-parts": [[2023, 10]]}, "URL": "https://example.org/cmo"},
+             {"id": "summit-2024", "type": "speech", "title": "Summit remarks",
+              "issued": {"date-parts": [[2024, 6, 12], [2024, 6, 14]]}}]
+    path = tmp_path / "zotero.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    run = briefgen("import", str(path), cwd=good)
+    assert run.code == 0, run.err
+    assert "added 2 sources to store/sources.yaml: world-bank-2023, summit-2024" in run.out
+    record, ranged = yaml.safe_load((good / "store" / "sources.yaml").read_text())[-2:]
+    assert record["issued"] == "2023-10" and record["author"] == [{"literal": "World Bank"}]
+    assert ranged["issued"] == {"date-parts": [[2024, 6, 12], [2024, 6, 14]]}  # whole
+    assert briefgen("check", cwd=good).code == 0
+
+
+def test_import_bibtex_with_corporate_author(good: Path, tmp_path: Path) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_text("""@article{smith2021,
+  author = {Smith, Anna and {International Crisis Group}},
+  title = {Drones and {Deterrence}},
+  journal = {Survival},
+  volume = {63}, number = {2}, pages = {45--67}, year = {2021}, month = mar
+}
+""", encoding="utf-8")
+    run = briefgen("import", str(path), cwd=good)
+    assert run.code == 0, run.err
+    record = yaml.safe_load((good / "store" / "sources.yaml").read_text())[-1]
+    assert record == {"id": "smith2021", "type": "article-journal",
+                      "title": "Drones and Deterrence", "container-title": "Survival",
+                      "volume": "63", "issue": "2", "page": "45–67",
+                      "author": [{"family": "Smith", "given": "Anna"},
+                                 {"literal": "International Crisis Group"}],
+                      "issued": "2021-03"}
+
+
+def test_import_reports_malformed_and_duplicate_entries(good: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('[{"id": "doe-2024", "title": "Again"}]', encoding="utf-8")
+    run = briefgen("import", str(path), cwd=good)
+    assert run.code == 1
+    assert "id: source 'doe-2024' exists already; nothing was added" in run.err
+    path.write_text('[{"id": "x", "title": ', encoding="utf-8")
+    run = briefgen("import", str(path), cwd=good)
+    assert run.code == 1 and "not valid JSON" in run.err and "Traceback" not in run.err
+    bib = tmp_path / "bad.bib"
+    bib.write_text("@article{a, title = {One}}\n@article{a, title = {Two}}\n", encoding="utf-8")
+    run = briefgen("import", str(bib), cwd=good)
+    assert run.code == 1 and "entry key 'a' appears more than once" in run.err
+
+
+def test_import_csl_json_with_text_date_parts_is_an_error(good: Path, tmp_path: Path) -> None:
+    """date-parts of text once stopped import with a traceback while it simplified them."""
+    path = tmp_path / "zotero.json"
+    path.write_text(json.dumps([{"id": "x", "type": "report", "title": "X",
+                                 "issued": {"date-parts": [["2023"]]}}]), encoding="utf-8")
+    run = briefgen("import", str(path), cwd=good)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"{path}: issued: date-parts must hold one to three whole numbers: year, month, " \
+           "day" in run.err

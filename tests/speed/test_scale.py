@@ -1,0 +1,493 @@
+"""Large stores: claim files read by several processes, the store index cache and the
+cache of each claim file's reads.
+
+Both only change how fast a store loads, never what it holds: each test compares the
+fast path with the plain one on the same files.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefgen.build.memos import check_workspace
+from briefgen.check.store import load_checked
+from briefgen.dates import PartialDate
+from briefgen.readers import workspace
+from briefgen.speed import cache, parallel
+from briefgen.speed.structs import dump
+
+from ..conftest import EXAMPLE
+
+CLAIM = """- id: {ident}
+  text: Claim number {n} on the grain corridor.
+  sources:
+    - source: doe-2024
+      quote: "Talks on the grain corridor stalled on Tuesday"
+  topics: [trade]
+  confidence: high
+"""
+
+
+def _many_files(ws: Path, files: int = 6, per_file: int = 40) -> None:
+    """Add claim files, with a duplicate id across two of them and two broken claims."""
+    claims = ws / "store" / "claims"
+    for f in range(files):
+        text = "".join(CLAIM.format(ident=f"c-{f}-{n}", n=n) for n in range(per_file))
+        if f == 3:
+            text += CLAIM.format(ident="c-0-1", n=99)  # the same id as in the first file
+            text += "- id: broken-one\n  text: no sources\n"
+            text = text.replace("  confidence: high\n", "  confidence: high\n  colour: red\n", 1)
+        if f == 4:  # a quote its source does not hold
+            text = text.replace("stalled on Tuesday", "stalled on Monday", 1)
+        if f == 5:
+            text += "- text: a claim without an id\n  sources: []\n"
+        (claims / f"batch-{f}.yaml").write_text(text, encoding="utf-8")
+
+
+def _snapshot(ws: workspace.Workspace) -> tuple:
+    return (list(ws.claims), [dump(c) for c in ws.claims.values()],
+            sorted(ws.problems.items, key=repr), {k: sorted(v) for k, v in ws.broken.items()},
+            sorted(ws.incomplete), ws.locators, sorted(ws.proper_nouns()),
+            {k: (v.path, v.loc) for k, v in ws.where.items() if k[0] == "claim"})
+
+
+def test_reading_in_several_processes_gives_the_same_store(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_files(good)
+    plain = load_checked(good)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
+    forked: list[int] = []
+    real_fork = parallel._fork_reader
+    monkeypatch.setattr(parallel, "_fork_reader",
+                        lambda *a: forked.append(1) or real_fork(*a))
+    several = load_checked(good)
+    assert len(forked) == 2  # three runs: two forked readers and this process
+    assert _snapshot(several) == _snapshot(plain)
+    assert len(plain.claims) > 200
+    messages = [p.message for p in plain.problems.items]
+    assert any("duplicate claim id 'c-0-1'" in m for m in messages)
+    assert any("unknown key 'colour'" in m for m in messages)
+    assert "broken-one" in plain.broken["claim"]
+    assert any("quote not found" in m for m in messages)  # checked in a reader process
+    assert len(plain.locators) > 200
+    plain_load = workspace.load(good)  # no checks ran: the claims' names are read later
+    assert plain_load.proper_nouns() == plain.proper_nouns()
+
+
+FILED = """- id: filed-1
+  text: A claim that lists its topic twice and contradicts two others.
+  sources: [doe-2024]
+  topics: [energy, energy]
+  contradicts: [c-1-2, talks-stalled]
+  date: 2024-03
+  origin: exchange data
+  confidence: low
+"""
+
+
+@pytest.mark.parametrize("duplicate", [False, True])
+def test_the_claim_checks_file_each_claim_in_the_store_indexes(
+        good: Path, monkeypatch: pytest.MonkeyPatch, duplicate: bool) -> None:
+    """The indexes the claim checks fill as claims are read, in reader processes too,
+    are the ones the workspace would build from its claims; a store with a duplicate id
+    (its second claim is left out) has them built from its claims."""
+    claims = good / "store" / "claims"
+    for f in range(4):
+        text = "".join(CLAIM.format(ident=f"c-{f}-{n}", n=n) for n in range(30))
+        (claims / f"batch-{f}.yaml").write_text(text + FILED.replace("filed-1", f"filed-{f}")
+                                                 + (FILED if duplicate else ""),
+                                                 encoding="utf-8")
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
+    built: list[str] = []
+    real = workspace.Workspace._claims_by
+    monkeypatch.setattr(workspace.Workspace, "_claims_by",
+                        lambda self, key: built.append(key) or real(self, key))
+    ws = load_checked(good)
+    assert built == (["contradicts", "topics"] if duplicate else [])
+    indexes = ws.topic_index(), ws.contradicted_by(), ws.select_facts()
+    ws._topics = ws._reverse = ws._facts = None
+    again = ws.topic_index(), ws.contradicted_by(), ws.select_facts()
+    for filed, made in zip(indexes, again, strict=True):
+        assert list(filed.items()) == list(made.items())
+    topics, reverse, facts = indexes
+    assert topics["energy"][:2] == ["filed-0", "filed-0"]
+    assert reverse["talks-stalled"][:2] == ["filed-0", "filed-1"]
+    assert facts["filed-2"] == ("low", True, PartialDate(2024, 3))
+    assert facts["c-0-0"] == ("high", False, PartialDate(2024, 6, 12))  # its source's date
+
+
+def test_a_reader_process_whose_reads_are_lost_is_read_again_here(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing a reader sent arrives (its spool is unreadable): every file it took is
+    read here at the end, and the store is the same."""
+    _many_files(good)
+    plain = load_checked(good)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(parallel._Reader, "receive", lambda self, into: None)
+    reread: list[Path] = []
+    real = workspace._read_list
+    monkeypatch.setattr(workspace, "_read_list",
+                        lambda path, *a, **k: reread.append(path) or real(path, *a, **k))
+    assert _snapshot(load_checked(good)) == _snapshot(plain)
+    claim_files = sorted((good / "store" / "claims").glob("*.yaml"))
+    assert sorted(p for p in reread if p in claim_files) == claim_files
+
+
+def test_a_reader_process_that_dies_midway_is_read_again_here(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader that has sent some files' reads and then dies (out of memory, killed)
+    while reading another: what it sent is used, the file it held is read here, and the
+    store is the same."""
+    import os
+    import time
+
+    _many_files(good, files=12)
+    plain = load_checked(good)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+    parent, real = os.getpid(), workspace._read_list
+    taken: list[Path] = []  # by the reader: known here only through the files it leaves
+
+    def dying(path: Path, *args: object, **kwargs: object) -> workspace.ListRead:
+        if os.getpid() == parent:
+            time.sleep(0.05)  # slow here, so that the reader takes several files
+        else:
+            taken.append(path)
+            if len(taken) == 3:
+                (good / "died-on").write_text(path.name, encoding="utf-8")
+                os._exit(9)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workspace, "_read_list", dying)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    collected: list[bool] = []
+    real_collect = parallel._collect
+    monkeypatch.setattr(parallel, "_collect",
+                        lambda child, into: collected.append(real_collect(child, into))
+                        or collected[-1])
+    assert _snapshot(load_checked(good)) == _snapshot(plain)
+    assert collected == [False]  # the reader died, and this process read its last file
+    assert (good / "died-on").exists()
+
+
+def test_without_file_locks_the_claim_files_are_all_read_here(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The readers share a queue under a POSIX record lock; where the temporary folder
+    has no such locks (ENOLCK), this process reads every file itself, forking nothing."""
+    import errno
+    import fcntl
+
+    _many_files(good)
+    plain = load_checked(good)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
+
+    def no_locks(*args: object) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "lockf", no_locks)
+    forked: list[int] = []
+    monkeypatch.setattr(parallel, "_fork_reader", lambda *a: forked.append(1))
+    assert _snapshot(load_checked(good)) == _snapshot(plain)
+    assert forked == []
+
+
+def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
+    first = check_workspace(good)
+    cached = list((good / cache.FOLDER).glob("store-*.pickle"))
+    assert len(cached) == 1
+    again = check_workspace(good)
+    assert _snapshot(again.ws) == _snapshot(first.ws)
+    path = good / "store" / "claims" / "grain.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Talks on the grain corridor stalled on 11 June 2024.",
+        "Talks on the grain corridor stalled again on 11 June 2024."), encoding="utf-8")
+    edited = check_workspace(good)
+    assert edited.ws.claims["talks-stalled"].text.startswith("Talks on the grain corridor "
+                                                             "stalled again")
+    assert [p.name for p in (good / cache.FOLDER).glob("store-*.pickle")] != [cached[0].name]
+
+
+# damaged bytes, and a cache of briefgen before its modules moved into subpackages: the
+# classes it names (briefgen.records.Claim) are no longer there
+DAMAGED = [b"\x80\x05 damaged", b"\x80\x05cbriefgen.records\nClaim\n."]
+
+
+@pytest.mark.parametrize("kept", DAMAGED)
+def test_a_damaged_store_cache_is_ignored(good: Path, kept: bytes) -> None:
+    first = check_workspace(good)
+    for path in (good / cache.FOLDER).glob("store-*.pickle"):
+        path.write_bytes(kept)
+    assert _snapshot(check_workspace(good).ws) == _snapshot(first.ws)
+
+
+@pytest.fixture
+def _kept_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep claim files' reads however small the store (the fixtures' are tiny)."""
+    monkeypatch.setattr(cache, "PER_FILE_FROM_BYTES", 0)
+
+
+def _claim_files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the claim files read (not taken from the cache) from now on."""
+    names: list[str] = []
+    real = workspace._read_list
+
+    def counting(path: Path, *args: object, **kwargs: object) -> workspace.ListRead:
+        if path.parent.name == "claims":
+            names.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workspace, "_read_list", counting)
+    return names
+
+
+@pytest.mark.usefixtures("_kept_per_file")
+def test_after_an_edit_only_the_edited_claim_file_is_read_again(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_files(good)
+    check_workspace(good)  # reads every file, keeps each file's reads
+    path = good / "store" / "claims" / "batch-2.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Claim number 7 on", "Claim number seven on"), encoding="utf-8")
+    read = _claim_files_read(monkeypatch)
+    edited = check_workspace(good)
+    assert read == ["batch-2.yaml"]
+    assert edited.ws.claims["c-2-7"].text == "Claim number seven on the grain corridor."
+    assert _snapshot(edited.ws) == _snapshot(load_checked(good))  # as if read afresh
+    # the duplicate id, the broken claim and the wrong quote are still reported
+    assert len(edited.ws.problems.errors) == len(load_checked(good).problems.errors) >= 4
+
+
+@pytest.mark.usefixtures("_kept_per_file")
+def test_a_changed_source_text_checks_every_claim_file_again(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_files(good)
+    before = check_workspace(good)
+    assert not any("c-0-5" in p.message for p in before.ws.problems.errors)
+    text = good / "store" / "texts" / "doe-2024.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "stalled on Tuesday", "stalled on Wednesday"), encoding="utf-8")
+    read = _claim_files_read(monkeypatch)
+    after = check_workspace(good)
+    assert sorted(read) == sorted(p.name for p in (good / "store" / "claims").glob("*.yaml"))
+    assert any("claim 'c-0-5': quote not found" in p.message for p in after.ws.problems.errors)
+    assert _snapshot(after.ws) == _snapshot(load_checked(good))
+
+
+@pytest.mark.usefixtures("_kept_per_file")
+@pytest.mark.parametrize("kept", DAMAGED)
+def test_damaged_claim_file_entries_are_read_again(
+        good: Path, monkeypatch: pytest.MonkeyPatch, kept: bytes) -> None:
+    _many_files(good)
+    check_workspace(good)
+    for entry in (good / cache.FOLDER / "claim-files").glob("*.pickle"):
+        entry.write_bytes(kept)
+    for entry in (good / cache.FOLDER).glob("store-*.pickle"):
+        entry.unlink()
+    read = _claim_files_read(monkeypatch)
+    again = check_workspace(good)
+    assert len(read) == 7  # the fixture's file and the six added
+    assert _snapshot(again.ws) == _snapshot(load_checked(good))
+
+
+@pytest.mark.usefixtures("_kept_per_file")
+def test_a_moved_workspace_reads_its_own_files(good: Path, tmp_path: Path) -> None:
+    """The cache holds its files' paths: a copy of the workspace must not report (or read)
+    the original's."""
+    check_workspace(good)
+    copy = tmp_path / "copy"
+    import shutil
+
+    shutil.copytree(good, copy)
+    assert list((copy / cache.FOLDER / "claim-files").glob("*.pickle"))
+    moved = check_workspace(copy)
+    paths = {w.path for w in moved.ws.where.values()} | set(moved.ws.text_paths.values())
+    assert paths and all(p.is_relative_to(copy) for p in paths)
+
+
+def test_a_killed_cache_writer_leaves_no_lasting_debris(good: Path) -> None:
+    """The temporary file of a cache writer killed mid-write goes with a later save; one
+    young enough to belong to a writer still at work stays."""
+    import os
+    import time
+
+    folder = good / cache.FOLDER
+    (folder / "claim-files").mkdir(parents=True)
+    dead = [folder / ".store-x.pickle.abc.tmp", folder / "claim-files" / ".y.pickle.d.tmp"]
+    for path in dead:
+        path.write_bytes(b"half a pickle")
+        old = time.time() - cache.LEFTOVER_AFTER_S - 60
+        os.utime(path, (old, old))
+    busy = folder / ".store-z.pickle.efg.tmp"
+    busy.write_bytes(b"being written")
+    check_workspace(good)
+    assert [p.exists() for p in dead] == [False, False]
+    assert busy.exists()
+
+
+# `briefgen check`, printing the modules its own process imported as it leaves (its writer
+# processes, forked from it, import the writers: they leave by os._exit too, and say
+# nothing); the stand-in for pydantic's plugin loader (cli._NoPlugins) is no import
+CHECK_MODULES = """
+import os, sys
+parent, leave = os.getpid(), os._exit
+def report(code):
+    if os.getpid() == parent:
+        names = [n for n, m in sys.modules.items() if type(m).__name__ != "_NoPlugins"]
+        sys.stderr.write("modules: " + " ".join(sorted(names)) + "\\n")
+    leave(code)
+os._exit = report
+from briefgen.cli.commands import main
+main(["check"], prog_name="briefgen")
+"""
+
+
+def _modules_of_check(ws: Path) -> set[str]:
+    """Return the modules the process of `briefgen check` imports in `ws`."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", CHECK_MODULES], cwd=ws, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    listed = [line for line in done.stderr.splitlines() if line.startswith("modules: ")]
+    assert len(listed) == 1, done.stderr
+    modules = set(listed[0].split()[1:])
+    assert "briefgen.readers.records" in modules  # the listing is real
+    return modules
+
+
+def test_plain_yaml_is_read_without_pyyaml(good: Path, tmp_path: Path) -> None:
+    """Every file of the example workspace is in blockyaml's subset, flow mappings and
+    all, so checking it never loads PyYAML; the fixture's claim file has a quote with
+    escapes, which only libyaml reads."""
+    import shutil
+
+    shutil.copytree(EXAMPLE, tmp_path / "example", ignore=shutil.ignore_patterns("out"))
+    example = _modules_of_check(tmp_path / "example")
+    assert not {m for m in example if m.split(".")[0] == "yaml"}
+    assert "briefgen.readers.libyaml" not in example
+    assert {"yaml", "briefgen.readers.libyaml"} <= _modules_of_check(good)
+
+
+def test_a_store_without_mistakes_is_read_without_pydantic(tmp_path: Path) -> None:
+    """msgspec reads every record of the example, so pydantic is never imported; a claim
+    whose text is a number makes msgspec refuse it, and the schema (pydantic) reads it."""
+    import shutil
+
+    example = tmp_path / "example"
+    shutil.copytree(EXAMPLE, example, ignore=shutil.ignore_patterns("out"))
+    assert not {m for m in _modules_of_check(example) if m.startswith("pydantic")}
+    claims = next((example / "store" / "claims").glob("*.yaml"))
+    claims.write_text(claims.read_text(encoding="utf-8") + "\n- id: a-number\n  text: 2024\n"
+                      "  sources: [svetlova-jst-2024]\n", encoding="utf-8")
+    assert {"pydantic", "pydantic_core"} <= _modules_of_check(example)
+    assert load_checked(example).claims["a-number"].text == "2024"
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2,
+                    reason="on one core, check lays the memos out in its own process")
+def test_check_loads_no_writer(good: Path) -> None:
+    """`check` imports reportlab and python-docx only in its writer processes, which load
+    them while it reads the store."""
+    modules = _modules_of_check(good)
+    assert not {m for m in modules if m.split(".")[0] in ("reportlab", "docx")}
+    assert "importlib.metadata" not in modules  # pydantic's plugin search is skipped
+
+
+@pytest.mark.parametrize("setting", [None, "some-plugin"])
+def test_pydantic_runs_without_plugins_unless_the_user_says_otherwise(
+        setting: str | None) -> None:
+    """briefgen disables pydantic's plugins by PYDANTIC_DISABLE_PLUGINS, and stands in
+    for its plugin loader (no importlib.metadata); a user's own setting is kept, and
+    pydantic then loads its plugins as usual."""
+    import os
+    import subprocess
+    import sys
+
+    validate = ("import os, sys; from briefgen.cli import commands as cli; from briefgen.readers.schema import Claim; "
+                "Claim.model_validate({'id': 'a', 'text': 'T.', 'sources': ['s']}); "
+                "print(os.environ['PYDANTIC_DISABLE_PLUGINS'], "
+                "'importlib.metadata' in sys.modules)")
+    other_name = ("; import pydantic.plugin._loader as loader; "
+                  "print(loader.PYDANTIC_ENTRY_POINT_GROUP, 'importlib.metadata' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if setting:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    done = subprocess.run([sys.executable, "-c", validate + other_name], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [setting or "__all__", "True" if setting else "False",
+                                   "pydantic", "True"]  # any other name: the real loader
+
+
+def test_packed_claims_unpack_equal_to_the_claims_packed(good: Path) -> None:
+    """Every claim of the fixture store and of the example (origins, several sources,
+    partial dates, unknown keys kept as extra) survives packing: fields and extra keys,
+    and so does it pickled whole."""
+    import pickle
+
+    from briefgen.speed.packed import pack, unpack
+
+    _many_files(good)  # one claim has an unknown key, "colour"
+    claims = [*load_checked(good).claims.values(), *load_checked(EXAMPLE).claims.values()]
+    assert any(c.extra for c in claims) and any(c.origin for c in claims)
+    assert any(len(c.sources) > 1 for c in claims)
+    for claim in claims:
+        for again in (unpack(pack(claim)), pickle.loads(pickle.dumps(claim))):
+            assert again == claim
+            assert type(again.sources[0]) is type(claim.sources[0])
+            assert again.extra == claim.extra
+            assert dump(again) == dump(claim)
+
+
+def test_a_cached_store_unpacks_only_the_claims_a_memo_looks_at(good: Path) -> None:
+    """From the store cache, claims stay packed until asked for: selects test the
+    store's facts, and a memo unpacks only the claims it places or leaves out."""
+    import pickle
+
+    from briefgen.build.memos import plan_jobs
+
+    _many_files(good)
+    plain = load_checked(good)
+    checked = check_workspace(good, use_cache=False)
+    ws = checked.ws = pickle.loads(pickle.dumps(checked.ws))
+    assert all(type(item) is tuple for item in ws.claims._items.values())
+    assert ws.select_facts() == {
+        i: (c.confidence, bool(c.origin), ws.dated(c.date, c.sources))
+        for i, c in plain.claims.items()}
+    assert list(ws.claims.columns("topics")) == [(i, c.topics) for i, c in plain.claims.items()]
+    looked_at: set[str] = set()
+    for job in plan_jobs(checked, None, None):
+        draft = job.plan.draft
+        looked_at |= set(draft.placed).union(*draft.omitted.values())
+    looked_at |= {other for i in looked_at for other in plain.claims[i].contradicts}
+    looked_at |= {other for i in looked_at for other in ws.contradicted_by().get(i, [])}
+    unpacked = {i for i, item in ws.claims._items.items() if type(item) is not tuple}
+    assert unpacked and unpacked <= looked_at
+    assert len(unpacked) < len(ws.claims) / 4
+
+
+def test_no_field_that_can_hold_records_holds_tuples() -> None:
+    """packed.py reads a tuple in such a field as a packed record: a schema change that
+    put tuples there would unpack wrongly, so it fails here first."""
+    from typing import get_args, get_origin, get_type_hints
+
+    from briefgen.readers import records
+    from briefgen.speed.structs import Record
+
+    def holds_tuple(annotation: object) -> bool:
+        return (annotation is tuple or get_origin(annotation) is tuple
+                or any(holds_tuple(a) for a in get_args(annotation)))
+
+    checked = 0
+    for model in vars(records).values():
+        if isinstance(model, type) and issubclass(model, Record) and model is not Record:
+            hints = get_type_hints(model, include_extras=True)
+            for name, _, _ in model.NESTED:
+                assert not holds_tuple(hints[name]), (model, name)
+                checked += 1
+    assert checked >= 6
