@@ -169,7 +169,7 @@ class Citeproc:
     """One pandoc process that formats the citations of many memos, one after another.
 
     Starting pandoc and reading a CSL style take more time than formatting a memo's notes
-    (for Chicago, about 0.1 s against 0.04 s), so a build starts one of these before it
+    (Chicago's style is large), so a build starts one of these before it
     loads the store, primed with the workspace's `style`, and sends it every memo in turn
     (see citeproc.lua). Each memo is formatted on its own, as a separate pandoc run would.
     `niceness` lowers pandoc's scheduling priority, as for the build's other helpers.

@@ -30,10 +30,10 @@ def _without_pydantic_plugins() -> None:
     unless the user set that switch otherwise.
 
     pydantic loads every installed package's `pydantic` entry point when it builds its
-    first validator: a plugin can add 100 ms to each run (logfire's does, pydantic/
-    logfire#2343), and none is meant for briefgen. With plugins disabled, pydantic's
-    plugin loader answers "none" without looking; but importing that loader imports
-    importlib.metadata, 30 ms of a 0.6 s memo. So a stand-in gives the same answer, and
+    first validator: a plugin can slow every run (logfire's does, pydantic/logfire#2343),
+    and none is meant for briefgen. With plugins disabled, pydantic's plugin loader
+    answers "none" without looking; but importing that loader imports importlib.metadata,
+    a noticeable part of a memo's start. So a stand-in gives the same answer, and
     hands any other name to the real loader.
     """
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -79,7 +79,7 @@ def _fail(exc: BriefgenError) -> None:
 
 def _leave(code: int) -> NoReturn:
     """Exit without taking the loaded store apart object by object, which takes Python
-    0.2 s for 100,000 claims: every file is written and closed by now."""
+    long for a large store: every file is written and closed by now."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -11,9 +11,9 @@ A store's claim files are written by people and by scripts in the same few shape
 
 with comments, blank lines and `text: >-` blocks for long text, and now and then a
 one-line flow collection: `author: [{family: Kirillova, given: Kseniya}]`,
-`period: {from: 2024-06-10, to: 2024-06-16}`. libyaml composes such a file at about
-1.4 us a node, and turning its node graph into located dicts and lists takes as long
-again, in Python. This module reads that subset line by line, with a handful of string
+`period: {from: 2024-06-10, to: 2024-06-16}`. libyaml composes such a file node by
+node, and turning its node graph into located dicts and lists takes as long again, in
+Python. This module reads that subset line by line, with a handful of string
 operations a line, into exactly the LDict, LList and scalars `yamlio` would build, lines
 included, in about half the time; and a build whose files are all in the subset does
 not load PyYAML at all.

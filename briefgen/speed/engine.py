@@ -2,7 +2,7 @@
 
 `briefgen build` starts them first thing, before it reads the store: pandoc first, as
 a memo's notes are what it waits for longest (pandoc reads the workspace's CSL style and
-formats a dummy memo, 0.15 s of CPU), then the writer processes, which import their
+formats a dummy memo), then the writer processes, which import their
 writer (reportlab and the fonts, or python-docx), all while this process loads and
 checks the workspace. The build then formats each memo's citations
 through the one pandoc process (see cite.Citeproc), finishes the memo here and hands
@@ -10,7 +10,7 @@ each format to an idle writer process, preferring one that has its writer loaded
 
 This module imports only the standard library, and little of it: it runs before anything
 heavy is loaded. The writer processes are forked and spoken to through pipes here, not
-through `multiprocessing`, whose import alone (15 ms) would delay every build.
+through `multiprocessing`, whose import alone would delay every build.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ if TYPE_CHECKING:
     from ..errors import BriefgenError
     from ..model import Memo
 
-# The writers loaded ahead, one per writer process: reportlab and the fonts take 0.2 s,
-# python-docx 0.05 s. Both ahead, a memo's DOCX is written at once with its PDF, instead
-# of after python-docx loads: one memo, cold, 0.61 s against 0.64 s (36 interleaved runs).
+# The writers loaded ahead, one per writer process (reportlab and the fonts take longest
+# to load): both ahead, a memo's DOCX is written at once with its PDF, instead of after
+# python-docx loads.
 LOAD_AHEAD = ("pdf", "docx")
 # Helpers run at a lower priority than the build itself: they only need to be ready when
 # the build needs them, and the build, which loads the store meanwhile, is what the
-# user waits for (interleaved runs: 0.46 s against 0.52 s for a cold memo on 2 cores).
+# user waits for (measured: docs/performance.md).
 HELPER_NICENESS = 5
 
 

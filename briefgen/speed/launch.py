@@ -1,10 +1,10 @@
 """The `briefgen` command's entry point: a build starts pandoc before anything else loads.
 
-A memo waits longest for its notes: pandoc needs about 0.15 s of CPU to start, read the
-CSL style and set up its citation processor before it can answer. So `briefgen build`
-starts it here, before click and the command line are imported, 0.03-0.05 s sooner than
-the command itself could; the build takes it over (`cite.pandoc.take_early`) if its workspace
-has the same style and locale, and stops it otherwise. When some build recorded today
+A memo waits longest for its notes: pandoc must start, read the CSL style and set up its
+citation processor before it can answer. So `briefgen build` starts it here, before
+click and the command line are imported, sooner than the command itself could; the
+build takes it over (`cite.pandoc.take_early`) if its workspace has the same style and
+locale, and stops it otherwise. When some build recorded today
 would write nothing now (the no-op fast path of `quick`), pandoc is not started: the
 coming build most likely writes nothing either. Any other command goes straight to the
 command line.

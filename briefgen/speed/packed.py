@@ -2,8 +2,8 @@
 
 A large store holds 100,000 claims, and every run of briefgen takes them from a pickle:
 the store index cache, or a reader process's reads. Records unpickle through a Python
-function each (`structs.Record.__reduce__`), where plain tuples unpickle in C: 0.12 s
-for 100,000 claims. So they are pickled packed (`pack`), and `Records` unpacks a claim
+function each (`structs.Record.__reduce__`), where plain tuples unpickle in C, several
+times faster. So they are pickled packed (`pack`), and `Records` unpacks a claim
 only when it is first used: a memo built from the cache uses a few thousand of them.
 
 A packed record is `(class, values, extra)`: the values in the order of the class's

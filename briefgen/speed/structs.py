@@ -2,8 +2,8 @@
 apply, and conversion to and from plain data.
 
 `schema` defines every workspace file with pydantic, which words each mistake and
-publishes the JSON Schemas; but importing pydantic and building those classes costs each
-run 0.13 s of CPU, a quarter of a memo's build. So records are read into msgspec Structs
+publishes the JSON Schemas; but importing pydantic and building those classes is a large
+part of each run's CPU (docs/performance.md). So records are read into msgspec Structs
 generated from the schema (`records`, by `derive.records_source`), and pydantic is loaded
 only to word the mistakes of a record that msgspec refuses (see `validate`).
 """

@@ -67,9 +67,9 @@ def coverage(font_name: str) -> frozenset[int]:
 def _parsed(path: Path) -> TTFont:
     """Return a font file parsed once; its faces share it under several names.
 
-    reportlab reads a font's character map and widths in Python, about 8 ms a file;
-    what it reads is kept in the user's cache folder, keyed by the file's size and change
-    time and by the reportlab and briefgen versions, and read back in well under 1 ms.
+    reportlab reads a font's character map and widths in Python, slowly for the large
+    fonts; what it reads is kept in the user's cache folder, keyed by the file's size and
+    change time and by the reportlab and briefgen versions, and read back at once.
     """
     cached = _cache_file(path)
     font = _load_cached(cached, path)

@@ -1,9 +1,10 @@
 """Import reportlab's paragraph module without compiling a pattern it seldom uses.
 
 At import, `reportlab.platypus.paragraph` compiles `uri_pat`, a case-insensitive URI
-pattern whose letter classes run to U+FFFF: case-folding them takes 27-38 ms, a fifth of
-the PDF writer's start, in every build. The pattern is matched only when a hyphenated
-paragraph breaks a long URI, so here it is compiled when first used instead.
+pattern whose letter classes run to U+FFFF: case-folding them is a large part of the
+PDF writer's start, in every build (docs/performance.md has the figures). The pattern
+is matched only when a hyphenated paragraph breaks a long URI, so here it is compiled
+when first used instead.
 """
 
 from __future__ import annotations
