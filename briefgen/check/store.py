@@ -179,7 +179,7 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
     """
     problems, locators = read.problems, read.locators
     read.file(claim, ws.dated(claim.date, claim.sources))
-    read.names.update(csl.names_in(claim.text))
+    read.names.setdefault(claim.marking, set()).update(csl.names_in(claim.text))
     ident = claim.id
     check_chars(ws, claim.text, where, ("text",), f"claim {ident!r}", problems)
     check_chars(ws, claim.origin, where, ("origin",), f"claim {ident!r}", problems)

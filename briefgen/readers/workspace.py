@@ -77,8 +77,9 @@ class Workspace:
     broken: dict[str, set[str]] = field(default_factory=dict)  # kind -> ids that failed
     incomplete: set[str] = field(default_factory=set)  # kinds with a file that failed to load
     problems: Problems = field(default_factory=Problems)
-    _names: set[str] | None = None
-    claim_names: set[str] | None = None  # what the claim checks found, if they ran
+    _names: dict[str | None, set[str]] | None = None
+    # what the claim checks found, if they ran: the names claims capitalise, by marking
+    claim_names: dict[str | None, set[str]] | None = None
     _topics: dict[str, list[str]] | None = None
     _reverse: dict[str, list[str]] | None = None
     _order: dict[str, int] | None = None
@@ -119,16 +120,29 @@ class Workspace:
         return (ident in known or ident in self.broken.get(kind, set())
                 or kind in self.incomplete)
 
-    def proper_nouns(self) -> set[str]:
-        """Return the words the store's texts and claims capitalise inside sentences."""
-        if self._names is None:
-            from ..cite.csl import proper_nouns
+    def proper_nouns(self, markings: Callable[[str | None], bool] | None = None) -> set[str]:
+        """Return the words the store's captured texts and claims capitalise inside
+        sentences; with `markings`, only those of claims whose marking it accepts.
 
-            texts = [p for t in self.texts.values() for p in t.paragraphs]
+        A title is put in sentence case by these names, so an audience's memo is cased by
+        the claims it may see: a restricted claim's words must not shape a public memo.
+        """
+        if self._names is None:
+            from ..cite.csl import names_in, proper_nouns
+
+            by_marking: dict[str | None, set[str]] = {None: proper_nouns(
+                p for t in self.texts.values() for p in t.paragraphs)}
             if self.claim_names is None:  # loaded without checks: read the claims now
-                texts += [c.text for c in self.claims.values()]
-            self._names = proper_nouns(texts) | (self.claim_names or set())
-        return self._names
+                for claim in self.claims.values():
+                    by_marking.setdefault(claim.marking, set()).update(names_in(claim.text))
+            else:
+                for marking, names in self.claim_names.items():
+                    by_marking.setdefault(marking, set()).update(names)
+            self._names = by_marking
+        # captured texts and claims of no marking: every audience may see those
+        chosen = [names for marking, names in self._names.items()
+                  if marking is not None and (markings is None or markings(marking))]
+        return self._names[None].union(*chosen)
 
     def topic_index(self) -> dict[str, list[str]]:
         """Return, per topic, the ids of its claims (built once: selects ask it often).
@@ -234,7 +248,7 @@ def _load(root: Path, checks: Checks | None, reads: ReadCache | None) -> Workspa
     _load_list(ws, root / "store" / "sources.yaml", Source, "source", ws.sources)
     check: _ClaimCheck | None = None
     if checks is not None:
-        ws.claim_names = set()
+        ws.claim_names = {}
         checks.after_sources(ws)
         check = partial(checks.claim, ws)
     claim_files = sorted((root / "store" / "claims").glob("*.yaml"))
@@ -315,7 +329,7 @@ class ListRead:
     incomplete: bool = False
     problems: Problems = field(default_factory=Problems)
     locators: dict[tuple[str, int], str] = field(default_factory=dict)
-    names: set[str] = field(default_factory=set)
+    names: dict[str | None, set[str]] = field(default_factory=dict)  # by claim marking
     # the file's part of the store's indexes (Workspace.topic_index, contradicted_by and
     # select_facts), filed by the claim checks: made in the reader processes, in parallel
     topics: dict[str, list[str]] = field(default_factory=dict)
@@ -376,7 +390,8 @@ def _place(ws: Workspace, path: Path, read: ListRead, kind: str,
     ws.problems.extend(read.problems)
     ws.locators.update(read.locators)
     if ws.claim_names is not None:
-        ws.claim_names |= read.names
+        for marking, names in read.names.items():
+            ws.claim_names.setdefault(marking, set()).update(names)
     if read.incomplete:
         ws.incomplete.add(kind)
     if read.broken:

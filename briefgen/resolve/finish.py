@@ -130,7 +130,7 @@ class Resolver(Selection):
         style = cite.find_style(self.ws.settings.citation_style, self.ws.root)
         used = dict.fromkeys(c.source_id for cl in draft.clusters for c in cl.cites)
         family = csl.style_family(self.ws.settings.citation_style)
-        names = self.ws.proper_nouns()
+        names = self.ws.proper_nouns(self.visibility.sees_marking)
         references = [csl.csl_item(self.ws.sources[s], names, family) for s in used]
         if not draft.clusters:
             return cite.Rendered(True, [], [])

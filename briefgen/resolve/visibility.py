@@ -4,8 +4,9 @@ A claim enters a memo in four ways: an explicit placement (a section's `claims`)
 `select`, a `claim()` or `cite()` call in prose, and as the other side of a "Sources
 differ" remark. Everything else a memo says about claims (their notes, bibliography
 entries, the keywords, the source summary, the banner, the manifest) is made from the
-claims those four let in. Each of the four asks `Visibility.hidden`, so a new audience
-filter is written once, here, and cannot leak back in through another way.
+claims those four let in; the names that case its titles, from the markings it may
+see. Each of the four asks `Visibility.hidden`, so a new audience filter is written
+once, here, and cannot leak back in through another way.
 """
 
 from __future__ import annotations
@@ -30,9 +31,14 @@ class Visibility:
 
         The reason is what the build's "N claims left out (...)" line counts under.
         """
-        if self.ws.marking_rank(claim.marking) > self.max_rank:
+        if not self.sees_marking(claim.marking):
             return ABOVE_MAX_MARKING
         return None
+
+    def sees_marking(self, marking: str | None) -> bool:
+        """Return whether the audience may see what is marked `marking`: claims, and
+        what their text shapes elsewhere (the names a title is cased by)."""
+        return self.ws.marking_rank(marking) <= self.max_rank
 
     def visible(self, claim: Claim) -> bool:
         """Return whether the audience may see `claim`."""

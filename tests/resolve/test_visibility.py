@@ -200,3 +200,43 @@ def test_the_fixture_gives_each_claim_a_word_of_its_own() -> None:
         assert not strangers, f"{word!r} is also in {strangers}"
         assert all(word not in t.replace(f"c-{word}", "") for t in others), word
         assert own.count(f"src-{word}") == 1
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(marking=st.sampled_from(["INTERNAL", "RESTRICTED"]),
+       style=st.sampled_from(["apa", "chicago-notes-bibliography"]),
+       words=st.lists(st.sampled_from(["Across", "Sea", "Resume", "Notes", "From", "Wire"]),
+                      min_size=1, max_size=4, unique=True))
+def test_what_a_hidden_claim_says_does_not_change_a_memo_it_is_hidden_from(
+        marking: str, style: str, words: list[str]) -> None:
+    """A title is put in sentence case by the names the store's claims capitalise: a
+    restricted claim that wrote "Across" capitalised it in the public memo's references."""
+    from briefgen.build.memos import check_workspace
+    from briefgen.resolve.memo import build_memo
+
+    def memo(root: Path) -> tuple[object, ...]:
+        checked = check_workspace(root, use_cache=False)
+        assert not checked.ws.problems.errors, checked.ws.problems.errors
+        brief = next(b for p, b in checked.briefs.items() if p.name != "audiences.yaml")
+        made = build_memo(checked.ws, "memo", brief, "outside", None)
+        return tuple(json_of(n.content) for n in made.notes), tuple(
+            json_of(b.content) for b in made.bibliography)
+
+    def json_of(spans: list) -> str:
+        return "".join(s.text for s in spans)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "ws"
+        shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("out", ".briefgen"))
+        settings_file = root / "briefgen.yaml"
+        settings_file.write_text(settings_file.read_text().replace(
+            "chicago-notes-bibliography", style))
+        before = memo(root)
+        claims = root / "store" / "claims" / "claims.yaml"
+        data = yaml.safe_load(claims.read_text())
+        data.append({"id": "c-secret", "text": "Officials met, and " + " and ".join(
+            f"the {w} office" for w in words) + " agreed.", "marking": marking,
+            "sources": [{"source": data[0]["sources"][0]["source"]}],
+            "topics": ["unused-topic"]})
+        claims.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        assert memo(root) == before
