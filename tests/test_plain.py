@@ -40,7 +40,7 @@ def test_the_plain_path_keeps_no_cache_and_starts_no_writer_process(tmp_path: Pa
     target = tmp_path / "ws"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out", ".briefgen"))
     env = {**os.environ, "BRIEFGEN_PLAIN": "1"}
-    code = ("import os, sys, runpy; from briefgen import engine\n"
+    code = ("import os, sys, runpy; from briefgen.speed import engine\n"
             "engine.Engine._fork = lambda *a: sys.exit('a writer process was forked')\n"
             "sys.argv = ['briefgen', 'build', '--all']\n"
             "runpy.run_module('briefgen', run_name='__main__')\n")
