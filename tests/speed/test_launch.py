@@ -4,6 +4,7 @@ the build does not take it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,15 +24,18 @@ def _cite_folders() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob(f"{cite.FOLDER_PREFIX}*"))
 
 
-def _pandocs() -> list[str]:
-    """Return the process ids of citation servers running now."""
+def _pandocs(marker: bytes = b"") -> list[str]:
+    """Return the process ids of citation servers running now; with `marker`, only those
+    whose environment holds it (those of this test's builds, not another build's on the
+    same machine)."""
     found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            if b"citeproc.lua" in cmdline.read_bytes():
-                found.append(cmdline.parent.name)
+            if b"citeproc.lua" in (proc / "cmdline").read_bytes() and (
+                    not marker or marker in (proc / "environ").read_bytes()):
+                found.append(proc.name)
         except OSError:
-            continue  # it has just ended
+            continue  # it has just ended, or is not ours to read
     return found
 
 
@@ -80,14 +84,16 @@ def test_a_build_that_does_not_take_pandoc_leaves_nothing_behind(tmp_path: Path)
     """`build --help`, a failing build and a build that writes stop the pandoc started for
     them before they end (it would otherwise go on priming), and remove its folder."""
     ws = make_workspace(tmp_path)
-    before = _cite_folders()
+    own = tmp_path / "tmp"  # this test's builds' temporary folder: theirs alone
+    own.mkdir()
+    env = {**os.environ, "TMPDIR": str(own)}
     for args in (["build", "--help"], ["build", "--force", "--period", "no-such"],
                  ["build", "--force", "-f", "json"]):
-        done = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=ws,
+        done = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=ws, env=env,
                               capture_output=True, text=True, timeout=120, check=False)
-        assert not _pandocs(), args
+        assert not _pandocs(f"TMPDIR={own}".encode()), args
         assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr, done.stderr
-    assert _cite_folders() <= before
+    assert not list(own.glob(f"{cite.FOLDER_PREFIX}*"))
 
 
 def test_ctrl_c_while_the_command_loads_is_no_traceback(monkeypatch: pytest.MonkeyPatch,
