@@ -14,6 +14,7 @@ memos: $(STAMP)
 PLAIN_TESTS = tests/test_example.py tests/check/test_errors.py
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 	BRIEFGEN_PLAIN=1 $(BIN)/pytest -q -p no:cacheprovider $(PLAIN_TESTS)

@@ -53,8 +53,9 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
     return seconds, usage.ru_maxrss // 1024
 
 
-def median(cmds: list[list[str]], cwd: Path, runs: int, before=None,
-           after=None) -> tuple[float, int]:
+def median(
+    cmds: list[list[str]], cwd: Path, runs: int, before=None, after=None
+) -> tuple[float, int]:
     """Return the median time and the peak memory of `runs` runs of a command sequence."""
     times, peaks = [], []
     for _ in range(runs):
@@ -102,15 +103,17 @@ def export_markdown(ws: Path, brief: str, folder: Path) -> None:
     path = ws / f"{brief}.yaml"
     plan = plan_memo(checked.ws, brief, checked.briefs[path], "analyst")
     clusters = plan.draft.clusters
-    lines = ["---", f"title: \"{checked.briefs[path].title}\"", "---", ""]
+    lines = ["---", f'title: "{checked.briefs[path].title}"', "---", ""]
     for section in plan.draft.sections:
         lines += [f"# {section.title}", ""]
         for block in section.blocks:
             text = ""
             for item in block.content:
                 if hasattr(item, "number"):
-                    cites = "; ".join(f"@{c.source_id}" + (f", {c.locator}" if c.locator else "")
-                                      for c in clusters[item.number - 1].cites)
+                    cites = "; ".join(
+                        f"@{c.source_id}" + (f", {c.locator}" if c.locator else "")
+                        for c in clusters[item.number - 1].cites
+                    )
                     text += f"[{cites}]"
                 else:
                     text += item.text
@@ -130,9 +133,11 @@ def export_markdown(ws: Path, brief: str, folder: Path) -> None:
 def pandoc_pipeline(folder: Path, style: Path) -> list[list[str]]:
     pandoc = pandoc_path()
     common = ["memo.md", "--citeproc", f"--csl={style}", "--bibliography=refs.json"]
-    return [[pandoc, *common, "-o", "memo.docx"],
-            [pandoc, *common, "-s", "-t", "typst", "-o", "memo.typ"],
-            [PY, "-c", "import typst; typst.compile('memo.typ', output='memo.pdf')"]]
+    return [
+        [pandoc, *common, "-o", "memo.docx"],
+        [pandoc, *common, "-s", "-t", "typst", "-o", "memo.typ"],
+        [PY, "-c", "import typst; typst.compile('memo.typ', output='memo.pdf')"],
+    ]
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -154,17 +159,23 @@ def machine() -> list[str]:
     pandoc = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True)
     import typst
 
-    return [f"machine: {platform.platform()}; {cpu}; {os.cpu_count()} cores; {mem} GiB",
-            f"python {platform.python_version()}; briefgen {__version__}; "
-            f"{pandoc.stdout.splitlines()[0]}; typst (python) {typst.__version__}"]
+    return [
+        f"machine: {platform.platform()}; {cpu}; {os.cpu_count()} cores; {mem} GiB",
+        f"python {platform.python_version()}; briefgen {__version__}; "
+        f"{pandoc.stdout.splitlines()[0]}; typst (python) {typst.__version__}",
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small stores, 3 runs")
     parser.add_argument("--runs", type=int, default=None)
-    parser.add_argument("--only", choices=["single", "batch", "scale"], action="append",
-                        help="run only this part (repeatable); default: all three")
+    parser.add_argument(
+        "--only",
+        choices=["single", "batch", "scale"],
+        action="append",
+        help="run only this part (repeatable); default: all three",
+    )
     args = parser.parse_args()
     parts = set(args.only or ["single", "batch", "scale"])
     runs = args.runs or (3 if args.quick else 5)
@@ -186,18 +197,29 @@ def main() -> int:
         pairs = runs if args.quick else max(runs, SINGLE_PAIRS)
         ours_runs, theirs_runs = [], []
         for _ in range(pairs):
-            ours_runs.append(median([briefgen("build", "brief-00.yaml", "--force")], ws, 1,
-                                    before=lambda: clear_cache(ws)))
-            theirs_runs.append(median(pandoc_pipeline(root / "pandoc", style), root / "pandoc",
-                                      1))
+            ours_runs.append(
+                median(
+                    [briefgen("build", "brief-00.yaml", "--force")],
+                    ws,
+                    1,
+                    before=lambda: clear_cache(ws),
+                )
+            )
+            theirs_runs.append(median(pandoc_pipeline(root / "pandoc", style), root / "pandoc", 1))
         ours = statistics.median(t for t, _ in ours_runs)
         theirs = statistics.median(t for t, _ in theirs_runs)
         ours_mb = max(mb for _, mb in ours_runs)
         theirs_mb = max(mb for _, mb in theirs_runs)
         pages = _pages(ws / "out" / "brief-00.analyst.pdf")
         notes = len(json.loads(_json(ws))["notes"])
-        rows.append((f"one memo ({pages} pages, {notes} notes), DOCX+PDF, cold, {pairs} runs",
-                     f"{ours:.2f} s", f"{theirs:.2f} s", f"{ours / theirs:.2f}x"))
+        rows.append(
+            (
+                f"one memo ({pages} pages, {notes} notes), DOCX+PDF, cold, {pairs} runs",
+                f"{ours:.2f} s",
+                f"{theirs:.2f} s",
+                f"{ours / theirs:.2f}x",
+            )
+        )
         # a batch of 40 memos
         if "batch" in parts:
             batch_row(root, runs, theirs, rows)
@@ -212,11 +234,21 @@ def main() -> int:
 def batch_row(root: Path, runs: int, theirs: float, rows: list) -> None:
     """Time `build --all` over 40 briefs; add the per-memo row."""
     batch = generate(root / "batch", 2000, briefs=40)
-    total, _ = median([briefgen("build", "--all", "--force")], batch, max(1, runs - 2),
-                      before=lambda: clear_cache(batch))
+    total, _ = median(
+        [briefgen("build", "--all", "--force")],
+        batch,
+        max(1, runs - 2),
+        before=lambda: clear_cache(batch),
+    )
     per = total / 40
-    rows.append(("batch of 40 memos (build --all), per memo", f"{per:.2f} s",
-                 f"{theirs:.2f} s", f"{per / theirs:.2f}x"))
+    rows.append(
+        (
+            "batch of 40 memos (build --all), per memo",
+            f"{per:.2f} s",
+            f"{theirs:.2f} s",
+            f"{per / theirs:.2f}x",
+        )
+    )
 
 
 def scale_row(root: Path, n: int, runs: int) -> tuple[int, float, float, float, float, int]:
@@ -226,20 +258,30 @@ def scale_row(root: Path, n: int, runs: int) -> tuple[int, float, float, float, 
     # a cold run leaves a process behind that writes the store cache; the next run waits
     # for it, so that no run is timed while another's background work takes a core
     few = min(3, runs) if n >= 100_000 else runs  # each waits for its cache writer
-    check, check_mb = median([briefgen("check")], store, few,
-                             before=lambda s=store: clear_cache(s),
-                             after=lambda s=store: wait_for_cache(s))
-    cold, cold_mb = median([briefgen("build", "brief-00.yaml", "--force")], store, few,
-                           before=lambda s=store: clear_cache(s),
-                           after=lambda s=store: wait_for_cache(s))
-    warm, warm_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
-                           runs)
+    check, check_mb = median(
+        [briefgen("check")],
+        store,
+        few,
+        before=lambda s=store: clear_cache(s),
+        after=lambda s=store: wait_for_cache(s),
+    )
+    cold, cold_mb = median(
+        [briefgen("build", "brief-00.yaml", "--force")],
+        store,
+        few,
+        before=lambda s=store: clear_cache(s),
+        after=lambda s=store: wait_for_cache(s),
+    )
+    warm, warm_mb = median([briefgen("build", "brief-00.yaml", "--force")], store, runs)
     # an analyst's rebuild after editing one claim (a new edit before every run)
     edits = iter(range(1000))
-    edited, edited_mb = median([briefgen("build", "brief-00.yaml", "--force")], store,
-                               few,
-                               before=lambda s=store: _edit_one_claim(s, next(edits)),
-                               after=lambda s=store: wait_for_new_cache(s))
+    edited, edited_mb = median(
+        [briefgen("build", "brief-00.yaml", "--force")],
+        store,
+        few,
+        before=lambda s=store: _edit_one_claim(s, next(edits)),
+        after=lambda s=store: wait_for_new_cache(s),
+    )
     shutil.rmtree(store)
     return n, check, cold, warm, edited, max(check_mb, cold_mb, warm_mb, edited_mb)
 
@@ -270,18 +312,23 @@ def _report(rows: list, scale: list, ours_mb: int, theirs_mb: int) -> None:
     print(f"{'work':58} {'briefgen':>9} {'pandoc':>9} {'ratio':>7}")
     for work, a, b, ratio in rows:
         print(f"{work:58} {a:>9} {b:>9} {ratio:>7}")
-    print(f"(pandoc pipeline: pandoc --citeproc to DOCX, then to typst and typst to PDF; "
-          f"peak memory briefgen {ours_mb} MB, pipeline {theirs_mb} MB)")
+    print(
+        f"(pandoc pipeline: pandoc --citeproc to DOCX, then to typst and typst to PDF; "
+        f"peak memory briefgen {ours_mb} MB, pipeline {theirs_mb} MB)"
+    )
     print()
-    print(f"{'claims':>8} {'check':>8} {'memo cold':>10} {'memo warm':>10} "
-          f"{'one edit':>9} {'peak MB':>8}")
+    print(
+        f"{'claims':>8} {'check':>8} {'memo cold':>10} {'memo warm':>10} "
+        f"{'one edit':>9} {'peak MB':>8}"
+    )
     for n, check, cold, warm, edited, mb in scale:
         print(f"{n:>8} {check:>7.2f}s {cold:>9.2f}s {warm:>9.2f}s {edited:>8.2f}s {mb:>8}")
     print("(one edit: a memo built after one claim in one claim file was reworded)")
-    for (n1, c1, b1, w1, _, _), (n2, c2, b2, w2, _, _) in zip(scale, scale[1:],
-                                                              strict=False):
-        print(f"growth {n1:>6} -> {n2:>6} claims (x{n2 // n1}): check x{c2 / c1:.1f}, "
-              f"memo cold x{b2 / b1:.1f}, warm x{w2 / w1:.1f}")
+    for (n1, c1, b1, w1, _, _), (n2, c2, b2, w2, _, _) in zip(scale, scale[1:], strict=False):
+        print(
+            f"growth {n1:>6} -> {n2:>6} claims (x{n2 // n1}): check x{c2 / c1:.1f}, "
+            f"memo cold x{b2 / b1:.1f}, warm x{w2 / w1:.1f}"
+        )
 
 
 def _pages(pdf: Path) -> int:
@@ -291,8 +338,12 @@ def _pages(pdf: Path) -> int:
 
 
 def _json(ws: Path) -> str:
-    subprocess.run(briefgen("build", "brief-00.yaml", "-f", "json", "--force"), cwd=ws,
-                   check=True, capture_output=True)
+    subprocess.run(
+        briefgen("build", "brief-00.yaml", "-f", "json", "--force"),
+        cwd=ws,
+        check=True,
+        capture_output=True,
+    )
     return (ws / "out" / "brief-00.analyst.json").read_text(encoding="utf-8")
 
 

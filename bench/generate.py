@@ -10,13 +10,50 @@ import random
 import sys
 from pathlib import Path
 
-TOPICS = ["military", "drones", "trade", "energy", "finance", "diplomacy", "sanctions",
-          "transport", "aviation", "space"]
+TOPICS = [
+    "military",
+    "drones",
+    "trade",
+    "energy",
+    "finance",
+    "diplomacy",
+    "sanctions",
+    "transport",
+    "aviation",
+    "space",
+]
 WORDS = [
-    "agreement", "delivery", "sanctions", "pipeline", "drones", "corridor", "ministry",
-    "tanker", "credit", "railway", "payment", "frigate", "budget", "export", "import",
-    "reactor", "summit", "treaty", "harbour", "grain", "oil", "gas", "satellite", "missile",
-    "factory", "bank", "rate", "market", "port", "border", "envoy",
+    "agreement",
+    "delivery",
+    "sanctions",
+    "pipeline",
+    "drones",
+    "corridor",
+    "ministry",
+    "tanker",
+    "credit",
+    "railway",
+    "payment",
+    "frigate",
+    "budget",
+    "export",
+    "import",
+    "reactor",
+    "summit",
+    "treaty",
+    "harbour",
+    "grain",
+    "oil",
+    "gas",
+    "satellite",
+    "missile",
+    "factory",
+    "bank",
+    "rate",
+    "market",
+    "port",
+    "border",
+    "envoy",
 ]
 SOURCES = 50
 PARAGRAPHS = 12
@@ -36,22 +73,30 @@ def generate(root: Path, claims: int, briefs: int = 1, seed: int = 7) -> Path:
     (root / "briefgen.yaml").write_text(
         "organisation: Benchmark Desk\ncitation-style: chicago-notes-bibliography\n"
         "default-audience: analyst\nmarkings:\n  - {name: PUBLIC, portion: P}\n"
-        "  - {name: INTERNAL, portion: I}\n", encoding="utf-8")
+        "  - {name: INTERNAL, portion: I}\n",
+        encoding="utf-8",
+    )
     (root / "audiences.yaml").write_text(
         "analyst:\n  label: Analysts\n  template: policy-memo\n  notes: footnotes\n"
-        "  quotes: true\n  confidence: true\n", encoding="utf-8")
+        "  quotes: true\n  confidence: true\n",
+        encoding="utf-8",
+    )
     texts: list[list[str]] = []
     sources = []
     for s in range(SOURCES):
-        paras = [" ".join(sentence(rng, rng.randint(8, 16)) for _ in range(4))
-                 for _ in range(PARAGRAPHS)]
+        paras = [
+            " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(4)) for _ in range(PARAGRAPHS)
+        ]
         texts.append(paras)
         (root / "store" / "texts" / f"src-{s}.txt").write_text(
-            f"Source {s}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
-        sources.append(f"- id: src-{s}\n  type: article-newspaper\n  title: Report number {s}"
-                       f" on the corridor\n  author: [{{family: Author{s}, given: Sam}}]\n"
-                       f"  container-title: The Daily {s}\n  issued: 2024-{1 + s % 12:02d}\n"
-                       f"  text: texts/src-{s}.txt\n")
+            f"Source {s}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8"
+        )
+        sources.append(
+            f"- id: src-{s}\n  type: article-newspaper\n  title: Report number {s}"
+            f" on the corridor\n  author: [{{family: Author{s}, given: Sam}}]\n"
+            f"  container-title: The Daily {s}\n  issued: 2024-{1 + s % 12:02d}\n"
+            f"  text: texts/src-{s}.txt\n"
+        )
     (root / "store" / "sources.yaml").write_text("".join(sources), encoding="utf-8")
     for start in range(0, claims, 1000):
         out = []
@@ -60,15 +105,18 @@ def generate(root: Path, claims: int, briefs: int = 1, seed: int = 7) -> Path:
             para = rng.choice(texts[s])
             words = para.split()
             at = rng.randrange(max(1, len(words) - 13))
-            quote = " ".join(words[at:at + 12])
+            quote = " ".join(words[at : at + 12])
             topics = rng.sample(TOPICS, 2)
-            out.append(f"- id: claim-{i}\n  text: {sentence(rng, 30)}\n  sources:\n"
-                       f"    - source: src-{s}\n      quote: \"{quote}\"\n"
-                       f"  date: 2024-{1 + i % 12:02d}-{1 + i % 28:02d}\n"
-                       f"  topics: [{', '.join(topics)}]\n"
-                       f"  confidence: {rng.choice(['high', 'moderate', 'low'])}\n")
+            out.append(
+                f"- id: claim-{i}\n  text: {sentence(rng, 30)}\n  sources:\n"
+                f'    - source: src-{s}\n      quote: "{quote}"\n'
+                f"  date: 2024-{1 + i % 12:02d}-{1 + i % 28:02d}\n"
+                f"  topics: [{', '.join(topics)}]\n"
+                f"  confidence: {rng.choice(['high', 'moderate', 'low'])}\n"
+            )
         (root / "store" / "claims" / f"claims-{start // 1000:04d}.yaml").write_text(
-            "".join(out), encoding="utf-8")
+            "".join(out), encoding="utf-8"
+        )
     for b in range(briefs):
         topic = TOPICS[b % len(TOPICS)]
         (root / f"brief-{b:02d}.yaml").write_text(
@@ -80,7 +128,9 @@ def generate(root: Path, claims: int, briefs: int = 1, seed: int = 7) -> Path:
             f"  - title: {topic.title()}\n    select: {{topics: [{topic}], min-confidence: "
             f"moderate, limit: 7, sort: -date}}\n"
             f"  - title: Other\n    select: {{topics: [{TOPICS[(b + 3) % len(TOPICS)]}], "
-            f"limit: 6}}\n", encoding="utf-8")
+            f"limit: 6}}\n",
+            encoding="utf-8",
+        )
     return root
 
 

@@ -46,8 +46,13 @@ class PartialDate:
         comes before the month that holds it, a month before its year), an exact date
         before the same date circa, then by precision. No two dates share a key, and a
         date that ends before another starts comes first."""
-        return (self.start.toordinal(), self.end.toordinal(), self.circa, self._precision(),
-                self.until._precision() if self.until else 0)
+        return (
+            self.start.toordinal(),
+            self.end.toordinal(),
+            self.circa,
+            self._precision(),
+            self.until._precision() if self.until else 0,
+        )
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PartialDate):
@@ -76,8 +81,7 @@ class PartialDate:
     def display(self) -> str:
         """Return the date for readers: "14 June 2024", "June 2024", "c. 2023",
         "March–May 2023"."""
-        text = _range(self, self.until) if self.until else _shown(
-            self.year, self.month, self.day)
+        text = _range(self, self.until) if self.until else _shown(self.year, self.month, self.day)
         return f"c. {text}" if self.circa else text
 
 
@@ -169,15 +173,19 @@ def _from_csl(value: dict[str, Any]) -> PartialDate:
             return replace(raw, circa=circa or raw.circa)
         raise ValueError("a CSL date needs date-parts, e.g. {date-parts: [[2023, 3]]}")
     parts = value["date-parts"]
-    if not (isinstance(parts, list) and 1 <= len(parts) <= 2
-            and all(isinstance(p, list) and p for p in parts)):
-        raise ValueError("date-parts must look like [[2023, 3]], [[2023, 3, 8]] or, for a "
-                         "range, [[2023, 3], [2023, 5]]")
+    if not (
+        isinstance(parts, list)
+        and 1 <= len(parts) <= 2
+        and all(isinstance(p, list) and p for p in parts)
+    ):
+        raise ValueError(
+            "date-parts must look like [[2023, 3]], [[2023, 3, 8]] or, for a "
+            "range, [[2023, 3], [2023, 5]]"
+        )
     first, *rest = (_from_parts(p) for p in parts)
     until = rest[0] if rest and rest[0] != first else None
     if until and until.end < first.start:
-        raise ValueError(f"the date range ends ({until.iso()}) before it starts "
-                         f"({first.iso()})")
+        raise ValueError(f"the date range ends ({until.iso()}) before it starts ({first.iso()})")
     return PartialDate(first.year, first.month, first.day, circa, until)
 
 
@@ -258,9 +266,12 @@ def _span(start: dt.date, end: dt.date) -> str:
     if start == end:
         return f"{start.day} {MONTHS[start.month - 1]} {start.year}"
     if start.year != end.year:
-        return (f"{start.day} {MONTHS[start.month - 1]} {start.year} – "
-                f"{end.day} {MONTHS[end.month - 1]} {end.year}")
+        return (
+            f"{start.day} {MONTHS[start.month - 1]} {start.year} – "
+            f"{end.day} {MONTHS[end.month - 1]} {end.year}"
+        )
     if start.month != end.month:
-        return (f"{start.day} {MONTHS[start.month - 1]} – "
-                f"{end.day} {MONTHS[end.month - 1]} {end.year}")
+        return (
+            f"{start.day} {MONTHS[start.month - 1]} – {end.day} {MONTHS[end.month - 1]} {end.year}"
+        )
     return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year}"

@@ -52,8 +52,9 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, path: Path | str, line: int, key: str, message: str,
-            severity: Severity = "error") -> None:
+    def add(
+        self, path: Path | str, line: int, key: str, message: str, severity: Severity = "error"
+    ) -> None:
         """Record a problem at `path:line` under `key`."""
         self.items.append(Problem(display_path(path), line, key, message, severity))
 

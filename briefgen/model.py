@@ -132,8 +132,9 @@ class Words:
 
     def quote_line(self, quote: Quote) -> str:
         """Return the line that prints a quote under its claim."""
-        return self.quote.format(quoted=self.quoted.format(quote.text),
-                                 attribution=quote.attribution)
+        return self.quote.format(
+            quoted=self.quoted.format(quote.text), attribution=quote.attribution
+        )
 
     def page_parts(self) -> tuple[str, str, str]:
         """Return the footer's words before, between and after the page and the count."""
@@ -200,8 +201,14 @@ def header_rows(header: Header) -> list[tuple[str, str]]:
     """Return the heading block's rows: the template's choice, else all that are set."""
     if header.fields:
         return header.fields
-    rows = [("TO", header.to), ("FROM", header.sender), ("DATE", header.date),
-            ("SUBJECT", header.subject), ("PERIOD", header.period), ("FOR", header.audience)]
+    rows = [
+        ("TO", header.to),
+        ("FROM", header.sender),
+        ("DATE", header.date),
+        ("SUBJECT", header.subject),
+        ("PERIOD", header.period),
+        ("FOR", header.audience),
+    ]
     return [(label, value) for label, value in rows if value]
 
 

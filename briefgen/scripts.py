@@ -20,15 +20,24 @@ SANS = "NotoSans"
 # script fonts first (Arabic before Hebrew, Chinese and Japanese before Korean, which
 # would otherwise set Chinese characters in its Korean forms), DejaVu Sans for the
 # symbols and letters they lack, Symbola for emoji.
-FALLBACKS = ("NotoNaskhArabic", "NotoSansHebrew", "NotoSansDevanagari", "NotoSerifThai",
-             "DroidSansFallback", "NanumGothic", "DejaVuSans", "Symbola")
+FALLBACKS = (
+    "NotoNaskhArabic",
+    "NotoSansHebrew",
+    "NotoSansDevanagari",
+    "NotoSerifThai",
+    "DroidSansFallback",
+    "NanumGothic",
+    "DejaVuSans",
+    "Symbola",
+)
 FAMILIES = (SERIF, SANS, *FALLBACKS)
 
 # Characters XML 1.0 cannot hold (C0 controls, lone surrogates, U+FFFE, U+FFFF), the C1
 # controls, and the other noncharacters: they would break the DOCX and the PDF's markup,
 # or mean nothing to a reader.
-_BMP_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
-                          "\ufdd0-\ufdef\ufffe\uffff]")
+_BMP_INVALID = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
 
 
 def invalid(text: str) -> str | None:
@@ -44,16 +53,21 @@ def invalid(text: str) -> str | None:
     if text.isascii() or max(text) <= "\uffff":
         return None
     return next((c for c in text if ord(c) > 0xFFFF and ord(c) & 0xFFFE == 0xFFFE), None)
+
+
 # Default-ignorable characters: they change how text is shaped or ordered, or where a
 # line may break, but have no glyph of their own, so no font needs to hold them.
-IGNORABLE = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d"
-                      "\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d"
-                      "\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
-                      "\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08"
-                      "\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0\n\t")
+IGNORABLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d"
+    "\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d"
+    "\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+    "\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08"
+    "\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0\n\t"
+)
 # Marks that order text but draw nothing: the PDF writer leaves them out of what it draws.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066"
-                          "\u2067\u2068\u2069")
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 COVERAGE = FONTS / "coverage.json"  # made by scripts/coverage.py; a test keeps it current
 
@@ -70,8 +84,7 @@ def _ranges() -> dict[str, list[list[int]]]:
         ranges = json.loads(COVERAGE.read_text(encoding="utf-8"))
         return {family: ranges[family] for family in FAMILIES}
     except (OSError, ValueError, KeyError):
-        return {family: coverage_ranges(font_coverage(font_file(family)))
-                for family in FAMILIES}
+        return {family: coverage_ranges(font_coverage(font_file(family))) for family in FAMILIES}
 
 
 @lru_cache(maxsize=1)
@@ -118,8 +131,9 @@ def missing(text: str) -> list[str]:
     if text.isascii():
         return []  # every shipped text face holds all of ASCII's printable characters
     shown = _any_font()
-    return [char for char in dict.fromkeys(text)
-            if char not in IGNORABLE and ord(char) not in shown]
+    return [
+        char for char in dict.fromkeys(text) if char not in IGNORABLE and ord(char) not in shown
+    ]
 
 
 def _follows(char: str) -> bool:
@@ -136,8 +150,9 @@ def _follows(char: str) -> bool:
 def _outside(base: frozenset[int]) -> re.Pattern[str]:
     """Return a pattern matching any character `base` lacks (ignorables aside)."""
     held = coverage_ranges(base | frozenset(map(ord, IGNORABLE)))
-    return re.compile("[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-                                       for a, b in held) + "]")
+    return re.compile(
+        "[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in held) + "]"
+    )
 
 
 def holds(base: frozenset[int], text: str) -> bool:
@@ -159,8 +174,11 @@ def font_runs(text: str, base: frozenset[int]) -> list[tuple[int, int, str | Non
     start = 0
     for i, char in enumerate(text):
         code = ord(char)
-        if i and _follows(char) and (char in IGNORABLE or code in (
-                base if current is None else coverage(current))):
+        if (
+            i
+            and _follows(char)
+            and (char in IGNORABLE or code in (base if current is None else coverage(current)))
+        ):
             continue
         family = None if code in base or char in IGNORABLE else _fallback_for(code)
         if family != current:
@@ -184,8 +202,10 @@ def _fallback_for(code: int) -> str | None:
 
 # A character of a right-to-left class (R, AL, AN) or an explicit right-to-left mark:
 # text without one is laid out left to right and needs no levels.
-_RTL = re.compile("[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufefc"
-                  "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+_RTL = re.compile(
+    "[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufefc"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 
 
@@ -205,7 +225,7 @@ def levels(text: str) -> list[int]:
     from bidi import get_display
 
     info = get_display(text.replace("\n", " "), base_dir="L", debug=True)
-    per_byte = [int(n) for n in _LEVEL.findall(info[info.index("levels:"):])]
+    per_byte = [int(n) for n in _LEVEL.findall(info[info.index("levels:") :])]
     out, at = [], 0
     for char in text:
         out.append(per_byte[at])

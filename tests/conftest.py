@@ -46,16 +46,21 @@ class Run:
 
 def briefgen(*args: str, cwd: Path) -> Run:
     """Run the real `briefgen` entry point in `cwd`, as a user would."""
-    done = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     return Run(done.returncode, done.stdout, done.stderr)
 
 
 def make_workspace(tmp_path: Path, case: str | None = None, base: Path | None = None) -> Path:
     """Copy the good fixture workspace (or `base`) to tmp_path/case, overlaid by a case."""
     target = tmp_path / "case"
-    shutil.copytree(base or WORKSPACES / "good", target,
-                    ignore=shutil.ignore_patterns("out"))
+    shutil.copytree(base or WORKSPACES / "good", target, ignore=shutil.ignore_patterns("out"))
     if case:
         shutil.copytree(WORKSPACES / "errors" / case, target, dirs_exist_ok=True)
     return target

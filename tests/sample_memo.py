@@ -40,16 +40,23 @@ def sample_memo(placement: str = "endnotes", layout: str = "policy-memo") -> Mem
                     Paragraph([Span("The partnership delivers arms, not trade.")]),
                     Paragraph(
                         [
-                            Span("According to Ukrainian military launch data, the Alabuga plant had "
-                                 "delivered about 4,500 of the 6,000 Shahed drones promised."),
+                            Span(
+                                "According to Ukrainian military launch data, the Alabuga plant had "
+                                "delivered about 4,500 of the 6,000 Shahed drones promised."
+                            ),
                             NoteRef(1),
                         ],
                         kind="claim",
                         claim_id="shahed-deliveries-2024-04",
                         portion="P",
                         confidence="moderate confidence",
-                        quotes=[Quote("has already supplied approximately 4500 of the promised 6000 "
-                                      "drones as of late April 2024", "Svetlova, para. 9")],
+                        quotes=[
+                            Quote(
+                                "has already supplied approximately 4500 of the promised 6000 "
+                                "drones as of late April 2024",
+                                "Svetlova, para. 9",
+                            )
+                        ],
                     ),
                     Paragraph(
                         [Span("Two-way trade fell to around $4 billion in 2023."), NoteRef(2)],
@@ -63,23 +70,48 @@ def sample_memo(placement: str = "endnotes", layout: str = "policy-memo") -> Mem
             ),
             Section(
                 "Background",
-                [Paragraph([Span("Moscow and Tehran drew closer before 2022. Sanctions then pushed "
-                                 "them together."), NoteRef(3)], portion="I")],
+                [
+                    Paragraph(
+                        [
+                            Span(
+                                "Moscow and Tehran drew closer before 2022. Sanctions then pushed "
+                                "them together."
+                            ),
+                            NoteRef(3),
+                        ],
+                        portion="I",
+                    )
+                ],
             ),
         ],
-        notes=[Note(1, svet_full, ["shahed-deliveries-2024-04"]),
-               Note(2, kir_full, ["trade-2023"]),
-               Note(3, svet_short, ["most-sanctioned-states"])],
+        notes=[
+            Note(1, svet_full, ["shahed-deliveries-2024-04"]),
+            Note(2, kir_full, ["trade-2023"]),
+            Note(3, svet_short, ["most-sanctioned-states"]),
+        ],
         bibliography=[
-            BibEntry("kirillova-cepa-2023", [Span("Kirillova, Kseniya. "), Span("Europe’s Edge", italic=True),
-                                             Span(", [March 2023?].")]),
-            BibEntry("svetlova-jst-2024", [Span("Svetlova, Ksenia. “Hidden Discord in the Russia-Iran "
-                                                "Alliance.” "), Span("Jerusalem Strategic Tribune", italic=True),
-                                           Span(", June 2024.")]),
+            BibEntry(
+                "kirillova-cepa-2023",
+                [
+                    Span("Kirillova, Kseniya. "),
+                    Span("Europe’s Edge", italic=True),
+                    Span(", [March 2023?]."),
+                ],
+            ),
+            BibEntry(
+                "svetlova-jst-2024",
+                [
+                    Span("Svetlova, Ksenia. “Hidden Discord in the Russia-Iran Alliance.” "),
+                    Span("Jerusalem Strategic Tribune", italic=True),
+                    Span(", June 2024."),
+                ],
+            ),
         ],
         banner="INTERNAL",
         note_placement=placement,  # type: ignore[arg-type]
         layout=layout,  # type: ignore[arg-type]
-        summary=["This memo rests on 2 sources (2 magazine articles), dated March 2023 to June 2024."],
+        summary=[
+            "This memo rests on 2 sources (2 magazine articles), dated March 2023 to June 2024."
+        ],
         omitted={"above-marking": 1},
     )

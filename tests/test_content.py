@@ -80,43 +80,187 @@ SOFFICE_EVERY = 50  # LibreOffice converts the first DOCX files built, then ever
 
 # Hand-picked fragments: every script, every hostile class, each a few characters long.
 SCRIPTS = [
-    "Łódź", "Ærø İstanbul", "naïve café", "Straße", "Москва ответила: «Нет».", "Ёлка",
-    "Αθήνα", "ΣΊΣΥΦΟΣ σίσυφος", "القاهرة", "السلام عليكم", "جمهوری اسلامی ایران",
-    "سپاه پاسداران", "تهران", "پاکستان ہے", "کراچی میں ہے", "ہ ے ۓ", "ירושלים",
-    "שָׁלוֹם", "北京", "中华人民共和国", "東京", "ひらがな", "カタカナ", "서울", "한국어",
-    "नई दिल्ली", "हिन्दी", "กรุงเทพมหานคร", "ภาษาไทย",
+    "Łódź",
+    "Ærø İstanbul",
+    "naïve café",
+    "Straße",
+    "Москва ответила: «Нет».",
+    "Ёлка",
+    "Αθήνα",
+    "ΣΊΣΥΦΟΣ σίσυφος",
+    "القاهرة",
+    "السلام عليكم",
+    "جمهوری اسلامی ایران",
+    "سپاه پاسداران",
+    "تهران",
+    "پاکستان ہے",
+    "کراچی میں ہے",
+    "ہ ے ۓ",
+    "ירושלים",
+    "שָׁלוֹם",
+    "北京",
+    "中华人民共和国",
+    "東京",
+    "ひらがな",
+    "カタカナ",
+    "서울",
+    "한국어",
+    "नई दिल्ली",
+    "हिन्दी",
+    "กรุงเทพมหานคร",
+    "ภาษาไทย",
 ]
 MIXED = [
-    "Officials in Tehran (تهران).", "شاهد-۱۳۶", "(سپاه)", "«تهران»", "[ایران]",
-    "Tehran تهران 2024", "سال ۱۴۰۲ and 2023", "ایران1", "قم 5%", "UN (سازمان ملل) said",
-    "עברית and العربية", "“تهران”",
+    "Officials in Tehran (تهران).",
+    "شاهد-۱۳۶",
+    "(سپاه)",
+    "«تهران»",
+    "[ایران]",
+    "Tehran تهران 2024",
+    "سال ۱۴۰۲ and 2023",
+    "ایران1",
+    "قم 5%",
+    "UN (سازمان ملل) said",
+    "עברית and العربية",
+    "“تهران”",
 ]
-SIGNS = ["€5", "£3", "¥100", "₽", "₹", "₺", "﷼ 1,000", "$", "₩", "2024", "٠١٢٣٤٥٦٧٨٩",
-         "۰۱۲۳۴۵۶۷۸۹", "1.5%", "١٬٠٠٠", "۱۴۰۲/۰۳/۲۵", "🙂", "👩‍💻", "🇮🇷", "👍🏽"]
-PUNCTUATION = ["(", ")", "[x]", "{y}", "“quoted”", "‘single’", "«»", "„deutsch“", "—", "–",
-               "‐", "‑", "…", "'", '"', "&", "<", ">", "&amp;", "&lt;b&gt;", "&#x41;"]
-MARKUP = ["<b>bold</b>", "<font color='red'>x</font>", "<para>", "</para>", "<br/>",
-          "<img src=x onerror=alert(1)>", "<![CDATA[x]]>", "<!-- c -->", "**bold**",
-          "_it_", "# head", "[link](http://x.example)", "`code`", "* item", r"\textbf{x}",
-          "$x^2$", "%", "\\\\", "~", "^", r"\&", "<w:t>"]
+SIGNS = [
+    "€5",
+    "£3",
+    "¥100",
+    "₽",
+    "₹",
+    "₺",
+    "﷼ 1,000",
+    "$",
+    "₩",
+    "2024",
+    "٠١٢٣٤٥٦٧٨٩",
+    "۰۱۲۳۴۵۶۷۸۹",
+    "1.5%",
+    "١٬٠٠٠",
+    "۱۴۰۲/۰۳/۲۵",
+    "🙂",
+    "👩‍💻",
+    "🇮🇷",
+    "👍🏽",
+]
+PUNCTUATION = [
+    "(",
+    ")",
+    "[x]",
+    "{y}",
+    "“quoted”",
+    "‘single’",
+    "«»",
+    "„deutsch“",
+    "—",
+    "–",
+    "‐",
+    "‑",
+    "…",
+    "'",
+    '"',
+    "&",
+    "<",
+    ">",
+    "&amp;",
+    "&lt;b&gt;",
+    "&#x41;",
+]
+MARKUP = [
+    "<b>bold</b>",
+    "<font color='red'>x</font>",
+    "<para>",
+    "</para>",
+    "<br/>",
+    "<img src=x onerror=alert(1)>",
+    "<![CDATA[x]]>",
+    "<!-- c -->",
+    "**bold**",
+    "_it_",
+    "# head",
+    "[link](http://x.example)",
+    "`code`",
+    "* item",
+    r"\textbf{x}",
+    "$x^2$",
+    "%",
+    "\\\\",
+    "~",
+    "^",
+    r"\&",
+    "<w:t>",
+]
 JINJA = ["{{ x }}", "{% for a in b %}", "{# c #}", "{{ claim('c-one') }}", "{%", "}}"]
-MARKS = ["e\u0301", "a\u0308\u0304", "\u0915\u094d\u0937", "Z\u0351\u0352",
-         "\u200d", "\u200c", "می\u200cخواهم", "\u200e", "\u200f", "\u061c", "\u202a",
-         "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-         "co\u00adoperation", "\u00a0", "\u2002", "\u2003", "\u2009", "\u200a", "\u202f",
-         "\u205f", "\u3000", "\u1680", "\u2028", "\ufe0f"]
-LONG = ["Donaudampfschifffahrtsgesellschaft" * 8, "ا" * 150 + "ب",
-        "https://example.org/" + "a" * 180 + "?q=1&r=<2>#frag"]
+MARKS = [
+    "e\u0301",
+    "a\u0308\u0304",
+    "\u0915\u094d\u0937",
+    "Z\u0351\u0352",
+    "\u200d",
+    "\u200c",
+    "می\u200cخواهم",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "co\u00adoperation",
+    "\u00a0",
+    "\u2002",
+    "\u2003",
+    "\u2009",
+    "\u200a",
+    "\u202f",
+    "\u205f",
+    "\u3000",
+    "\u1680",
+    "\u2028",
+    "\ufe0f",
+]
+LONG = [
+    "Donaudampfschifffahrtsgesellschaft" * 8,
+    "ا" * 150 + "ب",
+    "https://example.org/" + "a" * 180 + "?q=1&r=<2>#frag",
+]
 # Characters no document may hold: each must make check refuse the workspace.
-REFUSED = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\ud800", "\udfff", "\ufffe",
-           "\uffff", "\ufdd0", "\ufdef", "\U0001fffe"]
+REFUSED = [
+    "\x00",
+    "\x07",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\ud800",
+    "\udfff",
+    "\ufffe",
+    "\uffff",
+    "\ufdd0",
+    "\ufdef",
+    "\U0001fffe",
+]
 ALPHABETS = {
-    "latin": "abcdefghijklmnopqrstuvwxyzABCZÀÉÑøßœ", "cyrillic": "абвгдеёжзийЖЩЯ",
-    "greek": "αβγδεζηθλμνξπσςωΩ", "arabic": "ابتثجحخدذرزسشصضطعغفقكلمنهوي",
-    "persian": "پچژگکیۀ", "urdu": "ٹڈڑںہےھ", "hebrew": "אבגדהוזחטיךכלםמןנסעפץצקרשת",
-    "chinese": "中国人民大学北京上海", "japanese": "あいうえおアイウエオ漢字",
-    "korean": "가나다라마바사한국", "devanagari": "कखगघचछजझटडणतथदधनपफबभमयरलवशसह",
-    "thai": "กขคงจฉชซญดตถทนบปผพฟมยรลวศสหอ", "digits": "0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹",
+    "latin": "abcdefghijklmnopqrstuvwxyzABCZÀÉÑøßœ",
+    "cyrillic": "абвгдеёжзийЖЩЯ",
+    "greek": "αβγδεζηθλμνξπσςωΩ",
+    "arabic": "ابتثجحخدذرزسشصضطعغفقكلمنهوي",
+    "persian": "پچژگکیۀ",
+    "urdu": "ٹڈڑںہےھ",
+    "hebrew": "אבגדהוזחטיךכלםמןנסעפץצקרשת",
+    "chinese": "中国人民大学北京上海",
+    "japanese": "あいうえおアイウエオ漢字",
+    "korean": "가나다라마바사한국",
+    "devanagari": "कखगघचछजझटडणतथदधनपफबभमयरलवशसह",
+    "thai": "กขคงจฉชซญดตถทนบปผพฟมยรลวศสหอ",
+    "digits": "0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹",
     "punctuation": "()[]{}«»“”‘’—–-.,;:!?'\"&<>/\\%$#@*_~^|",
 }
 FRAGMENTS = SCRIPTS + MIXED + SIGNS + PUNCTUATION + MARKUP + JINJA + MARKS + LONG
@@ -125,28 +269,56 @@ JOINS = [" ", " ", "", ", ", "\u00a0", " - "]
 PIECE = st.one_of(
     st.sampled_from(FRAGMENTS),
     st.sampled_from(sorted(ALPHABETS)).flatmap(
-        lambda name: st.text(alphabet=ALPHABETS[name], min_size=1, max_size=12)))
+        lambda name: st.text(alphabet=ALPHABETS[name], min_size=1, max_size=12)
+    ),
+)
 
 
 def _texts(pieces: st.SearchStrategy[str], joins: list[str]) -> st.SearchStrategy[str]:
     """Return texts of one to four pieces, each after a join, holding a letter or digit."""
     parts = st.lists(st.tuples(st.sampled_from(joins), pieces), min_size=1, max_size=4)
     return parts.map(lambda ps: "".join(j + p for j, p in ps).strip()).filter(
-        lambda text: any(c.isalnum() for c in text))
+        lambda text: any(c.isalnum() for c in text)
+    )
 
 
 TEXT = _texts(PIECE, JOINS)
 # Section prose is a Jinja template, so Jinja markup in it is code, not text: leave it out.
-PROSE = _texts(st.sampled_from([f for f in FRAGMENTS if f not in JINJA])
-               | PIECE.filter(lambda p: "{" not in p and "}" not in p), JOINS + ["\n\n"])
+PROSE = _texts(
+    st.sampled_from([f for f in FRAGMENTS if f not in JINJA])
+    | PIECE.filter(lambda p: "{" not in p and "}" not in p),
+    JOINS + ["\n\n"],
+)
 # Every field the test writes, with the strategy for its text.
 FIELDS: dict[str, st.SearchStrategy[str]] = {
-    name: TEXT for name in [
-        "claim text", "claim text 2", "origin", "quote", "quote 2", "source title",
-        "source title 2", "container title", "author family", "author given",
-        "author literal", "publisher", "URL", "locator", "section title",
-        "store section title", "brief title", "subject", "to", "from", "organisation",
-        "audience label analyst", "audience label principal", "marking name"]}
+    name: TEXT
+    for name in [
+        "claim text",
+        "claim text 2",
+        "origin",
+        "quote",
+        "quote 2",
+        "source title",
+        "source title 2",
+        "container title",
+        "author family",
+        "author given",
+        "author literal",
+        "publisher",
+        "URL",
+        "locator",
+        "section title",
+        "store section title",
+        "brief title",
+        "subject",
+        "to",
+        "from",
+        "organisation",
+        "audience label analyst",
+        "audience label principal",
+        "marking name",
+    ]
+}
 FIELDS |= {"section prose": PROSE, "store section prose": PROSE}
 
 
@@ -166,16 +338,33 @@ def workspace_values(draw: st.DrawFn) -> dict[str, str]:
 
 # Which fields each audience's memo shows, and how they are compared: "exact", or
 # "casefold" for what a citation style formats.
-SHOWN = {"claim text": "exact", "claim text 2": "exact", "origin": "exact",
-         "section title": "exact", "section prose": "exact", "store section title": "exact",
-         "store section prose": "exact", "brief title": "exact", "subject": "exact",
-         "to": "exact", "from": "exact", "organisation": "exact", "marking name": "exact",
-         "source title": "casefold", "source title 2": "casefold",
-         "container title": "casefold", "author family": "casefold",
-         "author given": "casefold", "author literal": "casefold", "publisher": "casefold"}
+SHOWN = {
+    "claim text": "exact",
+    "claim text 2": "exact",
+    "origin": "exact",
+    "section title": "exact",
+    "section prose": "exact",
+    "store section title": "exact",
+    "store section prose": "exact",
+    "brief title": "exact",
+    "subject": "exact",
+    "to": "exact",
+    "from": "exact",
+    "organisation": "exact",
+    "marking name": "exact",
+    "source title": "casefold",
+    "source title 2": "casefold",
+    "container title": "casefold",
+    "author family": "casefold",
+    "author given": "casefold",
+    "author literal": "casefold",
+    "publisher": "casefold",
+}
 # The analyst sees quotes under listed claims (c-one); a claim placed in prose shows none.
-SHOWN_BY = {"analyst": {**SHOWN, "audience label analyst": "exact", "quote": "exact"},
-            "principal": {**SHOWN, "audience label principal": "exact"}}
+SHOWN_BY = {
+    "analyst": {**SHOWN, "audience label analyst": "exact", "quote": "exact"},
+    "principal": {**SHOWN, "audience label principal": "exact"},
+}
 FORMATS = ("docx", "pdf", "html")
 AUDIENCES = ("analyst", "principal")
 PROBLEM_LINE = re.compile(r"^[^\s:][^:]*:[1-9]\d*: [^\s:]+: \S.*$")
@@ -190,15 +379,19 @@ def refused(char: str) -> bool:
     newline, a lone surrogate, or a noncharacter."""
     code = ord(char)
     category = unicodedata.category(char)
-    return (category == "Cc" and char not in "\t\n") or category == "Cs" or (
-        0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
+    return (
+        (category == "Cc" and char not in "\t\n")
+        or category == "Cs"
+        or (0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
+    )
 
 
 # The Default_Ignorable_Code_Point property of Unicode's DerivedCoreProperties.txt.
 _IGNORABLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -234,8 +427,10 @@ class Failure:
         return self.kind, self.fmt, _NAMED.sub("…", self.detail)
 
 
-_NAMED = re.compile(r"(U\+[0-9A-F]{4,6}( \([^)]*\)| [A-Z][A-Z0-9 -]*)?(, )?)+|'[^']*('|$)"
-                    r"|@0x[0-9a-f]+|\d+")
+_NAMED = re.compile(
+    r"(U\+[0-9A-F]{4,6}( \([^)]*\)| [A-Z][A-Z0-9 -]*)?(, )?)+|'[^']*('|$)"
+    r"|@0x[0-9a-f]+|\d+"
+)
 
 
 @dataclass
@@ -253,11 +448,12 @@ class Tally:
         classes: dict[tuple[str, str, str], list[Failure]] = {}
         for failure in self.failures:
             classes.setdefault(failure.signature(), []).append(failure)
-        lines = [f"{self.cases} cases, {self.builds} builds, {self.converted} converted by "
-                 f"LibreOffice, {len(self.failures)} failures in {len(classes)} classes"]
+        lines = [
+            f"{self.cases} cases, {self.builds} builds, {self.converted} converted by "
+            f"LibreOffice, {len(self.failures)} failures in {len(classes)} classes"
+        ]
         for members in classes.values():
-            named = sorted({c for f in members for c in re.findall(r"U\+[0-9A-F]{4,6}",
-                                                                   f.detail)})
+            named = sorted({c for f in members for c in re.findall(r"U\+[0-9A-F]{4,6}", f.detail)})
             chars = f"\n      characters named: {' '.join(named[:60])}" if named else ""
             lines.append(f"  {len(members)}x {members[0]}{chars}")
         return "\n".join(lines)
@@ -267,51 +463,132 @@ def write_workspace(root: Path, v: dict[str, str]) -> None:
     """Copy the good fixture workspace to `root` and write the drawn texts into it."""
     shutil.copytree(WORKSPACES / "good", root)
     dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)  # noqa: E731
-    (root / "briefgen.yaml").write_text(dump({
-        "organisation": v["organisation"], "citation-style": "chicago-notes-bibliography",
-        "default-audience": "analyst",
-        "markings": [{"name": v["marking name"], "portion": "P"},
-                     {"name": "PUBLIC", "portion": "U"}]}), encoding="utf-8")
-    (root / "audiences.yaml").write_text(dump({
-        "analyst": {"label": v["audience label analyst"], "template": "policy-memo",
-                    "notes": "footnotes", "quotes": True, "confidence": True,
-                    "portion-marks": True},
-        "principal": {"label": v["audience label principal"], "template": "one-page",
-                      "notes": "endnotes"}}), encoding="utf-8")
+    (root / "briefgen.yaml").write_text(
+        dump(
+            {
+                "organisation": v["organisation"],
+                "citation-style": "chicago-notes-bibliography",
+                "default-audience": "analyst",
+                "markings": [
+                    {"name": v["marking name"], "portion": "P"},
+                    {"name": "PUBLIC", "portion": "U"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    (root / "audiences.yaml").write_text(
+        dump(
+            {
+                "analyst": {
+                    "label": v["audience label analyst"],
+                    "template": "policy-memo",
+                    "notes": "footnotes",
+                    "quotes": True,
+                    "confidence": True,
+                    "portion-marks": True,
+                },
+                "principal": {
+                    "label": v["audience label principal"],
+                    "template": "one-page",
+                    "notes": "endnotes",
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
     store = root / "store"
-    (store / "sources.yaml").write_text(dump([
-        {"id": "src-a", "type": "article-newspaper", "title": v["source title"],
-         "author": [{"family": v["author family"], "given": v["author given"]}],
-         "container-title": v["container title"], "issued": "2024-06-12",
-         "URL": v["URL"], "text": "texts/src-a.txt"},
-        {"id": "src-b", "type": "report", "title": v["source title 2"],
-         "author": [{"literal": v["author literal"]}], "publisher": v["publisher"],
-         "issued": "2024-06-10", "text": "texts/src-b.txt"}]), encoding="utf-8")
+    (store / "sources.yaml").write_text(
+        dump(
+            [
+                {
+                    "id": "src-a",
+                    "type": "article-newspaper",
+                    "title": v["source title"],
+                    "author": [{"family": v["author family"], "given": v["author given"]}],
+                    "container-title": v["container title"],
+                    "issued": "2024-06-12",
+                    "URL": v["URL"],
+                    "text": "texts/src-a.txt",
+                },
+                {
+                    "id": "src-b",
+                    "type": "report",
+                    "title": v["source title 2"],
+                    "author": [{"literal": v["author literal"]}],
+                    "publisher": v["publisher"],
+                    "issued": "2024-06-10",
+                    "text": "texts/src-b.txt",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
     (store / "texts" / "doe-2024.txt").unlink()
     for name, quote in (("src-a", v["quote"]), ("src-b", v["quote 2"])):
         (store / "texts" / f"{name}.txt").write_text(
             f"A Headline\n\nThe first paragraph says little.\n\nReporters wrote that {quote} "
-            "on the day, officials said.\n\nA last paragraph.\n", encoding="utf-8",
-            errors="surrogatepass")  # a lone surrogate goes in as the bytes that hold it
-    (store / "claims" / "grain.yaml").write_text(dump([
-        {"id": "c-one", "text": v["claim text"], "origin": v["origin"],
-         "sources": [{"source": "src-a", "quote": v["quote"], "locator": v["locator"]}],
-         "date": "2024-06-12", "topics": ["trade"], "confidence": "high",
-         "marking": v["marking name"]},
-        {"id": "c-two", "text": v["claim text 2"],
-         "sources": [{"source": "src-b", "quote": v["quote 2"]}], "date": "2024-06-10",
-         "topics": ["other"], "confidence": "low", "marking": v["marking name"]}]),
-        encoding="utf-8")
-    (store / "sections" / "context.yaml").write_text(dump([
-        {"id": "context", "title": v["store section title"],
-         "text": v["store section prose"] + ' {{ claim("c-two") }}'}]), encoding="utf-8")
-    (root / "weekly.yaml").write_text(dump({
-        "title": v["brief title"], "subject": v["subject"], "to": v["to"],
-        "from": v["from"], "date": "2024-06-14", "period": "2024-W24",
-        "audiences": list(AUDIENCES), "formats": list(FORMATS),
-        "sections": [{"title": v["section title"], "text": v["section prose"],
-                      "claims": ["c-one"]},
-                     {"section": "context"}]}), encoding="utf-8")
+            "on the day, officials said.\n\nA last paragraph.\n",
+            encoding="utf-8",
+            errors="surrogatepass",
+        )  # a lone surrogate goes in as the bytes that hold it
+    (store / "claims" / "grain.yaml").write_text(
+        dump(
+            [
+                {
+                    "id": "c-one",
+                    "text": v["claim text"],
+                    "origin": v["origin"],
+                    "sources": [{"source": "src-a", "quote": v["quote"], "locator": v["locator"]}],
+                    "date": "2024-06-12",
+                    "topics": ["trade"],
+                    "confidence": "high",
+                    "marking": v["marking name"],
+                },
+                {
+                    "id": "c-two",
+                    "text": v["claim text 2"],
+                    "sources": [{"source": "src-b", "quote": v["quote 2"]}],
+                    "date": "2024-06-10",
+                    "topics": ["other"],
+                    "confidence": "low",
+                    "marking": v["marking name"],
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    (store / "sections" / "context.yaml").write_text(
+        dump(
+            [
+                {
+                    "id": "context",
+                    "title": v["store section title"],
+                    "text": v["store section prose"] + ' {{ claim("c-two") }}',
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    (root / "weekly.yaml").write_text(
+        dump(
+            {
+                "title": v["brief title"],
+                "subject": v["subject"],
+                "to": v["to"],
+                "from": v["from"],
+                "date": "2024-06-14",
+                "period": "2024-W24",
+                "audiences": list(AUDIENCES),
+                "formats": list(FORMATS),
+                "sections": [
+                    {"title": v["section title"], "text": v["section prose"], "claims": ["c-one"]},
+                    {"section": "context"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
 
 
 class _HTMLText(html.parser.HTMLParser):
@@ -349,29 +626,43 @@ def docx_text(path: Path) -> str:
     lines = []
     with zipfile.ZipFile(path) as archive:
         for name in sorted(archive.namelist()):
-            if not re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes|endnotes)"
-                                r"\.xml", name):
+            if not re.fullmatch(
+                r"word/(document|header\d*|footer\d*|footnotes|endnotes)"
+                r"\.xml",
+                name,
+            ):
                 continue
             root = etree.fromstring(archive.read(name))
             for para in root.iter(f"{w}p"):
-                lines.append("".join(
-                    node.text or "" if node.tag == f"{w}t" else _DOCX_CHARS[
-                        node.tag.removeprefix(w)]
-                    for node in para.iter(*(f"{w}{tag}" for tag in _DOCX_CHARS))))
+                lines.append(
+                    "".join(
+                        node.text or ""
+                        if node.tag == f"{w}t"
+                        else _DOCX_CHARS[node.tag.removeprefix(w)]
+                        for node in para.iter(*(f"{w}{tag}" for tag in _DOCX_CHARS))
+                    )
+                )
     return "\n".join(lines)
 
 
 # Elements WordprocessingML writes for characters, and the characters they stand for.
-_DOCX_CHARS = {"t": "", "tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011",
-               "softHyphen": "\u00ad"}
+_DOCX_CHARS = {
+    "t": "",
+    "tab": "\t",
+    "br": "\n",
+    "cr": "\n",
+    "noBreakHyphen": "\u2011",
+    "softHyphen": "\u00ad",
+}
 
 
 def pdf_texts(path: Path) -> dict[str, str]:
     """Return the PDF's text layer by `pdftotext` and by `pdftotext -raw`."""
     out = {}
     for mode, args in (("pdf", []), ("pdf -raw", ["-raw"])):
-        done = subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True,
-                              check=False, timeout=60)
+        done = subprocess.run(
+            ["pdftotext", *args, str(path), "-"], capture_output=True, check=False, timeout=60
+        )
         out[mode] = done.stdout.decode("utf-8", "replace")
     return out
 
@@ -405,8 +696,10 @@ def missing_from(expected: str, shown: str, fold: bool, pdf: bool = False) -> st
 # may give a number glued to a right-to-left word before it ("۱۳۶-شاهد" for "شاهد-۱۳۶"),
 # and the algorithm orders runs of Arabic-Indic digits (class AN) and of other digits
 # (EN) among themselves as it orders words, right to left
-_RUNS = re.compile(r"[^\W\d_\u0590-\u08ff]+|(?:(?![\d\u066a-\u066d\u06d4])"
-                   r"[\u0590-\u08ff])+|[\u0660-\u0669]+|(?:(?![\u0660-\u0669])\d)+")
+_RUNS = re.compile(
+    r"[^\W\d_\u0590-\u08ff]+|(?:(?![\d\u066a-\u066d\u06d4])"
+    r"[\u0590-\u08ff])+|[\u0660-\u0669]+|(?:(?![\u0660-\u0669])\d)+"
+)
 
 
 def _alnum_runs(text: str) -> list[str]:
@@ -428,8 +721,7 @@ def _variants(name: str, text: str) -> list[str]:
     return forms
 
 
-def shown_problems(values: dict[str, str], audience: str, fmt: str,
-                   text: str) -> list[Failure]:
+def shown_problems(values: dict[str, str], audience: str, fmt: str, text: str) -> list[Failure]:
     """Return the shown fields of `audience` that `text` (one format's) lacks."""
     failures = []
     for name, how in SHOWN_BY[audience].items():
@@ -444,17 +736,25 @@ def shown_problems(values: dict[str, str], audience: str, fmt: str,
                 # hyphenated parts (CSL's initials): the letters and digits must be there,
                 # word by word (right-to-left words may come out in another order)
                 letters = "".join(c for c in comparable(text, True) if c.isalnum())
-                runs = [run for word in part.split() for run in _alnum_runs(
-                    comparable(word, True))]
+                runs = [run for word in part.split() for run in _alnum_runs(comparable(word, True))]
                 if not all(run in letters for run in runs):
-                    failures.append(Failure("not shown", fmt, audience, name, part,
-                                            f"missing {[r for r in runs if r not in letters]}"))
+                    failures.append(
+                        Failure(
+                            "not shown",
+                            fmt,
+                            audience,
+                            name,
+                            part,
+                            f"missing {[r for r in runs if r not in letters]}",
+                        )
+                    )
                 continue
-            reasons = [missing_from(form, text, fold, fmt.startswith("pdf"))
-                       for form in _variants(name, part)]
+            reasons = [
+                missing_from(form, text, fold, fmt.startswith("pdf"))
+                for form in _variants(name, part)
+            ]
             if all(reasons):
-                failures.append(Failure("not shown", fmt, audience, name, part,
-                                        str(reasons[0])))
+                failures.append(Failure("not shown", fmt, audience, name, part, str(reasons[0])))
     return failures
 
 
@@ -468,16 +768,30 @@ def note_problems(docx: Path, layers: dict[str, str], audience: str) -> list[Fai
     order = docx_read.body_note_ids(docx, kind)
     failures = []
     if sorted(order) != sorted(texts):
-        failures.append(Failure("notes differ", "docx", audience, detail=(
-            f"body references {order}, notes part holds {sorted(texts)}")))
+        failures.append(
+            Failure(
+                "notes differ",
+                "docx",
+                audience,
+                detail=(f"body references {order}, notes part holds {sorted(texts)}"),
+            )
+        )
     for number, ident in enumerate(order, start=1):
         note = texts.get(ident, "")
         # -raw keeps the notes in their order, but gives right-to-left text as drawn
         layer = layers["pdf" if RTL.search(note) else "pdf -raw"]
         reason = missing_from(f"{number}. {note}", layer, fold=False, pdf=True)
         if reason:
-            failures.append(Failure("notes differ", "pdf", audience, f"note {number}",
-                                    texts.get(ident, ""), f"the DOCX note, in the PDF: {reason}"))
+            failures.append(
+                Failure(
+                    "notes differ",
+                    "pdf",
+                    audience,
+                    f"note {number}",
+                    texts.get(ident, ""),
+                    f"the DOCX note, in the PDF: {reason}",
+                )
+            )
     return failures
 
 
@@ -489,8 +803,9 @@ def validity_problems(outs: list[Path], tally: Tally) -> list[Failure]:
     pdfs = sorted(p for out in outs for p in out.glob("*.pdf"))
     docx_files = sorted(p for out in outs for p in out.glob("*.docx"))
     for pdf in pdfs:
-        done = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True,
-                              text=True, check=False, timeout=60)
+        done = subprocess.run(
+            ["qpdf", "--check", str(pdf)], capture_output=True, text=True, check=False, timeout=60
+        )
         if done.returncode != 0:
             failures.append(Failure("qpdf --check", "pdf", detail=done.stdout[-300:]))
     for docx in docx_files:
@@ -498,8 +813,11 @@ def validity_problems(outs: list[Path], tally: Tally) -> list[Failure]:
             Document(str(docx))
         except Exception as exc:  # any failure to open is the finding
             failures.append(Failure("python-docx cannot open", "docx", detail=repr(exc)))
-    if docx_files and (not tally.converted or tally.cases % SOFFICE_EVERY == 0) and (
-            shutil.which("soffice")):
+    if (
+        docx_files
+        and (not tally.converted or tally.cases % SOFFICE_EVERY == 0)
+        and (shutil.which("soffice"))
+    ):
         tally.converted += 1
         failures += soffice_problems(docx_files)
     return failures
@@ -510,13 +828,28 @@ def soffice_problems(docx_files: list[Path]) -> list[Failure]:
     with tempfile.TemporaryDirectory() as tmp:
         try:
             done = subprocess.run(
-                ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                 "--convert-to", "pdf", "--outdir", tmp, *map(str, docx_files)],
-                capture_output=True, text=True, check=False, timeout=300)
+                [
+                    "soffice",
+                    f"-env:UserInstallation=file://{tmp}/profile",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    *map(str, docx_files),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=300,
+            )
         except subprocess.TimeoutExpired:
             return [Failure("soffice timed out", "docx", detail="after 300 s")]
-        return [Failure("soffice cannot convert", "docx", detail=done.stderr[-300:])
-                for docx in docx_files if not (Path(tmp) / f"{docx.stem}.pdf").is_file()]
+        return [
+            Failure("soffice cannot convert", "docx", detail=done.stderr[-300:])
+            for docx in docx_files
+            if not (Path(tmp) / f"{docx.stem}.pdf").is_file()
+        ]
 
 
 def examine(values: dict[str, str], tally: Tally) -> list[Failure]:
@@ -533,10 +866,12 @@ def examine(values: dict[str, str], tally: Tally) -> list[Failure]:
         if failures and KEEP:  # the failing workspace, with what it drew and broke
             kept = Path(KEEP) / f"case-{os.getpid()}-{tally.cases}"  # one run a shard
             shutil.copytree(root, kept, dirs_exist_ok=True)
-            (kept / "values.json").write_text(json.dumps(values, ensure_ascii=False,
-                                                         indent=1), encoding="utf-8")
-            (kept / "failures.txt").write_text("\n".join(map(str, failures)) + "\n",
-                                               encoding="utf-8")
+            (kept / "values.json").write_text(
+                json.dumps(values, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+            (kept / "failures.txt").write_text(
+                "\n".join(map(str, failures)) + "\n", encoding="utf-8"
+            )
         return failures
 
 
@@ -556,25 +891,40 @@ def check_problems(root: Path, values: dict[str, str]) -> tuple[list[Failure], b
     failures = output_problems("check", check.code, check.err + check.out)
     if held and check.code == 0:
         holder = next(n for n, t in values.items() if any(c in t for c in held))
-        failures.append(Failure("check accepted a refused character", field=holder,
-                                text=values[holder], detail=", ".join(map(_describe, held))))
+        failures.append(
+            Failure(
+                "check accepted a refused character",
+                field=holder,
+                text=values[holder],
+                detail=", ".join(map(_describe, held)),
+            )
+        )
     if not held and check.code != 0:
         error = _first_error(check.err)
-        failures.append(Failure("check refused showable text", field=_field_of(
-            error, values), text=_text_of(error, values), detail=error))
+        failures.append(
+            Failure(
+                "check refused showable text",
+                field=_field_of(error, values),
+                text=_text_of(error, values),
+                detail=error,
+            )
+        )
     return failures, check.code == 0
 
 
-def build_problems(root: Path, values: dict[str, str],
-                   tally: Tally) -> tuple[list[Failure], dict[str, Path]]:
+def build_problems(
+    root: Path, values: dict[str, str], tally: Tally
+) -> tuple[list[Failure], dict[str, Path]]:
     """Build every audience and format; return the failures and each format's output
     folder. When the build fails, each format is built alone, to name the one that fails
     and to look at the others' files still."""
     build = briefgen("build", "--all", cwd=root)
     tally.builds += 1
     if build.code == 0:
-        return (output_problems("build", build.code, build.err + build.out),
-                dict.fromkeys(FORMATS, root / "out"))
+        return (
+            output_problems("build", build.code, build.err + build.out),
+            dict.fromkeys(FORMATS, root / "out"),
+        )
     failures, outs = [], {}
     for fmt in FORMATS:
         out = root / f"out-{fmt}"
@@ -584,19 +934,23 @@ def build_problems(root: Path, values: dict[str, str],
             outs[fmt] = out
             continue
         crash = _crash(run.err)
-        failures.append(Failure("build failed", fmt, "", _field_of(crash, values),
-                                _text_of(crash, values), crash))
+        failures.append(
+            Failure(
+                "build failed", fmt, "", _field_of(crash, values), _text_of(crash, values), crash
+            )
+        )
     return failures or [Failure("build failed", "all", detail=_crash(build.err))], outs
 
 
-def file_problems(values: dict[str, str], outs: dict[str, Path],
-                  tally: Tally) -> list[Failure]:
+def file_problems(values: dict[str, str], outs: dict[str, Path], tally: Tally) -> list[Failure]:
     """Return what the written files lack or break: shown texts, notes, validity."""
     failures = []
     written = "".join(values.values())
     for audience in AUDIENCES:
-        docx, html_file, pdf = (outs[fmt] / f"weekly.{audience}.{fmt}" if fmt in outs
-                                else None for fmt in ("docx", "html", "pdf"))
+        docx, html_file, pdf = (
+            outs[fmt] / f"weekly.{audience}.{fmt}" if fmt in outs else None
+            for fmt in ("docx", "html", "pdf")
+        )
         if docx:
             failures += shown_problems(values, audience, "docx", docx_text(docx))
         if html_file:
@@ -605,11 +959,18 @@ def file_problems(values: dict[str, str], outs: dict[str, Path],
             layers = pdf_texts(pdf)
             for mode, text in layers.items():
                 failures += shown_problems(values, audience, mode, text)
-            forms = sorted({c for c in layers["pdf"] if PRESENTATION_FORMS.match(c)
-                            and c not in written})
+            forms = sorted(
+                {c for c in layers["pdf"] if PRESENTATION_FORMS.match(c) and c not in written}
+            )
             if forms:
-                failures.append(Failure("presentation forms in PDF text", "pdf", audience,
-                                        detail=", ".join(map(_describe, forms))))
+                failures.append(
+                    Failure(
+                        "presentation forms in PDF text",
+                        "pdf",
+                        audience,
+                        detail=", ".join(map(_describe, forms)),
+                    )
+                )
             if docx:
                 failures += note_problems(docx, layers, audience)
     return failures + validity_problems(sorted(set(outs.values())), tally)
@@ -622,11 +983,15 @@ def output_problems(command: str, code: int, output: str) -> list[Failure]:
     if "Traceback" in output or BUG in output:
         failures.append(Failure(f"{command} crashed", detail=_crash(output)))
     if code != 0:
-        odd = [line for line in output.splitlines() if line.strip()
-               and not PROBLEM_LINE.match(line) and not COUNT_LINE.match(line)]
+        odd = [
+            line
+            for line in output.splitlines()
+            if line.strip() and not PROBLEM_LINE.match(line) and not COUNT_LINE.match(line)
+        ]
         if odd:
-            failures.append(Failure(f"{command}: a line not file:line: key: message",
-                                    detail=odd[0][:200]))
+            failures.append(
+                Failure(f"{command}: a line not file:line: key: message", detail=odd[0][:200])
+            )
         if code != 1:
             failures.append(Failure(f"{command} exit status {code}", detail=output[-200:]))
     return failures
@@ -635,8 +1000,11 @@ def output_problems(command: str, code: int, output: str) -> list[Failure]:
 def _crash(output: str) -> str:
     """Return the telling line of a failure: the last line of a traceback, or the first
     error line."""
-    lines = [line.strip() for line in output.splitlines()
-             if line.strip() and not re.match(r"\[\d+/\d+\]", line)]
+    lines = [
+        line.strip()
+        for line in output.splitlines()
+        if line.strip() and not re.match(r"\[\d+/\d+\]", line)
+    ]
     if "Traceback" in output:
         return lines[-1][:300]
     return " ".join(lines)[:300]  # a writer's error may take several lines
@@ -667,8 +1035,13 @@ def test_every_text_a_user_writes_is_shown_or_refused(no_local_constants: None) 
 
     # Failures are collected rather than raised, so hypothesis neither stops at the first
     # nor shrinks (each example is a check and six builds); the report names them all.
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
-              database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=EXAMPLES <= 100,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(values=workspace_values())
     def examine_one(values: dict[str, str]) -> None:
         tally.failures += examine(values, tally)
@@ -682,16 +1055,21 @@ def test_every_text_a_user_writes_is_shown_or_refused(no_local_constants: None) 
 
 
 # Paragraphs with a right-to-left run next to the note number, and inside brackets.
-VISUAL = ["Officials in Tehran (سپاه پاسداران) said شاهد-۱۳۶",
-          "Officials in Tehran (تهران) said [شاهد ۱۳۶]",
-          "Officials said سپاه ۱۴۰۲ had stalled"]
-_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
-                   r'yMax="([\d.]+)">([^<]*)</word>')
+VISUAL = [
+    "Officials in Tehran (سپاه پاسداران) said شاهد-۱۳۶",
+    "Officials in Tehran (تهران) said [شاهد ۱۳۶]",
+    "Officials said سپاه ۱۴۰۲ had stalled",
+]
+_WORD = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+    r'yMax="([\d.]+)">([^<]*)</word>'
+)
 
 
 @pytest.mark.parametrize("claim", VISUAL)
 def test_a_right_to_left_run_by_a_note_number_is_in_unicode_bidi_order(
-        good: Path, claim: str) -> None:
+    good: Path, claim: str
+) -> None:
     """The words of the claim's line in the PDF, left to right on the page
     (`pdftotext -bbox`), are those the Unicode bidirectional algorithm (UAX #9, by
     python-bidi) displays for the line as written, its note number after it, in a
@@ -701,18 +1079,26 @@ def test_a_right_to_left_run_by_a_note_number_is_in_unicode_bidi_order(
     from bidi import get_display
 
     path = good / "store" / "claims" / "grain.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "text: Talks on the grain corridor stalled on 11 June 2024.",
-        f"text: {claim!r}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "text: Talks on the grain corridor stalled on 11 June 2024.", f"text: {claim!r}"
+        ),
+        encoding="utf-8",
+    )
     run = briefgen("build", "--all", "--format", "pdf", cwd=good)
     assert run.code == 0, run.err
-    bbox = subprocess.run(["pdftotext", "-bbox", str(good / "out/weekly.principal.pdf"),
-                           "-"], capture_output=True, text=True, check=True).stdout
-    words = [(float(x0), float(y0), float(y1), html.unescape(text))
-             for x0, y0, _, y1, text in _WORD.findall(bbox)]
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(good / "out/weekly.principal.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = [
+        (float(x0), float(y0), float(y1), html.unescape(text))
+        for x0, y0, _, y1, text in _WORD.findall(bbox)
+    ]
     anchor = next(w for w in words if _visual(w[3]) == "Officials")
-    line = sorted(w for w in words if w[2] > anchor[1] and w[1] < anchor[2]
-                  and w[3] != "•")
+    line = sorted(w for w in words if w[2] > anchor[1] and w[1] < anchor[2] and w[3] != "•")
     shown = _visual("".join(w[3] for w in line))
     # the note number is a left-to-right unit (README: it stays with its sentence)
     expected = _visual(get_display(f"{claim}\u200e1\u200e", base_dir="L"))

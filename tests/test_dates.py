@@ -27,50 +27,73 @@ from briefgen.dates import PartialDate, earliest_and_latest, parse_date, parse_p
 from .conftest import WORKSPACES
 
 
-@pytest.mark.parametrize("value, iso, shown", [
-    ("2024", "2024", "2024"),
-    (2024, "2024", "2024"),
-    ("2024-06", "2024-06", "June 2024"),
-    ("2024-06-14", "2024-06-14", "14 June 2024"),
-    ({"date-parts": [[2023, 3]], "circa": True}, "2023-03", "c. March 2023"),
-])
+@pytest.mark.parametrize(
+    "value, iso, shown",
+    [
+        ("2024", "2024", "2024"),
+        (2024, "2024", "2024"),
+        ("2024-06", "2024-06", "June 2024"),
+        ("2024-06-14", "2024-06-14", "14 June 2024"),
+        ({"date-parts": [[2023, 3]], "circa": True}, "2023-03", "c. March 2023"),
+    ],
+)
 def test_dates(value, iso: str, shown: str) -> None:
     date = parse_date(value)
     assert (date.iso(), date.display()) == (iso, shown)
 
 
-@pytest.mark.parametrize("value, message", [
-    ("2024-02-30", "2024-02-30 is not a real date"),
-    ("2024-13", "month 13 does not exist"),
-    ("June 2024", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got 'June 2024'"),
-    (True, "expected a date: YYYY, YYYY-MM or YYYY-MM-DD"),
-    ([2024], "expected a date: YYYY, YYYY-MM, YYYY-MM-DD or {date-parts: [[Y, M, D]]}"),
-    ({"date-parts": [[2024, 6], [2024, 5, 31]]},
-     "the date range ends (2024-05-31) before it starts (2024-06)"),
-    ({"date-parts": [[2023], [2024], [2025]]}, "date-parts must look like [[2023, 3]], "
-     "[[2023, 3, 8]] or, for a range, [[2023, 3], [2023, 5]]"),
-    ({"date-parts": [[2024], [2024, 2, 30]]}, "2024-02-30 is not a real date"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2024-02-30", "2024-02-30 is not a real date"),
+        ("2024-13", "month 13 does not exist"),
+        ("June 2024", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got 'June 2024'"),
+        (True, "expected a date: YYYY, YYYY-MM or YYYY-MM-DD"),
+        ([2024], "expected a date: YYYY, YYYY-MM, YYYY-MM-DD or {date-parts: [[Y, M, D]]}"),
+        (
+            {"date-parts": [[2024, 6], [2024, 5, 31]]},
+            "the date range ends (2024-05-31) before it starts (2024-06)",
+        ),
+        (
+            {"date-parts": [[2023], [2024], [2025]]},
+            "date-parts must look like [[2023, 3]], "
+            "[[2023, 3, 8]] or, for a range, [[2023, 3], [2023, 5]]",
+        ),
+        ({"date-parts": [[2024], [2024, 2, 30]]}, "2024-02-30 is not a real date"),
+    ],
+)
 def test_bad_dates(value, message: str) -> None:
     with pytest.raises(ValueError) as caught:
         parse_date(value)
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize("value, iso, shown", [
-    ({"date-parts": [[2023, 3], [2023, 5]]}, "2023-03/2023-05", "March–May 2023"),
-    ({"date-parts": [[2024, 6, 10], [2024, 6, 16]]}, "2024-06-10/2024-06-16",
-     "10–16 June 2024"),
-    ({"date-parts": [[2024, 6, 28], [2024, 7, 3]], "circa": True}, "2024-06-28/2024-07-03",
-     "c. 28 June – 3 July 2024"),
-    ({"date-parts": [[2023], [2024]]}, "2023/2024", "2023–2024"),
-    ({"date-parts": [[2023, 6], [2024]]}, "2023-06/2024", "June 2023 – 2024"),
-    ({"date-parts": [[2023, 6], [2023, 6]]}, "2023-06", "June 2023"),  # not a range
-])
+@pytest.mark.parametrize(
+    "value, iso, shown",
+    [
+        ({"date-parts": [[2023, 3], [2023, 5]]}, "2023-03/2023-05", "March–May 2023"),
+        (
+            {"date-parts": [[2024, 6, 10], [2024, 6, 16]]},
+            "2024-06-10/2024-06-16",
+            "10–16 June 2024",
+        ),
+        (
+            {"date-parts": [[2024, 6, 28], [2024, 7, 3]], "circa": True},
+            "2024-06-28/2024-07-03",
+            "c. 28 June – 3 July 2024",
+        ),
+        ({"date-parts": [[2023], [2024]]}, "2023/2024", "2023–2024"),
+        ({"date-parts": [[2023, 6], [2024]]}, "2023-06/2024", "June 2023 – 2024"),
+        ({"date-parts": [[2023, 6], [2023, 6]]}, "2023-06", "June 2023"),  # not a range
+    ],
+)
 def test_date_ranges(value, iso: str, shown: str) -> None:
     date = parse_date(value)
     assert (date.iso(), date.display(), date.csl()["date-parts"]) == (
-        iso, shown, value["date-parts"][:1 if date.until is None else 2])
+        iso,
+        shown,
+        value["date-parts"][: 1 if date.until is None else 2],
+    )
 
 
 def test_iso_week_and_relative_weeks() -> None:
@@ -121,8 +144,11 @@ def written_dates(draw: st.DrawFn) -> tuple[Any, dt.date, dt.date]:
     """Return a date as a user writes it in YAML, with its first and last day."""
     day = draw(DAYS)
     parts = _parts(day, draw(st.integers(1, 3)))
-    form = draw(st.sampled_from(["text", "unpadded", "number", "csl", "circa", "raw",
-                                 "range", "circa range"]))
+    form = draw(
+        st.sampled_from(
+            ["text", "unpadded", "number", "csl", "circa", "raw", "range", "circa range"]
+        )
+    )
     first, last = _first_day(parts), _last_day(parts)
     if form == "text":
         value: Any = "-".join(f"{p:02d}" for p in parts)
@@ -137,8 +163,7 @@ def written_dates(draw: st.DrawFn) -> tuple[Any, dt.date, dt.date]:
         value = {"raw": "-".join(f"{p:02d}" for p in parts)}
     else:
         other = _parts(draw(DAYS.filter(lambda d: d >= day)), draw(st.integers(1, 3)))
-        value = {"date-parts": [parts, other],
-                 **({"circa": True} if form == "circa range" else {})}
+        value = {"date-parts": [parts, other], **({"circa": True} if form == "circa range" else {})}
         last = _last_day(other)  # from the first day of its start to the last of its end
     return value, first, last
 
@@ -146,8 +171,10 @@ def written_dates(draw: st.DrawFn) -> tuple[Any, dt.date, dt.date]:
 PERIODS = st.one_of(
     DAYS.map(lambda d: "{}-W{:02d}".format(*d.isocalendar()[:2])),
     DAYS.map(lambda d: f"{d.year}-{d.month:02d}"),
-    st.lists(DAYS, min_size=2, max_size=2).map(sorted).map(
-        lambda ds: {"from": ds[0].isoformat(), "to": ds[1].isoformat()}))
+    st.lists(DAYS, min_size=2, max_size=2)
+    .map(sorted)
+    .map(lambda ds: {"from": ds[0].isoformat(), "to": ds[1].isoformat()}),
+)
 
 
 def _days(first: dt.date, last: dt.date) -> set[int]:
@@ -177,8 +204,9 @@ def test_dates_of_any_precision_compare_in_calendar_order(written, period_value)
                 assert sort_key(b, newest_first=True) < sort_key(a, newest_first=True)
     period = parse_period(period_value)
     for date in dates:
-        assert period.overlaps(date) == bool(_days(date.start, date.end)
-                                              & _days(period.start, period.end))
+        assert period.overlaps(date) == bool(
+            _days(date.start, date.end) & _days(period.start, period.end)
+        )
     bounds = earliest_and_latest(dates)
     assert bounds is not None and bounds[0] in dates and bounds[1] in dates
     assert bounds[0].start == min(d.start for d in dates)
@@ -191,8 +219,13 @@ def _yaml(value: Any) -> str:
     return json.dumps(value) if isinstance(value, dict) else str(value)
 
 
-def _dated_workspace(root: Path, sources: list[Any], claims: list[tuple[Any, list[int], bool]],
-                     sort: str, period: Any) -> Path:
+def _dated_workspace(
+    root: Path,
+    sources: list[Any],
+    claims: list[tuple[Any, list[int], bool]],
+    sort: str,
+    period: Any,
+) -> Path:
     """Return the good workspace with the analyst's summary and NEW marks on, its source
     doe-2024 and new sources s1… dated `sources` (None: undated), and claims g0… (date,
     indexes of their sources, listed): a listed claim is placed by its section's
@@ -200,28 +233,45 @@ def _dated_workspace(root: Path, sources: list[Any], claims: list[tuple[Any, lis
     ws = root / "ws"
     shutil.copytree(WORKSPACES / "good", ws)
     audiences = ws / "audiences.yaml"
-    audiences.write_text(audiences.read_text(encoding="utf-8").replace(
-        "  portion-marks: true\n", "  portion-marks: true\n  summary: true\n  mark-new: true\n"),
-        encoding="utf-8")
+    audiences.write_text(
+        audiences.read_text(encoding="utf-8").replace(
+            "  portion-marks: true\n", "  portion-marks: true\n  summary: true\n  mark-new: true\n"
+        ),
+        encoding="utf-8",
+    )
     store = ws / "store" / "sources.yaml"
     text = store.read_text(encoding="utf-8").replace(
-        "  issued: 2024-06-12\n", f"  issued: {_yaml(sources[0])}\n" if sources[0] else "")
-    store.write_text(text + "".join(
-        f"- id: s{n}\n  type: report\n  title: Report {n}\n"
-        + (f"  issued: {_yaml(issued)}\n" if issued is not None else "")
-        for n, issued in enumerate(sources) if n), encoding="utf-8")
-    (ws / "store" / "claims" / "gen.yaml").write_text("".join(
-        f"- id: g{n}\n  text: Claim {n} on the grain corridor.\n  sources: "
-        f"[{', '.join(_source_id(i) for i in cited)}]\n  topics: [gen]\n"
-        + (f"  date: {_yaml(date)}\n" if date is not None else "")
-        for n, (date, cited, _) in enumerate(claims)), encoding="utf-8")
+        "  issued: 2024-06-12\n", f"  issued: {_yaml(sources[0])}\n" if sources[0] else ""
+    )
+    store.write_text(
+        text
+        + "".join(
+            f"- id: s{n}\n  type: report\n  title: Report {n}\n"
+            + (f"  issued: {_yaml(issued)}\n" if issued is not None else "")
+            for n, issued in enumerate(sources)
+            if n
+        ),
+        encoding="utf-8",
+    )
+    (ws / "store" / "claims" / "gen.yaml").write_text(
+        "".join(
+            f"- id: g{n}\n  text: Claim {n} on the grain corridor.\n  sources: "
+            f"[{', '.join(_source_id(i) for i in cited)}]\n  topics: [gen]\n"
+            + (f"  date: {_yaml(date)}\n" if date is not None else "")
+            for n, (date, cited, _) in enumerate(claims)
+        ),
+        encoding="utf-8",
+    )
     listed = ", ".join(f"g{n}" for n, (_, _, shown) in enumerate(claims) if shown)
     brief = ws / "weekly.yaml"
     text = brief.read_text(encoding="utf-8").replace(
-        "period: 2024-W24\n", f"period: {_yaml(period)}\n" if period else "")
-    brief.write_text(text + f"  - title: Listed\n    claims: [{listed}]\n"
-                     f"  - title: Selected\n    select: {{topics: [gen], sort: {sort}}}\n",
-                     encoding="utf-8")
+        "period: 2024-W24\n", f"period: {_yaml(period)}\n" if period else ""
+    )
+    brief.write_text(
+        text + f"  - title: Listed\n    claims: [{listed}]\n"
+        f"  - title: Selected\n    select: {{topics: [gen], sort: {sort}}}\n",
+        encoding="utf-8",
+    )
     return ws
 
 
@@ -237,22 +287,43 @@ def _yaml(value: Any) -> str:
 MAYBE_DATES = st.one_of(st.none(), written_dates())
 
 
-@settings(max_examples=max(8, EXAMPLES // 3), deadline=None, derandomize=EXAMPLES <= 100,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=st.data(), sources=st.lists(MAYBE_DATES, min_size=1, max_size=5),
-       sort=st.sampled_from(["date", "-date"]),
-       period=st.one_of(st.none(), st.none(), PERIODS, st.just("2024-W24")))
+@settings(
+    max_examples=max(8, EXAMPLES // 3),
+    deadline=None,
+    derandomize=EXAMPLES <= 100,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    data=st.data(),
+    sources=st.lists(MAYBE_DATES, min_size=1, max_size=5),
+    sort=st.sampled_from(["date", "-date"]),
+    period=st.one_of(st.none(), st.none(), PERIODS, st.just("2024-W24")),
+)
 def test_a_memo_of_dates_of_any_precision_builds_and_states_its_date_range(
-        data, sources, sort, period) -> None:
+    data, sources, sort, period
+) -> None:
     """A whole build over sources and claims dated in every form never fails; a select's
     claims come in calendar order, undated ones last; NEW marks exactly the claims whose
     days overlap the period; the source summary names the earliest and latest dates."""
-    claims = data.draw(st.lists(st.tuples(
-        MAYBE_DATES, st.lists(st.integers(0, len(sources) - 1), min_size=1, max_size=2,
-                              unique=True), st.booleans()), min_size=1, max_size=8))
+    claims = data.draw(
+        st.lists(
+            st.tuples(
+                MAYBE_DATES,
+                st.lists(st.integers(0, len(sources) - 1), min_size=1, max_size=2, unique=True),
+                st.booleans(),
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        ws = _dated_workspace(Path(tmp), [v and v[0] for v in sources],
-                              [(d and d[0], c, s) for d, c, s in claims], sort, period)
+        ws = _dated_workspace(
+            Path(tmp),
+            [v and v[0] for v in sources],
+            [(d and d[0], c, s) for d, c, s in claims],
+            sort,
+            period,
+        )
         build(check_workspace(ws), audience="analyst", fmt="json", jobs=1)
         memo = json.loads((ws / "out" / "weekly.analyst.json").read_text(encoding="utf-8"))
     issued = [parse_date(v[0]) if v else None for v in sources]
@@ -268,8 +339,9 @@ def test_a_memo_of_dates_of_any_precision_builds_and_states_its_date_range(
     days = {f"g{n}": claim_days(d, c) for n, (d, c, _) in enumerate(claims)}
     days |= dict.fromkeys(good, claim_days(None, [0]))
     period_days = _days(*_period_days(period)) if period else set()
-    blocks = {s["title"]: [b for b in s["blocks"] if b["kind"] == "claim"]
-              for s in memo["sections"]}
+    blocks = {
+        s["title"]: [b for b in s["blocks"] if b["kind"] == "claim"] for s in memo["sections"]
+    }
     for block in (b for section in blocks.values() for b in section):
         assert block["new"] == bool(days[block["claim_id"]] & period_days), block["claim_id"]
     for title, order in (("Trade", "date"), ("Selected", sort)):
@@ -303,18 +375,24 @@ def _assert_date_range(summary: list[str], dates: list[PartialDate]) -> None:
     assert last in {d.display() for d in dates if d.end == max(x.end for x in dates)}
 
 
-@pytest.mark.parametrize("issued, said", [
-    (["2024-06", "2024-06-12"], "published June 2024."),
-    (["2024-06-12", "2024-06"], "published June 2024."),
-    (["2024-05", "2024-06-12"], "published May 2024 to 12 June 2024."),
-    (["2024-06-12", 2023, {"date-parts": [[2024, 7], [2024, 8]], "circa": True}],
-     "published 2023 to c. July–August 2024."),
-])
+@pytest.mark.parametrize(
+    "issued, said",
+    [
+        (["2024-06", "2024-06-12"], "published June 2024."),
+        (["2024-06-12", "2024-06"], "published June 2024."),
+        (["2024-05", "2024-06-12"], "published May 2024 to 12 June 2024."),
+        (
+            ["2024-06-12", 2023, {"date-parts": [[2024, 7], [2024, 8]], "circa": True}],
+            "published 2023 to c. July–August 2024.",
+        ),
+    ],
+)
 def test_the_source_summary_takes_dates_of_any_precision(tmp_path: Path, issued, said) -> None:
     """Sources dated 2024-06 and 2024-06-12 once made the summary fail with a traceback
     (a month and a day could not be compared)."""
-    ws = _dated_workspace(tmp_path, issued, [(None, [i], True) for i in range(len(issued))],
-                          "date", None)
+    ws = _dated_workspace(
+        tmp_path, issued, [(None, [i], True) for i in range(len(issued))], "date", None
+    )
     build(check_workspace(ws), audience="analyst", fmt="json", jobs=1)
     memo = json.loads((ws / "out" / "weekly.analyst.json").read_text(encoding="utf-8"))
     assert said in memo["summary"][0]

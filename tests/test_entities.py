@@ -37,22 +37,59 @@ from .docx_read import W, notes
 
 EXAMPLES = int(os.environ.get("BRIEFGEN_ENTITY_EXAMPLES", "10"))
 MARKUP = [
-    "&", "<", ">", '"', "'", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&#x26;", "&nbsp;",
-    "<i>x</i>", "<b>b</b>", '<span class="nocase">of</span>', "<sc>sc</sc>", "<sup>s</sup>",
-    "<br/>", "<script>alert(x)</script>", '<img src="x">', "<para>", '<font color="red">',
-    "</para>", "*x*", "**x**", "_x_", "`x`", "$x$", "[x](y)", "[@doe]", "{{x}}",
-    "{% if x %}", "{#", "\\emph{x}", "\\&", "%", "~", "^", "#", "--", "AT&T",
+    "&",
+    "<",
+    ">",
+    '"',
+    "'",
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&quot;",
+    "&#39;",
+    "&#x26;",
+    "&nbsp;",
+    "<i>x</i>",
+    "<b>b</b>",
+    '<span class="nocase">of</span>',
+    "<sc>sc</sc>",
+    "<sup>s</sup>",
+    "<br/>",
+    "<script>alert(x)</script>",
+    '<img src="x">',
+    "<para>",
+    '<font color="red">',
+    "</para>",
+    "*x*",
+    "**x**",
+    "_x_",
+    "`x`",
+    "$x$",
+    "[x](y)",
+    "[@doe]",
+    "{{x}}",
+    "{% if x %}",
+    "{#",
+    "\\emph{x}",
+    "\\&",
+    "%",
+    "~",
+    "^",
+    "#",
+    "--",
+    "AT&T",
 ]
-WORDS = ["Grain", "talks", "of", "between", "the", "Russia", "stall", "Ёлки", "Палки",
-         "Москва"]
+WORDS = ["Grain", "talks", "of", "between", "the", "Russia", "stall", "Ёлки", "Палки", "Москва"]
 RTL_WORDS = ["مرحبا", "طهران"]
 
 
 def _joined(pieces: list[str], size: int) -> st.SearchStrategy[str]:
     """Return up to `size` pieces, each followed by a space or glued to the next."""
-    return st.lists(st.tuples(st.sampled_from(pieces), st.sampled_from([" ", "", " "])),
-                    min_size=1, max_size=size
-                    ).map(lambda pairs: "".join(p + s for p, s in pairs).strip())
+    return st.lists(
+        st.tuples(st.sampled_from(pieces), st.sampled_from([" ", "", " "])),
+        min_size=1,
+        max_size=size,
+    ).map(lambda pairs: "".join(p + s for p, s in pairs).strip())
 
 
 def _fields(words: list[str]) -> st.SearchStrategy[dict[str, Any]]:
@@ -62,15 +99,23 @@ def _fields(words: list[str]) -> st.SearchStrategy[dict[str, Any]]:
     # a particle ("van Gogh"), one character is an initial ("J" prints "J."), and an
     # apostrophe joins a particle to the name ("d'Alembert").
     name = _joined([p for p in MARKUP + words if len(p) > 1], 4).filter(
-        lambda v: not v[:1].islower() and all(len(word) > 1 for word in v.split()))
-    url = st.lists(st.sampled_from([m for m in MARKUP if " " not in m] + ["a", "Ёлки"]),
-                   min_size=1, max_size=4).map(lambda p: "https://example.org/" + "".join(p))
-    return st.fixed_dictionaries({
-        "title": value, "container-title": value, "family": name, "given": name,
-        "publisher": value, "URL": url,
-        "style": st.sampled_from(["chicago-notes-bibliography", "apa"]),
-        "claims": st.lists(st.tuples(value, value, value), min_size=3, max_size=3),
-    })
+        lambda v: not v[:1].islower() and all(len(word) > 1 for word in v.split())
+    )
+    url = st.lists(
+        st.sampled_from([m for m in MARKUP if " " not in m] + ["a", "Ёлки"]), min_size=1, max_size=4
+    ).map(lambda p: "https://example.org/" + "".join(p))
+    return st.fixed_dictionaries(
+        {
+            "title": value,
+            "container-title": value,
+            "family": name,
+            "given": name,
+            "publisher": value,
+            "URL": url,
+            "style": st.sampled_from(["chicago-notes-bibliography", "apa"]),
+            "claims": st.lists(st.tuples(value, value, value), min_size=3, max_size=3),
+        }
+    )
 
 
 # Half the memos hold right-to-left text too.
@@ -80,8 +125,12 @@ ENTITY = re.compile(r"&#?\w+;")
 MARKS = set("&<>\\{}[]$*_#%~^`@=")  # a title token holding one is not a word to re-case
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 100,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(FIELDS)
 def test_typed_text_prints_as_written_in_every_format(fields: dict[str, Any]) -> None:
     # Every memo is built as a PDF too; pdftotext gives a line of mixed directions back in
@@ -90,8 +139,10 @@ def test_typed_text_prints_as_written_in_every_format(fields: dict[str, Any]) ->
     pdf = True
     with tempfile.TemporaryDirectory() as tmp:
         out = _build(Path(tmp) / "ws", fields, pdf)
-        texts = {"analyst.docx": _docx_text(out / "weekly.analyst.docx"),
-                 "reader.docx": _docx_text(out / "weekly.reader.docx")}
+        texts = {
+            "analyst.docx": _docx_text(out / "weekly.analyst.docx"),
+            "reader.docx": _docx_text(out / "weekly.reader.docx"),
+        }
         for audience in ("analyst", "reader"):
             if pdf:
                 texts[f"{audience}.pdf"] = _pdf_text(out / f"weekly.{audience}.pdf")
@@ -127,28 +178,52 @@ def _build(ws: Path, fields: dict[str, Any], pdf: bool) -> Path:
     """Write `fields` into a copy of the good workspace, build it; return its out/."""
     shutil.copytree(WORKSPACES / "good", ws)
     store = ws / "store"
-    source = {"id": "doe-2024", "type": "chapter", "title": fields["title"],
-              "author": [{"family": fields["family"], "given": fields["given"]}],
-              "container-title": fields["container-title"], "publisher": fields["publisher"],
-              "issued": "2024-06-12", "URL": fields["URL"], "text": "texts/doe-2024.txt"}
+    source = {
+        "id": "doe-2024",
+        "type": "chapter",
+        "title": fields["title"],
+        "author": [{"family": fields["family"], "given": fields["given"]}],
+        "container-title": fields["container-title"],
+        "publisher": fields["publisher"],
+        "issued": "2024-06-12",
+        "URL": fields["URL"],
+        "text": "texts/doe-2024.txt",
+    }
     _dump(store / "sources.yaml", [source])
     config = yaml.safe_load((ws / "briefgen.yaml").read_text(encoding="utf-8"))
     _dump(ws / "briefgen.yaml", {**config, "citation-style": fields["style"]})
     ids = ["talks-stalled", "wheat-prices", "ministry-committed"]
-    claims = [{"id": ident, "text": text, "topics": ["trade"],
-               "sources": [{"source": "doe-2024", "quote": quote, "locator": locator}]}
-              for ident, (text, quote, locator) in zip(ids, fields["claims"], strict=True)]
+    claims = [
+        {
+            "id": ident,
+            "text": text,
+            "topics": ["trade"],
+            "sources": [{"source": "doe-2024", "quote": quote, "locator": locator}],
+        }
+        for ident, (text, quote, locator) in zip(ids, fields["claims"], strict=True)
+    ]
     _dump(store / "claims" / "grain.yaml", claims)
     captured = store / "texts" / "doe-2024.txt"
     quotes = " and ".join(quote for _, quote, _ in fields["claims"])  # one content paragraph
-    captured.write_text(captured.read_text(encoding="utf-8") + f"\n\nIt said {quotes}.\n",
-                        encoding="utf-8")
-    _dump(ws / "audiences.yaml", {
-        "analyst": {"template": "policy-memo", "notes": "footnotes", "quotes": True},
-        "reader": {"template": "policy-memo", "notes": "endnotes"}})
+    captured.write_text(
+        captured.read_text(encoding="utf-8") + f"\n\nIt said {quotes}.\n", encoding="utf-8"
+    )
+    _dump(
+        ws / "audiences.yaml",
+        {
+            "analyst": {"template": "policy-memo", "notes": "footnotes", "quotes": True},
+            "reader": {"template": "policy-memo", "notes": "endnotes"},
+        },
+    )
     brief = yaml.safe_load((ws / "weekly.yaml").read_text(encoding="utf-8"))
-    _dump(ws / "weekly.yaml", {**brief, "audiences": ["analyst", "reader"],
-                               "formats": ["docx", "html", "json"] + ["pdf"] * pdf})
+    _dump(
+        ws / "weekly.yaml",
+        {
+            **brief,
+            "audiences": ["analyst", "reader"],
+            "formats": ["docx", "html", "json"] + ["pdf"] * pdf,
+        },
+    )
     build(check_workspace(ws), jobs=2)
     return ws / "out"
 
@@ -186,8 +261,9 @@ def _docx_text(path: Path) -> str:
 
 
 def _pdf_text(path: Path) -> str:
-    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                          check=True)
+    done = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
     return done.stdout.decode()
 
 
@@ -219,9 +295,13 @@ def _html_text(path: Path) -> str:
 
 def _json_text(path: Path) -> str:
     """Return every string of the JSON memo; the spans of one paragraph or note joined."""
+
     def walk(data: object) -> list[str]:
-        if isinstance(data, list) and data and all(
-                isinstance(d, dict) and "type" in d for d in data):
+        if (
+            isinstance(data, list)
+            and data
+            and all(isinstance(d, dict) and "type" in d for d in data)
+        ):
             return ["".join(d.get("text", "") for d in data)]
         if isinstance(data, dict):
             return [s for v in data.values() for s in walk(v)]

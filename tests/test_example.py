@@ -13,8 +13,10 @@ from pypdf import PdfReader
 from .conftest import ARTICLES, EXAMPLE, REPO, briefgen
 from .docx_read import body_note_ids, notes
 
-ARTICLE_OF = {"svetlova-jst-2024": "jst-svetlova-hidden-discord-2024.txt",
-              "kirillova-cepa-2023": "cepa-kirillova-russo-iranian-axis.txt"}
+ARTICLE_OF = {
+    "svetlova-jst-2024": "jst-svetlova-hidden-discord-2024.txt",
+    "kirillova-cepa-2023": "cepa-kirillova-russo-iranian-axis.txt",
+}
 
 
 def _pdf_text(path: Path) -> str:
@@ -23,8 +25,9 @@ def _pdf_text(path: Path) -> str:
 
 def test_build_writes_both_audiences_in_both_formats(example_build: Path) -> None:
     names = sorted(p.name for p in example_build.iterdir() if not p.name.startswith("."))
-    assert names == [f"russia-iran-weekly.{a}.{f}" for a in ("analyst", "principal")
-                     for f in ("docx", "pdf")]
+    assert names == [
+        f"russia-iran-weekly.{a}.{f}" for a in ("analyst", "principal") for f in ("docx", "pdf")
+    ]
 
 
 def test_principal_memo_fits_one_page(example_build: Path) -> None:
@@ -47,13 +50,19 @@ def test_first_notes_are_full_later_ones_short(example_build: Path) -> None:
     found = notes(example_build / "russia-iran-weekly.analyst.docx", "footnotes")
     texts = list(found.values())
     svetlova = [t for t in texts if "Svetlova" in t]
-    assert svetlova[0] == ("Ksenia Svetlova, “Hidden Discord in the Russia-Iran Alliance,” "
-                           "Jerusalem Strategic Tribune, June 2024, para. 6.")
-    assert all(t.startswith("Svetlova, “Hidden Discord,” para.") for t in svetlova[1:]
-               if t.startswith("Svetlova"))
+    assert svetlova[0] == (
+        "Ksenia Svetlova, “Hidden Discord in the Russia-Iran Alliance,” "
+        "Jerusalem Strategic Tribune, June 2024, para. 6."
+    )
+    assert all(
+        t.startswith("Svetlova, “Hidden Discord,” para.")
+        for t in svetlova[1:]
+        if t.startswith("Svetlova")
+    )
     kirillova = [t for t in texts if "Kirillova" in t]
-    assert any(t.startswith("Kseniya Kirillova, Europe’s Edge, [March 2023?], para.")
-               for t in kirillova)
+    assert any(
+        t.startswith("Kseniya Kirillova, Europe’s Edge, [March 2023?], para.") for t in kirillova
+    )
     assert not any(re.search(r"\bK\. (Svetlova|Kirillova)", t) for t in texts)
 
 
@@ -71,8 +80,10 @@ def test_principal_sees_nothing_above_public(example_build: Path) -> None:
     hidden = [c for c in claims.values() if c.get("marking", "PUBLIC") != "PUBLIC"]
     assert hidden
     pdf = _pdf_text(example_build / "russia-iran-weekly.principal.pdf")
-    text = " ".join(p.text for p in docx.Document(
-        str(example_build / "russia-iran-weekly.principal.docx")).paragraphs)
+    text = " ".join(
+        p.text
+        for p in docx.Document(str(example_build / "russia-iran-weekly.principal.docx")).paragraphs
+    )
     for claim in hidden:
         words = " ".join(claim["text"].split())[:60]
         assert words not in pdf and words not in text
@@ -118,12 +129,16 @@ def test_check_passes_on_the_example() -> None:
 
 def test_second_build_touches_nothing_and_force_gives_the_same_bytes(example_build: Path) -> None:
     workspace = example_build.parent
-    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in example_build.iterdir()
-              if p.is_file()}
+    before = {
+        p.name: (p.stat().st_mtime_ns, p.read_bytes())
+        for p in example_build.iterdir()
+        if p.is_file()
+    }
     run = briefgen("build", str(workspace), cwd=workspace)
     assert run.code == 0 and "0 written, 4 up to date" in run.out
     assert {p.name: p.stat().st_mtime_ns for p in example_build.iterdir() if p.is_file()} == {
-        k: v[0] for k, v in before.items()}
+        k: v[0] for k, v in before.items()
+    }
     run = briefgen("build", "--force", str(workspace), cwd=workspace)
     assert run.code == 0 and "4 written" in run.out
     for name, (_, data) in before.items():
@@ -144,10 +159,13 @@ def test_a_memo_over_max_pages_fails_and_says_by_how_much(tmp_path: Path) -> Non
     audiences.write_text(audiences.read_text().replace("max-claims: 2 ", "max-claims: 4 "))
     run = briefgen("build", str(copy), cwd=tmp_path)
     assert run.code == 1
-    assert re.search(r"briefs/audiences\.yaml:11: principal\.max-pages: "
-                     r"russia-iran-weekly\.principal\.pdf is 2 pages, 1 more than max-pages 1 "
-                     r"allows \(about \d+ lines too long\); cut claims \(it holds 11 in 7 "
-                     r"sections", run.err), run.err
+    assert re.search(
+        r"briefs/audiences\.yaml:11: principal\.max-pages: "
+        r"russia-iran-weekly\.principal\.pdf is 2 pages, 1 more than max-pages 1 "
+        r"allows \(about \d+ lines too long\); cut claims \(it holds 11 in 7 "
+        r"sections",
+        run.err,
+    ), run.err
     assert not any((copy / "out").glob("russia-iran-weekly.*"))
 
 
@@ -160,14 +178,17 @@ def test_pdfs_pass_qpdf_check(example_build: Path) -> None:
     if shutil.which("qpdf") is None:
         pytest.skip("qpdf is not installed")
     for pdf in example_build.glob("*.pdf"):
-        done = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            ["qpdf", "--check", str(pdf)], capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         assert "No syntax or stream encoding errors found" in done.stdout
 
 
-@pytest.mark.skipif(not (REPO.parent / "shared" / "articles").is_dir(),
-                    reason="../shared/articles is not beside this clone")
+@pytest.mark.skipif(
+    not (REPO.parent / "shared" / "articles").is_dir(),
+    reason="../shared/articles is not beside this clone",
+)
 def test_the_articles_tests_use_are_the_shared_ones() -> None:
     shared = REPO.parent / "shared" / "articles"
     for copy in ARTICLES.glob("*.txt"):

@@ -25,9 +25,12 @@ from .conftest import briefgen, temp_folder
 from .sample_memo import sample_memo
 
 EXAMPLES = int(os.environ.get("BRIEFGEN_EXAMPLES", "20"))
-BOUNDED = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
-                   suppress_health_check=[HealthCheck.too_slow,
-                                          HealthCheck.function_scoped_fixture])
+BOUNDED = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 100,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 MARKUP = '<b>bold?</b> & <img src="/etc/passwd"/> <a href="javascript:alert(1)">x</a>'
 CLAIMS = "store/claims/grain.yaml"
@@ -41,8 +44,9 @@ def _replace(ws: Path, name: str, old: str, new: str) -> None:
 
 
 def _claim_text(ws: Path, text: str) -> None:
-    _replace(ws, CLAIMS, "text: Talks on the grain corridor stalled on 11 June 2024.",
-             f"text: {text}")
+    _replace(
+        ws, CLAIMS, "text: Talks on the grain corridor stalled on 11 June 2024.", f"text: {text}"
+    )
 
 
 def _pdf_text(path: Path) -> str:
@@ -58,6 +62,7 @@ def _fails(ws: Path, expected: str, command: str = "check") -> None:
 
 
 # --- text -----------------------------------------------------------------------------------
+
 
 def test_markup_in_a_claim_prints_literally_everywhere(good: Path) -> None:
     _claim_text(good, f"'{MARKUP}'")
@@ -79,12 +84,15 @@ def test_template_code_in_a_claim_prints_as_written(good: Path) -> None:
     assert "{{ 7*7 }} {% for x in y %} {{ cycler.__init__.__globals__ }}" in text
 
 
-@pytest.mark.parametrize("escape, message", [
-    ("\\a", "text: claim 'talks-stalled' holds U+0007"),
-    ("\\x1b", "text: claim 'talks-stalled' holds U+001B"),
-    # a lone surrogate
-    ("\\uDC80", "text: YAML syntax error: found invalid Unicode character escape code"),
-])
+@pytest.mark.parametrize(
+    "escape, message",
+    [
+        ("\\a", "text: claim 'talks-stalled' holds U+0007"),
+        ("\\x1b", "text: claim 'talks-stalled' holds U+001B"),
+        # a lone surrogate
+        ("\\uDC80", "text: YAML syntax error: found invalid Unicode character escape code"),
+    ],
+)
 def test_characters_xml_cannot_hold_are_errors(good: Path, escape: str, message: str) -> None:
     _claim_text(good, f'"Talks {escape} stalled."')
     _fails(good, f"store/claims/grain.yaml:2: {message}")
@@ -92,11 +100,18 @@ def test_characters_xml_cannot_hold_are_errors(good: Path, escape: str, message:
 
 def test_a_huge_word_and_a_huge_section_lay_out(good: Path) -> None:
     _claim_text(good, "x" * 5000)
-    lines = [f"- id: bulk-{i}\n  text: Bulk claim number {i} about the grain corridor.\n"
-             f"  sources: [doe-2024]\n  topics: [bulk]\n" for i in range(1500)]
+    lines = [
+        f"- id: bulk-{i}\n  text: Bulk claim number {i} about the grain corridor.\n"
+        f"  sources: [doe-2024]\n  topics: [bulk]\n"
+        for i in range(1500)
+    ]
     (good / "store" / "claims" / "bulk.yaml").write_text("".join(lines), encoding="utf-8")
-    _replace(good, "weekly.yaml", "  - section: context", "  - section: context\n"
-             "  - title: Everything\n    select: {topics: [bulk]}")
+    _replace(
+        good,
+        "weekly.yaml",
+        "  - section: context",
+        "  - section: context\n  - title: Everything\n    select: {topics: [bulk]}",
+    )
     run = briefgen("build", "--all", "-a", "analyst", cwd=good)
     assert run.code == 0, run.err
     assert len(PdfReader(good / "out" / "weekly.analyst.pdf").pages) > 30
@@ -104,16 +119,21 @@ def test_a_huge_word_and_a_huge_section_lay_out(good: Path) -> None:
 
 # --- YAML -----------------------------------------------------------------------------------
 
+
 def test_duplicate_keys_name_both_lines(good: Path) -> None:
-    _replace(good, CLAIMS, "  topics: [trade]\n  confidence: high",
-             "  topics: [trade]\n  confidence: high\n  topics: [grain]")
+    _replace(
+        good,
+        CLAIMS,
+        "  topics: [trade]\n  confidence: high",
+        "  topics: [trade]\n  confidence: high\n  topics: [grain]",
+    )
     _fails(good, "store/claims/grain.yaml:8: topics: duplicate key (first at line 6)")
 
 
 def test_an_alias_bomb_is_refused_fast(good: Path) -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
-        for i in range(9))
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(9)
+    )
     (good / "store" / "claims" / "bomb.yaml").write_text(bomb, encoding="utf-8")
     started = time.perf_counter()
     _fails(good, "store/claims/bomb.yaml:1: document expands to more than 1,000,000 values")
@@ -124,9 +144,13 @@ def test_a_store_of_100000_claims_in_one_file_loads(tmp_path: Path) -> None:
     """Only what aliases expand to counts towards the limit: a claim file of 100,000
     claims, 1.5 million values, is no bomb."""
     path = tmp_path / "bulk.yaml"
-    path.write_text("".join(f"- id: c-{i}\n  text: Claim {i}.\n  sources: [doe-2024]\n"
-                            f"  topics: [a, b, c, d, e]\n" for i in range(100_000)),
-                    encoding="utf-8")  # 1,500,000 values
+    path.write_text(
+        "".join(
+            f"- id: c-{i}\n  text: Claim {i}.\n  sources: [doe-2024]\n  topics: [a, b, c, d, e]\n"
+            for i in range(100_000)
+        ),
+        encoding="utf-8",
+    )  # 1,500,000 values
     problems = Problems()
     started = time.perf_counter()
     claims = yamlio.load_file(path, problems)
@@ -152,13 +176,21 @@ def test_an_impossible_date_is_an_error_with_its_line(good: Path) -> None:
     _fails(good, "store/sources.yaml:6: issued: 2024-02-30 is not a real date")
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"- id: x\n  text: caf\xe9\n", "store/claims/grain.yaml:2: file is not UTF-8 text; save it "
-                                    "as UTF-8"),
-    ("\ufeff- id: x\n".encode("utf-16"), "store/claims/grain.yaml:1: file is UTF-16"),
-    (b"- id: x\n\ttext: tabbed\n", "store/claims/grain.yaml:2: text: YAML syntax error: a tab; YAML "
-                                   "is indented with spaces only"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            b"- id: x\n  text: caf\xe9\n",
+            "store/claims/grain.yaml:2: file is not UTF-8 text; save it as UTF-8",
+        ),
+        ("\ufeff- id: x\n".encode("utf-16"), "store/claims/grain.yaml:1: file is UTF-16"),
+        (
+            b"- id: x\n\ttext: tabbed\n",
+            "store/claims/grain.yaml:2: text: YAML syntax error: a tab; YAML "
+            "is indented with spaces only",
+        ),
+    ],
+)
 def test_encodings_and_tabs_get_clear_errors(good: Path, data: bytes, message: str) -> None:
     (good / CLAIMS).write_bytes(data)
     _fails(good, message)
@@ -192,14 +224,20 @@ DEEP = 10_000
 DEEP_MESSAGE = "nested more than 100 levels deep (the limit)"
 
 
-@pytest.mark.parametrize("text, line", [
-    ("[" * DEEP + "]" * DEEP + "\n", 1),
-    ("{a: " * DEEP + "}" * DEEP + "\n", 1),
-    ("".join(" " * i + "a:\n" for i in range(DEEP)), 1000),  # libyaml stops at 1,000
-    ("- id: deep\n  text: x\n  x-deep:\n" + "".join(" " * (i + 4) + "a:\n"
-                                                  for i in range(150)), 102),
-    ("".join(" " * i + "-\n" for i in range(DEEP)), 1000),
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("[" * DEEP + "]" * DEEP + "\n", 1),
+        ("{a: " * DEEP + "}" * DEEP + "\n", 1),
+        ("".join(" " * i + "a:\n" for i in range(DEEP)), 1000),  # libyaml stops at 1,000
+        (
+            "- id: deep\n  text: x\n  x-deep:\n"
+            + "".join(" " * (i + 4) + "a:\n" for i in range(150)),
+            102,
+        ),
+        ("".join(" " * i + "-\n" for i in range(DEEP)), 1000),
+    ],
+)
 def test_deep_nesting_is_an_error(good: Path, text: str, line: int) -> None:
     (good / "store" / "claims" / "deep.yaml").write_text(text, encoding="utf-8")
     _fails(good, f"store/claims/deep.yaml:{line}: ")
@@ -210,8 +248,7 @@ def test_deep_nesting_is_an_error(good: Path, text: str, line: int) -> None:
 def _nested(draw: st.DrawFn) -> tuple[str, int]:
     """A document nested as deep as it has levels: block mappings and lists, then flow
     lists and mappings inside them."""
-    shapes = draw(st.lists(st.sampled_from(["k:", "-", "[]", "{}"]), min_size=1,
-                           max_size=300))
+    shapes = draw(st.lists(st.sampled_from(["k:", "-", "[]", "{}"]), min_size=1, max_size=300))
     block = [s for s in shapes if s in ("k:", "-")]
     flow = "x"
     for shape in (s for s in shapes if s in ("[]", "{}")):
@@ -231,11 +268,13 @@ def test_any_nesting_is_read_or_an_error_with_its_line(case: tuple[str, int]) ->
     if depth <= yamlio.MAX_DEPTH:
         assert value is not None and not problems.errors, (text, problems.errors)
     else:
-        assert problems.errors and all(p.line > 0 and "levels deep (the limit)" in p.message
-                                       for p in problems.errors), (text, problems.errors)
+        assert problems.errors and all(
+            p.line > 0 and "levels deep (the limit)" in p.message for p in problems.errors
+        ), (text, problems.errors)
 
 
 # --- templates ------------------------------------------------------------------------------
+
 
 def _template(ws: Path, text: str) -> None:
     (ws / "templates").mkdir(exist_ok=True)
@@ -243,13 +282,18 @@ def _template(ws: Path, text: str) -> None:
     _replace(ws, "audiences.yaml", "  template: policy-memo", "  template: evil")
 
 
-@pytest.mark.parametrize("text, message", [
-    ("{{ cycler.__init__.__globals__.os }}\n", "not allowed: access to attribute '__init__'"),
-    ("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", "not allowed: access to attribute"),
-    ("{{ memo.titel }}\n", "templates/evil.j2:1: template: 'dict object' has no attribute"),
-    ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}\n",
-     "templates/evil.j2: template: output is larger than 2,000,000 characters"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{{ cycler.__init__.__globals__.os }}\n", "not allowed: access to attribute '__init__'"),
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", "not allowed: access to attribute"),
+        ("{{ memo.titel }}\n", "templates/evil.j2:1: template: 'dict object' has no attribute"),
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}\n",
+            "templates/evil.j2: template: output is larger than 2,000,000 characters",
+        ),
+    ],
+)
 def test_hostile_templates_are_refused(good: Path, text: str, message: str) -> None:
     _template(good, text)
     _fails(good, message)
@@ -263,24 +307,35 @@ def _section_prose(ws: Path, where: str, text: str) -> str:
     """Put `text` on the second line of a store section's prose or a brief's; return
     where the error is reported."""
     if where == "store":
-        _replace(ws, "store/sections/context.yaml", '{{ claim("wheat-prices") }}\n',
-                 '{{ claim("wheat-prices") }}\n    ' + text + "\n")
+        _replace(
+            ws,
+            "store/sections/context.yaml",
+            '{{ claim("wheat-prices") }}\n',
+            '{{ claim("wheat-prices") }}\n    ' + text + "\n",
+        )
         return "store/sections/context.yaml:5: text: "
-    _replace(ws, "weekly.yaml", "    text: Talks are stuck.\n",
-             "    text: |\n      Talks are stuck.\n      " + text + "\n")
+    _replace(
+        ws,
+        "weekly.yaml",
+        "    text: Talks are stuck.\n",
+        "    text: |\n      Talks are stuck.\n      " + text + "\n",
+    )
     return "weekly.yaml:11: sections[0].text: "
 
 
 @pytest.mark.parametrize("where", ["store", "brief"])
-def test_runaway_prose_is_stopped_by_the_template_limits(good: Path, where: str,
-                                                         monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+def test_runaway_prose_is_stopped_by_the_template_limits(
+    good: Path, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Section prose runs under the templates' limits, 2,000,000 characters and 10 s;
     the error names the file, line, key and the limit."""
     spot = _section_prose(good, where, RUNAWAY)
     started = time.perf_counter()
-    _fails(good, spot.replace(":5:", ":4:").replace(":11:", ":10:")
-           + "prose output is larger than 2,000,000 characters (the limit)")
+    _fails(
+        good,
+        spot.replace(":5:", ":4:").replace(":11:", ":10:")
+        + "prose output is larger than 2,000,000 characters (the limit)",
+    )
     assert time.perf_counter() - started < 20
     _replace(good, spot.split(":")[0], RUNAWAY, SILENT)
     monkeypatch.setattr(sandbox, "MAX_SECONDS", 1)  # in this process: check as the CLI does
@@ -289,16 +344,19 @@ def test_runaway_prose_is_stopped_by_the_template_limits(good: Path, where: str,
     monkeypatch.chdir(good)
     ws = check_workspace(good, use_cache=False).ws
     shown = [str(p) for p in ws.problems.errors]
-    assert shown == [spot + "prose took longer than 1 s (the limit); is a loop running "
-                     "away?"], shown
+    assert shown == [spot + "prose took longer than 1 s (the limit); is a loop running away?"], (
+        shown
+    )
 
 
 @settings(max_examples=min(EXAMPLES, 10), deadline=None, derandomize=EXAMPLES <= 100)
 @given(st.lists(st.tuples(st.integers(0, 100_000), st.booleans()), min_size=1, max_size=4))
 def test_any_loop_in_prose_ends_in_time(loops: list[tuple[int, bool]]) -> None:
     """However prose loops, it renders or fails within its time limit."""
-    text = "".join(f"{{% for i{n} in range({count}) %}}{'x' if out else ''}"
-                   for n, (count, out) in enumerate(loops)) + "{% endfor %}" * len(loops)
+    text = "".join(
+        f"{{% for i{n} in range({count}) %}}{'x' if out else ''}"
+        for n, (count, out) in enumerate(loops)
+    ) + "{% endfor %}" * len(loops)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sandbox, "MAX_SECONDS", 1)
         started = time.perf_counter()
@@ -320,18 +378,26 @@ def test_a_template_linking_out_of_the_workspace_is_refused(good: Path, tmp_path
 
 # --- what only laying the memos out finds ---------------------------------------------------
 
+
 def _temp_files() -> set[Path]:
     return set(temp_folder().rglob("*"))
 
 
 def _overflow_principal(ws: Path) -> None:
     """Give the one-page principal memo far more claims than one page holds."""
-    lines = [f"- id: bulk-{i}\n  text: Bulk claim number {i} about the grain corridor, which "
-             "runs to two full lines of text in the memo.\n  sources: [doe-2024]\n"
-             "  topics: [bulk]\n" for i in range(60)]
+    lines = [
+        f"- id: bulk-{i}\n  text: Bulk claim number {i} about the grain corridor, which "
+        "runs to two full lines of text in the memo.\n  sources: [doe-2024]\n"
+        "  topics: [bulk]\n"
+        for i in range(60)
+    ]
     (ws / "store" / "claims" / "bulk.yaml").write_text("".join(lines), encoding="utf-8")
-    _replace(ws, "weekly.yaml", "  - section: context", "  - section: context\n"
-             "  - title: Everything\n    select: {topics: [bulk]}")
+    _replace(
+        ws,
+        "weekly.yaml",
+        "  - section: context",
+        "  - section: context\n  - title: Everything\n    select: {topics: [bulk]}",
+    )
     _replace(ws, "audiences.yaml", "  max-claims: 1\n", "")
 
 
@@ -340,9 +406,11 @@ def test_check_finds_a_memo_over_max_pages(good: Path) -> None:
     before = _temp_files()
     run = briefgen("check", cwd=good)
     assert run.code == 1 and "Traceback" not in run.err
-    expected = (r"audiences\.yaml:6: principal\.max-pages: weekly\.principal\.pdf is \d+ "
-                r"pages, \d+ more than max-pages 1 allows \((about \d+ lines|\d+ pages) too "
-                r"long\); cut claims \(it holds 6\d in 4 sections")
+    expected = (
+        r"audiences\.yaml:6: principal\.max-pages: weekly\.principal\.pdf is \d+ "
+        r"pages, \d+ more than max-pages 1 allows \((about \d+ lines|\d+ pages) too "
+        r"long\); cut claims \(it holds 6\d in 4 sections"
+    )
     assert re.search(expected, run.err), run.err
     assert "1 error," in run.err
     assert not (good / "out").exists()  # check writes nothing to out/ ...
@@ -350,7 +418,8 @@ def test_check_finds_a_memo_over_max_pages(good: Path) -> None:
     build = briefgen("build", "--all", cwd=good)  # the build fails on the same line
     assert build.code == 1
     assert [line for line in build.err.splitlines() if "max-pages:" in line] == [
-        line for line in run.err.splitlines() if "max-pages:" in line]
+        line for line in run.err.splitlines() if "max-pages:" in line
+    ]
     assert not any((good / "out").glob("weekly.*"))
 
 
@@ -361,13 +430,13 @@ def test_check_writes_nothing_and_leaves_no_temporary_files(good: Path) -> None:
     temp = _temp_files()
     run = briefgen("check", cwd=good)
     assert run.code == 0, run.err
-    assert {p: (p.stat().st_mtime_ns, p.read_bytes())
-            for p in out.rglob("*") if p.is_file()} == before
+    assert {
+        p: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.rglob("*") if p.is_file()
+    } == before
     assert _temp_files() == temp
 
 
-def test_a_writer_failure_is_reported_by_check(good: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_writer_failure_is_reported_by_check(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A writer's bug is an error naming the brief, audience and format, with the
     exception's text, from check (in this process or its writer processes) and build."""
     from briefgen import writers
@@ -382,6 +451,7 @@ def test_a_writer_failure_is_reported_by_check(good: Path,
 
         def fail(memo: object, path: Path) -> None:
             raise ValueError("a table wider than the page")
+
         return fail
 
     monkeypatch.setattr(writers, "writer", writer)
@@ -394,22 +464,33 @@ def test_a_writer_failure_is_reported_by_check(good: Path,
         assert [str(p) for p in checked.ws.problems.errors] == [
             f"weekly.yaml:6: audiences[{i}]: the {name} memo as DOCX: could not write "
             f"weekly.{name}.docx: ValueError: a table wider than the page (please report "
-            "this as a briefgen bug)" for i, name in enumerate(["principal", "analyst"])]
+            "this as a briefgen bug)"
+            for i, name in enumerate(["principal", "analyst"])
+        ]
     assert not (good / "out").exists()
     assert _temp_files() == before
-    with pytest.raises(BriefgenError, match="could not write weekly.principal.docx: "
-                                            "ValueError: a table wider than the page"):
+    with pytest.raises(
+        BriefgenError,
+        match="could not write weekly.principal.docx: ValueError: a table wider than the page",
+    ):
         build(check_workspace(good), jobs=1)
     assert not any((good / "out").glob("weekly.*"))
 
 
 # --- paths ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, message", [
-    ("../../../../etc/passwd", "store/sources.yaml:7: text: '../../../../etc/passwd' leaves the "
-                               "store folder; give a path inside store/"),
-    ("/etc/passwd", "store/sources.yaml:7: text: '/etc/passwd' leaves the store folder"),
-])
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (
+            "../../../../etc/passwd",
+            "store/sources.yaml:7: text: '../../../../etc/passwd' leaves the "
+            "store folder; give a path inside store/",
+        ),
+        ("/etc/passwd", "store/sources.yaml:7: text: '/etc/passwd' leaves the store folder"),
+    ],
+)
 def test_texts_outside_the_store_are_refused(good: Path, value: str, message: str) -> None:
     _replace(good, "store/sources.yaml", "text: texts/doe-2024.txt", f"text: {value}")
     _fails(good, message)
@@ -423,8 +504,14 @@ def test_a_symlink_leading_out_is_refused(good: Path, tmp_path: Path) -> None:
     _fails(good, "store/sources.yaml:7: text: 'texts/link.txt' leaves the store folder")
 
 
-STORE_FILES = ["briefgen.yaml", "audiences.yaml", "store/sources.yaml", CLAIMS,
-               "store/sections/context.yaml", "weekly.yaml"]
+STORE_FILES = [
+    "briefgen.yaml",
+    "audiences.yaml",
+    "store/sources.yaml",
+    CLAIMS,
+    "store/sections/context.yaml",
+    "weekly.yaml",
+]
 
 
 def _make_hostile(path: Path, kind: str, outside: Path) -> None:
@@ -440,9 +527,14 @@ def _make_hostile(path: Path, kind: str, outside: Path) -> None:
 
 def _refused(ws: Path, expected: list[str]) -> None:
     for command in ("check", "build"):
-        done = subprocess.run([sys.executable, "-m", "briefgen", command,
-                               *(["--all"] if command == "build" else [])], cwd=ws,
-                              capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "briefgen", command, *(["--all"] if command == "build" else [])],
+            cwd=ws,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert done.returncode == 1, done.stderr
         for line in expected:
             assert line in done.stderr, done.stderr
@@ -450,15 +542,18 @@ def _refused(ws: Path, expected: list[str]) -> None:
     assert not (ws / "out").exists() or not any((ws / "out").glob("weekly.*"))
 
 
-WHY = {"fifo": "is not a regular file (a FIFO); briefgen reads only regular files",
-       "zero": "leads out of the workspace (a symbolic link to /dev/zero)",
-       "out": "leads out of the workspace (a symbolic link to "}
+WHY = {
+    "fifo": "is not a regular file (a FIFO); briefgen reads only regular files",
+    "zero": "leads out of the workspace (a symbolic link to /dev/zero)",
+    "out": "leads out of the workspace (a symbolic link to ",
+}
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 @pytest.mark.parametrize("kind", ["fifo", "zero", "out"])
-def test_store_files_that_are_not_regular_files_inside_are_refused(good: Path, kind: str,
-                                                                   tmp_path: Path) -> None:
+def test_store_files_that_are_not_regular_files_inside_are_refused(
+    good: Path, kind: str, tmp_path: Path
+) -> None:
     """A FIFO or a device would hang the read (or never end it); each file is refused by
     name, and nothing is built."""
     for name in STORE_FILES:
@@ -468,37 +563,65 @@ def test_store_files_that_are_not_regular_files_inside_are_refused(good: Path, k
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 @pytest.mark.parametrize("kind", ["fifo", "zero", "out"])
-def test_a_captured_text_or_logo_that_is_no_regular_file_is_refused(good: Path, kind: str,
-                                                                    tmp_path: Path) -> None:
+def test_a_captured_text_or_logo_that_is_no_regular_file_is_refused(
+    good: Path, kind: str, tmp_path: Path
+) -> None:
     _make_hostile(good / "store" / "texts" / "doe-2024.txt", kind, tmp_path / "doe.txt")
     (tmp_path / "logo.png").write_bytes(b"\x89PNG")
     _make_hostile(good / "logo.png", kind, tmp_path / "logo.png")
-    _replace(good, "briefgen.yaml", "organisation: Test Desk", "organisation: Test Desk\n"
-             "logo: logo.png")
-    outside = {"fifo": WHY["fifo"], "zero": "leaves the store folder",
-               "out": "leaves the store folder"}[kind]
-    logo = {"fifo": WHY["fifo"], "zero": "leaves the workspace",
-            "out": "leaves the workspace"}[kind]
-    _refused(good, [f"store/sources.yaml:7: text: captured text 'texts/doe-2024.txt' {outside}"
-                    if kind == "fifo" else f"store/sources.yaml:7: text: 'texts/doe-2024.txt' "
-                    f"{outside}", f"briefgen.yaml:2: logo: 'logo.png' {logo}"])
+    _replace(
+        good, "briefgen.yaml", "organisation: Test Desk", "organisation: Test Desk\nlogo: logo.png"
+    )
+    outside = {
+        "fifo": WHY["fifo"],
+        "zero": "leaves the store folder",
+        "out": "leaves the store folder",
+    }[kind]
+    logo = {"fifo": WHY["fifo"], "zero": "leaves the workspace", "out": "leaves the workspace"}[
+        kind
+    ]
+    _refused(
+        good,
+        [
+            f"store/sources.yaml:7: text: captured text 'texts/doe-2024.txt' {outside}"
+            if kind == "fifo"
+            else f"store/sources.yaml:7: text: 'texts/doe-2024.txt' {outside}",
+            f"briefgen.yaml:2: logo: 'logo.png' {logo}",
+        ],
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_ingest_into_a_sources_file_that_is_a_fifo_is_refused(good: Path,
-                                                              tmp_path: Path) -> None:
+def test_ingest_into_a_sources_file_that_is_a_fifo_is_refused(good: Path, tmp_path: Path) -> None:
     _make_hostile(good / "store" / "sources.yaml", "fifo", tmp_path / "sources.yaml")
     page = tmp_path / "page.txt"
     page.write_text("Talks resumed on Friday, officials said.\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "briefgen", "ingest", str(page), "--id",
-                           "new-2024", "--title", "Talks"], cwd=good, capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "ingest",
+            str(page),
+            "--id",
+            "new-2024",
+            "--title",
+            "Talks",
+        ],
+        cwd=good,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
-    assert ("store/sources.yaml: cannot add to it: is not a regular file (a FIFO)"
-            in done.stderr), done.stderr
+    assert "store/sources.yaml: cannot add to it: is not a regular file (a FIFO)" in done.stderr, (
+        done.stderr
+    )
 
 
 # --- output ---------------------------------------------------------------------------------
+
 
 def _valid(out: Path) -> None:
     for pdf in out.glob("weekly.*.pdf"):
@@ -508,8 +631,7 @@ def _valid(out: Path) -> None:
             assert archive.testzip() is None
 
 
-def test_document_properties_over_the_docx_limit_are_shortened_with_a_warning(
-        good: Path) -> None:
+def test_document_properties_over_the_docx_limit_are_shortened_with_a_warning(good: Path) -> None:
     from docx import Document
 
     long = "Grain " * 60  # 359 characters once stripped
@@ -518,30 +640,43 @@ def test_document_properties_over_the_docx_limit_are_shortened_with_a_warning(
         ("weekly.yaml", "subject: The grain corridor", f"subject: {long}"),
         ("briefgen.yaml", "organisation: Test Desk", f"organisation: {long}"),
         ("audiences.yaml", "  label: Analysts", f"  label: {long}"),
-        (CLAIMS, "  topics: [trade]", "  topics: [" + ", ".join(
-            f"topic-number-{i}" for i in range(30)) + "]"),
+        (
+            CLAIMS,
+            "  topics: [trade]",
+            "  topics: [" + ", ".join(f"topic-number-{i}" for i in range(30)) + "]",
+        ),
     ]:
         _replace(good, name, old, new)
     run = briefgen("build", "--all", "-a", "analyst", cwd=good)
     assert run.code == 0, run.err
-    for where in ("weekly.yaml:1: title", "weekly.yaml:2: subject",
-                  "briefgen.yaml:1: organisation", "audiences.yaml:9: analyst.label"):
+    for where in (
+        "weekly.yaml:1: title",
+        "weekly.yaml:2: subject",
+        "briefgen.yaml:1: organisation",
+        "audiences.yaml:9: analyst.label",
+    ):
         assert f"{where}: warning: 359 characters are more than a DOCX document's" in run.err
     props = Document(str(good / "out" / "weekly.analyst.docx")).core_properties
-    for value, whole in [(props.title, long), (props.subject, long), (props.author, long),
-                         (props.comments, f"Built by briefgen for {long}"),
-                         (props.keywords, "diplomacy, prices, topic-number-0, topic-number-1")]:
+    for value, whole in [
+        (props.title, long),
+        (props.subject, long),
+        (props.author, long),
+        (props.comments, f"Built by briefgen for {long}"),
+        (props.keywords, "diplomacy, prices, topic-number-0, topic-number-1"),
+    ]:
         assert len(value) <= 255 and value.endswith("…")
         assert value.startswith(whole.strip()[:30])
     assert long.strip() in _pdf_text(good / "out" / "weekly.analyst.pdf")
 
 
 @BOUNDED
-@given(st.one_of(st.text(max_size=40), st.text(min_size=250, max_size=600)),
-       st.lists(st.text(min_size=1, max_size=40), max_size=40))
-def test_any_header_gives_docx_properties_within_the_limit(tmp_path_factory: pytest.
-                                                          TempPathFactory, text: str,
-                                                          keywords: list[str]) -> None:
+@given(
+    st.one_of(st.text(max_size=40), st.text(min_size=250, max_size=600)),
+    st.lists(st.text(min_size=1, max_size=40), max_size=40),
+)
+def test_any_header_gives_docx_properties_within_the_limit(
+    tmp_path_factory: pytest.TempPathFactory, text: str, keywords: list[str]
+) -> None:
     """Whatever the header holds, the DOCX writer writes it, each property at most 255
     characters and the start of what it holds."""
     from docx import Document
@@ -551,13 +686,18 @@ def test_any_header_gives_docx_properties_within_the_limit(tmp_path_factory: pyt
     text = "".join(c for c in text if c.isprintable()) or "x"
     keywords = ["".join(c for c in k if c.isprintable()) or "k" for k in keywords]
     memo = sample_memo()
-    memo.header = dataclasses.replace(memo.header, title=text, subject=text,
-                                      organisation=text, audience=text, keywords=keywords)
+    memo.header = dataclasses.replace(
+        memo.header, title=text, subject=text, organisation=text, audience=text, keywords=keywords
+    )
     path = tmp_path_factory.mktemp("docx") / "memo.docx"
     write_docx(memo, path)
     props = Document(str(path)).core_properties
-    for value, whole in [(props.title, text), (props.subject, text), (props.author, text),
-                         (props.keywords, ", ".join(keywords))]:
+    for value, whole in [
+        (props.title, text),
+        (props.subject, text),
+        (props.author, text),
+        (props.keywords, ", ".join(keywords)),
+    ]:
         assert len(value) <= 255
         assert value == whole or whole.startswith(value[:-1].rstrip())
 
@@ -565,10 +705,11 @@ def test_any_header_gives_docx_properties_within_the_limit(tmp_path_factory: pyt
 def _long_claim(ws: Path, size: int) -> None:
     """Make the claim `size` characters long, quoted whole from its captured text."""
     words = ("grain", "corridor", "talks", "stalled", "wheat", "prices", "rose", "officials")
-    text = " ".join(words[i % len(words)] for i in range(size // 5))[:size - 1].strip() + "."
+    text = " ".join(words[i % len(words)] for i in range(size // 5))[: size - 1].strip() + "."
     _claim_text(ws, text)
-    _replace(ws, CLAIMS, 'quote: "Talks on the grain corridor stalled on Tuesday"',
-             f'quote: "{text}"')
+    _replace(
+        ws, CLAIMS, 'quote: "Talks on the grain corridor stalled on Tuesday"', f'quote: "{text}"'
+    )
     texts = ws / "store" / "texts" / "doe-2024.txt"
     texts.write_text(texts.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
 
@@ -576,10 +717,16 @@ def _long_claim(ws: Path, size: int) -> None:
 def test_a_claim_over_the_paragraph_limit_is_refused_by_check(good: Path) -> None:
     _long_claim(good, 1_000_000)
     started = time.perf_counter()
-    _fails(good, "store/claims/grain.yaml:2: text: claim 'talks-stalled': its text is "
-           "1,000,000 characters; a paragraph may hold at most 100,000 (the limit)")
-    _fails(good, "store/claims/grain.yaml:5: sources[0].quote: claim 'talks-stalled': the "
-           "quote is 1,000,000 characters")
+    _fails(
+        good,
+        "store/claims/grain.yaml:2: text: claim 'talks-stalled': its text is "
+        "1,000,000 characters; a paragraph may hold at most 100,000 (the limit)",
+    )
+    _fails(
+        good,
+        "store/claims/grain.yaml:5: sources[0].quote: claim 'talks-stalled': the "
+        "quote is 1,000,000 characters",
+    )
     assert time.perf_counter() - started < 20
 
 
@@ -598,14 +745,21 @@ def test_a_long_paragraph_is_laid_out_in_time_growing_with_its_length(good: Path
     assert took < 20
 
 
-@settings(max_examples=min(EXAMPLES, 8), deadline=None, derandomize=EXAMPLES <= 100,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(50, 12_000), st.sampled_from([0, 1, 2, 3])),
-                min_size=2, max_size=6), st.sampled_from(["claim", "prose"]))
-def test_handing_on_a_split_paragraphs_lines_changes_nothing(tmp_path_factory: pytest.
-                                                            TempPathFactory,
-                                                            pieces: list[tuple[int, int]],
-                                                            kind: str) -> None:
+@settings(
+    max_examples=min(EXAMPLES, 8),
+    deadline=None,
+    derandomize=EXAMPLES <= 100,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.tuples(st.integers(50, 12_000), st.sampled_from([0, 1, 2, 3])), min_size=2, max_size=6
+    ),
+    st.sampled_from(["claim", "prose"]),
+)
+def test_handing_on_a_split_paragraphs_lines_changes_nothing(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[tuple[int, int]], kind: str
+) -> None:
     """A paragraph over several pages, its note markers anywhere, gives the same PDF
     whether its second part gets the whole's lines or reportlab breaks them again."""
     from briefgen.model import NoteRef, Span
@@ -616,8 +770,7 @@ def test_handing_on_a_split_paragraphs_lines_changes_nothing(tmp_path_factory: p
     words = ("grain", "corridor", "talks", "stalled", "wheat", "prices", "officials")
     content: list[Span | NoteRef] = []
     for n, (size, note) in enumerate(pieces):
-        content.append(Span(" ".join(words[(n + i) % len(words)] for i in range(size // 6))
-                            + " "))
+        content.append(Span(" ".join(words[(n + i) % len(words)] for i in range(size // 6)) + " "))
         if note:
             content.append(NoteRef(note))
     memo = sample_memo("footnotes")
@@ -635,9 +788,13 @@ def test_a_killed_build_leaves_the_old_memos_whole_and_no_debris(good: Path) -> 
     before = {p.name: p.read_bytes() for p in (good / "out").glob("weekly.*")}
     _claim_text(good, "Talks on the grain corridor stalled again on 11 June 2024.")
     for delay in (0.3, 0.8, 1.4, 2.0):
-        proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", "--all", "--force"],
-                                cwd=good, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "build", "--all", "--force"],
+            cwd=good,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -646,8 +803,11 @@ def test_a_killed_build_leaves_the_old_memos_whole_and_no_debris(good: Path) -> 
             assert now == data or name.endswith((".pdf", ".docx"))
         _valid(good / "out")
     assert briefgen("build", "--all", cwd=good).code == 0
-    debris = [p.name for p in (good / "out").rglob("*")
-              if p.name.startswith(".briefgen-") or p.name.endswith(".tmp")]
+    debris = [
+        p.name
+        for p in (good / "out").rglob("*")
+        if p.name.startswith(".briefgen-") or p.name.endswith(".tmp")
+    ]
     assert debris == []
     _valid(good / "out")
     # what the killed builds left in the temporary folder, the next build removed
@@ -656,12 +816,19 @@ def test_a_killed_build_leaves_the_old_memos_whole_and_no_debris(good: Path) -> 
 
 def test_a_terminated_build_stops_cleanly(good: Path) -> None:
     """SIGTERM (a cancelled CI job, `timeout`) unwinds the build as Ctrl-C does."""
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", "--all", "--force"],
-                            cwd=good, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", "--all", "--force"],
+        cwd=good,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 30
-    while (time.time() < deadline and proc.poll() is None
-           and not list(temp_folder().glob(f"briefgen-cite-{proc.pid}-*"))):
+    while (
+        time.time() < deadline
+        and proc.poll() is None
+        and not list(temp_folder().glob(f"briefgen-cite-{proc.pid}-*"))
+    ):
         time.sleep(0.01)
     helpers = _children(proc.pid)
     proc.terminate()
@@ -679,8 +846,12 @@ def test_a_terminated_build_stops_cleanly(good: Path) -> None:
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
 def test_a_killed_build_leaves_no_helper_processes(good: Path) -> None:
     """The writer processes and pandoc stop by themselves when the build dies."""
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", "--all", "--force"],
-                            cwd=good, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", "--all", "--force"],
+        cwd=good,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     helpers: set[int] = set()
     deadline = time.time() + 30
     while len(helpers) < 3 and time.time() < deadline and proc.poll() is None:
@@ -741,17 +912,26 @@ main(sys.argv[1:], prog_name="briefgen")
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("full, message", [
-    (".pdf", "weekly.principal.pdf"),
-    (".docx", "weekly.principal.docx"),
-    (".state.json.", "out/.briefgen/state.json"),
-    (".quick.json.", "out/.briefgen/quick.json"),
-    (".store-", None),  # the store cache is only skipped: it costs time, not memos
-])
+@pytest.mark.parametrize(
+    "full, message",
+    [
+        (".pdf", "weekly.principal.pdf"),
+        (".docx", "weekly.principal.docx"),
+        (".state.json.", "out/.briefgen/state.json"),
+        (".quick.json.", "out/.briefgen/quick.json"),
+        (".store-", None),  # the store cache is only skipped: it costs time, not memos
+    ],
+)
 def test_a_full_disk_is_said_as_such(good: Path, full: str, message: str | None) -> None:
-    done = subprocess.run([sys.executable, "-c", FULL_DISK, "build", "--all", "-j", "1"],
-                          cwd=good, capture_output=True, text=True, timeout=300, check=False,
-                          env={**os.environ, "FULL": full})
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, "build", "--all", "-j", "1"],
+        cwd=good,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "FULL": full},
+    )
     assert "Traceback" not in done.stderr and "bug" not in done.stderr, done.stderr
     if message is None:
         assert done.returncode == 0, done.stderr
@@ -759,33 +939,48 @@ def test_a_full_disk_is_said_as_such(good: Path, full: str, message: str | None)
         return
     assert done.returncode == 1
     assert done.stderr.splitlines()[-1] == (
-        f"briefgen: error: no space left on device while writing {message}")
+        f"briefgen: error: no space left on device while writing {message}"
+    )
     assert not list((good / "out").rglob("*.tmp")) and not list((good / "out").glob(".briefgen-*"))
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not sys.platform.startswith("linux"),
-                    reason="mounts a tmpfs")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not sys.platform.startswith("linux"), reason="mounts a tmpfs"
+)
 def test_a_full_disk_is_said_as_such_on_a_real_small_disk(good: Path, tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
-                             capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
     if mounted.returncode:
         pytest.skip("cannot mount a tmpfs here")
     try:
         run = briefgen("build", "--all", "--out", str(disk / "out"), cwd=good)
         assert run.code == 1 and "Traceback" not in run.err and "bug" not in run.err
-        assert re.fullmatch(r"briefgen: error: no space left on device while writing "
-                            r"weekly\.\w+\.(pdf|docx)", run.err.splitlines()[-1]), run.err
+        assert re.fullmatch(
+            r"briefgen: error: no space left on device while writing "
+            r"weekly\.\w+\.(pdf|docx)",
+            run.err.splitlines()[-1],
+        ), run.err
         assert [p.name for p in (disk / "out").iterdir()] == [".briefgen"]
     finally:
         subprocess.run(["umount", str(disk)], check=True)
 
 
 def test_three_concurrent_builds_give_whole_identical_files(good: Path) -> None:
-    procs = [subprocess.Popen([sys.executable, "-m", "briefgen", "build", "--all", "--force"],
-                              cwd=good, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "build", "--all", "--force"],
+            cwd=good,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], results
     _valid(good / "out")

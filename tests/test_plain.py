@@ -17,15 +17,24 @@ def _build(source: Path, target: Path, plain: bool) -> dict[str, bytes]:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("out", ".briefgen"))
     env = {**os.environ, "BRIEFGEN_PLAIN": "1" if plain else "0"}
     for fmt in ("docx", "pdf", "html", "json"):
-        done = subprocess.run([sys.executable, "-m", "briefgen", "build", "--all", "--format",
-                               fmt], cwd=target, env=env, capture_output=True, text=True,
-                              timeout=300, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "briefgen", "build", "--all", "--format", fmt],
+            cwd=target,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
     return {p.name: p.read_bytes() for p in sorted((target / "out").glob("*.*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("workspace", [EXAMPLE, WORKSPACES / "good", WORKSPACES / "visibility"],
-                         ids=["example", "good", "visibility"])
+@pytest.mark.parametrize(
+    "workspace",
+    [EXAMPLE, WORKSPACES / "good", WORKSPACES / "visibility"],
+    ids=["example", "good", "visibility"],
+)
 def test_the_plain_path_writes_the_same_bytes(tmp_path: Path, workspace: Path) -> None:
     fast = _build(workspace, tmp_path / "fast", plain=False)
     plain = _build(workspace, tmp_path / "plain", plain=True)
@@ -40,12 +49,22 @@ def test_the_plain_path_keeps_no_cache_and_starts_no_writer_process(tmp_path: Pa
     target = tmp_path / "ws"
     shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("out", ".briefgen"))
     env = {**os.environ, "BRIEFGEN_PLAIN": "1"}
-    code = ("import os, sys, runpy; from briefgen.speed import engine\n"
-            "engine.Engine._fork = lambda *a: sys.exit('a writer process was forked')\n"
-            "sys.argv = ['briefgen', 'build', '--all']\n"
-            "runpy.run_module('briefgen', run_name='__main__')\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=target, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    code = (
+        "import os, sys, runpy; from briefgen.speed import engine\n"
+        "engine.Engine._fork = lambda *a: sys.exit('a writer process was forked')\n"
+        "sys.argv = ['briefgen', 'build', '--all']\n"
+        "runpy.run_module('briefgen', run_name='__main__')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=target,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert not (target / ".briefgen" / "cache").exists() or not any(
-        (target / ".briefgen" / "cache").iterdir())
+        (target / ".briefgen" / "cache").iterdir()
+    )

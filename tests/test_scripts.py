@@ -50,9 +50,14 @@ SAMPLES = {
     "currency": "€ £ ¥ ₽ ₹ ₺ ₩ ₿ ₴ ₦ ﷼",
     "emoji": "😀 🚀 👍 🌍",
 }
-FAMILIES = {"Arabic": "NotoNaskhArabic", "Hebrew": "NotoSansHebrew", "Chinese":
-            "DroidSansFallback", "Korean": "NanumGothic", "Devanagari": "NotoSansDevanagari",
-            "Thai": "NotoSerifThai"}
+FAMILIES = {
+    "Arabic": "NotoNaskhArabic",
+    "Hebrew": "NotoSansHebrew",
+    "Chinese": "DroidSansFallback",
+    "Korean": "NanumGothic",
+    "Devanagari": "NotoSansDevanagari",
+    "Thai": "NotoSerifThai",
+}
 PRESENTATION_FORMS = re.compile("[\ufb50-\ufdfb\ufdfd-\ufdff\ufe70-\ufeff]")
 
 
@@ -64,8 +69,9 @@ def _memo(*texts: str):
 
 
 def _pdftotext(path: Path, *flags: str) -> str:
-    return subprocess.run(["pdftotext", *flags, str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", *flags, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _comparable(text: str) -> str:
@@ -76,9 +82,16 @@ def _comparable(text: str) -> str:
 
 # --- the algorithm -----------------------------------------------------------------------
 
-BIDI_TEXT = st.text(st.sampled_from(list("ab CD12 ") + list("تهران شاهد") + list("۱۳۶٠١")
-                                    + list("שלום") + list("()[]«».,:;-–/%\"'")),
-                    max_size=40)
+BIDI_TEXT = st.text(
+    st.sampled_from(
+        list("ab CD12 ")
+        + list("تهران شاهد")
+        + list("۱۳۶٠١")
+        + list("שלום")
+        + list("()[]«».,:;-–/%\"'")
+    ),
+    max_size=40,
+)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -112,8 +125,10 @@ def test_right_to_left_runs_stand_in_the_algorithms_visual_order(tmp_path: Path)
     mirrored bracket is drawn mirrored, but its text is the bracket written, as in
     python-bidi's display.)"""
     write_pdf(_memo(*POSITIONS), tmp_path / "m.pdf")
-    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>',
-                       _pdftotext(tmp_path / "m.pdf", "-bbox"))
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>',
+        _pdftotext(tmp_path / "m.pdf", "-bbox"),
+    )
     lines: dict[int, list[tuple[float, str]]] = {}
     for x, y, word in words:
         lines.setdefault(round(float(y)), []).append((float(x), html.unescape(word)))
@@ -142,8 +157,10 @@ def test_the_text_layer_holds_every_script_as_written(tmp_path: Path) -> None:
             assert _comparable(sample).replace(" ", "") in flat.replace(" ", ""), name
         else:
             assert _comparable(sample) in flat, name
-    fonts = {str(f.get_object()["/BaseFont"]).split("+")[-1].split("-")[0]
-             for f in PdfReader(tmp_path / "m.pdf").pages[0]["/Resources"]["/Font"].values()}
+    fonts = {
+        str(f.get_object()["/BaseFont"]).split("+")[-1].split("-")[0]
+        for f in PdfReader(tmp_path / "m.pdf").pages[0]["/Resources"]["/Font"].values()
+    }
     assert set(FAMILIES.values()) <= fonts, fonts
 
 
@@ -152,8 +169,9 @@ def test_docx_and_html_keep_every_script_in_logical_order(tmp_path: Path) -> Non
     write_docx(memo, tmp_path / "m.docx")
     write_html(memo, tmp_path / "m.html")
     xml = zipfile.ZipFile(tmp_path / "m.docx").read("word/document.xml").decode()
-    words = _comparable("".join(html.unescape(t) for t in re.findall(r"<w:t[^>]*>([^<]*)</w:t>",
-                                                                     xml)))
+    words = _comparable(
+        "".join(html.unescape(t) for t in re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+    )
     page = _comparable(html.unescape(re.sub(r"<[^>]+>", "", (tmp_path / "m.html").read_text())))
     for name, sample in SAMPLES.items():
         assert _comparable(sample) in words, name
@@ -173,47 +191,85 @@ def test_a_run_is_set_in_a_font_that_has_its_characters(text: str) -> None:
 
 # --- check: what no font can show ---------------------------------------------------------
 
+
 def _cannot_be_held(char: str) -> bool:
     """A control other than tab, newline and carriage return, a surrogate, or one of
     Unicode's 66 noncharacters, by their definitions."""
     code = ord(char)
-    return ((unicodedata.category(char) == "Cc" and char not in "\t\n\r")
-            or unicodedata.category(char) == "Cs"
-            or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
+    return (
+        (unicodedata.category(char) == "Cc" and char not in "\t\n\r")
+        or unicodedata.category(char) == "Cs"
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+    )
 
 
 NONCHARACTERS = [chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF)]
 
 
 @settings(max_examples=300)
-@given(st.text(st.one_of(st.characters(codec=None), st.sampled_from(NONCHARACTERS),
-                         st.sampled_from(["\ud800", "\udfff", "\x85", "\x00", "\t"]))))
+@given(
+    st.text(
+        st.one_of(
+            st.characters(codec=None),
+            st.sampled_from(NONCHARACTERS),
+            st.sampled_from(["\ud800", "\udfff", "\x85", "\x00", "\t"]),
+        )
+    )
+)
 def test_the_first_character_a_document_cannot_hold_is_found_anywhere(text: str) -> None:
     expected = next((c for c in text if _cannot_be_held(c)), None)
     assert scripts.invalid(text) == expected
 
 
-
-@pytest.mark.parametrize("path, old, new, key, message", [
-    ("store/claims/grain.yaml", "text: Talks on the grain corridor stalled on 11 June 2024.",
-     'text: "Bell \\a rings."', "2: text", "claim 'talks-stalled' holds U+0007 (unnamed), a "
-     "control character or noncharacter a document cannot hold; remove it"),
-    ("store/claims/grain.yaml", "text: Talks on the grain corridor stalled on 11 June 2024.",
-     'text: "A new face 🥲 and 🫠."', "2: text", "claim 'talks-stalled' holds U+1F972 "
-     "(SMILING FACE WITH TEAR), U+1FAE0 (MELTING FACE), which no font briefgen ships can show"),
-    ("store/sources.yaml", "title: Grain Talks Stall Again", 'title: "Grain \\uFDD0 Talks"',
-     "3: title", "source 'doe-2024' holds U+FDD0 (unnamed), a control character or "
-     "noncharacter a document cannot hold; remove it"),
-    ("store/sources.yaml", "author: [{family: Doe, given: Jane}]",
-     'author: [{family: "Doe\\x85", given: Jane}]', "4: author[0].family",
-     "source 'doe-2024' holds U+0085 (unnamed), a control character or noncharacter a "
-     "document cannot hold; remove it"),
-    ("audiences.yaml", "label: Analysts", 'label: "Analysts 🫠"', "9: label", "audience 'analyst' holds U+1FAE0 (MELTING FACE), which no font "
-     "briefgen ships can show"),
-])
-def test_unshowable_characters_are_errors_naming_the_field(good: Path, path: str, old: str,
-                                                           new: str, key: str,
-                                                           message: str) -> None:
+@pytest.mark.parametrize(
+    "path, old, new, key, message",
+    [
+        (
+            "store/claims/grain.yaml",
+            "text: Talks on the grain corridor stalled on 11 June 2024.",
+            'text: "Bell \\a rings."',
+            "2: text",
+            "claim 'talks-stalled' holds U+0007 (unnamed), a "
+            "control character or noncharacter a document cannot hold; remove it",
+        ),
+        (
+            "store/claims/grain.yaml",
+            "text: Talks on the grain corridor stalled on 11 June 2024.",
+            'text: "A new face 🥲 and 🫠."',
+            "2: text",
+            "claim 'talks-stalled' holds U+1F972 "
+            "(SMILING FACE WITH TEAR), U+1FAE0 (MELTING FACE), which no font briefgen ships can show",
+        ),
+        (
+            "store/sources.yaml",
+            "title: Grain Talks Stall Again",
+            'title: "Grain \\uFDD0 Talks"',
+            "3: title",
+            "source 'doe-2024' holds U+FDD0 (unnamed), a control character or "
+            "noncharacter a document cannot hold; remove it",
+        ),
+        (
+            "store/sources.yaml",
+            "author: [{family: Doe, given: Jane}]",
+            'author: [{family: "Doe\\x85", given: Jane}]',
+            "4: author[0].family",
+            "source 'doe-2024' holds U+0085 (unnamed), a control character or noncharacter a "
+            "document cannot hold; remove it",
+        ),
+        (
+            "audiences.yaml",
+            "label: Analysts",
+            'label: "Analysts 🫠"',
+            "9: label",
+            "audience 'analyst' holds U+1FAE0 (MELTING FACE), which no font "
+            "briefgen ships can show",
+        ),
+    ],
+)
+def test_unshowable_characters_are_errors_naming_the_field(
+    good: Path, path: str, old: str, new: str, key: str, message: str
+) -> None:
     file = good / path
     assert old in file.read_text()
     file.write_text(file.read_text().replace(old, new))
@@ -225,8 +281,11 @@ def test_unshowable_characters_are_errors_naming_the_field(good: Path, path: str
 def test_every_script_sample_passes_check(good: Path) -> None:
     path = good / "store" / "claims" / "grain.yaml"
     text = " ".join(SAMPLES.values())
-    path.write_text(path.read_text().replace(
-        "text: Talks on the grain corridor stalled on 11 June 2024.", f'text: "{text}"'))
+    path.write_text(
+        path.read_text().replace(
+            "text: Talks on the grain corridor stalled on 11 June 2024.", f'text: "{text}"'
+        )
+    )
     run = briefgen("check", cwd=good)
     assert run.code == 0, run.err
 
@@ -239,7 +298,8 @@ def test_the_shipped_coverage_table_matches_the_fonts() -> None:
     table = json.loads(scripts.COVERAGE.read_text(encoding="utf-8"))
     for family in scripts.FAMILIES:
         assert table[family] == scripts.coverage_ranges(
-            scripts.font_coverage(scripts.font_file(family))), family
+            scripts.font_coverage(scripts.font_file(family))
+        ), family
     assert 0x0416 in scripts.coverage("NotoSerif")  # Ж: Noto Serif holds Cyrillic
     assert 0x0634 in scripts.coverage("NotoNaskhArabic")  # ش
     assert not scripts.missing("".join(SAMPLES.values()))
@@ -251,9 +311,10 @@ def test_characters_are_named_by_their_unicode_names() -> None:
 
 # --- DOCX and HTML carry the fallback fonts they need -------------------------------------
 
+
 def _deobfuscated(data: bytes, key: str) -> bytes:
     digits = key.strip("{}").replace("-", "")
-    order = bytes(int(digits[i:i + 2], 16) for i in range(30, -1, -2))
+    order = bytes(int(digits[i : i + 2], 16) for i in range(30, -1, -2))
     return bytes(b ^ order[i % 16] for i, b in enumerate(data[:32])) + data[32:]
 
 
@@ -276,14 +337,28 @@ def test_docx_embeds_a_subset_of_each_fallback_font_its_text_needs(tmp_path: Pat
         for rid, key in re.findall(r'<w:embedRegular r:id="(rId\d+)" w:fontKey="([^"]+)"', body):
             data = _deobfuscated(package.read(f"word/{targets[rid]}"), key)
             held[name] = set(TTFont(io.BytesIO(data)).getBestCmap())
-    assert {f"briefgen {n}" for n in ("Noto Naskh Arabic", "Noto Sans Hebrew",
-                                      "Droid Sans Fallback", "NanumGothic",
-                                      "Noto Sans Devanagari", "Noto Serif Thai")} <= set(held)
+    assert {
+        f"briefgen {n}"
+        for n in (
+            "Noto Naskh Arabic",
+            "Noto Sans Hebrew",
+            "Droid Sans Fallback",
+            "NanumGothic",
+            "Noto Sans Devanagari",
+            "Noto Serif Thai",
+        )
+    } <= set(held)
     xml = package.read("word/document.xml").decode()
-    for font, text in re.findall(r'<w:rFonts w:ascii="(briefgen [^"]+)"[^>]*/>.*?<w:t[^>]*>'
-                                 r'([^<]*)</w:t>', xml):
-        assert all(ord(c) in held[font] or c in scripts.IGNORABLE
-                   for c in html.unescape(text) if not c.isspace()), (font, text)
+    for font, text in re.findall(
+        r'<w:rFonts w:ascii="(briefgen [^"]+)"[^>]*/>.*?<w:t[^>]*>'
+        r"([^<]*)</w:t>",
+        xml,
+    ):
+        assert all(
+            ord(c) in held[font] or c in scripts.IGNORABLE
+            for c in html.unescape(text)
+            if not c.isspace()
+        ), (font, text)
 
 
 def test_a_memo_its_fonts_show_embeds_no_font(tmp_path: Path) -> None:
@@ -302,29 +377,56 @@ def test_html_embeds_the_fallback_fonts_its_text_needs(tmp_path: Path) -> None:
 
     write_html(_memo(SAMPLES["Chinese"], SAMPLES["Arabic"]), tmp_path / "m.html")
     page = (tmp_path / "m.html").read_text()
-    faces = dict(re.findall(r'@font-face\{font-family:"([^"]+)";font-weight:400;'
-                            r'src:url\(data:font/ttf;base64,([^)]+)\)', page))
-    for name, sample in (("briefgen Droid Sans Fallback", SAMPLES["Chinese"]),
-                         ("briefgen Noto Naskh Arabic", SAMPLES["Arabic"])):
+    faces = dict(
+        re.findall(
+            r'@font-face\{font-family:"([^"]+)";font-weight:400;'
+            r"src:url\(data:font/ttf;base64,([^)]+)\)",
+            page,
+        )
+    )
+    for name, sample in (
+        ("briefgen Droid Sans Fallback", SAMPLES["Chinese"]),
+        ("briefgen Noto Naskh Arabic", SAMPLES["Arabic"]),
+    ):
         cmap = TTFont(io.BytesIO(base64.b64decode(faces[name]))).getBestCmap()
         assert all(ord(c) in cmap for c in sample if not c.isspace()), name
     assert 'font-family:"Noto Serif","briefgen Droid Sans Fallback"' in page
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or POPPLER is None,
-                    reason="LibreOffice or poppler-utils missing")
-def test_libreoffice_shows_every_script_of_the_docx_in_its_embedded_fonts(
-        tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or POPPLER is None,
+    reason="LibreOffice or poppler-utils missing",
+)
+def test_libreoffice_shows_every_script_of_the_docx_in_its_embedded_fonts(tmp_path: Path) -> None:
     """LibreOffice, which has no fonts of these scripts here, sets them in the fonts the
     DOCX carries: its PDF embeds them and its text holds every sample."""
     write_docx(_memo(*SAMPLES.values()), tmp_path / "m.docx")
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "m.docx")],
-                   capture_output=True, timeout=240, check=True)
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "m.pdf")], capture_output=True,
-                           text=True, check=True).stdout
-    for family in ("Noto-Naskh-Arabic", "Droid-Sans-Fallback", "NanumGothic",
-                   "Noto-Sans-Devanagari", "Noto-Serif-Thai", "Noto-Sans-Hebrew"):
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "m.docx"),
+        ],
+        capture_output=True,
+        timeout=240,
+        check=True,
+    )
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "m.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    for family in (
+        "Noto-Naskh-Arabic",
+        "Droid-Sans-Fallback",
+        "NanumGothic",
+        "Noto-Sans-Devanagari",
+        "Noto-Serif-Thai",
+        "Noto-Sans-Hebrew",
+    ):
         assert f"briefgen-{family}" in fonts, fonts
     text = _comparable(_pdftotext(tmp_path / "m.pdf"))
     for name in ("Chinese", "Japanese", "Korean", "Thai", "Hebrew"):
@@ -377,21 +479,29 @@ def test_an_indic_word_under_a_right_to_left_override_closes_its_span(tmp_path: 
     assert "After the override." in _pdftotext(tmp_path / "m.pdf")
 
 
-_WORD_BOX = re.compile(r'<page width="([\d.]+)"|<word xMin="([\d.]+)" yMin="[\d.]+" '
-                       r'xMax="([\d.]+)"')
-_LONG = st.sampled_from(["https://example.org/" + "a" * 180 + "?q=1&r=<2>#frag",
-                         "Ω" * 150, "x" * 40 + "-" + "y" * 140])
-_NEIGHBOUR = st.sampled_from(["", " - القاهرة", " تهران", " हिन्दी", " ภาษาไทย", " 中文",
-                              " שלום", " (سپاه) "])
+_WORD_BOX = re.compile(
+    r'<page width="([\d.]+)"|<word xMin="([\d.]+)" yMin="[\d.]+" '
+    r'xMax="([\d.]+)"'
+)
+_LONG = st.sampled_from(
+    ["https://example.org/" + "a" * 180 + "?q=1&r=<2>#frag", "Ω" * 150, "x" * 40 + "-" + "y" * 140]
+)
+_NEIGHBOUR = st.sampled_from(
+    ["", " - القاهرة", " تهران", " हिन्दी", " ภาษาไทย", " 中文", " שלום", " (سپاه) "]
+)
 
 
 @needs_poppler
 @settings(max_examples=12, deadline=None)
-@given(before=_NEIGHBOUR, long=_LONG, after=_NEIGHBOUR,
-       where=st.sampled_from(["organisation", "title", "claim"]))
+@given(
+    before=_NEIGHBOUR,
+    long=_LONG,
+    after=_NEIGHBOUR,
+    where=st.sampled_from(["organisation", "title", "claim"]),
+)
 def test_a_word_longer_than_a_line_is_split_and_stays_on_the_page(
-        tmp_path_factory: pytest.TempPathFactory, before: str, long: str, after: str,
-        where: str) -> None:
+    tmp_path_factory: pytest.TempPathFactory, before: str, long: str, after: str, where: str
+) -> None:
     """reportlab splits a word too long for its line unless the word starts with a
     callback: a right-to-left or Indic run anywhere in the paragraph put one there."""
     text = f"{before.strip()} {long}{after}".strip()
@@ -416,10 +526,10 @@ _HEBREW_WORD = st.text("אבגדהוזחטיכךלמםנןסעפףצץקרשת",
 
 @needs_poppler
 @settings(max_examples=10, deadline=None)
-@given(words=st.lists(_HEBREW_WORD, min_size=1, max_size=4)
-       .map(lambda ws: [*ws, "קיו", "ביום"]))
+@given(words=st.lists(_HEBREW_WORD, min_size=1, max_size=4).map(lambda ws: [*ws, "קיו", "ביום"]))
 def test_every_hebrew_word_is_drawn_and_read_back_as_written(
-        tmp_path_factory: pytest.TempPathFactory, words: list[str]) -> None:
+    tmp_path_factory: pytest.TempPathFactory, words: list[str]
+) -> None:
     """reportlab turned on discretionary ligatures, and Noto Sans Hebrew's join yod and
     vav: "קיו" was drawn, and read back, as "קוי"."""
     path = tmp_path_factory.mktemp("hebrew") / "m.pdf"

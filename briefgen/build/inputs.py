@@ -85,7 +85,8 @@ def _named(ws: Workspace) -> list[tuple[str, Path, Path | None]]:
     settings = ws.settings
     names = ([settings.logo] if settings.logo else []) + _font_files(ws)
     named: list[tuple[str, Path, Path | None]] = [
-        (name, ws.root / name, ws.root) for name in dict.fromkeys(names)]
+        (name, ws.root / name, ws.root) for name in dict.fromkeys(names)
+    ]
     style = _style_file(ws)
     if style is not None:
         shipped = not settings.citation_style.endswith(".csl")
@@ -203,8 +204,9 @@ class Fingerprint(NamedTuple):  # not a dataclass: making one slows the no-op ch
     manifest: dict[str, Any]
 
 
-def fingerprint(ws: Workspace, brief_path: Path, plan: Plan, period: str | None,
-                today: dt.date | None) -> Fingerprint:
+def fingerprint(
+    ws: Workspace, brief_path: Path, plan: Plan, period: str | None, today: dt.date | None
+) -> Fingerprint:
     """Return the fingerprint of the memo `plan` will make."""
     import hashlib
 
@@ -213,8 +215,9 @@ def fingerprint(ws: Workspace, brief_path: Path, plan: Plan, period: str | None,
     return Fingerprint(digest, manifest)
 
 
-def memo_inputs(ws: Workspace, brief_path: Path, plan: Plan, period: str | None,
-                today: dt.date | None) -> dict[str, Any]:
+def memo_inputs(
+    ws: Workspace, brief_path: Path, plan: Plan, period: str | None, today: dt.date | None
+) -> dict[str, Any]:
     """Return every input of the memo `plan` will make, each with its version: the
     manifest recorded with the memo, and put in it."""
     from ..speed.structs import dump_json
@@ -232,8 +235,11 @@ def memo_inputs(ws: Workspace, brief_path: Path, plan: Plan, period: str | None,
         "period": resolver.period.display() if resolver.period else None,
         "claims": {i: _short(dump_json(ws.claims[i])) for i in plan.claim_ids()},
         "sources": {i: _source_version(ws, i) for i in plan.source_ids()},
-        "sections": {s.section: _short(dump_json(ws.sections[s.section]))
-                     for s in brief.sections if s.section and s.section in ws.sections},
+        "sections": {
+            s.section: _short(dump_json(ws.sections[s.section]))
+            for s in brief.sections
+            if s.section and s.section in ws.sections
+        },
         "template": template_version(plan),
         "settings": _short(dump_json(settings)),
         "style": named.get(settings.citation_style),
@@ -258,5 +264,8 @@ def template_version(plan: Plan) -> str:
     """Return a digest of the templates the memo was laid out with: its audience's, and
     every one that included, imported or extended, as the build loaded them."""
     loaded = plan.layout.templates
-    return _short(b"".join(f"{name}\0{text}\0".encode() for name, text in loaded.items())
-                  if loaded else plan.resolver.audience.template)
+    return _short(
+        b"".join(f"{name}\0{text}\0".encode() for name, text in loaded.items())
+        if loaded
+        else plan.resolver.audience.template
+    )

@@ -66,8 +66,7 @@ class _Job:
     todo: list[str] = field(default_factory=list)
 
 
-def check_workspace(root: Path, only: list[Path] | None = None,
-                    use_cache: bool = True) -> Checked:
+def check_workspace(root: Path, only: list[Path] | None = None, use_cache: bool = True) -> Checked:
     """Load and check the workspace and its briefs (or only `only`).
 
     The loaded and checked store comes from the store index cache when no file it was
@@ -116,8 +115,9 @@ def trial_build(checked: Checked, engine: Engine | None = None) -> None:
 
     try:
         with tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-check-") as tmp:
-            written = _make_all(work, Path(tmp), engine, None,
-                                lambda job, fmt, exc: _failed(checked, job, fmt, exc))
+            written = _make_all(
+                work, Path(tmp), engine, None, lambda job, fmt, exc: _failed(checked, job, fmt, exc)
+            )
             ws.problems.extend(_page_problems(written, ws))
     finally:
         if own:
@@ -142,22 +142,32 @@ def _failed(checked: Checked, job: _Job, fmt: str | None, exc: BriefgenError) ->
     problems.add(job.brief, line, key, f"{made}: {exc}")
 
 
-def plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
-              period: str | None = None, today: dt.date | None = None) -> list[_Job]:
+def plan_jobs(
+    checked: Checked,
+    audience: str | None,
+    fmt: str | None,
+    period: str | None = None,
+    today: dt.date | None = None,
+) -> list[_Job]:
     """Return a job for each memo the build makes: each brief for each of its audiences."""
     jobs, problems = _plan_jobs(checked, audience, fmt, period, today)
     problems.raise_if_errors()
     return jobs
 
 
-def _plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
-               period: str | None = None, today: dt.date | None = None,
-               ) -> tuple[list[_Job], Problems]:
+def _plan_jobs(
+    checked: Checked,
+    audience: str | None,
+    fmt: str | None,
+    period: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[list[_Job], Problems]:
     """Return the jobs of the memos that could be planned, and the others' problems."""
     ws = checked.ws
     if audience is not None and audience not in ws.audiences:
-        raise UsageError(f"unknown audience {audience!r}; the workspace has "
-                         f"{', '.join(ws.audiences) or 'none'}")
+        raise UsageError(
+            f"unknown audience {audience!r}; the workspace has {', '.join(ws.audiences) or 'none'}"
+        )
     default = ws.settings.default_audience or next(iter(ws.audiences), None)
     jobs = []
     problems = Problems()
@@ -175,11 +185,18 @@ def _plan_jobs(checked: Checked, audience: str | None, fmt: str | None,
     return jobs, problems
 
 
-def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
-          period: str | None = None, out_dir: Path | None = None,
-          today: dt.date | None = None, jobs: int | None = None, force: bool = False,
-          progress: Callable[[int, int, str], None] | None = None,
-          engine: Engine | None = None) -> list[Output]:
+def build(
+    checked: Checked,
+    audience: str | None = None,
+    fmt: str | None = None,
+    period: str | None = None,
+    out_dir: Path | None = None,
+    today: dt.date | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
+) -> list[Output]:
     """Build every memo of the checked briefs; return the files written or skipped.
 
     `engine` holds writer processes and a citation server started earlier (the CLI starts
@@ -195,8 +212,11 @@ def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
         for f in job.formats:
             name = output_name(job.plan, f)
             if not force and _up_to_date(out / name, state.get(name), job.fingerprint.digest):
-                outputs.append(Output(out / name, f, state[name]["facts"],
-                                      state[name].get("pages"), skipped=True))
+                outputs.append(
+                    Output(
+                        out / name, f, state[name]["facts"], state[name].get("pages"), skipped=True
+                    )
+                )
             else:
                 job.todo.append(f)
     pending = [j for j in work if j.todo]
@@ -223,8 +243,12 @@ def build(checked: Checked, audience: str | None = None, fmt: str | None = None,
                 item.path = target
             _fsync_folder(out)
             state = {**state, **_load_state(out)}  # what builds before this one recorded
-            _save_state(out, state, written, {output_name(j.plan, f): j.fingerprint
-                                              for j in pending for f in j.todo})
+            _save_state(
+                out,
+                state,
+                written,
+                {output_name(j.plan, f): j.fingerprint for j in pending for f in j.todo},
+            )
         finally:
             if own and engine is not None:
                 engine.close()
@@ -266,10 +290,13 @@ def output_name(plan: Plan, fmt: str) -> str:
 # --- making memos, in parallel -----------------------------------------------------------
 
 
-def _make_all(pending: list[_Job], staging: Path, engine: Engine,
-              progress: Callable[[int, int, str], None] | None,
-              failed: Callable[[_Job, str | None, BriefgenError], None] | None = None,
-              ) -> list[Output]:
+def _make_all(
+    pending: list[_Job],
+    staging: Path,
+    engine: Engine,
+    progress: Callable[[int, int, str], None] | None,
+    failed: Callable[[_Job, str | None, BriefgenError], None] | None = None,
+) -> list[Output]:
     """Finish each pending memo here and have the engine write its formats.
 
     A memo that fails with briefgen's own error stops the whole run, or, given `failed`,
@@ -308,18 +335,27 @@ def _make_all(pending: list[_Job], staging: Path, engine: Engine,
         failed(pending[unit.tag[0]], unit.fmt, exc)
 
     results = engine.write(units(), done, unit_failed if failed else None)
-    outputs = [Output(d.unit.target, d.unit.fmt, d.unit.tag[1], d.pages,
-                      last_page_lines=d.last_page_lines) for d in results]
-    order = {output_name(j.plan, f): (n, k) for n, j in enumerate(pending)
-             for k, f in enumerate(j.todo)}
+    outputs = [
+        Output(d.unit.target, d.unit.fmt, d.unit.tag[1], d.pages, last_page_lines=d.last_page_lines)
+        for d in results
+    ]
+    order = {
+        output_name(j.plan, f): (n, k) for n, j in enumerate(pending) for k, f in enumerate(j.todo)
+    }
     return sorted(outputs, key=lambda o: order[o.path.name])
 
 
 def memo_facts(memo: Memo) -> dict[str, Any]:
     """Return what a build reports about a memo: notes, limits, what was left out."""
     claims = sum(1 for s in memo.sections for b in s.blocks if b.kind == "claim")
-    return {"notes": len(memo.notes), "omitted": memo.omitted, "max_pages": memo.max_pages,
-            "audience": memo.audience_id, "claims": claims, "sections": len(memo.sections)}
+    return {
+        "notes": len(memo.notes),
+        "omitted": memo.omitted,
+        "max_pages": memo.max_pages,
+        "audience": memo.audience_id,
+        "claims": claims,
+        "sections": len(memo.sections),
+    }
 
 
 def _page_problems(outputs: list[Output], ws: Workspace) -> Problems:
@@ -332,14 +368,21 @@ def _page_problems(outputs: list[Output], ws: Workspace) -> Problems:
             name = facts["audience"]
             where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
             over = item.pages - limit
-            overflow = (f"about {item.last_page_lines} lines too long"
-                        if over == 1 and item.last_page_lines else f"{over} pages too long")
-            problems.add(where.path, where.line_of("max-pages"), f"{name}.max-pages",
-                         f"{item.path.name} is {item.pages} pages, "
-                         f"{over} more than max-pages {limit} allows ({overflow}); cut claims "
-                         f"(it holds {facts['claims']} in {facts['sections']} sections: lower "
-                         "the audience's max-claims or the brief's select limits) or shorten "
-                         "the prose")
+            overflow = (
+                f"about {item.last_page_lines} lines too long"
+                if over == 1 and item.last_page_lines
+                else f"{over} pages too long"
+            )
+            problems.add(
+                where.path,
+                where.line_of("max-pages"),
+                f"{name}.max-pages",
+                f"{item.path.name} is {item.pages} pages, "
+                f"{over} more than max-pages {limit} allows ({overflow}); cut claims "
+                f"(it holds {facts['claims']} in {facts['sections']} sections: lower "
+                "the audience's max-claims or the brief's select limits) or shorten "
+                "the prose",
+            )
     return problems
 
 
@@ -385,13 +428,18 @@ def _up_to_date(path: Path, entry: dict[str, Any] | None, digest: str) -> bool:
     return sha256_file(path) == entry.get("sha256")
 
 
-def _save_state(out: Path, state: dict[str, Any], written: list[Output],
-                prints: dict[str, Fingerprint]) -> None:
+def _save_state(
+    out: Path, state: dict[str, Any], written: list[Output], prints: dict[str, Fingerprint]
+) -> None:
     for item in written:
         name = item.path.name
-        state[name] = {"inputs": prints[name].digest, "sha256": sha256_file(item.path),
-                       "pages": item.pages, "facts": item.memo_facts,
-                       "manifest": prints[name].manifest}
+        state[name] = {
+            "inputs": prints[name].digest,
+            "sha256": sha256_file(item.path),
+            "pages": item.pages,
+            "facts": item.memo_facts,
+            "manifest": prints[name].manifest,
+        }
     folder = out / STATE_DIR
     folder.mkdir(exist_ok=True)
     data = {"briefgen": __version__, "outputs": dict(sorted(state.items()))}

@@ -10,10 +10,17 @@ from .memos import Checked, load_state, output_name, plan_jobs
 
 # what each input of inputs.memo_inputs is called when it changed (the records aside)
 LABELS = {
-    "brief_sha256": "the brief", "audience_profile": "the audience's profile",
-    "template": "the template", "settings": "briefgen.yaml", "style": "the citation style",
-    "logo": "the logo", "fonts": "the workspace's fonts", "briefgen": "briefgen's version",
-    "code": "briefgen's code", "period": "the period", "today": "today's date",
+    "brief_sha256": "the brief",
+    "audience_profile": "the audience's profile",
+    "template": "the template",
+    "settings": "briefgen.yaml",
+    "style": "the citation style",
+    "logo": "the logo",
+    "fonts": "the workspace's fonts",
+    "briefgen": "briefgen's version",
+    "code": "briefgen's code",
+    "period": "the period",
+    "today": "today's date",
 }
 
 

@@ -31,8 +31,15 @@ def _look(paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
     return files
 
 
-def watch(root: Path, briefs: list[Path], audience: str | None, fmt: str | None,
-          interval: float, exit_after: int, say: Callable[[str], None]) -> None:
+def watch(
+    root: Path,
+    briefs: list[Path],
+    audience: str | None,
+    fmt: str | None,
+    interval: float,
+    exit_after: int,
+    say: Callable[[str], None],
+) -> None:
     """Build now, then again after every change, until interrupted."""
     from .memos import build, check_workspace, describe
 
@@ -50,13 +57,14 @@ def watch(root: Path, briefs: list[Path], audience: str | None, fmt: str | None,
             written = [o for o in outputs if not o.skipped]
             for item in written:
                 say(describe(item))
-            say(f"{time.strftime('%H:%M:%S')} {len(written)} written, "
-                f"{len(outputs) - len(written)} up to date; watching {root}")
+            say(
+                f"{time.strftime('%H:%M:%S')} {len(written)} written, "
+                f"{len(outputs) - len(written)} up to date; watching {root}"
+            )
         except WorkspaceError as exc:
             for problem in exc.problems.sorted():
                 say(str(problem))
-            say(f"{time.strftime('%H:%M:%S')} {len(exc.problems.errors)} errors; "
-                "fix them and save")
+            say(f"{time.strftime('%H:%M:%S')} {len(exc.problems.errors)} errors; fix them and save")
         except BriefgenError as exc:
             say(f"error: {exc}")
 

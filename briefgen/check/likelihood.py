@@ -11,12 +11,26 @@ from __future__ import annotations
 
 import re
 
-ICD_203 = ["almost no chance", "very unlikely", "highly improbable", "improbable",
-           "roughly even chance", "roughly even odds", "probable", "very likely",
-           "highly probable", "nearly certain"]
+ICD_203 = [
+    "almost no chance",
+    "very unlikely",
+    "highly improbable",
+    "improbable",
+    "roughly even chance",
+    "roughly even odds",
+    "probable",
+    "very likely",
+    "highly probable",
+    "nearly certain",
+]
 PHIA = ["remote chance", "highly unlikely", "realistic possibility", "highly likely"]
-NEAR_CERTAIN = ["almost certain", "nearly certain", "very likely", "highly likely",
-                "highly probable"]
+NEAR_CERTAIN = [
+    "almost certain",
+    "nearly certain",
+    "very likely",
+    "highly likely",
+    "highly probable",
+]
 
 
 def _pattern(terms: list[str]) -> re.Pattern[str]:
@@ -36,8 +50,9 @@ def _found(terms: list[str], text: str) -> list[str]:
     pattern = _PATTERNS.get(id(terms))
     if pattern is None:
         pattern = _PATTERNS[id(terms)] = _pattern(terms)
-    found = {" ".join(m.group(0).lower().split()).removesuffix("ly") for m in
-             pattern.finditer(text)}
+    found = {
+        " ".join(m.group(0).lower().split()).removesuffix("ly") for m in pattern.finditer(text)
+    }
     return [t for t in terms if t in found or t.removesuffix("ly") in found]
 
 
@@ -50,10 +65,14 @@ def warnings(text: str, confidence: str | None) -> list[str]:
         # search with IGNORECASE took a second per 100,000 claims)
     icd, phia = _found(ICD_203, text), _found(PHIA, text)
     if icd and phia:
-        out.append(f"mixes likelihood scales: {icd[0]!r} (ICD 203) with {phia[0]!r} "
-                   "(PHIA yardstick); keep to one")
+        out.append(
+            f"mixes likelihood scales: {icd[0]!r} (ICD 203) with {phia[0]!r} "
+            "(PHIA yardstick); keep to one"
+        )
     certain = _found(NEAR_CERTAIN, text)
     if certain and confidence == "low":
-        out.append(f"states a high likelihood ({certain[0]!r}) but its confidence is low; "
-                   "lower the likelihood or raise the confidence")
+        out.append(
+            f"states a high likelihood ({certain[0]!r}) but its confidence is low; "
+            "lower the likelihood or raise the confidence"
+        )
     return out

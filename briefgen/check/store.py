@@ -46,9 +46,12 @@ def _check_store(ws: Workspace) -> None:
             where = ws.where[("claim", ident)]
             for j, named in enumerate(ws.claims[ident].contradicts):
                 if named == other:
-                    ws.problems.add(where.path, where.line_of("contradicts", j),
-                                    f"contradicts[{j}]",
-                                    f"unknown claim {other!r}{did_you_mean(other, ws.claims)}")
+                    ws.problems.add(
+                        where.path,
+                        where.line_of("contradicts", j),
+                        f"contradicts[{j}]",
+                        f"unknown claim {other!r}{did_you_mean(other, ws.claims)}",
+                    )
     for ident, section in ws.sections.items():
         where = ws.where[("section", ident)]
         check_chars(ws, section.title, where, ("title",), f"section {ident!r}")
@@ -65,11 +68,16 @@ def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> 
     source = ws.sources[ident]
     check_strings(ws, source, where, (), f"source {ident!r}", skip={"id", "text"})
     if not source.title:
-        ws.problems.warn(where.path, where.line, "title",
-                         f"source {ident!r} has no title; notes will show it without one")
+        ws.problems.warn(
+            where.path,
+            where.line,
+            "title",
+            f"source {ident!r} has no title; notes will show it without one",
+        )
     if source.issued is None:
-        ws.problems.warn(where.path, where.line, "issued",
-                         f"source {ident!r} has no date; notes will show n.d.")
+        ws.problems.warn(
+            where.path, where.line, "issued", f"source {ident!r} has no date; notes will show n.d."
+        )
     if text is None:
         return
     path = inside(ws.store, text)
@@ -77,27 +85,39 @@ def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> 
         from_root = inside(ws.root, text)
         path = from_root if from_root is not None and from_root.exists() else path
     if path is None:
-        ws.problems.add(where.path, where.line_of("text"), "text",
-                        f"{text!r} leaves the store folder; give a path inside store/")
+        ws.problems.add(
+            where.path,
+            where.line_of("text"),
+            "text",
+            f"{text!r} leaves the store folder; give a path inside store/",
+        )
         return
     if not path.exists():
-        ws.problems.add(where.path, where.line_of("text"), "text",
-                        f"captured text {text!r} not found (looked for {display_path(path)})")
+        ws.problems.add(
+            where.path,
+            where.line_of("text"),
+            "text",
+            f"captured text {text!r} not found (looked for {display_path(path)})",
+        )
         return
     try:
         data = read_inside(path, ws.root, MAX_FILE_BYTES)
         ws.texts[ident] = CapturedText.parse(data.decode("utf-8"))
     except Refused as exc:
-        ws.problems.add(where.path, where.line_of("text"), "text",
-                        f"captured text {text!r} {exc}")
+        ws.problems.add(where.path, where.line_of("text"), "text", f"captured text {text!r} {exc}")
         return
     except OSError as exc:
-        ws.problems.add(where.path, where.line_of("text"), "text",
-                        f"captured text {text!r} cannot be read: {exc.strerror}")
+        ws.problems.add(
+            where.path,
+            where.line_of("text"),
+            "text",
+            f"captured text {text!r} cannot be read: {exc.strerror}",
+        )
         return
     except UnicodeDecodeError:
-        ws.problems.add(where.path, where.line_of("text"), "text",
-                        f"captured text {text!r} is not UTF-8")
+        ws.problems.add(
+            where.path, where.line_of("text"), "text", f"captured text {text!r} is not UTF-8"
+        )
         return
     ws.text_paths[ident] = path
 
@@ -110,28 +130,48 @@ def inside(folder: Path, relative: str) -> Path | None:
     return path if path.is_relative_to(folder.resolve()) else None
 
 
-def check_chars(ws: Workspace, text: str | None, where: Where, key: tuple[str | int, ...],
-                owner: str, problems: Problems | None = None) -> None:
+def check_chars(
+    ws: Workspace,
+    text: str | None,
+    where: Where,
+    key: tuple[str | int, ...],
+    owner: str,
+    problems: Problems | None = None,
+) -> None:
     """Report characters a document cannot hold, or no shipped font can show."""
     if not text:
         return
     problems = problems if problems is not None else ws.problems
     bad = scripts.invalid(text)
     if bad:
-        problems.add(where.path, where.line_of(*key), key_path(key),
-                     f"{owner} holds {scripts.describe(bad)}, a control character "
-                     "or noncharacter a document cannot hold; remove it")
+        problems.add(
+            where.path,
+            where.line_of(*key),
+            key_path(key),
+            f"{owner} holds {scripts.describe(bad)}, a control character "
+            "or noncharacter a document cannot hold; remove it",
+        )
         return
     unseen = scripts.missing(text)
     if unseen:
         shown = ", ".join(scripts.describe(c) for c in unseen)
-        problems.add(where.path, where.line_of(*key), key_path(key),
-                     f"{owner} holds {shown}, which no font briefgen ships can show")
+        problems.add(
+            where.path,
+            where.line_of(*key),
+            key_path(key),
+            f"{owner} holds {shown}, which no font briefgen ships can show",
+        )
 
 
-def check_strings(ws: Workspace, record: object, where: Where, key: tuple[str | int, ...],
-                  owner: str, skip: frozenset[str] | set[str] = frozenset(),
-                  problems: Problems | None = None) -> None:
+def check_strings(
+    ws: Workspace,
+    record: object,
+    where: Where,
+    key: tuple[str | int, ...],
+    owner: str,
+    skip: frozenset[str] | set[str] = frozenset(),
+    problems: Problems | None = None,
+) -> None:
     """Check every text of a record, its lists and nested records included."""
     if isinstance(record, str):
         check_chars(ws, record, where, key, owner, problems)
@@ -147,8 +187,9 @@ def check_strings(ws: Workspace, record: object, where: Where, key: tuple[str | 
         names = getattr(record, "__struct_encode_fields__", fields)
         for field, name in zip(fields or (), names or (), strict=False):
             if field not in skip:
-                check_strings(ws, getattr(record, field), where, (*key, name), owner,
-                              problems=problems)
+                check_strings(
+                    ws, getattr(record, field), where, (*key, name), owner, problems=problems
+                )
 
 
 # The most characters a claim's text, a quote or a paragraph of prose may hold: each is
@@ -158,15 +199,18 @@ def check_strings(ws: Workspace, record: object, where: Where, key: tuple[str | 
 MAX_PARAGRAPH_CHARS = 100_000
 
 
-def _check_length(text: str | None, where: Where, key: tuple[str | int, ...], owner: str,
-                  problems: Problems) -> None:
+def _check_length(
+    text: str | None, where: Where, key: tuple[str | int, ...], owner: str, problems: Problems
+) -> None:
     """Report a text too long to be one paragraph of a memo."""
     if text and len(text) > MAX_PARAGRAPH_CHARS:
-        problems.add(where.path, where.line_of(*key), key_path(key),
-                     f"{owner} is {len(text):,} characters; a paragraph may hold at most "
-                     f"{MAX_PARAGRAPH_CHARS:,} (the limit): split it into several")
-
-
+        problems.add(
+            where.path,
+            where.line_of(*key),
+            key_path(key),
+            f"{owner} is {len(text):,} characters; a paragraph may hold at most "
+            f"{MAX_PARAGRAPH_CHARS:,} (the limit): split it into several",
+        )
 
 
 def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
@@ -184,44 +228,59 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
     check_chars(ws, claim.text, where, ("text",), f"claim {ident!r}", problems)
     check_chars(ws, claim.origin, where, ("origin",), f"claim {ident!r}", problems)
     for i, cited in enumerate(claim.sources):
-        check_chars(ws, cited.quote, where, ("sources", i, "quote"), f"claim {ident!r}",
-                    problems)
-        check_chars(ws, cited.locator, where, ("sources", i, "locator"), f"claim {ident!r}",
-                    problems)
+        check_chars(ws, cited.quote, where, ("sources", i, "quote"), f"claim {ident!r}", problems)
+        check_chars(
+            ws, cited.locator, where, ("sources", i, "locator"), f"claim {ident!r}", problems
+        )
     _check_length(claim.text, where, ("text",), f"claim {ident!r}: its text", problems)
     for i, cited in enumerate(claim.sources):
-        _check_length(cited.quote, where, ("sources", i, "quote"),
-                      f"claim {ident!r}: the quote", problems)
+        _check_length(
+            cited.quote, where, ("sources", i, "quote"), f"claim {ident!r}: the quote", problems
+        )
     for i, cited in enumerate(claim.sources):
         key = f"sources[{i}]"
         if cited.source not in ws.sources:
             if ws.exists("source", cited.source):
                 continue
-            problems.add(where.path, where.line_of("sources", i, "source"), f"{key}.source",
-                         f"unknown source {cited.source!r}{did_you_mean(cited.source, ws.sources)}")
+            problems.add(
+                where.path,
+                where.line_of("sources", i, "source"),
+                f"{key}.source",
+                f"unknown source {cited.source!r}{did_you_mean(cited.source, ws.sources)}",
+            )
             continue
         if cited.quote is None:
             continue
         text = ws.texts.get(cited.source)
         if text is None:
             if ws.sources[cited.source].text is None:
-                problems.warn(where.path, where.line_of("sources", i, "quote"),
-                              f"{key}.quote", f"source {cited.source!r} has no captured "
-                              "text, so the quote cannot be checked")
+                problems.warn(
+                    where.path,
+                    where.line_of("sources", i, "quote"),
+                    f"{key}.quote",
+                    f"source {cited.source!r} has no captured text, so the quote cannot be checked",
+                )
             continue
         match = text.find(cited.quote)
         if match is None:
-            problems.add(where.path, where.line_of("sources", i, "quote"), f"{key}.quote",
-                         f"claim {ident!r}: quote not found in {cited.source!r}; closest "
-                         f"passage: \"{text.closest(cited.quote)}\"")
+            problems.add(
+                where.path,
+                where.line_of("sources", i, "quote"),
+                f"{key}.quote",
+                f"claim {ident!r}: quote not found in {cited.source!r}; closest "
+                f'passage: "{text.closest(cited.quote)}"',
+            )
         elif cited.locator is None:
             locators[(ident, i)] = sys.intern(f"para. {match.paragraph}")
     for message in likelihood.warnings(claim.text, claim.confidence):
         problems.warn(where.path, where.line_of("text"), "text", f"claim {ident!r} {message}")
     if claim.marking is not None and claim.marking not in _marking_names(ws):
-        problems.add(where.path, where.line_of("marking"), "marking",
-                     f"unknown marking {claim.marking!r}; expected one of "
-                     f"{', '.join(_marking_names(ws))}")
+        problems.add(
+            where.path,
+            where.line_of("marking"),
+            "marking",
+            f"unknown marking {claim.marking!r}; expected one of {', '.join(_marking_names(ws))}",
+        )
 
 
 def _marking_names(ws: Workspace) -> list[str]:
@@ -238,22 +297,30 @@ def check_branding(ws: Workspace) -> None:
     where = ws.where[("settings", "")]
     if settings.logo:
         _check_file(ws, where, "logo", settings.logo, LOGO_TYPES, "a PNG, JPEG or SVG file")
-    for key, value in (("body-font", settings.body_font),
-                       ("heading-font", settings.heading_font)):
+    for key, value in (("body-font", settings.body_font), ("heading-font", settings.heading_font)):
         if value.lower().endswith(".ttf"):
             _check_file(ws, where, key, value, (".ttf",), "a TrueType (.ttf) file")
         elif value not in SHIPPED_FONTS:
-            ws.problems.add(where.path, where.line_of(key), key,
-                            f"unknown font {value!r}; use {', '.join(SHIPPED_FONTS)} or a .ttf "
-                            "file in the workspace")
+            ws.problems.add(
+                where.path,
+                where.line_of(key),
+                key,
+                f"unknown font {value!r}; use {', '.join(SHIPPED_FONTS)} or a .ttf "
+                "file in the workspace",
+            )
 
 
-def _check_file(ws: Workspace, where: Where, key: str, value: str, kinds: tuple[str, ...],
-                what: str) -> None:
+def _check_file(
+    ws: Workspace, where: Where, key: str, value: str, kinds: tuple[str, ...], what: str
+) -> None:
     path = inside(ws.root, value)
     if path is None:
-        ws.problems.add(where.path, where.line_of(key), key,
-                        f"{value!r} leaves the workspace; give a path inside it")
+        ws.problems.add(
+            where.path,
+            where.line_of(key),
+            key,
+            f"{value!r} leaves the workspace; give a path inside it",
+        )
     elif not path.exists():
         ws.problems.add(where.path, where.line_of(key), key, f"{value!r} not found")
     elif (why := refusal(path, ws.root)) is not None:
@@ -262,47 +329,73 @@ def _check_file(ws: Workspace, where: Where, key: str, value: str, kinds: tuple[
         ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
 
 
-def _check_property(ws: Workspace, text: str | None, where: Where, key: str, shown: str,
-                    name: str, wrapper: str = "{}") -> None:
+def _check_property(
+    ws: Workspace,
+    text: str | None,
+    where: Where,
+    key: str,
+    shown: str,
+    name: str,
+    wrapper: str = "{}",
+) -> None:
     """Warn where `text` (at `key` in a record, `shown` as the problem's key) is too long
     for the DOCX core property `name`, once put in `wrapper`."""
     if text and len(wrapper.format(text)) > DOCX_PROPERTY_CHARS:
-        ws.problems.warn(where.path, where.line_of(key), shown,
-                         f"{len(text):,} characters are more than a DOCX document's {name} "
-                         f"property holds ({DOCX_PROPERTY_CHARS} characters in all): it is "
-                         "shortened there, and shown whole in the memo")
+        ws.problems.warn(
+            where.path,
+            where.line_of(key),
+            shown,
+            f"{len(text):,} characters are more than a DOCX document's {name} "
+            f"property holds ({DOCX_PROPERTY_CHARS} characters in all): it is "
+            "shortened there, and shown whole in the memo",
+        )
 
 
 def _check_audiences(ws: Workspace) -> None:
     settings = ws.where[("settings", "")]
-    _check_property(ws, ws.settings.organisation, settings, "organisation", "organisation",
-                    "author")
+    _check_property(
+        ws, ws.settings.organisation, settings, "organisation", "organisation", "author"
+    )
     for name, audience in ws.audiences.items():
         where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
         path = where.path
         check_chars(ws, audience.label, where, ("label",), f"audience {name!r}")
-        _check_property(ws, audience.label, where, "label", f"{name}.label", "comments",
-                        DOCX_COMMENTS)
+        _check_property(
+            ws, audience.label, where, "label", f"{name}.label", "comments", DOCX_COMMENTS
+        )
         if audience.max_marking and audience.max_marking not in _marking_names(ws):
-            ws.problems.add(path, where.line_of("max-marking"), f"{name}.max-marking",
-                            f"unknown marking {audience.max_marking!r}; expected one of "
-                            f"{', '.join(_marking_names(ws))}")
+            ws.problems.add(
+                path,
+                where.line_of("max-marking"),
+                f"{name}.max-marking",
+                f"unknown marking {audience.max_marking!r}; expected one of "
+                f"{', '.join(_marking_names(ws))}",
+            )
         known = known_templates(ws)
         if audience.template not in known:
-            ws.problems.add(path, where.line_of("template"), f"{name}.template",
-                            f"unknown template {audience.template!r}; known: "
-                            f"{', '.join(known)}{did_you_mean(audience.template, known)}")
+            ws.problems.add(
+                path,
+                where.line_of("template"),
+                f"{name}.template",
+                f"unknown template {audience.template!r}; known: "
+                f"{', '.join(known)}{did_you_mean(audience.template, known)}",
+            )
     check_chars(ws, ws.settings.organisation, settings, ("organisation",), "the settings")
     for i, marking in enumerate(ws.settings.markings):
         check_strings(ws, marking, settings, ("markings", i), "the settings")
     default = ws.settings.default_audience
     if default and not ws.exists("audience", default):
-        ws.problems.add(settings.path, settings.line_of("default-audience"), "default-audience",
-                        f"unknown audience {default!r}{did_you_mean(default, ws.audiences)}")
+        ws.problems.add(
+            settings.path,
+            settings.line_of("default-audience"),
+            "default-audience",
+            f"unknown audience {default!r}{did_you_mean(default, ws.audiences)}",
+        )
 
 
-def check_prose(ws: Workspace, text: str | None, where: Where,
-                key: tuple[str | int, ...]) -> list[prose.Call]:
+def check_prose(
+    ws: Workspace, text: str | None, where: Where, key: tuple[str | int, ...]
+) -> list[prose.Call]:
     """Check the prose at `key` in a record: it renders and names known claims."""
     if not text:
         return []
@@ -314,14 +407,23 @@ def check_prose(ws: Workspace, text: str | None, where: Where,
         ws.problems.add(where.path, line, key_name, str(exc))
         return []
     for parts in paragraphs:  # the claims' texts put in are checked with the claims
-        _check_length("".join(p for p in parts if isinstance(p, str)), where, key,
-                      "a paragraph of this prose", ws.problems)
+        _check_length(
+            "".join(p for p in parts if isinstance(p, str)),
+            where,
+            key,
+            "a paragraph of this prose",
+            ws.problems,
+        )
     calls = [p for parts in paragraphs for p in parts if isinstance(p, prose.Call)]
     for call in calls:
         if not ws.exists("claim", call.claim_id):
-            ws.problems.add(where.path, where.line_of(*key), key_name,
-                            f"{call.kind}(): unknown claim {call.claim_id!r}"
-                            f"{did_you_mean(call.claim_id, ws.claims)}")
+            ws.problems.add(
+                where.path,
+                where.line_of(*key),
+                key_name,
+                f"{call.kind}(): unknown claim {call.claim_id!r}"
+                f"{did_you_mean(call.claim_id, ws.claims)}",
+            )
     return calls
 
 
@@ -333,8 +435,12 @@ def check_brief(ws: Workspace, path: Path) -> Brief | None:
         return None
     for j, name in enumerate(brief.audiences):
         if not ws.exists("audience", name):
-            ws.problems.add(path, where.line_of("audiences", j), f"audiences[{j}]",
-                            f"unknown audience {name!r}{did_you_mean(name, ws.audiences)}")
+            ws.problems.add(
+                path,
+                where.line_of("audiences", j),
+                f"audiences[{j}]",
+                f"unknown audience {name!r}{did_you_mean(name, ws.audiences)}",
+            )
     if brief.period is not None:
         try:
             parse_period(brief.period)
@@ -354,17 +460,25 @@ def check_brief(ws: Workspace, path: Path) -> Brief | None:
 def _check_brief_section(ws: Workspace, where: Where, i: int, section) -> None:
     key = f"sections[{i}]"
     if section.section is None and section.title is None:
-        ws.problems.add(where.path, where.line_of("sections", i), key,
-                        "a section needs a title, or `section:` naming a store section")
+        ws.problems.add(
+            where.path,
+            where.line_of("sections", i),
+            key,
+            "a section needs a title, or `section:` naming a store section",
+        )
     if section.section is not None and not ws.exists("section", section.section):
-        ws.problems.add(where.path, where.line_of("sections", i, "section"), f"{key}.section",
-                        f"unknown section {section.section!r}"
-                        f"{did_you_mean(section.section, ws.sections)}")
+        ws.problems.add(
+            where.path,
+            where.line_of("sections", i, "section"),
+            f"{key}.section",
+            f"unknown section {section.section!r}{did_you_mean(section.section, ws.sections)}",
+        )
     for j, ident in enumerate(section.claims):
         if not ws.exists("claim", ident):
-            ws.problems.add(where.path, where.line_of("sections", i, "claims", j),
-                            f"{key}.claims[{j}]",
-                            f"unknown claim {ident!r}{did_you_mean(ident, ws.claims)}")
+            ws.problems.add(
+                where.path,
+                where.line_of("sections", i, "claims", j),
+                f"{key}.claims[{j}]",
+                f"unknown claim {ident!r}{did_you_mean(ident, ws.claims)}",
+            )
     check_prose(ws, section.text, where, ("sections", i, "text"))
-
-

@@ -21,17 +21,83 @@ from ..speed.structs import dump
 from .pandoc import Words
 
 STOP_WORDS = {
-    "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in",
-    "of", "off", "on", "per", "to", "up", "via", "with", "within", "without", "against",
-    "among", "between", "from", "into", "onto", "over", "under", "upon", "about", "after",
-    "before", "through", "toward", "towards", "versus", "vs.",
+    "a",
+    "an",
+    "the",
+    "and",
+    "but",
+    "or",
+    "nor",
+    "for",
+    "so",
+    "yet",
+    "as",
+    "at",
+    "by",
+    "in",
+    "of",
+    "off",
+    "on",
+    "per",
+    "to",
+    "up",
+    "via",
+    "with",
+    "within",
+    "without",
+    "against",
+    "among",
+    "between",
+    "from",
+    "into",
+    "onto",
+    "over",
+    "under",
+    "upon",
+    "about",
+    "after",
+    "before",
+    "through",
+    "toward",
+    "towards",
+    "versus",
+    "vs.",
 }
 # Prepositions CMOS 8.159 lowercases in headline style that pandoc's citeproc would
 # capitalise: they are marked "nocase" so title-casing styles leave them alone.
-_KEEP_LOWER = {"against", "among", "between", "within", "without", "about", "after",
-               "before", "through", "toward", "towards", "under", "upon", "versus", "off",
-               "per", "amid", "despite", "during", "beyond", "across", "along", "around",
-               "behind", "below", "beneath", "beside", "inside", "outside", "since", "until"}
+_KEEP_LOWER = {
+    "against",
+    "among",
+    "between",
+    "within",
+    "without",
+    "about",
+    "after",
+    "before",
+    "through",
+    "toward",
+    "towards",
+    "under",
+    "upon",
+    "versus",
+    "off",
+    "per",
+    "amid",
+    "despite",
+    "during",
+    "beyond",
+    "across",
+    "along",
+    "around",
+    "behind",
+    "below",
+    "beneath",
+    "beside",
+    "inside",
+    "outside",
+    "since",
+    "until",
+}
 # a capitalised word after white space; names_in keeps those after a lower-case word
 _SPACE_THEN_NAME = re.compile(r"\s+([A-Z][\w’']*(?:-[A-Z][\w’']*)*)")
 _BEFORE_NAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789,;)’'”")
@@ -39,22 +105,77 @@ _TOKEN = re.compile(r"(\s+|[-–—/])")
 _EDGE = "\"'“”‘’([{"
 _PROSE = frozenset(".,:;!?'\"’‘“”«»„‚()-‐‑–—/…")
 # the CSL variables a style may put into title case
-TITLES = frozenset({"title", "title-short", "container-title", "container-title-short",
-                    "collection-title", "original-title", "reviewed-title", "volume-title",
-                    "event-title"})
+TITLES = frozenset(
+    {
+        "title",
+        "title-short",
+        "container-title",
+        "container-title-short",
+        "collection-title",
+        "original-title",
+        "reviewed-title",
+        "volume-title",
+        "event-title",
+    }
+)
 # variables a style reads as numbers, identifiers or codes: passed on as plain strings
-PLAIN = frozenset({
-    "id", "type", "language", "URL", "DOI", "ISBN", "ISSN", "PMCID", "PMID", "call-number",
-    "citation-key", "citation-label", "citation-number", "first-reference-note-number",
-    "year-suffix", "chapter-number", "collection-number", "edition", "issue", "locator",
-    "number", "number-of-pages", "number-of-volumes", "page", "page-first", "part-number",
-    "printing-number", "supplement-number", "version", "volume"})
+PLAIN = frozenset(
+    {
+        "id",
+        "type",
+        "language",
+        "URL",
+        "DOI",
+        "ISBN",
+        "ISSN",
+        "PMCID",
+        "PMID",
+        "call-number",
+        "citation-key",
+        "citation-label",
+        "citation-number",
+        "first-reference-note-number",
+        "year-suffix",
+        "chapter-number",
+        "collection-number",
+        "edition",
+        "issue",
+        "locator",
+        "number",
+        "number-of-pages",
+        "number-of-volumes",
+        "page",
+        "page-first",
+        "part-number",
+        "printing-number",
+        "supplement-number",
+        "version",
+        "volume",
+    }
+)
 
 
 ALWAYS_CAPITALISED = {
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
-    "Friday", "Saturday", "Sunday", "I",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "I",
 }
 
 
@@ -113,8 +234,13 @@ def sentence_case(title: str, names: set[str]) -> str:
             out.append(token)
             continue
         core = _bare(token)
-        keep = (starts_phrase or core in names or not core[:1].isupper()
-                or any(c.isupper() for c in core[1:]) or not core.isalpha())
+        keep = (
+            starts_phrase
+            or core in names
+            or not core[:1].isupper()
+            or any(c.isupper() for c in core[1:])
+            or not core.isalpha()
+        )
         out.append(token if keep else token.replace(core[0], core[0].lower(), 1))
         starts_phrase = token.endswith((":", "?", "!", "."))
     return "".join(out)
@@ -138,7 +264,7 @@ def _protect(text: str, title: bool) -> Words:
         at = 0
         for match in re.finditer(r"\b[a-z]+\b", token):
             if match.group(0) in _KEEP_LOWER:
-                pieces += [(token[at:match.start()], False), (match.group(0), True)]
+                pieces += [(token[at : match.start()], False), (match.group(0), True)]
                 at = match.end()
         pieces.append((token[at:], False))
     return Words(tuple((piece, keep) for piece, keep in pieces if piece))
@@ -146,8 +272,7 @@ def _protect(text: str, title: bool) -> Words:
 
 def _is_word(token: str) -> bool:
     """Return whether `token` is made of letters, digits and prose punctuation only."""
-    return all(c.isspace() or c in _PROSE or unicodedata.category(c)[0] in "LMN"
-               for c in token)
+    return all(c.isspace() or c in _PROSE or unicodedata.category(c)[0] in "LMN" for c in token)
 
 
 def short_title(title: str) -> str:
@@ -194,8 +319,10 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
 
 # The letters of names citeproc sets given name first ("Byzantine" names, as citeproc
 # and citeproc-js call them): Latin, Greek, Cyrillic, Hebrew, Arabic and Thai.
-_BYZANTINE = re.compile("[a-zA-Z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f"
-                        "\u0590-\u05ff\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff]")
+_BYZANTINE = re.compile(
+    "[a-zA-Z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f"
+    "\u0590-\u05ff\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff]"
+)
 
 
 def _as_written(name: Any) -> Any:
@@ -208,8 +335,9 @@ def _as_written(name: Any) -> Any:
     """
     if not isinstance(name, dict) or "literal" in name:
         return name
-    letters = [c for part in (name.get("family"), name.get("given")) if part
-               for c in part if c.isalpha()]
+    letters = [
+        c for part in (name.get("family"), name.get("given")) if part for c in part if c.isalpha()
+    ]
     if all(_BYZANTINE.match(c) for c in letters):
         return name
     return {"dropping-particle": "", "non-dropping-particle": "", "suffix": "", **name}

@@ -60,8 +60,11 @@ class Words:
         """Return the text as pandoc inlines; kept pieces in "nocase" spans."""
         out: list[dict[str, Any]] = []
         for text, keep in self.pieces:
-            inlines = [{"t": "Space"} if part.isspace() else {"t": "Str", "c": part}
-                       for part in re.split(r"(\s+)", text) if part]
+            inlines = [
+                {"t": "Space"} if part.isspace() else {"t": "Str", "c": part}
+                for part in re.split(r"(\s+)", text)
+                if part
+            ]
             if keep and inlines:
                 inlines = [{"t": "Span", "c": [["", ["nocase"], []], inlines]}]
             out += inlines
@@ -121,13 +124,19 @@ def pandoc_path() -> str:
                 return str(binary)
     found = shutil.which("pandoc")
     if not found:
-        raise BriefgenError("pandoc is missing: install briefgen with its dependencies "
-                            "(pip install briefgen pulls in pypandoc-binary)")
+        raise BriefgenError(
+            "pandoc is missing: install briefgen with its dependencies "
+            "(pip install briefgen pulls in pypandoc-binary)"
+        )
     return found
 
 
-def render(clusters: list[list[Cite]], references: list[dict[str, Any]], style: Path,
-           locale: str = DEFAULT_LOCALE) -> Rendered:
+def render(
+    clusters: list[list[Cite]],
+    references: list[dict[str, Any]],
+    style: Path,
+    locale: str = DEFAULT_LOCALE,
+) -> Rendered:
     """Return every cluster and the bibliography rendered in `style`, in one pandoc run."""
     with Citeproc() as citeproc:
         return citeproc.render(clusters, references, style, locale)
@@ -142,7 +151,7 @@ def remove_stale_folders(tmp: Path) -> None:
     if sys.platform == "win32":
         return  # os.kill(pid, 0) would end the process there, not test it
     for folder in tmp.glob(f"{FOLDER_PREFIX}*-*"):
-        pid = folder.name[len(FOLDER_PREFIX):].split("-")[0]
+        pid = folder.name[len(FOLDER_PREFIX) :].split("-")[0]
         if pid.isdigit() and not _running(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -175,31 +184,51 @@ class Citeproc:
     `niceness` lowers pandoc's scheduling priority, as for the build's other helpers.
     """
 
-    def __init__(self, style: Path | None = None, locale: str = DEFAULT_LOCALE,
-                 niceness: int = 0) -> None:
+    def __init__(
+        self, style: Path | None = None, locale: str = DEFAULT_LOCALE, niceness: int = 0
+    ) -> None:
         self.primed = (style, locale)  # what it was started for
         self._folder = tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         folder = Path(self._folder.name)
         self._compact: dict[Path, Path] = {}
         warm = ""
         if style is not None:
-            warm = json.dumps(_document(WARM_CLUSTERS, WARM_SOURCES, self._compacted(style),
-                                        locale))
+            warm = json.dumps(
+                _document(WARM_CLUSTERS, WARM_SOURCES, self._compacted(style), locale)
+            )
         self._stderr = open(folder / "stderr.txt", "w+b")  # noqa: SIM115 - closed in close()
         self._proc = subprocess.Popen(
-            [pandoc_path(), "-f", "markdown", "-t", "json", f"--lua-filter={SERVER}",
-             os.devnull, "-o", os.devnull],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-            env={**os.environ, "BRIEFGEN_WARM": warm, "GHCRTS": GHC_RUNTIME})
+            [
+                pandoc_path(),
+                "-f",
+                "markdown",
+                "-t",
+                "json",
+                f"--lua-filter={SERVER}",
+                os.devnull,
+                "-o",
+                os.devnull,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env={**os.environ, "BRIEFGEN_WARM": warm, "GHCRTS": GHC_RUNTIME},
+        )
         if niceness and hasattr(os, "setpriority"):
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, self._proc.pid, niceness)
 
-    def render(self, clusters: list[list[Cite]], references: list[dict[str, Any]],
-               style: Path, locale: str = DEFAULT_LOCALE) -> Rendered:
+    def render(
+        self,
+        clusters: list[list[Cite]],
+        references: list[dict[str, Any]],
+        style: Path,
+        locale: str = DEFAULT_LOCALE,
+    ) -> Rendered:
         """Return every cluster and the bibliography of one memo rendered in `style`."""
-        request = json.dumps(_document(clusters, references, self._compacted(style),
-                                       locale)).encode()
+        request = json.dumps(
+            _document(clusters, references, self._compacted(style), locale)
+        ).encode()
         timer = threading.Timer(PANDOC_TIMEOUT_S, self._proc.kill)
         timer.start()
         try:
@@ -209,11 +238,15 @@ class Citeproc:
         if answer is None:
             if self._proc.poll() == -signal.SIGKILL:
                 raise BriefgenError("pandoc took too long to format the citations")
-            raise StyleError(f"pandoc could not format citations with {style.name}: "
-                             f"{self._errors() or 'it stopped'}")
+            raise StyleError(
+                f"pandoc could not format citations with {style.name}: "
+                f"{self._errors() or 'it stopped'}"
+            )
         if answer.startswith(b"!"):
-            raise StyleError(f"pandoc could not format citations with {style.name}: "
-                             f"{_lua_error(answer[1:].decode(errors='replace'))}")
+            raise StyleError(
+                f"pandoc could not format citations with {style.name}: "
+                f"{_lua_error(answer[1:].decode(errors='replace'))}"
+            )
         return _parse(json.loads(answer), len(clusters))
 
     def _compacted(self, style: Path) -> Path:
@@ -308,19 +341,34 @@ def take_early(style: Path | None, locale: str) -> Citeproc | None:
 # What pandoc formats while it waits for the first memo: enough to exercise what it sets
 # up only once (sorting the bibliography, locators, short notes), not just the style.
 WARM_SOURCES: list[dict[str, Any]] = [
-    {"id": "briefgen-warm-1", "type": "article-newspaper", "title": "Warm Up",
-     "author": [{"family": "Zed", "given": "Ann"}], "container-title": "The Daily",
-     "issued": {"date-parts": [[2024, 1, 2]]}, "URL": "https://example.org/a"},
-    {"id": "briefgen-warm-2", "type": "report", "title": "Another Report",
-     "author": [{"literal": "Alpha Institute"}], "publisher": "Alpha Institute",
-     "issued": {"date-parts": [[2023]]}},
+    {
+        "id": "briefgen-warm-1",
+        "type": "article-newspaper",
+        "title": "Warm Up",
+        "author": [{"family": "Zed", "given": "Ann"}],
+        "container-title": "The Daily",
+        "issued": {"date-parts": [[2024, 1, 2]]},
+        "URL": "https://example.org/a",
+    },
+    {
+        "id": "briefgen-warm-2",
+        "type": "report",
+        "title": "Another Report",
+        "author": [{"literal": "Alpha Institute"}],
+        "publisher": "Alpha Institute",
+        "issued": {"date-parts": [[2023]]},
+    },
 ]
-WARM_CLUSTERS = [[Cite("briefgen-warm-1", "para. 2")], [Cite("briefgen-warm-2", "4")],
-                 [Cite("briefgen-warm-1", "para. 3"), Cite("briefgen-warm-2")]]
+WARM_CLUSTERS = [
+    [Cite("briefgen-warm-1", "para. 2")],
+    [Cite("briefgen-warm-2", "4")],
+    [Cite("briefgen-warm-1", "para. 3"), Cite("briefgen-warm-2")],
+]
 
 
-def _document(clusters: list[list[Cite]], references: list[dict[str, Any]], style: Path,
-              locale: str) -> dict[str, Any]:
+def _document(
+    clusters: list[list[Cite]], references: list[dict[str, Any]], style: Path, locale: str
+) -> dict[str, Any]:
     """Return the pandoc document whose citeproc run formats `clusters`.
 
     The sources go in as the document's `references`, not as a CSL-JSON bibliography
@@ -331,9 +379,12 @@ def _document(clusters: list[list[Cite]], references: list[dict[str, Any]], styl
     """
     return {
         "pandoc-api-version": API_VERSION,
-        "meta": {"lang": _meta(locale), "csl": _meta(str(style)),
-                 "references": _meta(references),
-                 "suppress-bibliography": _meta(False)},
+        "meta": {
+            "lang": _meta(locale),
+            "csl": _meta(str(style)),
+            "references": _meta(references),
+            "suppress-bibliography": _meta(False),
+        },
         "blocks": [_cluster_block(c) for c in clusters]
         + [{"t": "Div", "c": [["refs", [], []], []]}],
     }
@@ -349,10 +400,16 @@ def _cluster_block(cluster: list[Cite]) -> dict[str, Any]:
     citations = []
     for cite in cluster:
         suffix = _suffix(cite.locator) if cite.locator else []
-        citations.append({
-            "citationId": cite.source_id, "citationPrefix": [], "citationSuffix": suffix,
-            "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0,
-        })
+        citations.append(
+            {
+                "citationId": cite.source_id,
+                "citationPrefix": [],
+                "citationSuffix": suffix,
+                "citationMode": {"t": "NormalCitation"},
+                "citationNoteNum": 0,
+                "citationHash": 0,
+            }
+        )
     return {"t": "Para", "c": [{"t": "Cite", "c": [citations, []]}]}
 
 
@@ -426,8 +483,9 @@ def _block_inlines(block: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
-def spans(inlines: list[dict[str, Any]], italic: bool = False, bold: bool = False,
-          url: str | None = None) -> list[Span]:
+def spans(
+    inlines: list[dict[str, Any]], italic: bool = False, bold: bool = False, url: str | None = None
+) -> list[Span]:
     """Return pandoc inlines as Spans, merging neighbours of the same format."""
     out: list[Span] = []
     for node in inlines:
@@ -449,8 +507,11 @@ def spans(inlines: list[dict[str, Any]], italic: bool = False, bold: bool = Fals
             out += spans(content[1], italic, bold, content[2][0])
         elif kind == "Quoted":
             left, right = ("“", "”") if content[0]["t"] == "DoubleQuote" else ("‘", "’")
-            out += [Span(left, italic, bold, url), *spans(content[1], italic, bold, url),
-                    Span(right, italic, bold, url)]
+            out += [
+                Span(left, italic, bold, url),
+                *spans(content[1], italic, bold, url),
+                Span(right, italic, bold, url),
+            ]
         elif kind == "Code":
             out.append(Span(content[1], italic, bold, url))
     return _merge(out)
@@ -461,7 +522,10 @@ def _merge(items: list[Span]) -> list[Span]:
     merged: list[Span] = []
     for span in items:
         if merged and (merged[-1].italic, merged[-1].bold, merged[-1].url) == (
-                span.italic, span.bold, span.url):
+            span.italic,
+            span.bold,
+            span.url,
+        ):
             merged[-1] = Span(merged[-1].text + span.text, span.italic, span.bold, span.url)
         else:
             merged.append(span)

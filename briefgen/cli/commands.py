@@ -37,8 +37,10 @@ def _without_pydantic_plugins() -> None:
     hands any other name to the real loader.
     """
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    if (os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true")
-            and PYDANTIC_LOADER not in sys.modules):
+    if (
+        os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true")
+        and PYDANTIC_LOADER not in sys.modules
+    ):
         sys.modules[PYDANTIC_LOADER] = _NoPlugins(PYDANTIC_LOADER)
 
 
@@ -70,8 +72,7 @@ def _fail(exc: BriefgenError) -> None:
     if isinstance(exc, WorkspaceError):
         _print_problems(exc.problems)
         count = len(exc.problems.errors)
-        click.echo(f"briefgen: {count} error{'s' if count != 1 else ''}; nothing written",
-                   err=True)
+        click.echo(f"briefgen: {count} error{'s' if count != 1 else ''}; nothing written", err=True)
     else:
         click.echo(f"briefgen: error: {exc}", err=True)
     sys.exit(exc.exit_code)
@@ -136,17 +137,42 @@ def _root(start: Path) -> Path:
 @click.argument("briefs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--all", "all_briefs", is_flag=True, help="Build every brief in the workspace.")
 @click.option("--audience", "-a", metavar="A", help="Build for this audience only.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["docx", "pdf", "html", "json"]),
-              help="Write this format only (default: the brief's formats).")
-@click.option("--period", metavar="PERIOD",
-              help="Override the brief's period: 2024-W25, this-week, last-week, 2024-06.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="Output folder (default: the workspace's out/).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Parallel processes (default: the machine's cores).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["docx", "pdf", "html", "json"]),
+    help="Write this format only (default: the brief's formats).",
+)
+@click.option(
+    "--period",
+    metavar="PERIOD",
+    help="Override the brief's period: 2024-W25, this-week, last-week, 2024-06.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Output folder (default: the workspace's out/).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Parallel processes (default: the machine's cores).",
+)
 @click.option("--force", is_flag=True, help="Rebuild even outputs whose inputs are unchanged.")
-def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt: str | None,
-          period: str | None, out_dir: Path | None, jobs: int | None, force: bool) -> None:
+def build(
+    briefs: tuple[Path, ...],
+    all_briefs: bool,
+    audience: str | None,
+    fmt: str | None,
+    period: str | None,
+    out_dir: Path | None,
+    jobs: int | None,
+    force: bool,
+) -> None:
     """Build memos from BRIEF files, or from every brief of a workspace.
 
     A BRIEF that is a folder, --all, or no BRIEF at all builds every brief of the
@@ -161,9 +187,16 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     files = [b for b in briefs if not b.is_dir()]
     only = None if all_briefs or not files else [_brief_path(root, b) for b in files]
     out = (out_dir or quick.output_folder(root)).resolve()
-    key = quick.command_key({"root": str(root), "only": [str(p) for p in only or []],
-                             "audience": audience, "format": fmt, "period": period,
-                             "out": str(out)})
+    key = quick.command_key(
+        {
+            "root": str(root),
+            "only": [str(p) for p in only or []],
+            "audience": audience,
+            "format": fmt,
+            "period": period,
+            "out": str(out),
+        }
+    )
     fresh = None if force or not speed.fast() else quick.fresh_outputs(root, out, key)
     if fresh is not None:
         for name in fresh:
@@ -175,15 +208,25 @@ def build(briefs: tuple[Path, ...], all_briefs: bool, audience: str | None, fmt:
     from ..speed.engine import Engine
 
     style, locale = quick.citation_settings(root)
-    with Engine(jobs or os.cpu_count() or 1, [fmt] if fmt else ["docx", "pdf"], style,
-                locale) as engine:
+    with Engine(
+        jobs or os.cpu_count() or 1, [fmt] if fmt else ["docx", "pdf"], style, locale
+    ) as engine:
         from ..build.memos import build as run_build
         from ..build.memos import check_workspace, describe
 
         checked = check_workspace(root, only)
         _print_problems(_only_warnings(checked.ws.problems))
-        outputs = run_build(checked, audience, fmt, period, out_dir, jobs=jobs, force=force,
-                            progress=_progress(), engine=engine)
+        outputs = run_build(
+            checked,
+            audience,
+            fmt,
+            period,
+            out_dir,
+            jobs=jobs,
+            force=force,
+            progress=_progress(),
+            engine=engine,
+        )
     for item in outputs:
         click.echo(describe(item))
     skipped = sum(1 for o in outputs if o.skipped)
@@ -204,8 +247,10 @@ def _shown(path: Path) -> str:
 def _progress() -> Callable[[int, int, str], None] | None:
     """Return a progress callback: a bar on a terminal, plain lines elsewhere."""
     if not sys.stderr.isatty():
+
         def line(done: int, total: int, name: str) -> None:
             click.echo(f"[{done}/{total}] made {name}", err=True)
+
         return line
     from tqdm import tqdm
 
@@ -223,15 +268,17 @@ def _progress() -> Callable[[int, int, str], None] | None:
 
 def _brief_path(root: Path, given: Path) -> Path:
     path = given.parent.resolve() / given.name  # a link by its own name: loading refuses
-    if not path.exists() or path.is_dir():      # one that leads out, or is not a file
+    if not path.exists() or path.is_dir():  # one that leads out, or is not a file
         from ..errors import UsageError
 
         raise UsageError(f"no such brief: {given}")
     if path.parent != root.resolve():
         from ..errors import UsageError
 
-        raise UsageError(f"{given} is not a brief of the workspace at {root}: "
-                         "briefs sit at the workspace's top level")
+        raise UsageError(
+            f"{given} is not a brief of the workspace at {root}: "
+            "briefs sit at the workspace's top level"
+        )
     return path
 
 
@@ -268,10 +315,12 @@ def check(path: Path | None, strict: bool) -> None:
     _print_problems(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)
     ws = checked.ws
-    summary = (f"{len(ws.sources)} sources, {len(ws.claims)} claims, {len(ws.sections)} "
-               f"sections, {len(checked.briefs)} briefs, {len(ws.audiences)} audiences: "
-               f"{errors} error{'s' if errors != 1 else ''}, "
-               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    summary = (
+        f"{len(ws.sources)} sources, {len(ws.claims)} claims, {len(ws.sections)} "
+        f"sections, {len(checked.briefs)} briefs, {len(ws.audiences)} audiences: "
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
     click.echo(summary, err=bool(errors))
     _leave(1 if errors or (strict and warnings) else 0)
 
@@ -303,15 +352,35 @@ def new(folder: Path) -> None:
 
 @main.command(epilog=EPILOG)
 @click.argument("briefs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--interval", type=click.FloatRange(0.1, 60), default=1.0, show_default=True,
-              help="Seconds between looks at the files.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1, 60),
+    default=1.0,
+    show_default=True,
+    help="Seconds between looks at the files.",
+)
 @click.option("--audience", "-a", metavar="A", help="Build for this audience only.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["docx", "pdf", "html", "json"]),
-              help="Write this format only.")
-@click.option("--exit-after", type=int, default=0, hidden=True,
-              help="Stop after this many builds (for scripts and tests).")
-def watch(briefs: tuple[Path, ...], interval: float, audience: str | None, fmt: str | None,
-          exit_after: int) -> None:
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["docx", "pdf", "html", "json"]),
+    help="Write this format only.",
+)
+@click.option(
+    "--exit-after",
+    type=int,
+    default=0,
+    hidden=True,
+    help="Stop after this many builds (for scripts and tests).",
+)
+def watch(
+    briefs: tuple[Path, ...],
+    interval: float,
+    audience: str | None,
+    fmt: str | None,
+    exit_after: int,
+) -> None:
     """Rebuild what changed whenever a file of the workspace changes (Ctrl-C stops).
 
     Watches the briefs, settings, audiences, the store and the captured texts, templates,
@@ -321,17 +390,29 @@ def watch(briefs: tuple[Path, ...], interval: float, audience: str | None, fmt: 
     from ..build.watch import watch as run_watch
 
     root = _root(briefs[0] if briefs else Path.cwd())
-    run_watch(root, [b for b in briefs if not b.is_dir()], audience, fmt, interval,
-              exit_after, click.echo)
+    run_watch(
+        root, [b for b in briefs if not b.is_dir()], audience, fmt, interval, exit_after, click.echo
+    )
 
 
 @main.command("list", epilog=EPILOG)
 @click.argument("kind", type=click.Choice(["sources", "claims", "sections"]))
-@click.option("--topic", "-t", "topics", multiple=True, metavar="T",
-              help="Only claims with this topic (repeatable).")
+@click.option(
+    "--topic",
+    "-t",
+    "topics",
+    multiple=True,
+    metavar="T",
+    help="Only claims with this topic (repeatable).",
+)
 @click.option("--since", metavar="DATE", help="Only claims dated on or after DATE.")
-@click.option("--path", "start", type=click.Path(path_type=Path), default=None,
-              help="A folder inside the workspace (default: the current folder).")
+@click.option(
+    "--path",
+    "start",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder inside the workspace (default: the current folder).",
+)
 def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | None) -> None:
     """List the store's sources, claims or sections, one per line."""
     from .listing import list_records
@@ -345,23 +426,49 @@ def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | N
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "ident", required=True, help="The new source's id, e.g. doe-2024.")
 @click.option("--title", help="Title as published (leave out if the page states none).")
-@click.option("--author", "authors", multiple=True, metavar="NAME",
-              help='"Family, Given", or "{Organisation}"; repeat for several authors.')
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    metavar="NAME",
+    help='"Family, Given", or "{Organisation}"; repeat for several authors.',
+)
 @click.option("--container", help="Journal, magazine, newspaper or site it appeared in.")
 @click.option("--publisher", help="Publisher or issuing organisation.")
 @click.option("--issued", metavar="DATE", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--circa", is_flag=True, help="The date is inferred, not stated.")
 @click.option("--accessed", metavar="DATE", help="When an online source was read.")
 @click.option("--url", help="The address it was read at.")
-@click.option("--type", "kind", default="article", show_default=True,
-              help="CSL type: article-magazine, article-newspaper, report, webpage, …")
+@click.option(
+    "--type",
+    "kind",
+    default="article",
+    show_default=True,
+    help="CSL type: article-magazine, article-newspaper, report, webpage, …",
+)
 @click.option("--reliability", type=click.Choice(list("ABCDEF")), help="Reliability grade.")
-@click.option("--path", "start", type=click.Path(path_type=Path), default=None,
-              help="A folder inside the workspace (default: the current folder).")
-def ingest(file: Path, ident: str, title: str | None, authors: tuple[str, ...],
-           container: str | None, publisher: str | None, issued: str | None, circa: bool,
-           accessed: str | None, url: str | None, kind: str, reliability: str | None,
-           start: Path | None) -> None:
+@click.option(
+    "--path",
+    "start",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder inside the workspace (default: the current folder).",
+)
+def ingest(
+    file: Path,
+    ident: str,
+    title: str | None,
+    authors: tuple[str, ...],
+    container: str | None,
+    publisher: str | None,
+    issued: str | None,
+    circa: bool,
+    accessed: str | None,
+    url: str | None,
+    kind: str,
+    reliability: str | None,
+    start: Path | None,
+) -> None:
     """Capture FILE as a source's text, page furniture removed, and register the source.
 
     Writes store/texts/ID.txt and appends the record to store/sources.yaml, keeping
@@ -371,8 +478,14 @@ def ingest(file: Path, ident: str, title: str | None, authors: tuple[str, ...],
     from ..sources.ingest import parse_author
 
     record: dict[str, object] = {"id": ident, "type": kind}
-    optional = {"title": title, "container-title": container, "publisher": publisher,
-                "URL": url, "accessed": accessed, "reliability": reliability}
+    optional = {
+        "title": title,
+        "container-title": container,
+        "publisher": publisher,
+        "URL": url,
+        "accessed": accessed,
+        "reliability": reliability,
+    }
     record.update({k: v for k, v in optional.items() if v})
     if authors:
         record["author"] = [parse_author(a) for a in authors]
@@ -394,8 +507,13 @@ def _csl_date(text: str, circa: bool) -> object:
 
 @main.command("import", epilog=EPILOG)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--path", "start", type=click.Path(path_type=Path), default=None,
-              help="A folder inside the workspace (default: the current folder).")
+@click.option(
+    "--path",
+    "start",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder inside the workspace (default: the current folder).",
+)
 def import_(file: Path, start: Path | None) -> None:
     """Add sources from a CSL-JSON (.json) or BibTeX (.bib) file, as Zotero exports them."""
     from ..errors import display_path
@@ -403,13 +521,21 @@ def import_(file: Path, start: Path | None) -> None:
 
     root = _root(start or Path.cwd())
     path, ids = import_file(root, file)
-    click.echo(f"added {len(ids)} source{'s' if len(ids) != 1 else ''} to "
-               f"{display_path(path)}: {', '.join(ids)}")
+    click.echo(
+        f"added {len(ids)} source{'s' if len(ids) != 1 else ''} to "
+        f"{display_path(path)}: {', '.join(ids)}"
+    )
 
 
 @main.command(epilog=EPILOG)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("schemas"),
-              show_default=True, help="Folder to write the JSON Schema files to.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write the JSON Schema files to.",
+)
 def schema(out_dir: Path) -> None:
     """Write JSON Schema files for every workspace file, for editors' YAML support."""
     from ..readers.derive import write_schemas

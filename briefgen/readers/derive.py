@@ -47,8 +47,11 @@ def json_schema(kind: str) -> dict[str, Any]:
         defs["Audience"] = body
     else:
         out = body
-    out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-           "title": f"briefgen {kind} file", **out}
+    out = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"briefgen {kind} file",
+        **out,
+    }
     if defs:
         out["$defs"] = defs
     return out
@@ -74,8 +77,9 @@ def write_schemas(folder: Path) -> list[Path]:
     written = []
     for kind, name in SCHEMA_FILES.items():
         target = folder / name
-        target.write_text(json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
+        target.write_text(
+            json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         written.append(target)
     return written
 
@@ -94,10 +98,14 @@ KIND_TITLES = {
 
 def reference_markdown() -> str:
     """Return the Markdown reference of every key of every workspace file."""
-    lines = ["# Workspace file reference", "",
-             "Generated from the schema classes in `briefgen/readers/schema.py` "
-             "(`python scripts/reference.py`); the same text feeds the JSON Schemas in "
-             "`schemas/`, so editors show it on hover.", ""]
+    lines = [
+        "# Workspace file reference",
+        "",
+        "Generated from the schema classes in `briefgen/readers/schema.py` "
+        "(`python scripts/reference.py`); the same text feeds the JSON Schemas in "
+        "`schemas/`, so editors show it on hover.",
+        "",
+    ]
     seen: set[str] = set()
     for kind, model in KINDS.items():
         lines += [f"## {KIND_TITLES[kind]}", "", (model.__doc__ or "").strip(), ""]
@@ -118,8 +126,12 @@ def _model_table(model: type[Record], seen: set[str]) -> list[str]:
         lines.append(f"| `{key}` | {kind} | {default} | {meaning} |")
     lines.append("")
     if model is Source:
-        lines += ["Any other CSL-JSON variable (" + ", ".join(sorted(Source.known_extra)[:8])
-                  + ", …) is passed to the citation processor as it is.", ""]
+        lines += [
+            "Any other CSL-JSON variable ("
+            + ", ".join(sorted(Source.known_extra)[:8])
+            + ", …) is passed to the citation processor as it is.",
+            "",
+        ]
     for name in nested:
         if name in seen:
             continue
@@ -146,8 +158,13 @@ def _kind(prop: dict[str, Any], defs: dict[str, Any], nested: list[str]) -> str:
     kind = prop.get("type")
     if kind == "array":
         return "list of " + _kind(prop.get("items", {}), defs, nested)
-    names = {"string": "text", "integer": "whole number", "boolean": "true/false",
-             "object": "mapping", "number": "number"}
+    names = {
+        "string": "text",
+        "integer": "whole number",
+        "boolean": "true/false",
+        "object": "mapping",
+        "number": "number",
+    }
     return names.get(kind, "any") if isinstance(kind, str) else "any"
 
 
@@ -160,8 +177,11 @@ def _default(prop: dict[str, Any]) -> str:
 def _models() -> dict[str, type[Record]]:
     from . import schema
 
-    return {name: obj for name, obj in vars(schema).items()
-            if isinstance(obj, type) and issubclass(obj, Record)}
+    return {
+        name: obj
+        for name, obj in vars(schema).items()
+        if isinstance(obj, type) and issubclass(obj, Record)
+    }
 
 
 _MODELS = _models()

@@ -18,5 +18,7 @@ def find_root(start: Path) -> Path:
         settings = folder / SETTINGS_FILE
         if settings.exists() and not settings.is_dir():  # a FIFO too: loading refuses it
             return folder
-    raise UsageError(f"no workspace: neither {start} nor any folder above it has a "
-                     f"{SETTINGS_FILE} (start one with 'briefgen new DIR')")
+    raise UsageError(
+        f"no workspace: neither {start} nor any folder above it has a "
+        f"{SETTINGS_FILE} (start one with 'briefgen new DIR')"
+    )

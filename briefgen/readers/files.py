@@ -40,8 +40,9 @@ def refusal(path: Path, root: Path | None) -> str | None:
     if root is not None:
         real = path.resolve()
         if not real.is_relative_to(root.resolve()):
-            return (f"leads out of the workspace (a symbolic link to {real}); copy the file "
-                    "in instead")
+            return (
+                f"leads out of the workspace (a symbolic link to {real}); copy the file in instead"
+            )
     mode = os.stat(path).st_mode
     if not stat.S_ISREG(mode):
         return f"is not a regular file ({_kind(mode)}); briefgen reads only regular files"
@@ -59,8 +60,9 @@ def read_inside(path: Path, root: Path | None, limit: int) -> bytes:
     with os.fdopen(os.open(path, flags), "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise Refused(f"is not a regular file ({_kind(info.st_mode)}); briefgen reads "
-                          "only regular files")
+            raise Refused(
+                f"is not a regular file ({_kind(info.st_mode)}); briefgen reads only regular files"
+            )
         if info.st_size > limit:
             raise Refused(f"file is {info.st_size:,} bytes; the limit is {limit:,}")
         data = handle.read(limit + 1)
@@ -71,9 +73,13 @@ def read_inside(path: Path, root: Path | None, limit: int) -> bytes:
 
 def _kind(mode: int) -> str:
     """Return what kind of file `mode` is, in words."""
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a plain file"

@@ -19,17 +19,25 @@ from . import yamlio
 from .yamlio import LDict, LList, plain_scalar
 
 _STANDARD_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:merge",
     "tag:briefgen:plain",
 }
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _PLAIN = "tag:briefgen:plain"  # an untagged plain scalar: _scalar gives it its type
 _SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-_COLLECTION_TAGS: dict[type, str] = {yaml.SequenceNode: "tag:yaml.org,2002:seq",
-                                    yaml.MappingNode: "tag:yaml.org,2002:map"}
+_COLLECTION_TAGS: dict[type, str] = {
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -91,22 +99,26 @@ def load(text: str, path: Path | str, problems: Problems) -> Any:
         problems.add(path, exc.line, "", _too_deep())
         return None
     except TooLarge:
-        problems.add(path, node.start_mark.line + 1, "",
-                     f"document expands to more than {yamlio.MAX_NODES:,} values "
-                     "(aliases nested too deep?)")
+        problems.add(
+            path,
+            node.start_mark.line + 1,
+            "",
+            f"document expands to more than {yamlio.MAX_NODES:,} values (aliases nested too deep?)",
+        )
         return None
 
 
 def _too_deep() -> str:
-    return (f"nested more than {yamlio.MAX_DEPTH} levels deep (the limit); write the "
-            "values flatter")
+    return f"nested more than {yamlio.MAX_DEPTH} levels deep (the limit); write the values flatter"
 
 
 _EXPLAIN = [
     ("expected <block end>", "this line is not indented like the keys above it"),
     ("did not find expected '-' indicator", "this line is not indented like the keys above it"),
-    ("found character that cannot start any token", "a character that cannot start a value "
-     "here (a tab? YAML is indented with spaces only)"),
+    (
+        "found character that cannot start any token",
+        "a character that cannot start a value here (a tab? YAML is indented with spaces only)",
+    ),
     ("mapping values are not allowed", "a ':' where none may stand; quote text holding ': '"),
     ("could not find expected ':'", "a key without a ':' after it, or a quote left open"),
     ("found character '\\t'", "a tab; YAML is indented with spaces only"),
@@ -114,8 +126,10 @@ _EXPLAIN = [
     ("found unexpected end of stream", "the file ends inside a quote or bracket"),
     ("did not find expected key", "this line is not indented like the keys above it"),
     ("did not find expected node content", "a value is missing here"),
-    ("exceeded maximum nesting depth", f"nested more than {yamlio.MAX_DEPTH} levels deep "
-     "(the limit); write the values flatter"),
+    (
+        "exceeded maximum nesting depth",
+        f"nested more than {yamlio.MAX_DEPTH} levels deep (the limit); write the values flatter",
+    ),
 ]
 
 
@@ -157,8 +171,12 @@ class Builder:
         else:
             self.furthest = start
         if node.tag not in _STANDARD_TAGS:
-            self.problems.add(self.path, node.start_mark.line + 1, "",
-                              f"tag {node.tag!r} is not allowed; write plain values")
+            self.problems.add(
+                self.path,
+                node.start_mark.line + 1,
+                "",
+                f"tag {node.tag!r} is not allowed; write plain values",
+            )
             return None
         kind = type(node)
         if kind is _SCALAR:  # checked by type, not isinstance: this runs for every value
@@ -183,16 +201,21 @@ class Builder:
         out.key_lines = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self.problems.add(self.path, key_node.start_mark.line + 1, "<<",
-                                  "merge keys are not supported; write the keys out")
+                self.problems.add(
+                    self.path,
+                    key_node.start_mark.line + 1,
+                    "<<",
+                    "merge keys are not supported; write the keys out",
+                )
                 continue
             key = self.build(key_node)
             if not isinstance(key, str):
                 key = str(key)
             line = key_node.start_mark.line + 1
             if key in out.key_lines:
-                self.problems.add(self.path, line, key,
-                                  f"duplicate key (first at line {out.key_lines[key]})")
+                self.problems.add(
+                    self.path, line, key, f"duplicate key (first at line {out.key_lines[key]})"
+                )
                 continue
             out.key_lines[key] = line
             out[key] = self.build(value_node)

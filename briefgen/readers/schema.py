@@ -37,16 +37,24 @@ _DATE_SCHEMA = {
         {
             "type": "object",
             "properties": {
-                "date-parts": {"type": "array", "minItems": 1, "maxItems": 2,
-                               "items": {"type": "array", "minItems": 1, "maxItems": 3,
-                                         "items": {"type": "integer"}}},
+                "date-parts": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 2,
+                    "items": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 3,
+                        "items": {"type": "integer"},
+                    },
+                },
                 "circa": {"type": "boolean"},
             },
         },
     ],
     "description": "YYYY, YYYY-MM or YYYY-MM-DD, or a CSL date "
-                   "{date-parts: [[2023, 3]], circa: true}, or a range "
-                   "{date-parts: [[2023, 3], [2023, 5]]}",
+    "{date-parts: [[2023, 3]], circa: true}, or a range "
+    "{date-parts: [[2023, 3], [2023, 5]]}",
 }
 Date = Annotated[
     PartialDate,
@@ -61,37 +69,133 @@ IdList = Annotated[list[Id], BeforeValidator(_listed)]
 TextList = Annotated[list[str], BeforeValidator(_listed)]
 Confidence = Literal["high", "moderate", "low"]
 Format = Literal["docx", "pdf", "html", "json"]
-PeriodValue = Annotated[Any, WithJsonSchema({
-    "anyOf": [
-        {"type": "string", "pattern": r"^(\d{4}-W\d{1,2}|this-week|last-week)$"},
-        {"type": "object", "properties": {"from": _DATE_SCHEMA, "to": _DATE_SCHEMA},
-         "required": ["from", "to"], "additionalProperties": False},
-    ],
-    "description": "An ISO week (2024-W24), this-week, last-week or {from: …, to: …}",
-})]
+PeriodValue = Annotated[
+    Any,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^(\d{4}-W\d{1,2}|this-week|last-week)$"},
+                {
+                    "type": "object",
+                    "properties": {"from": _DATE_SCHEMA, "to": _DATE_SCHEMA},
+                    "required": ["from", "to"],
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "An ISO week (2024-W24), this-week, last-week or {from: …, to: …}",
+        }
+    ),
+]
 
 # CSL-JSON variables a source may carry besides the ones declared below; they pass to
 # the citation processor as they are, so a Zotero export pastes in without warnings.
 CSL_VARIABLES = {
-    "abstract", "annote", "archive", "archive_location", "archive-place", "authority",
-    "call-number", "chapter-number", "citation-key", "collection-editor", "collection-number",
-    "collection-title", "composer", "container-author", "container-title-short", "dimensions",
-    "director", "edition", "editorial-director", "event", "event-place", "event-title",
-    "genre", "illustrator", "interviewer", "ISBN", "ISSN", "jurisdiction", "keyword",
-    "language", "license", "medium", "note", "number", "number-of-pages", "number-of-volumes",
-    "original-author", "original-date", "original-publisher", "original-title", "PMCID",
-    "PMID", "recipient", "references", "reviewed-author", "reviewed-title", "scale", "section",
-    "source", "status", "submitted", "title-short", "translator", "version", "volume-title",
-    "year-suffix", "citation-label", "shortTitle", "journalAbbreviation",
+    "abstract",
+    "annote",
+    "archive",
+    "archive_location",
+    "archive-place",
+    "authority",
+    "call-number",
+    "chapter-number",
+    "citation-key",
+    "collection-editor",
+    "collection-number",
+    "collection-title",
+    "composer",
+    "container-author",
+    "container-title-short",
+    "dimensions",
+    "director",
+    "edition",
+    "editorial-director",
+    "event",
+    "event-place",
+    "event-title",
+    "genre",
+    "illustrator",
+    "interviewer",
+    "ISBN",
+    "ISSN",
+    "jurisdiction",
+    "keyword",
+    "language",
+    "license",
+    "medium",
+    "note",
+    "number",
+    "number-of-pages",
+    "number-of-volumes",
+    "original-author",
+    "original-date",
+    "original-publisher",
+    "original-title",
+    "PMCID",
+    "PMID",
+    "recipient",
+    "references",
+    "reviewed-author",
+    "reviewed-title",
+    "scale",
+    "section",
+    "source",
+    "status",
+    "submitted",
+    "title-short",
+    "translator",
+    "version",
+    "volume-title",
+    "year-suffix",
+    "citation-label",
+    "shortTitle",
+    "journalAbbreviation",
 }
 CSL_TYPES = Literal[
-    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
-    "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
-    "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
-    "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
-    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
-    "personal_communication", "post", "post-weblog", "regulation", "report", "review",
-    "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "bill",
+    "book",
+    "broadcast",
+    "chapter",
+    "classic",
+    "collection",
+    "dataset",
+    "document",
+    "entry",
+    "entry-dictionary",
+    "entry-encyclopedia",
+    "event",
+    "figure",
+    "graphic",
+    "hearing",
+    "interview",
+    "legal_case",
+    "legislation",
+    "manuscript",
+    "map",
+    "motion_picture",
+    "musical_score",
+    "pamphlet",
+    "paper-conference",
+    "patent",
+    "performance",
+    "periodical",
+    "personal_communication",
+    "post",
+    "post-weblog",
+    "regulation",
+    "report",
+    "review",
+    "review-book",
+    "software",
+    "song",
+    "speech",
+    "standard",
+    "thesis",
+    "treaty",
+    "webpage",
 ]
 
 
@@ -122,9 +226,13 @@ def _attribute_docstrings(klass: type) -> dict[str, str]:
     assert isinstance(body, ast.ClassDef)
     docs = {}
     for node, after in zip(body.body, body.body[1:], strict=False):
-        if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
-                and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
-                and isinstance(after.value.value, str)):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
             docs[node.target.id] = inspect.cleandoc(after.value.value)
     return docs
 
@@ -166,8 +274,7 @@ class Settings(Record):
     """The audience a brief is built for when it names none; default: the first audience."""
     page_size: Literal["A4", "letter"] = Field("A4", alias="page-size")
     """Paper size of the memos: A4 or letter."""
-    markings: list[Marking] = Field(
-        default_factory=lambda: [Marking(name="PUBLIC", portion="P")])
+    markings: list[Marking] = Field(default_factory=lambda: [Marking(name="PUBLIC", portion="P")])
     """Handling markings, lowest first; claims default to the lowest."""
     output: str = "out"
     """The folder, inside the workspace, where memos are written."""
@@ -176,7 +283,8 @@ class Settings(Record):
     logo: str | None = None
     """A PNG, JPEG or SVG file inside the workspace, shown at the top of every memo."""
     accent_colour: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = Field(
-        "#1f3a5f", alias="accent-colour")
+        "#1f3a5f", alias="accent-colour"
+    )
     """The colour of titles, headings, rules and links, as #RRGGBB."""
     body_font: str = Field("Noto Serif", alias="body-font")
     """Body text font: Noto Serif, Noto Sans, DejaVu Sans, or a .ttf file in the workspace."""
@@ -387,7 +495,8 @@ class Brief(Record):
     audiences: IdList = Field(default_factory=list)
     """Audiences to build for; default: the workspace's default audience."""
     formats: Annotated[list[Format], BeforeValidator(_listed)] = Field(
-        default_factory=lambda: list[Format](["docx", "pdf"]))
+        default_factory=lambda: list[Format](["docx", "pdf"])
+    )
     """Output formats; default: docx and pdf."""
     sections: list[BriefSection] = Field(default_factory=list)
     """The memo's sections, in order."""

@@ -13,15 +13,36 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 # Characters that differ between a web page and what an analyst types, folded to one form.
-_FOLD = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-    "\u2015": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200b": "",
-    "\u00ad": "",
-})
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u200b": "",
+        "\u00ad": "",
+    }
+)
 _DASH = re.compile(r"\s*-\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"\u2019\u201d)\]]*$")
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
@@ -105,7 +126,7 @@ class CapturedText:
             matcher = difflib.SequenceMatcher(autojunk=False)
             matcher.set_seq2(needle)
             for i in range(0, max(1, len(hay) - width + 1)):
-                window = " ".join(hay[i:i + width])
+                window = " ".join(hay[i : i + width])
                 matcher.set_seq1(window)
                 if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
                     continue

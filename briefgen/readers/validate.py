@@ -44,8 +44,9 @@ _MESSAGES = {
 }
 
 
-def validate(model: type[R], data: Any, path: Path, problems: Problems,
-             root: Any = None, loc: Loc = ()) -> R | None:
+def validate(
+    model: type[R], data: Any, path: Path, problems: Problems, root: Any = None, loc: Loc = ()
+) -> R | None:
     """Return `data` as a `model` record, or None after recording each problem.
 
     `root` is the whole located document `data` sits in, at `loc`, so that lines
@@ -84,8 +85,9 @@ def _prepared(model: type[Record], data: dict[str, Any]) -> dict[str, Any]:
             out[key] = listed(value)
     for key in model.CITED:
         value = data.get(key)
-        if isinstance(value, str) or (isinstance(value, list)
-                                      and any(isinstance(v, str) for v in value)):
+        if isinstance(value, str) or (
+            isinstance(value, list) and any(isinstance(v, str) for v in value)
+        ):
             out = out if out is not data else dict(data)
             out[key] = cited(value)
     for key in model.DATED:
@@ -113,8 +115,12 @@ def _prepared(model: type[Record], data: dict[str, Any]) -> dict[str, Any]:
 @cache
 def _has_rules(model: type[Record]) -> bool:
     """Whether records of `model`, or records inside them, have field rules to apply."""
-    return bool(model.LISTED or model.CITED or model.DATED
-                or any(_has_rules(inner) for _, _, inner in model.NESTED))
+    return bool(
+        model.LISTED
+        or model.CITED
+        or model.DATED
+        or any(_has_rules(inner) for _, _, inner in model.NESTED)
+    )
 
 
 def _finish(record: Record, data: dict[str, Any]) -> None:
@@ -136,8 +142,9 @@ def _finish(record: Record, data: dict[str, Any]) -> None:
                 _finish(item, inner)
 
 
-def _read_by_schema(model: type[R], data: Any, path: Path, problems: Problems,
-                    root: Any, loc: Loc) -> R | None:
+def _read_by_schema(
+    model: type[R], data: Any, path: Path, problems: Problems, root: Any, loc: Loc
+) -> R | None:
     """Return `data` as read by the schema's pydantic class, or None after recording
     each mistake it finds."""
     from pydantic import ValidationError
@@ -169,8 +176,9 @@ def keep_valid_keys(model: type[R], data: dict[str, Any]) -> R | None:
     except ValidationError as exc:
         bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
     try:
-        return from_schema(model, checker.model_validate(
-            {k: v for k, v in data.items() if k not in bad}))
+        return from_schema(
+            model, checker.model_validate({k: v for k, v in data.items() if k not in bad})
+        )
     except ValidationError:
         return None
 
@@ -194,8 +202,6 @@ def from_schema(model: type[R], checked: BaseModel) -> R:
     return record
 
 
-
-
 def _message(err: Any) -> str:
     """Return a reader's message for one pydantic error, with what was found."""
     kind = err["type"]
@@ -207,8 +213,10 @@ def _message(err: Any) -> str:
     if kind == "string_pattern_mismatch":
         if str(ctx.get("pattern", "")).startswith("^#"):
             return f"expected a colour as #RRGGBB, got {_show(err.get('input'))}"
-        return (f"{_show(err.get('input'))} is not a valid id: use letters, digits and "
-                "- _ . : (starting with a letter or digit)")
+        return (
+            f"{_show(err.get('input'))} is not a valid id: use letters, digits and "
+            "- _ . : (starting with a letter or digit)"
+        )
     if kind in ("greater_than_equal", "greater_than"):
         return f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {_show(err.get('input'))}"
     if kind == "too_short" and "min_length" in ctx:
@@ -233,13 +241,16 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…'"
 
 
-def _warn_unknown(record: Record, root: Any, loc: Loc, path: Path,
-                  problems: Problems) -> None:
+def _warn_unknown(record: Record, root: Any, loc: Loc, path: Path, problems: Problems) -> None:
     """Warn about each key the schema does not know, anywhere inside `record`."""
     for key in record.extra:
         if key not in record.known_extra:
-            problems.warn(path, line_at(root, loc + (key,)), key_path(loc + (key,)),
-                          f"unknown key {key!r}; it is ignored{_suggest(key, record)}")
+            problems.warn(
+                path,
+                line_at(root, loc + (key,)),
+                key_path(loc + (key,)),
+                f"unknown key {key!r}; it is ignored{_suggest(key, record)}",
+            )
     for name, key, _ in record.NESTED:
         value = getattr(record, name)
         if isinstance(value, Record):

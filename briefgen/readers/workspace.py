@@ -97,8 +97,11 @@ class Workspace:
 
     def brief_paths(self) -> list[Path]:
         """Return every brief: the other *.yaml files at the workspace's root."""
-        return sorted(p for p in self.root.glob("*.yaml")  # a FIFO too: it is refused
-                      if p.name not in NOT_BRIEFS and not p.is_dir())
+        return sorted(
+            p
+            for p in self.root.glob("*.yaml")  # a FIFO too: it is refused
+            if p.name not in NOT_BRIEFS and not p.is_dir()
+        )
 
     def marking_rank(self, name: str | None) -> int:
         """Return the rank of a marking (0 = lowest); unknown names rank highest."""
@@ -114,11 +117,13 @@ class Workspace:
         reference to it again would bury the one error that matters.
         """
         table: dict[str, Mapping[str, Any]] = {
-            "claim": self.claims, "source": self.sources, "section": self.sections,
-            "audience": self.audiences}
+            "claim": self.claims,
+            "source": self.sources,
+            "section": self.sections,
+            "audience": self.audiences,
+        }
         known = table[kind]
-        return (ident in known or ident in self.broken.get(kind, set())
-                or kind in self.incomplete)
+        return ident in known or ident in self.broken.get(kind, set()) or kind in self.incomplete
 
     def proper_nouns(self, markings: Callable[[str | None], bool] | None = None) -> set[str]:
         """Return the words the store's captured texts and claims capitalise inside
@@ -130,8 +135,9 @@ class Workspace:
         if self._names is None:
             from ..cite.csl import names_in, proper_nouns
 
-            by_marking: dict[str | None, set[str]] = {None: proper_nouns(
-                p for t in self.texts.values() for p in t.paragraphs)}
+            by_marking: dict[str | None, set[str]] = {
+                None: proper_nouns(p for t in self.texts.values() for p in t.paragraphs)
+            }
             if self.claim_names is None:  # loaded without checks: read the claims now
                 for claim in self.claims.values():
                     by_marking.setdefault(claim.marking, set()).update(names_in(claim.text))
@@ -140,8 +146,11 @@ class Workspace:
                     by_marking.setdefault(marking, set()).update(names)
             self._names = by_marking
         # captured texts and claims of no marking: every audience may see those
-        chosen = [names for marking, names in self._names.items()
-                  if marking is not None and (markings is None or markings(marking))]
+        chosen = [
+            names
+            for marking, names in self._names.items()
+            if marking is not None and (markings is None or markings(marking))
+        ]
         return self._names[None].union(*chosen)
 
     def topic_index(self) -> dict[str, list[str]]:
@@ -173,10 +182,15 @@ class Workspace:
         kept in the store cache: a select then unpacks only the claims it picks."""
         if self._facts is None:
             self._facts = {
-                ident: (confidence, bool(origin),
-                        date if date is not None else self.dated(None, sources))
-                for ident, (confidence, origin, date, sources)
-                in self.claims.columns("confidence", "origin", "date", "sources")}
+                ident: (
+                    confidence,
+                    bool(origin),
+                    date if date is not None else self.dated(None, sources),
+                )
+                for ident, (confidence, origin, date, sources) in self.claims.columns(
+                    "confidence", "origin", "date", "sources"
+                )
+            }
         return self._facts
 
     def dated(self, date: PartialDate | None, sources: list[Any]) -> PartialDate | None:
@@ -218,8 +232,7 @@ class ReadCache(Protocol):
     def keep(self, path: Path, read: ListRead) -> None: ...
 
 
-def load(root: Path, checks: Checks | None = None,
-         reads: ReadCache | None = None) -> Workspace:
+def load(root: Path, checks: Checks | None = None, reads: ReadCache | None = None) -> Workspace:
     """Return the workspace at `root` with every file loaded; problems are collected."""
     # Millions of small objects are made and kept: the cyclic collector would rescan them
     # again and again (three times the load time on a large store) and finds nothing.
@@ -297,13 +310,15 @@ def _load_audiences(ws: Workspace) -> dict[str, Audience]:
         ws.incomplete.add("audience")
         return {}
     if not isinstance(data, LDict):
-        ws.problems.add(path, line_at(data, ()), "",
-                        "expected a mapping of audience ids to profiles")
+        ws.problems.add(
+            path, line_at(data, ()), "", "expected a mapping of audience ids to profiles"
+        )
         return {}
     out: dict[str, Audience] = {}
     for name, body in data.items():
-        record = validate(Audience, body if body is not None else {}, path, ws.problems,
-                          root=data, loc=(name,))
+        record = validate(
+            Audience, body if body is not None else {}, path, ws.problems, root=data, loc=(name,)
+        )
         ws.where[("audience", name)] = Where(path, data, (name,))
         if record is not None:
             out[name] = record
@@ -312,8 +327,7 @@ def _load_audiences(ws: Workspace) -> dict[str, Audience]:
     return out
 
 
-def _load_list(ws: Workspace, path: Path, model: type[R], kind: str,
-               into: dict[str, Any]) -> None:
+def _load_list(ws: Workspace, path: Path, model: type[R], kind: str, into: dict[str, Any]) -> None:
     """Load a file holding a list of records of `model` into `into`, by id."""
     _place(ws, path, _read_list(path, model, kind, root=ws.root), kind, into)
 
@@ -355,8 +369,9 @@ class ListRead:
 _ClaimCheck = Callable[[Any, Where, "ListRead"], None]
 
 
-def _read_list(path: Path, model: type[R], kind: str, check: _ClaimCheck | None = None, *,
-               root: Path) -> ListRead:
+def _read_list(
+    path: Path, model: type[R], kind: str, check: _ClaimCheck | None = None, *, root: Path
+) -> ListRead:
     """Read and validate one file of records of the workspace at `root` (and check each),
     touching no workspace."""
     read = ListRead()
@@ -383,8 +398,9 @@ def _read_list(path: Path, model: type[R], kind: str, check: _ClaimCheck | None 
     return read
 
 
-def _place(ws: Workspace, path: Path, read: ListRead, kind: str,
-           into: dict[str, Any] | Records[Any]) -> bool:
+def _place(
+    ws: Workspace, path: Path, read: ListRead, kind: str, into: dict[str, Any] | Records[Any]
+) -> bool:
     """Put one file's records into the workspace, in order, reporting duplicate ids;
     return whether every record was put in (none had an id already taken)."""
     ws.problems.extend(read.problems)
@@ -410,8 +426,9 @@ def _place(ws: Workspace, path: Path, read: ListRead, kind: str,
     return every
 
 
-def _read_cached(root: Path, paths: list[Path], check: _ClaimCheck | None,
-                 reads: ReadCache | None) -> Iterator[tuple[Path, ListRead]]:
+def _read_cached(
+    root: Path, paths: list[Path], check: _ClaimCheck | None, reads: ReadCache | None
+) -> Iterator[tuple[Path, ListRead]]:
     """Yield each claim file's reads, in order: kept ones from `reads`, the rest read."""
     read_one = partial(_read_list, model=Claim, kind="claim", check=check, root=root)
     if reads is None:
@@ -432,12 +449,18 @@ def _duplicate(problems: Problems, kind: str, ident: str, first: Where, again: W
     """Report a duplicate id at both of its places."""
     from ..errors import display_path
 
-    problems.add(again.path, again.line_of("id"), "id",
-                 f"duplicate {kind} id {ident!r} (also at "
-                 f"{display_path(first.path)}:{first.line_of('id')})")
-    problems.add(first.path, first.line_of("id"), "id",
-                 f"duplicate {kind} id {ident!r} (also at "
-                 f"{display_path(again.path)}:{again.line_of('id')})")
+    problems.add(
+        again.path,
+        again.line_of("id"),
+        "id",
+        f"duplicate {kind} id {ident!r} (also at {display_path(first.path)}:{first.line_of('id')})",
+    )
+    problems.add(
+        first.path,
+        first.line_of("id"),
+        "id",
+        f"duplicate {kind} id {ident!r} (also at {display_path(again.path)}:{again.line_of('id')})",
+    )
 
 
 def load_brief(ws: Workspace, path: Path) -> tuple[Brief | None, Where]:
@@ -449,7 +472,8 @@ def load_brief(ws: Workspace, path: Path) -> tuple[Brief | None, Where]:
             ws.problems.add(path, 0, "", "the brief is empty")
         return None, where
     if not isinstance(data, LDict):
-        ws.problems.add(path, line_at(data, ()), "", "expected a brief: a mapping with title, "
-                        "sections, …")
+        ws.problems.add(
+            path, line_at(data, ()), "", "expected a brief: a mapping with title, sections, …"
+        )
         return None, where
     return validate(Brief, data, path, ws.problems), where

@@ -24,13 +24,20 @@ MAX_DEPTH = 100  # levels of nesting: stores use a handful; Python's recursion s
 
 # the plain words that are not text in the YAML 1.2 core schema (and "" is null)
 NOT_TEXT: dict[str, bool | None] = {
-    "~": None, "null": None, "Null": None, "NULL": None,
-    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
 }
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")  # no leading zeros: "0123" stays text
 _NUMBER_START = frozenset("+-.0123456789")  # how numbers can start
 _FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9]+(?:[eE][-+]?[0-9]+)?$")
-
 
 
 class LDict(dict):
@@ -62,11 +69,20 @@ def load_file(path: Path, problems: Problems, within: Path | None = None) -> Any
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # harmless, and Windows editors add one: read on, but say so
-        problems.warn(path, 1, "", "file starts with a byte order mark (BOM); it was ignored "
-                      "(save as UTF-8 without BOM to silence this)")
+        problems.warn(
+            path,
+            1,
+            "",
+            "file starts with a byte order mark (BOM); it was ignored "
+            "(save as UTF-8 without BOM to silence this)",
+        )
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add(path, 1, "", "file is UTF-16 (it starts with a UTF-16 byte order mark); "
-                     "save it as UTF-8")
+        problems.add(
+            path,
+            1,
+            "",
+            "file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8",
+        )
         return None
     try:
         text = data.decode("utf-8")
@@ -74,8 +90,9 @@ def load_file(path: Path, problems: Problems, within: Path | None = None) -> Any
         line = data[: exc.start].count(b"\n") + 1
         problems.add(path, line, "", "file is not UTF-8 text; save it as UTF-8")
         return None
-    if not text.strip() or all(line.lstrip().startswith("#") or not line.strip()
-                               for line in text.splitlines()):
+    if not text.strip() or all(
+        line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()
+    ):
         problems.warn(path, 0, "", "file is empty (nothing but blank lines or comments)")
         return None
     return load_text(text, path, problems)

@@ -47,41 +47,64 @@ TYPE_NAMES = {
 class Resolver(Selection):
     """A brief resolved for one audience: its sections placed, then laid out and finished."""
 
-    def lay_out(self, draft: Draft, brief_id: str, audience_id: str,
-                today: dt.date | None) -> templates.Layout:
+    def lay_out(
+        self, draft: Draft, brief_id: str, audience_id: str, today: dt.date | None
+    ) -> templates.Layout:
         """Apply the audience's template to the draft; renumber notes in reading order."""
-        context = {"memo": self._template_memo(brief_id, audience_id, today),
-                   "audience": dump(self.audience),
-                   "omitted": {k: len(v) for k, v in sorted(draft.omitted.items())},
-                   "period": self.period.display() if self.period else None}
-        layout = templates.apply(self.ws, self.audience.template, draft.sections, context,
-                                 draft.info)
+        context = {
+            "memo": self._template_memo(brief_id, audience_id, today),
+            "audience": dump(self.audience),
+            "omitted": {k: len(v) for k, v in sorted(draft.omitted.items())},
+            "period": self.period.display() if self.period else None,
+        }
+        layout = templates.apply(
+            self.ws, self.audience.template, draft.sections, context, draft.info
+        )
         draft.sections = layout.sections
         draft.clusters = _renumber(layout.sections, draft.clusters)
         return layout
 
-    def _template_memo(self, brief_id: str, audience_id: str,
-                       today: dt.date | None) -> dict[str, Any]:
+    def _template_memo(
+        self, brief_id: str, audience_id: str, today: dt.date | None
+    ) -> dict[str, Any]:
         head = self._header(audience_id, [], today)
-        return {"title": head.title, "subject": head.subject, "to": head.to,
-                "sender": head.sender, "date": head.date, "period": head.period,
-                "organisation": head.organisation, "audience": head.audience,
-                "brief": brief_id, "audience_id": audience_id}
+        return {
+            "title": head.title,
+            "subject": head.subject,
+            "to": head.to,
+            "sender": head.sender,
+            "date": head.date,
+            "period": head.period,
+            "organisation": head.organisation,
+            "audience": head.audience,
+            "brief": brief_id,
+            "audience_id": audience_id,
+        }
 
-    def finish(self, draft: Draft, layout: templates.Layout, brief_id: str,
-               audience_id: str, today: dt.date | None,
-               citeproc: cite.Citeproc | None = None) -> Memo:
+    def finish(
+        self,
+        draft: Draft,
+        layout: templates.Layout,
+        brief_id: str,
+        audience_id: str,
+        today: dt.date | None,
+        citeproc: cite.Citeproc | None = None,
+    ) -> Memo:
         """Render the laid-out memo's notes and bibliography, and return it."""
         rendered = self._render(draft, citeproc)
         notes: list[Note] = []
         sections = draft.sections
         if rendered.note_style:
-            notes = [Note(i + 1, rendered.clusters[i], c.claim_ids)
-                     for i, c in enumerate(draft.clusters)]
+            notes = [
+                Note(i + 1, rendered.clusters[i], c.claim_ids) for i, c in enumerate(draft.clusters)
+            ]
         else:
             sections = [_inline_citations(s, rendered.clusters) for s in sections]
-        bibliography = [BibEntry(i, spans) for i, spans in rendered.bibliography
-                        ] if layout.bibliography else []
+        bibliography = (
+            [BibEntry(i, spans) for i, spans in rendered.bibliography]
+            if layout.bibliography
+            else []
+        )
         shown = dict.fromkeys(i for c in draft.clusters for i in c.claim_ids)
         placed = [self.ws.claims[i] for i in shown]
         rank = max([self.ws.marking_rank(c.marking) for c in placed], default=0)
@@ -123,8 +146,9 @@ class Resolver(Selection):
             return str(self.ws.root / value) if value.lower().endswith(".ttf") else value
 
         logo = str((self.ws.root / settings.logo).resolve()) if settings.logo else None
-        return Branding(settings.accent_colour, logo, font(settings.body_font),
-                        font(settings.heading_font))
+        return Branding(
+            settings.accent_colour, logo, font(settings.body_font), font(settings.heading_font)
+        )
 
     def _render(self, draft: Draft, citeproc: cite.Citeproc | None) -> cite.Rendered:
         style = cite.find_style(self.ws.settings.citation_style, self.ws.root)
@@ -164,10 +188,15 @@ class Resolver(Selection):
             return []
         kinds = Counter(s.type for s in sources)
         kind_text = ", ".join(
-            f"{n} {TYPE_NAMES.get(t, (t, t + 's'))[n != 1]}" for t, n in sorted(kinds.items()))
+            f"{n} {TYPE_NAMES.get(t, (t, t + 's'))[n != 1]}" for t, n in sorted(kinds.items())
+        )
         bounds = earliest_and_latest([s.issued for s in sources if s.issued])
-        published = "" if bounds is None else f", published {bounds[0].display()}" + (
-            f" to {bounds[1].display()}" if bounds[1] != bounds[0] else "")
+        published = (
+            ""
+            if bounds is None
+            else f", published {bounds[0].display()}"
+            + (f" to {bounds[1].display()}" if bounds[1] != bounds[0] else "")
+        )
         grades = Counter(s.reliability or "ungraded" for s in sources)
         grade_text = ", ".join(f"{g} ({n})" for g, n in sorted(grades.items()))
         second = sum(1 for c in placed if c.origin)
@@ -203,8 +232,14 @@ def _renumber(sections: list[Section], clusters: list[Cluster]) -> list[Cluster]
 
 def _fields(header: Header, labels: list[str]) -> list[tuple[str, str]]:
     """Return the heading block's (label, value) rows the template asked for, if set."""
-    values = {"TO": header.to, "FROM": header.sender, "DATE": header.date,
-              "SUBJECT": header.subject, "PERIOD": header.period, "FOR": header.audience}
+    values = {
+        "TO": header.to,
+        "FROM": header.sender,
+        "DATE": header.date,
+        "SUBJECT": header.subject,
+        "PERIOD": header.period,
+        "FOR": header.audience,
+    }
     return [(label, value) for label in labels if (value := values.get(label))]
 
 

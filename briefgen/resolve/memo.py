@@ -47,12 +47,19 @@ class Plan:
     def memo(self, citeproc: cite.Citeproc | None = None) -> Memo:
         """Return the finished memo: citations formatted (by `citeproc` if given, else by a
         pandoc run of its own), header and summary made."""
-        return self.resolver.finish(self.draft, self.layout, self.brief_id, self.audience_id,
-                                    self.today, citeproc)
+        return self.resolver.finish(
+            self.draft, self.layout, self.brief_id, self.audience_id, self.today, citeproc
+        )
 
 
-def plan_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
-              period: str | dict | None = None, today: dt.date | None = None) -> Plan:
+def plan_memo(
+    ws: Workspace,
+    brief_id: str,
+    brief: Brief,
+    audience_id: str,
+    period: str | dict | None = None,
+    today: dt.date | None = None,
+) -> Plan:
     """Return the resolved plan of `brief` for one audience; `period` overrides the brief's."""
     audience = ws.audiences[audience_id]
     resolver = Resolver(ws, brief, audience, _period(brief, period, today))
@@ -63,8 +70,14 @@ def plan_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
     return plan
 
 
-def build_memo(ws: Workspace, brief_id: str, brief: Brief, audience_id: str,
-               period: str | dict | None = None, today: dt.date | None = None) -> Memo:
+def build_memo(
+    ws: Workspace,
+    brief_id: str,
+    brief: Brief,
+    audience_id: str,
+    period: str | dict | None = None,
+    today: dt.date | None = None,
+) -> Memo:
     """Return the memo of `brief` for one audience; `period` overrides the brief's."""
     return plan_memo(ws, brief_id, brief, audience_id, period, today).memo()
 

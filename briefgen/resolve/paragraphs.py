@@ -19,9 +19,33 @@ from ..readers.workspace import Workspace
 from . import prose
 from .visibility import Visibility
 
-LOWER_FIRST_WORDS = {"The", "A", "An", "This", "That", "These", "Those", "Its", "It", "There",
-                     "Some", "Many", "Most", "Both", "Each", "Every", "Several", "About",
-                     "Around", "Approximately", "Nearly", "Over", "More", "Less", "Fewer"}
+LOWER_FIRST_WORDS = {
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Its",
+    "It",
+    "There",
+    "Some",
+    "Many",
+    "Most",
+    "Both",
+    "Each",
+    "Every",
+    "Several",
+    "About",
+    "Around",
+    "Approximately",
+    "Nearly",
+    "Over",
+    "More",
+    "Less",
+    "Fewer",
+}
 
 
 @dataclass
@@ -51,8 +75,9 @@ def claim_date(ws: Workspace, claim: Claim) -> PartialDate | None:
 class Paragraphs:
     """The claims an audience may see, as paragraphs with their notes."""
 
-    def __init__(self, ws: Workspace, brief: Brief, audience: Audience,
-                 period: Period | None) -> None:
+    def __init__(
+        self, ws: Workspace, brief: Brief, audience: Audience, period: Period | None
+    ) -> None:
         self.ws = ws
         self.brief = brief
         self.audience = audience
@@ -103,18 +128,29 @@ class Paragraphs:
     def _claim_paragraph(self, claim_id: str, draft: Draft) -> Paragraph:
         claim = self.ws.claims[claim_id]
         content: list[Inline] = [Span(self._wording(claim)), self._note(claim, draft)]
-        para = Paragraph(content, kind="claim", claim_id=claim_id,
-                         portion=self._portion(self.ws.marking_rank(claim.marking)))
+        para = Paragraph(
+            content,
+            kind="claim",
+            claim_id=claim_id,
+            portion=self._portion(self.ws.marking_rank(claim.marking)),
+        )
         new = self._is_new(claim)
         para.new = new and self.audience.mark_new
-        draft.info[id(para)] = {"confidence": claim.confidence, "topics": claim.topics,
-                                "marking": claim.marking or self.ws.lowest_marking(),
-                                "new": new, "origin": claim.origin}
+        draft.info[id(para)] = {
+            "confidence": claim.confidence,
+            "topics": claim.topics,
+            "marking": claim.marking or self.ws.lowest_marking(),
+            "new": new,
+            "origin": claim.origin,
+        }
         if self.audience.confidence and claim.confidence:
             para.confidence = f"{claim.confidence} confidence"
         if self.audience.quotes:
-            para.quotes = [Quote(s.quote, self._quote_attribution(claim_id, i))
-                           for i, s in enumerate(claim.sources) if s.quote]
+            para.quotes = [
+                Quote(s.quote, self._quote_attribution(claim_id, i))
+                for i, s in enumerate(claim.sources)
+                if s.quote
+            ]
         if self.audience.source_count:
             para.remarks.append([Span(self._sourcing(claim))])
         if self.audience.contradictions:
@@ -162,8 +198,9 @@ class Paragraphs:
         if any(c.isupper() for c in bare[1:]) or not bare.isalpha():
             return True
         pattern = re.compile(r"[a-z0-9,;:)]\s+" + re.escape(bare) + r"\b")
-        texts = [claim.text] + ["\n".join(t.paragraphs) for s in claim.sources
-                                if (t := self.ws.texts.get(s.source))]
+        texts = [claim.text] + [
+            "\n".join(t.paragraphs) for s in claim.sources if (t := self.ws.texts.get(s.source))
+        ]
         return any(pattern.search(t) for t in texts)
 
     def _note(self, claim: Claim, draft: Draft, placed: bool = True) -> NoteRef:
@@ -172,8 +209,10 @@ class Paragraphs:
         `placed` is False for a claim only mentioned in a remark: it may still be
         selected later in its own right.
         """
-        cites = [cite.Cite(s.source, self._locator(claim.id, i, s.locator))
-                 for i, s in enumerate(claim.sources)]
+        cites = [
+            cite.Cite(s.source, self._locator(claim.id, i, s.locator))
+            for i, s in enumerate(claim.sources)
+        ]
         draft.clusters.append(Cluster(cites, [claim.id]))
         if placed:
             draft.placed.append(claim.id)
@@ -196,8 +235,13 @@ class Paragraphs:
             other = self._admit(other_id, draft, counted=False)
             if other is None:
                 continue
-            remarks.append([Span("Sources differ: "), Span(self._wording(other)),
-                            self._note(other, draft, placed=False)])
+            remarks.append(
+                [
+                    Span("Sources differ: "),
+                    Span(self._wording(other)),
+                    self._note(other, draft, placed=False),
+                ]
+            )
         return remarks
 
     def _portion(self, rank: int) -> str | None:

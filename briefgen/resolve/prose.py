@@ -40,8 +40,9 @@ class ProseError(Exception):
 
 @lru_cache(maxsize=1)
 def _environment() -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                         keep_trailing_newline=False)
+    return ImmutableSandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
 
 
 def render(text: str) -> list[list[Part]]:
@@ -56,17 +57,18 @@ def render(text: str) -> list[list[Part]]:
                 raise ProseError(f"{kind}() takes a claim id in quotes", 0)
             calls.append(Call(kind, claim_id))
             return f"\ue000{'C' if kind == 'claim' else 'N'}{len(calls) - 1}\ue001"
+
         return call
 
     try:
         template = _environment().from_string(text)
-        out = sandbox.render(template, {"claim": placeholder("claim"),
-                                        "cite": placeholder("cite")})
+        out = sandbox.render(template, {"claim": placeholder("claim"), "cite": placeholder("cite")})
     except jinja2.TemplateSyntaxError as exc:
         raise ProseError(f"template syntax error: {exc.message}", exc.lineno) from None
     except jinja2.UndefinedError as exc:
-        raise ProseError(f"{exc.message} (prose may call only claim() and cite())",
-                         _line(exc)) from None
+        raise ProseError(
+            f"{exc.message} (prose may call only claim() and cite())", _line(exc)
+        ) from None
     except SecurityError as exc:
         raise ProseError(f"not allowed in prose: {exc}", _line(exc)) from None
     except sandbox.Exceeded as exc:
@@ -84,7 +86,7 @@ def _split(paragraph: str, calls: list[Call]) -> list[Part]:
     pos = 0
     for m in _MARK.finditer(paragraph):
         if m.start() > pos:
-            parts.append(paragraph[pos:m.start()])
+            parts.append(paragraph[pos : m.start()])
         parts.append(calls[int(m.group(2))])
         pos = m.end()
     if pos < len(paragraph):

@@ -41,8 +41,7 @@ def render(template: Any, context: dict[str, Any]) -> str:
 @contextmanager
 def _time_limit(seconds: int) -> Iterator[None]:
     """Stop what runs longer than `seconds` (where signals can be used: the main thread)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal,
-                                                                                 "SIGALRM"):
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
         yield
         return
 

@@ -70,8 +70,11 @@ class Selection(Paragraphs):
         if len(query.topics) == 1:  # its claims, in store order (a claim may list it twice)
             return list(dict.fromkeys(index.get(query.topics[0], ())))
         wanted = {i for topic in query.topics for i in index.get(topic, ())}
-        return [i for i in self.ws.claims if i in wanted] if len(wanted) * 4 > len(
-            self.ws.claims) else sorted(wanted, key=self.ws.claim_order().__getitem__)
+        return (
+            [i for i in self.ws.claims if i in wanted]
+            if len(wanted) * 4 > len(self.ws.claims)
+            else sorted(wanted, key=self.ws.claim_order().__getitem__)
+        )
 
     def _matcher(self, query: Select) -> Callable[[str], bool]:
         """Return the test a claim (by id) must pass for `query` (its topics are tested
@@ -82,8 +85,7 @@ class Selection(Paragraphs):
 
         def matches(ident: str) -> bool:
             confidence, second_hand, date = facts[ident]
-            if lowest is not None and (confidence is None
-                                       or CONFIDENCE_RANK[confidence] < lowest):
+            if lowest is not None and (confidence is None or CONFIDENCE_RANK[confidence] < lowest):
                 return False
             if origin is not None and second_hand != origin:
                 return False
@@ -106,6 +108,7 @@ class Selection(Paragraphs):
         if order == "id":
             key = str
         elif order == "confidence":
+
             def key(i: str) -> Any:
                 return -CONFIDENCE_RANK.get(facts[i][0] or "", -1)
         else:
@@ -118,6 +121,7 @@ class Selection(Paragraphs):
                 if known is None:  # equal dates stay in store order, either way
                     known = by_date[id(date)] = sort_key(date, newest_first=late)
                 return known
+
         if not limit or limit * 8 >= len(ids):
             yield from sorted(ids, key=key)
             return

@@ -87,8 +87,9 @@ class _Loader(jinja2.FileSystemLoader):
         super().__init__([str(ws.root / "templates"), str(BUILT_IN)])
         self.loaded: dict[str, str] = {}
 
-    def get_source(self, environment: jinja2.Environment,
-                   template: str) -> tuple[str, str, Callable[[], bool]]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         """Return the template's source, file name and freshness check, and note it."""
         source = super().get_source(environment, template)
         self.loaded[template] = source[0]
@@ -131,15 +132,25 @@ def _clean(text: str) -> str:
 
 
 def _environment(ws: Workspace) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(loader=_Loader(ws), undefined=jinja2.StrictUndefined,
-                                        autoescape=False, trim_blocks=True,
-                                        lstrip_blocks=True, keep_trailing_newline=False)
+    env = ImmutableSandboxedEnvironment(
+        loader=_Loader(ws),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
     env.filters["plain"] = lambda block: getattr(block, "text", str(block))
     return env
 
 
-def apply(ws: Workspace, name: str, sections: list[Section], context: dict[str, Any],
-          block_info: dict[int, dict[str, Any]]) -> Layout:
+def apply(
+    ws: Workspace,
+    name: str,
+    sections: list[Section],
+    context: dict[str, Any],
+    block_info: dict[int, dict[str, Any]],
+) -> Layout:
     """Render template `name` over the resolved sections; return the memo's layout."""
     blocks: list[Paragraph] = []
     view = []
@@ -158,15 +169,23 @@ def apply(ws: Workspace, name: str, sections: list[Section], context: dict[str, 
 def _render(ws: Workspace, name: str, context: dict[str, Any]) -> tuple[str, dict[str, str]]:
     """Render a template with the directive functions; return its text and the templates
     it was made from. Errors name its file and line."""
+
     def directive(kind: str):
         def call(*args: object) -> str:
             return f"\ue000D{kind}:{'|'.join(str(a) for a in args)}\ue001"
+
         return call
 
     outside = _escapes(ws)
     if outside:
-        raise _error(ws, name, str(outside[0]), 0, "this template leads out of the workspace's "
-                     "templates/ folder (a symbolic link); copy the file in instead")
+        raise _error(
+            ws,
+            name,
+            str(outside[0]),
+            0,
+            "this template leads out of the workspace's "
+            "templates/ folder (a symbolic link); copy the file in instead",
+        )
     env = _environment(ws)
     functions = {k: directive(k) for k in ("header", "bibliography", "summary", "layout")}
     try:
@@ -175,8 +194,13 @@ def _render(ws: Workspace, name: str, context: dict[str, Any]) -> tuple[str, dic
         assert isinstance(env.loader, _Loader)
         return text, dict(sorted(env.loader.loaded.items()))
     except jinja2.TemplateNotFound:
-        raise _error(ws, name, None, 0, f"template {name!r} not found; known: "
-                     f"{', '.join(known_templates(ws))}") from None
+        raise _error(
+            ws,
+            name,
+            None,
+            0,
+            f"template {name!r} not found; known: {', '.join(known_templates(ws))}",
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise _error(ws, name, exc.filename, exc.lineno, f"syntax error: {exc.message}") from None
     except jinja2.UndefinedError as exc:
@@ -203,8 +227,9 @@ def _where(exc: BaseException) -> tuple[str | None, int]:
     return found
 
 
-def _error(ws: Workspace, name: str, filename: str | None, line: int,
-           message: str) -> WorkspaceError:
+def _error(
+    ws: Workspace, name: str, filename: str | None, line: int, message: str
+) -> WorkspaceError:
     problems = Problems()
     path = filename or str(template_path(ws, name) or ws.root / "templates" / f"{name}{SUFFIX}")
     problems.add(path, line or 0, "template", message)
@@ -259,8 +284,13 @@ def _directives(line: str, layout: Layout, ws: Workspace, name: str) -> str:
         if kind == "header":
             unknown = [v for v in values if v.upper() not in FIELDS]
             if unknown:
-                raise _error(ws, name, None, 0, f"header(): unknown field {unknown[0]!r}; "
-                             f"known: {', '.join(FIELDS)}")
+                raise _error(
+                    ws,
+                    name,
+                    None,
+                    0,
+                    f"header(): unknown field {unknown[0]!r}; known: {', '.join(FIELDS)}",
+                )
             layout.fields = [v.upper() for v in values]
         elif kind == "layout":
             if not values or values[0] not in LAYOUTS:

@@ -23,8 +23,11 @@ class Visibility:
     def __init__(self, ws: Workspace, audience: Audience) -> None:
         self.ws = ws
         self.audience = audience
-        self.max_rank = (ws.marking_rank(audience.max_marking)
-                         if audience.max_marking else len(ws.settings.markings))
+        self.max_rank = (
+            ws.marking_rank(audience.max_marking)
+            if audience.max_marking
+            else len(ws.settings.markings)
+        )
 
     def hidden(self, claim: Claim) -> str | None:
         """Return why the audience may not see `claim`, as a build reports it, or None.
@@ -52,5 +55,7 @@ class Visibility:
         """
         leaked = [i for i in shown if not self.visible(self.ws.claims[i])]
         if leaked:
-            raise RuntimeError(f"internal error: the memo for {audience_id} holds claims "
-                               f"it may not see: {', '.join(leaked)}")
+            raise RuntimeError(
+                f"internal error: the memo for {audience_id} holds claims "
+                f"it may not see: {', '.join(leaked)}"
+            )

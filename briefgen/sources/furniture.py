@@ -12,18 +12,35 @@ import re
 from collections.abc import Iterable
 
 LINE_PATTERNS = [
-    r"read more\.?", r"read the", r"print issue", r"download( (pdf|the report))?",
-    r"get the latest( from .{1,40})?", r"how often would you like to hear from us\??",
+    r"read more\.?",
+    r"read the",
+    r"print issue",
+    r"download( (pdf|the report))?",
+    r"get the latest( from .{1,40})?",
+    r"how often would you like to hear from us\??",
     r"thank you! your request was successfully submitted\.?",
-    r"sign up( now)?( to .{0,120})?\.?", r"subscribe( now| to .{0,80})?\.?",
-    r"share( this( article| story)?)?:?", r"advertisement", r"related( articles| stories)?:?",
-    r"follow us( on .{1,40})?\.?", r"(photo|image) credit:.*", r"(photo|image|credit): .{1,120}",
-    r"by( \w+)? \d{4}", r"by", r"columnist", r"contributor", r"editor", r"author",
-    r"listen to this article.*", r"\d+ min(ute)? read",
+    r"sign up( now)?( to .{0,120})?\.?",
+    r"subscribe( now| to .{0,80})?\.?",
+    r"share( this( article| story)?)?:?",
+    r"advertisement",
+    r"related( articles| stories)?:?",
+    r"follow us( on .{1,40})?\.?",
+    r"(photo|image) credit:.*",
+    r"(photo|image|credit): .{1,120}",
+    r"by( \w+)? \d{4}",
+    r"by",
+    r"columnist",
+    r"contributor",
+    r"editor",
+    r"author",
+    r"listen to this article.*",
+    r"\d+ min(ute)? read",
 ]
 BLOCK_MARKERS = [
-    r"\bphoto credit:", r"\bdo not necessarily (represent|reflect)\b",
-    r"\ball opinions are those of the author", r"^read more\.?$",
+    r"\bphoto credit:",
+    r"\bdo not necessarily (represent|reflect)\b",
+    r"\ball opinions are those of the author",
+    r"^read more\.?$",
 ]
 
 
@@ -32,8 +49,9 @@ def compile_patterns(extra: Iterable[str] = ()) -> list[re.Pattern[str]]:
     return [re.compile(rf"^\s*(?:{p})\s*$", re.IGNORECASE) for p in [*LINE_PATTERNS, *extra]]
 
 
-def clean(text: str, authors: Iterable[str] = (), container: str | None = None,
-          extra: Iterable[str] = ()) -> str:
+def clean(
+    text: str, authors: Iterable[str] = (), container: str | None = None, extra: Iterable[str] = ()
+) -> str:
     """Return `text` without page furniture, paragraphs separated by one blank line."""
     line_patterns = compile_patterns(extra)
     names = [n.strip().lower() for n in authors if n.strip()]
@@ -44,8 +62,9 @@ def clean(text: str, authors: Iterable[str] = (), container: str | None = None,
         if _is_furniture_block(block, names):
             continue
         lines = [ln.rstrip() for ln in block.split("\n")]
-        lines = [ln for ln in lines if ln.strip() and not _is_furniture_line(ln, line_patterns,
-                                                                               boxes)]
+        lines = [
+            ln for ln in lines if ln.strip() and not _is_furniture_line(ln, line_patterns, boxes)
+        ]
         rest = "\n".join(lines).strip()
         if rest and not _is_bio(rest, names):
             kept.append(rest)

@@ -74,8 +74,12 @@ def _refuse_duplicates(ws: Workspace, ids: list[str]) -> None:
     for ident in ids:
         where = ws.where.get(("source", ident))
         if where is not None:
-            problems.add(where.path, where.line_of("id"), "id",
-                         f"source {ident!r} exists already; nothing was added")
+            problems.add(
+                where.path,
+                where.line_of("id"),
+                "id",
+                f"source {ident!r} exists already; nothing was added",
+            )
         elif ident in seen:
             problems.add("import", 0, "id", f"source {ident!r} appears twice in the import")
         seen.add(ident)
@@ -93,8 +97,9 @@ def append_sources(ws: Workspace, records: list[dict[str, Any]]) -> Path:
             raise BriefgenError(f"{display_path(path)}: cannot add to it: {exc}") from None
     if existing and not existing.endswith("\n"):
         existing += "\n"
-    block = yaml.safe_dump(records, sort_keys=False, allow_unicode=True, width=88,
-                           default_flow_style=None)
+    block = yaml.safe_dump(
+        records, sort_keys=False, allow_unicode=True, width=88, default_flow_style=None
+    )
     write_atomic(path, (existing + block).encode("utf-8"))
     return path
 
@@ -150,20 +155,37 @@ def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
             continue
         parts = value["date-parts"]
         # a lone date reads more plainly as text; a range (two parts) stays date-parts
-        if (isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], list)
-                and all(type(p) is int for p in parts[0])):
+        if (
+            isinstance(parts, list)
+            and len(parts) == 1
+            and isinstance(parts[0], list)
+            and all(type(p) is int for p in parts[0])
+        ):
             out[key] = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts[0]))
     return out
 
 
 BIBTEX_TYPES = {
-    "article": "article-journal", "book": "book", "inbook": "chapter",
-    "incollection": "chapter", "inproceedings": "paper-conference", "techreport": "report",
-    "report": "report", "online": "webpage", "misc": "document", "phdthesis": "thesis",
-    "mastersthesis": "thesis", "unpublished": "manuscript",
+    "article": "article-journal",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "techreport": "report",
+    "report": "report",
+    "online": "webpage",
+    "misc": "document",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "unpublished": "manuscript",
 }
-MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-                                     "sep", "oct", "nov", "dec"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
 
 
 def _bibtex(file: Path) -> list[dict[str, Any]]:
@@ -192,13 +214,24 @@ def _bibtex(file: Path) -> list[dict[str, Any]]:
 def _from_bibtex(entry: Any) -> dict[str, Any]:
     raw = {k.lower(): str(v.value) for k, v in entry.fields_dict.items()}
     fields = {k: _untex(v) for k, v in raw.items()}
-    out: dict[str, Any] = {"id": entry.key,
-                           "type": BIBTEX_TYPES.get(entry.entry_type.lower(), "document")}
-    for bib, csl in (("title", "title"), ("journal", "container-title"),
-                     ("booktitle", "container-title"), ("publisher", "publisher"),
-                     ("institution", "publisher"), ("address", "publisher-place"),
-                     ("volume", "volume"), ("number", "issue"), ("pages", "page"),
-                     ("doi", "DOI"), ("url", "URL"), ("edition", "edition")):
+    out: dict[str, Any] = {
+        "id": entry.key,
+        "type": BIBTEX_TYPES.get(entry.entry_type.lower(), "document"),
+    }
+    for bib, csl in (
+        ("title", "title"),
+        ("journal", "container-title"),
+        ("booktitle", "container-title"),
+        ("publisher", "publisher"),
+        ("institution", "publisher"),
+        ("address", "publisher-place"),
+        ("volume", "volume"),
+        ("number", "issue"),
+        ("pages", "page"),
+        ("doi", "DOI"),
+        ("url", "URL"),
+        ("edition", "edition"),
+    ):
         if fields.get(bib):
             out.setdefault(csl, fields[bib].replace("--", "–") if bib == "pages" else fields[bib])
     for role in ("author", "editor"):
@@ -207,7 +240,8 @@ def _from_bibtex(entry: Any) -> dict[str, Any]:
     if fields.get("year"):
         date = fields["year"]
         month = MONTHS.get(fields.get("month", "")[:3].lower()) or (
-            int(fields["month"]) if fields.get("month", "").isdigit() else None)
+            int(fields["month"]) if fields.get("month", "").isdigit() else None
+        )
         out["issued"] = f"{date}-{month:02d}" if month else date
     if fields.get("urldate"):
         out["accessed"] = fields["urldate"]

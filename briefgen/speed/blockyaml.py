@@ -113,9 +113,13 @@ class _Reader:
                 top_column, top = stack[-1]
                 if top_column == column and type(top) is LDict:
                     key = match.group(1)
-                    rest = body[match.end():]
-                    if (rest and rest[0] not in "#|>" and key not in top.key_lines
-                            and key not in _NOT_TEXT):
+                    rest = body[match.end() :]
+                    if (
+                        rest
+                        and rest[0] not in "#|>"
+                        and key not in top.key_lines
+                        and key not in _NOT_TEXT
+                    ):
                         top.key_lines[key] = number
                         top[key] = self._value(rest, number)
                         continue
@@ -183,7 +187,7 @@ class _Reader:
         if mapping is None or key in mapping.key_lines:
             return False
         mapping.key_lines[key] = number
-        rest = body[match.end():]
+        rest = body[match.end() :]
         if not rest or rest[0] == "#":
             mapping[key] = None
             self.pending = (mapping, key, column)
@@ -210,8 +214,9 @@ class _Reader:
                 self._open(column, child)
                 return child
         stack = self.stack
-        while stack and (stack[-1][0] > column
-                         or stack[-1][0] == column and type(stack[-1][1]) is LList):
+        while stack and (
+            stack[-1][0] > column or stack[-1][0] == column and type(stack[-1][1]) is LList
+        ):
             stack.pop()
         if not stack:
             if self.root is not NOT_PLAIN:
@@ -255,8 +260,12 @@ class _Reader:
             return self._flow(rest, number)
         comment = rest.find(" #")
         value = (rest if comment < 0 else rest[:comment]).rstrip(" ")
-        if (first in _NOT_FIRST and not (first == "-" and value[1:2] not in ("", " "))
-                or ": " in value or value[-1] == ":"):
+        if (
+            first in _NOT_FIRST
+            and not (first == "-" and value[1:2] not in ("", " "))
+            or ": " in value
+            or value[-1] == ":"
+        ):
             raise _Outside
         return plain_scalar(value)
 
@@ -286,8 +295,7 @@ class _Reader:
         seq.item_lines = [number] * len(seq)
         return seq
 
-    def _flow_node(self, text: str, at: int, number: int,
-                   depth: int) -> tuple[LList | LDict, int]:
+    def _flow_node(self, text: str, at: int, number: int, depth: int) -> tuple[LList | LDict, int]:
         """Read the collection opening at `text[at]`; return it and where it ends.
 
         Its entries are plain values and collections, each key of a mapping a plain name
@@ -304,7 +312,7 @@ class _Reader:
             out.key_lines = {}
         out.line = number
         at = _skip(text, at + 1)
-        if text[at:at + 1] == closing:
+        if text[at : at + 1] == closing:
             return out, at + 1
         while True:
             if isinstance(out, LDict):
@@ -322,18 +330,18 @@ class _Reader:
                 out.append(value)
                 out.item_lines.append(number)
             at = _skip(text, at)
-            mark = text[at:at + 1]
+            mark = text[at : at + 1]
             if mark == closing:
                 return out, at + 1
             if mark != ",":
                 raise _Outside
             at = _skip(text, at + 1)
-            if text[at:at + 1] in (closing, ",", ""):
+            if text[at : at + 1] in (closing, ",", ""):
                 raise _Outside  # an empty entry: libyaml decides what it means
 
     def _flow_value(self, text: str, at: int, number: int, depth: int) -> tuple[Any, int]:
         """Read one value inside a flow collection; return it and where it ends."""
-        if text[at:at + 1] in ("[", "{"):
+        if text[at : at + 1] in ("[", "{"):
             return self._flow_node(text, at, number, depth + 1)
         match = _FLOW_PLAIN.match(text, at)
         if match is None:
@@ -349,7 +357,7 @@ class _Reader:
 
 def _skip(text: str, at: int) -> int:
     """Return the place of the first character at or after `at` that is not a space."""
-    while text[at:at + 1] == " ":
+    while text[at : at + 1] == " ":
         at += 1
     return at
 

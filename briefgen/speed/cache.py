@@ -71,9 +71,11 @@ def digest(root: Path) -> Digest:
         else:
             context.update(line)
     shared = context.digest()
-    return Digest(whole.hexdigest()[:32],
-                  {path: hashlib.sha256(shared + line).hexdigest()[:32]
-                   for path, line in contents.items()}, size)
+    return Digest(
+        whole.hexdigest()[:32],
+        {path: hashlib.sha256(shared + line).hexdigest()[:32] for path, line in contents.items()},
+        size,
+    )
 
 
 def _file_hashes(root: Path, paths: list[Path]) -> list[tuple[int, bytes | None]]:
@@ -112,8 +114,11 @@ def checked_store(root: Path) -> Workspace:
     ws = load_cached(root, made_of.key)
     if ws is not None:
         return ws
-    reads = (ClaimFileReads(root, made_of.claim_files)
-             if made_of.claim_bytes >= PER_FILE_FROM_BYTES else None)
+    reads = (
+        ClaimFileReads(root, made_of.claim_files)
+        if made_of.claim_bytes >= PER_FILE_FROM_BYTES
+        else None
+    )
     ws = load_checked(root, reads)
     # a broken store is read again until it is fixed (its files' reads are kept)
     save_soon(root, made_of.key, None if ws.problems.errors else ws, reads)
@@ -174,8 +179,11 @@ class ClaimFileReads:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for path, read in self.fresh.items():
-                write_atomic(self.folder / f"{self.keys[path]}.pickle",
-                             pickle.dumps(read, protocol=5), durable=False)
+                write_atomic(
+                    self.folder / f"{self.keys[path]}.pickle",
+                    pickle.dumps(read, protocol=5),
+                    durable=False,
+                )
             current = {f"{key}.pickle" for key in self.keys.values()}
             for old in self.folder.glob("*.pickle"):
                 if old.name not in current:
@@ -184,8 +192,9 @@ class ClaimFileReads:
             pass  # a cache that cannot be written only costs time
 
 
-def save_soon(root: Path, key: str, ws: Workspace | None,
-              reads: ClaimFileReads | None = None) -> None:
+def save_soon(
+    root: Path, key: str, ws: Workspace | None, reads: ClaimFileReads | None = None
+) -> None:
     """Save `ws` (unless None: a store with errors is read again until it is fixed) and
     the claim files' fresh `reads`, without making the user wait: from a forked process
     where there is fork.
@@ -241,8 +250,11 @@ def save(root: Path, key: str, ws: Workspace) -> None:
     folder = root / FOLDER
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(folder / f"store-{key}.pickle",
-                     pickle.dumps((named_versions(ws), ws), protocol=5), durable=False)
+        write_atomic(
+            folder / f"store-{key}.pickle",
+            pickle.dumps((named_versions(ws), ws), protocol=5),
+            durable=False,
+        )
         for old in folder.glob("store-*.pickle"):
             if old.name != f"store-{key}.pickle":
                 old.unlink(missing_ok=True)

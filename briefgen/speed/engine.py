@@ -79,7 +79,7 @@ class _Channel:
         data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(len(data).to_bytes(8, "big") + data)
         while view:
-            view = view[os.write(self.write_fd, view):]
+            view = view[os.write(self.write_fd, view) :]
 
     def recv(self) -> Any:
         """Return the next object sent; raise EOFError if the other end is gone."""
@@ -119,8 +119,9 @@ class _Worker:
 class Engine:
     """Writer processes and a citation server, shared by the memos of one build."""
 
-    def __init__(self, workers: int, formats: list[str], style: Path | None = None,
-                 locale: str = "en-US") -> None:
+    def __init__(
+        self, workers: int, formats: list[str], style: Path | None = None, locale: str = "en-US"
+    ) -> None:
         self._workers: list[_Worker] = []
         self._citeproc: Citeproc | None = None
         self._stopping: list[Citeproc] = []  # servers told to stop, reaped in close()
@@ -178,8 +179,12 @@ class Engine:
             theirs.close()
             self._workers.append(_Worker(mine, pid, warm))
 
-    def write(self, units: Iterator[Unit], done: Callable[[Done], None] | None = None,
-              failed: Callable[[Unit, BriefgenError], None] | None = None) -> list[Done]:
+    def write(
+        self,
+        units: Iterator[Unit],
+        done: Callable[[Done], None] | None = None,
+        failed: Callable[[Unit, BriefgenError], None] | None = None,
+    ) -> list[Done]:
         """Write every unit, in the writer processes if there are any; return the results.
 
         `units` is consumed lazily: the next memo is finished (and its citations
@@ -216,8 +221,9 @@ class Engine:
             raise
         return results
 
-    def _hand_out(self, units: Iterator[Unit],
-                  record: Callable[[Done | BriefgenError, Unit], None]) -> None:
+    def _hand_out(
+        self, units: Iterator[Unit], record: Callable[[Done | BriefgenError, Unit], None]
+    ) -> None:
         """Give each unit to an idle writer process, and record each result as it comes."""
         queue: deque[Unit] = deque()
         source: Iterator[Unit] | None = units
@@ -310,8 +316,9 @@ def _stopped(unit: Unit) -> Exception:
     """Return the error of a writer process that went away while it had `unit`."""
     from ..errors import BriefgenError
 
-    return BriefgenError(f"the process writing {unit.target.name} stopped (out of memory?); "
-                         "nothing was written")
+    return BriefgenError(
+        f"the process writing {unit.target.name} stopped (out of memory?); nothing was written"
+    )
 
 
 def write_unit(unit: Unit) -> Done:
@@ -326,8 +333,10 @@ def write_unit(unit: Unit) -> Done:
         except Exception as exc:  # noqa: BLE001 - a writer's failure is reported, not dumped
             if disk_full(exc):
                 raise
-            raise BriefgenError(f"could not write {unit.target.name}: {type(exc).__name__}: "
-                                f"{exc} (please report this as a briefgen bug)") from None
+            raise BriefgenError(
+                f"could not write {unit.target.name}: {type(exc).__name__}: "
+                f"{exc} (please report this as a briefgen bug)"
+            ) from None
         with open(unit.target, "rb") as handle:
             os.fsync(handle.fileno())
     pages = int(result) if isinstance(result, int) else None

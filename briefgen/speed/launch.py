@@ -59,8 +59,9 @@ def _start_pandoc(args: list[str]) -> None:
         from ..readers.discover import find_root
         from . import quick
 
-        start = next((Path(a) for a in args if not a.startswith("-") and Path(a).exists()),
-                     Path.cwd())
+        start = next(
+            (Path(a) for a in args if not a.startswith("-") and Path(a).exists()), Path.cwd()
+        )
         root = find_root(start)
         out = quick.output_folder(root).resolve()  # as the build names it
         if "--force" not in args and quick.some_build_fresh(root, out):

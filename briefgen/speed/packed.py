@@ -128,5 +128,9 @@ class Records(Mapping[str, R], Generic[R]):
         return f"Records({len(self._items)} records)"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return Records, ({ident: item if type(item) is tuple else pack(item)  # type: ignore[arg-type]
-                          for ident, item in self._items.items()},)
+        return Records, (
+            {
+                ident: item if type(item) is tuple else pack(item)  # type: ignore[arg-type]
+                for ident, item in self._items.items()
+            },
+        )

@@ -34,8 +34,7 @@ def read_in_order(paths: list[Path], read: Callable[[Path], T]) -> Iterator[tupl
     """
     sizes = [p.stat().st_size if p.exists() else 0 for p in paths]
     workers = min(os.cpu_count() or 1, len(paths))
-    if (sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork")
-            or not fast()):
+    if sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork") or not fast():
         yield from ((path, read(path)) for path in paths)
         return
     queue = _Queue(len(paths))
@@ -46,8 +45,7 @@ def read_in_order(paths: list[Path], read: Callable[[Path], T]) -> Iterator[tupl
         yield from ((path, read(path)) for path in paths)
         return
     try:
-        children = [_fork_reader(paths, queue, read)
-                    for _ in range(workers - 1)]
+        children = [_fork_reader(paths, queue, read) for _ in range(workers - 1)]
         reads: dict[int, T] = {}
         given = 0  # files yielded so far
         while i is not None:
@@ -155,5 +153,3 @@ def _collect(child: _Reader, into: dict[int, Any]) -> bool:
         return status == 0 and not child.damaged
     finally:
         child.spool.close()
-
-

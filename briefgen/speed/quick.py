@@ -61,8 +61,11 @@ def citation_settings(root: Path) -> tuple[Path | None, str]:
 
 def command_key(args: dict[str, object]) -> str:
     """Return the key of a build command: its arguments, today's date and the version."""
-    return json.dumps({**args, "today": dt.date.today().isoformat(), "version": __version__},
-                      sort_keys=True, default=str)
+    return json.dumps(
+        {**args, "today": dt.date.today().isoformat(), "version": __version__},
+        sort_keys=True,
+        default=str,
+    )
 
 
 def _stats(root: Path, out: Path, paths: Iterable[Path]) -> dict[str, list[int]]:
@@ -89,8 +92,7 @@ def fresh_outputs(root: Path, out: Path, key: str) -> list[str] | None:
     files = _seen.pop((root, out), None)
     if entry is None:
         return None
-    return _fresh(entry, files if files is not None else _workspace_stats(root, out),
-                  root, out)
+    return _fresh(entry, files if files is not None else _workspace_stats(root, out), root, out)
 
 
 def some_build_fresh(root: Path, out: Path) -> bool:
@@ -134,8 +136,7 @@ def _saved_today(out: Path) -> dict[str, object]:
     return {k: v for k, v in _saved(out).items() if json.loads(k).get("today") == today}
 
 
-def _fresh(entry: object, files: dict[str, list[int]], root: Path,
-           out: Path) -> list[str] | None:
+def _fresh(entry: object, files: dict[str, list[int]], root: Path, out: Path) -> list[str] | None:
     """Return a recorded build's outputs if it saw `files` (with the files the workspace
     named, as they are now) and its outputs are as it left them, else None."""
     if not isinstance(entry, dict):
@@ -161,9 +162,10 @@ def record(root: Path, out: Path, key: str, outputs: list[Path], named: list[Pat
 
     path = out / STATE
     saved = _saved_today(out)
-    saved[key] = {"files": {**_stats(root, out, workspace_files(root, named)), **_code_stats()},
-                  "named": [str(p) for p in named],
-                  "outputs": {p.name: [p.stat().st_size, p.stat().st_mtime_ns]
-                              for p in outputs}}
+    saved[key] = {
+        "files": {**_stats(root, out, workspace_files(root, named)), **_code_stats()},
+        "named": [str(p) for p in named],
+        "outputs": {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in outputs},
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(saved, sort_keys=True).encode())

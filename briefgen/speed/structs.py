@@ -39,8 +39,7 @@ class Record(msgspec.Struct, dict=True):
     NESTED: ClassVar[tuple[tuple[str, str, type[Record]], ...]] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return rebuild, (type(self), msgspec.structs.astuple(self),
-                          self.__dict__.get("extra"))
+        return rebuild, (type(self), msgspec.structs.astuple(self), self.__dict__.get("extra"))
 
 
 # --- field rules, shared with `schema` ------------------------------------------------
@@ -70,8 +69,9 @@ def attribution(value: str) -> str:
         raise ValueError(f"broken template: {exc} (write braces as {{{{ and }}}})") from None
     unknown = fields - {"origin", "text"}
     if unknown:
-        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{origin}} and "
-                         "{text}")
+        raise ValueError(
+            f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{origin}} and {{text}}"
+        )
     if "text" not in fields:
         raise ValueError("the template must hold {text}, the claim itself")
     return value

@@ -50,11 +50,9 @@ def _rename(font: object, name: str, face: str) -> None:
     postscript = full.replace(" ", "-")
     for record in list(table.names):
         if record.nameID in (1, 16):
-            table.setName(name, record.nameID, record.platformID, record.platEncID,
-                          record.langID)
+            table.setName(name, record.nameID, record.platformID, record.platEncID, record.langID)
         elif record.nameID in (3, 4):
-            table.setName(full, record.nameID, record.platformID, record.platEncID,
-                          record.langID)
+            table.setName(full, record.nameID, record.platformID, record.platEncID, record.langID)
         elif record.nameID == 6:
             table.setName(postscript, 6, record.platformID, record.platEncID, record.langID)
 

@@ -56,20 +56,27 @@ def render(memo: Memo) -> str:
     """Return the memo as an HTML document."""
     head = memo.header
     parts = [
-        "<!DOCTYPE html>", f'<html lang="{escape(memo.language)}">', "<head>",
-        '<meta charset="utf-8">', f"<title>{escape(head.title)}</title>",
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(memo.language)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{escape(head.title)}</title>",
         f'<meta name="author" content="{escape(head.organisation)}">',
         f'<meta name="keywords" content="{escape(", ".join(head.keywords))}">',
-        "<style>CSS</style>", "</head>", "<body>",
-        f'<div class="banner">{escape(memo.banner)}</div>', _logo(memo),
+        "<style>CSS</style>",
+        "</head>",
+        "<body>",
+        f'<div class="banner">{escape(memo.banner)}</div>',
+        _logo(memo),
         f'<div class="org">{escape(head.organisation)}</div>',
-        f"<h1>{escape(head.title)}</h1>", _header_table(memo), "<hr>",
+        f"<h1>{escape(head.title)}</h1>",
+        _header_table(memo),
+        "<hr>",
     ]
     headings = _headings(memo)
     if memo.contents:
         parts.append(f'<nav><h2>{escape(memo.words.contents)}</h2><ol class="contents">')
-        parts += [f'<li><a href="#{anchor}">{escape(title)}</a></li>'
-                  for anchor, title in headings]
+        parts += [f'<li><a href="#{anchor}">{escape(title)}</a></li>' for anchor, title in headings]
         parts.append("</ol></nav>")
     anchors = iter(anchor for anchor, _ in headings)
     for section in memo.sections:
@@ -78,18 +85,22 @@ def render(memo: Memo) -> str:
         parts += _blocks(section.blocks, memo.words)
     if memo.notes:
         parts.append(f'<h2>{escape(memo.words.notes)}</h2><ol class="notes">')
-        parts += [f'<li id="note-{n.number}">{_inlines(list(n.content))} '
-                  f'<a href="#ref-{n.number}" aria-label="back">{BACK}</a></li>'
-                  for n in memo.notes]
+        parts += [
+            f'<li id="note-{n.number}">{_inlines(list(n.content))} '
+            f'<a href="#ref-{n.number}" aria-label="back">{BACK}</a></li>'
+            for n in memo.notes
+        ]
         parts.append("</ol>")
     if memo.bibliography:
-        parts.append(f'<h2 id="{next(anchors)}">{escape(memo.words.bibliography)}</h2>'
-                     '<div class="bib">')
+        parts.append(
+            f'<h2 id="{next(anchors)}">{escape(memo.words.bibliography)}</h2><div class="bib">'
+        )
         parts += [f"<p>{_inlines(list(b.content))}</p>" for b in memo.bibliography]
         parts.append("</div>")
     if memo.summary:
-        parts.append(f'<h2 id="{next(anchors)}">{escape(memo.words.summary)}</h2>'
-                     '<div class="summary">')
+        parts.append(
+            f'<h2 id="{next(anchors)}">{escape(memo.words.summary)}</h2><div class="summary">'
+        )
         parts += [f"<p>{escape(line)}</p>" for line in memo.summary]
         parts.append("</div>")
     parts += [f'<div class="banner">{escape(memo.banner)}</div>', "</body>", "</html>"]
@@ -112,13 +123,18 @@ def _logo(memo: Memo) -> str:
     path = Path(memo.branding.logo)
     kind = LOGO_TYPES.get(path.suffix.lower(), "image/png")
     data = base64.b64encode(path.read_bytes()).decode()
-    alt = escape(f"Logo of {memo.header.organisation}" if memo.header.organisation
-                 else "Logo", quote=True)
+    alt = escape(
+        f"Logo of {memo.header.organisation}" if memo.header.organisation else "Logo", quote=True
+    )
     return f'<img class="logo" src="data:{kind};base64,{data}" alt="{alt}">'
 
 
-LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-              ".svg": "image/svg+xml"}
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
 
 
 def _css(memo: Memo, page: str) -> str:
@@ -127,13 +143,14 @@ def _css(memo: Memo, page: str) -> str:
     page's text needs."""
     faces = []
     families = {}
-    for role, font in (("BODY", memo.branding.body_font),
-                       ("HEADING", memo.branding.heading_font)):
+    for role, font in (("BODY", memo.branding.body_font), ("HEADING", memo.branding.heading_font)):
         if font.lower().endswith(".ttf"):
             name = f"briefgen {role.lower()}"
             data = base64.b64encode(Path(font).read_bytes()).decode()
-            faces.append(f'@font-face{{font-family:"{name}";'
-                         f'src:url(data:font/ttf;base64,{data}) format("truetype")}}')
+            faces.append(
+                f'@font-face{{font-family:"{name}";'
+                f'src:url(data:font/ttf;base64,{data}) format("truetype")}}'
+            )
             families[role] = f'"{name}"'
         else:
             families[role] = f'"{font}"'
@@ -161,14 +178,18 @@ def _fallback_fonts(page: str) -> tuple[list[str], list[str]]:
         for face in font_subsets.faces(family):
             data = base64.b64encode(font_subsets.subset(family, face, used[family])).decode()
             weight = 700 if face == "Bold" else 400
-            faces.append(f'@font-face{{font-family:"{name}";font-weight:{weight};'
-                         f'src:url(data:font/ttf;base64,{data}) format("truetype")}}')
+            faces.append(
+                f'@font-face{{font-family:"{name}";font-weight:{weight};'
+                f'src:url(data:font/ttf;base64,{data}) format("truetype")}}'
+            )
     return faces, names
 
 
 def _header_table(memo: Memo) -> str:
-    cells = "".join(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
-                    for label, value in header_rows(memo.header))
+    cells = "".join(
+        f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
+        for label, value in header_rows(memo.header)
+    )
     return f'<table class="head">{cells}</table>'
 
 
@@ -195,8 +216,9 @@ def _paragraph(block: Paragraph, words: Words) -> str:
     body = mark + _inlines(block.content)
     if block.confidence:
         body += f' <span class="conf">{escape(words.mark.format(block.confidence))}</span>'
-    extras = "".join(f'<div class="quote">{escape(words.quote_line(q))}</div>'
-                     for q in block.quotes)
+    extras = "".join(
+        f'<div class="quote">{escape(words.quote_line(q))}</div>' for q in block.quotes
+    )
     extras += "".join(f'<div class="remark">{_inlines(r)}</div>' for r in block.remarks)
     tag = "li" if block.kind == "claim" else "p"
     return f"<{tag}>{body}{extras}</{tag}>"
@@ -213,8 +235,7 @@ def _inlines(content: list[Inline]) -> str:
             # after a left-to-right mark, a note number stays with its sentence, as in
             # the PDF, whatever script the sentence ends in
             mark = "&lrm;" if rtl else ""
-            out.append(f'{mark}<sup{anchor}><a href="#note-{item.number}">{item.number}</a>'
-                       "</sup>")
+            out.append(f'{mark}<sup{anchor}><a href="#note-{item.number}">{item.number}</a></sup>')
         else:
             out.append(_span(item))
     return "".join(out)

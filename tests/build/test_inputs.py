@@ -25,8 +25,10 @@ from briefgen.scripts import FONTS
 from ..conftest import briefgen as run_briefgen
 
 MEMOS = ("weekly.analyst.json", "weekly.principal.json")
-SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">'
-       '<rect width="120" height="40" fill="{}"/></svg>')
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">'
+    '<rect width="120" height="40" fill="{}"/></svg>'
+)
 
 
 def _branded(ws: Path) -> Path:
@@ -39,14 +41,20 @@ def _branded(ws: Path) -> Path:
     shutil.copy(find_style("chicago-notes-bibliography"), ws / "styles" / "house.csl")
     (ws / "templates" / "parts").mkdir(parents=True)
     memo = (Path(briefgen.__file__).parent / "resolve" / "templates" / "policy-memo.j2").read_text()
-    (ws / "templates" / "house.j2").write_text(memo + '{% include "parts/closing.j2" %}\n',
-                                               encoding="utf-8")
-    (ws / "templates" / "parts" / "closing.j2").write_text("Prepared by the desk.\n",
-                                                           encoding="utf-8")
+    (ws / "templates" / "house.j2").write_text(
+        memo + '{% include "parts/closing.j2" %}\n', encoding="utf-8"
+    )
+    (ws / "templates" / "parts" / "closing.j2").write_text(
+        "Prepared by the desk.\n", encoding="utf-8"
+    )
     settings = ws / "briefgen.yaml"
-    settings.write_text(settings.read_text().replace(
-        "citation-style: chicago-notes-bibliography", "citation-style: styles/house.csl")
-        + "logo: logo.svg\nbody-font: fonts/House.ttf\n", encoding="utf-8")
+    settings.write_text(
+        settings.read_text().replace(
+            "citation-style: chicago-notes-bibliography", "citation-style: styles/house.csl"
+        )
+        + "logo: logo.svg\nbody-font: fonts/House.ttf\n",
+        encoding="utf-8",
+    )
     _replace(ws / "audiences.yaml", "template: policy-memo", "template: house")
     return ws
 
@@ -60,8 +68,9 @@ def _replace(path: Path, old: str, new: str) -> None:
 def _code_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run briefgen from a copy of its package from now on; return the copy."""
     target = tmp_path / "code" / "briefgen"
-    shutil.copytree(Path(briefgen.__file__).parent, target,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(briefgen.__file__).parent, target, ignore=shutil.ignore_patterns("__pycache__")
+    )
     monkeypatch.setenv("PYTHONPATH", str(target.parent))
     return target
 
@@ -74,20 +83,38 @@ def _edit_code(copy: Path) -> None:
 
 CHANGES: dict[str, tuple[Callable[[Path], None], str, tuple[str, ...]]] = {
     # what is changed, what status says of each memo out of date, and which memos are
-    "logo": (lambda ws: (ws / "logo.svg").write_text(SVG.format("#8a1c1c"), encoding="utf-8"),
-             "the logo changed", MEMOS),
-    "font": (lambda ws: shutil.copy(FONTS / "NotoSans-Regular.ttf", ws / "fonts" / "House.ttf"),
-             "the workspace's fonts changed", MEMOS),
-    "csl": (lambda ws: _replace(ws / "styles" / "house.csl", "</style>",
-                                "<!-- the house's own -->\n</style>"),
-            "the citation style changed", MEMOS),
-    "template": (lambda ws: _replace(ws / "templates" / "parts" / "closing.j2", "desk",
-                                     "Eurasia desk"),
-                 "the template changed", MEMOS[:1]),
-    "audience": (lambda ws: _replace(ws / "audiences.yaml", "quotes: true", "quotes: false"),
-                 "the audience's profile changed", MEMOS[:1]),
-    "code": (lambda ws: _edit_code(ws.parent / "code" / "briefgen"),
-             "briefgen's code changed", MEMOS),
+    "logo": (
+        lambda ws: (ws / "logo.svg").write_text(SVG.format("#8a1c1c"), encoding="utf-8"),
+        "the logo changed",
+        MEMOS,
+    ),
+    "font": (
+        lambda ws: shutil.copy(FONTS / "NotoSans-Regular.ttf", ws / "fonts" / "House.ttf"),
+        "the workspace's fonts changed",
+        MEMOS,
+    ),
+    "csl": (
+        lambda ws: _replace(
+            ws / "styles" / "house.csl", "</style>", "<!-- the house's own -->\n</style>"
+        ),
+        "the citation style changed",
+        MEMOS,
+    ),
+    "template": (
+        lambda ws: _replace(ws / "templates" / "parts" / "closing.j2", "desk", "Eurasia desk"),
+        "the template changed",
+        MEMOS[:1],
+    ),
+    "audience": (
+        lambda ws: _replace(ws / "audiences.yaml", "quotes: true", "quotes: false"),
+        "the audience's profile changed",
+        MEMOS[:1],
+    ),
+    "code": (
+        lambda ws: _edit_code(ws.parent / "code" / "briefgen"),
+        "briefgen's code changed",
+        MEMOS,
+    ),
 }
 
 
@@ -104,14 +131,16 @@ def _build(ws: Path) -> list[str]:
 
 
 def _versions(ws: Path) -> dict[str, tuple[int, bytes]]:
-    return {name: ((ws / "out" / name).stat().st_mtime_ns, (ws / "out" / name).read_bytes())
-            for name in MEMOS}
+    return {
+        name: ((ws / "out" / name).stat().st_mtime_ns, (ws / "out" / name).read_bytes())
+        for name in MEMOS
+    }
 
 
 @pytest.mark.parametrize("kind", list(CHANGES))
-def test_a_changed_input_makes_its_memos_out_of_date(good: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     kind: str) -> None:
+def test_a_changed_input_makes_its_memos_out_of_date(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
     change, said, stale = CHANGES[kind]
     ws = _branded(good)
     if kind == "code":
@@ -122,12 +151,14 @@ def test_a_changed_input_makes_its_memos_out_of_date(good: Path, tmp_path: Path,
     before = _versions(ws)
 
     change(ws)
-    assert _status(ws) == [f"{name}: {said}" if name in stale else f"{name}: up to date"
-                           for name in MEMOS]
+    assert _status(ws) == [
+        f"{name}: {said}" if name in stale else f"{name}: up to date" for name in MEMOS
+    ]
     lines = _build(ws)
     assert lines[-1] == f"{len(stale)} written, {2 - len(stale)} up to date"
     assert sorted(line.split()[1] for line in lines if line.startswith("wrote ")) == [
-        f"out/{name}" for name in sorted(stale)]
+        f"out/{name}" for name in sorted(stale)
+    ]
     after = _versions(ws)
     for name in MEMOS:
         if name in stale:  # rewritten, with the new input's version in its manifest
@@ -144,16 +175,25 @@ def test_touched_inputs_leave_the_memos_up_to_date(good: Path) -> None:
     assert _build(ws)[-1] == "2 written, 0 up to date"
     before = _versions(ws)
     time.sleep(0.01)
-    for path in ["logo.svg", "fonts/House.ttf", "styles/house.csl", "templates/house.j2",
-                 "templates/parts/closing.j2", "audiences.yaml", "briefgen.yaml", "weekly.yaml"]:
+    for path in [
+        "logo.svg",
+        "fonts/House.ttf",
+        "styles/house.csl",
+        "templates/house.j2",
+        "templates/parts/closing.j2",
+        "audiences.yaml",
+        "briefgen.yaml",
+        "weekly.yaml",
+    ]:
         (ws / path).touch()
     assert _build(ws)[-1] == "0 written, 2 up to date"
     assert _versions(ws) == before
     assert _status(ws) == [f"{name}: up to date" for name in MEMOS]
 
 
-def test_the_code_digest_is_of_the_code_not_where_it_is(good: Path, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_code_digest_is_of_the_code_not_where_it_is(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A copy of the same code elsewhere (another checkout, a reinstall) is the same code."""
     ws = _branded(good)
     assert _build(ws)[-1] == "2 written, 0 up to date"
@@ -164,8 +204,10 @@ def test_the_code_digest_is_of_the_code_not_where_it_is(good: Path, tmp_path: Pa
 
 def _pdf_fonts(path: Path) -> set[str]:
     page = PdfReader(path).pages[0]
-    return {str(f.get_object()["/BaseFont"]).split("+")[-1]
-            for f in page["/Resources"]["/Font"].values()}
+    return {
+        str(f.get_object()["/BaseFont"]).split("+")[-1]
+        for f in page["/Resources"]["/Font"].values()
+    }
 
 
 def test_a_new_logo_and_font_reach_the_rebuilt_docx_and_pdf(good: Path) -> None:
@@ -201,8 +243,9 @@ def test_a_captured_text_kept_outside_the_store_is_an_input(good: Path) -> None:
     cache look at it too."""
     (good / "captured").mkdir()
     (good / "store" / "texts" / "doe-2024.txt").rename(good / "captured" / "doe-2024.txt")
-    _replace(good / "store" / "sources.yaml", "text: texts/doe-2024.txt",
-             "text: captured/doe-2024.txt")
+    _replace(
+        good / "store" / "sources.yaml", "text: texts/doe-2024.txt", "text: captured/doe-2024.txt"
+    )
     assert _build(good)[-1] == "2 written, 0 up to date"
     text = good / "captured" / "doe-2024.txt"
     _replace(text, "Market Effects", "Market effects")
@@ -220,8 +263,9 @@ class _Lines:
         self.lines: queue.Queue[str] = queue.Queue()
         assert proc.stdout is not None
         stream = proc.stdout
-        threading.Thread(target=lambda: [self.lines.put(line) for line in stream],
-                         daemon=True).start()
+        threading.Thread(
+            target=lambda: [self.lines.put(line) for line in stream], daemon=True
+        ).start()
 
     def until(self, predicate: Callable[[str], bool], timeout: float = 60) -> str:
         deadline = time.time() + timeout
@@ -233,9 +277,24 @@ class _Lines:
 
 def test_watch_rebuilds_after_the_logo_or_a_font_changes(good: Path) -> None:
     ws = _branded(good)
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "watch", "-f", "json",
-                             "--interval", "0.2", "--exit-after", "3"], cwd=ws,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "watch",
+            "-f",
+            "json",
+            "--interval",
+            "0.2",
+            "--exit-after",
+            "3",
+        ],
+        cwd=ws,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         out = _Lines(proc)
         built = lambda line: "up to date; watching" in line  # noqa: E731

@@ -17,8 +17,11 @@ def test_new_workspace_builds_at_once(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert "4 written" in run.out
     assert {p.name for p in (tmp_path / "desk" / "out").glob("weekly.*")} == {
-        "weekly.principal.docx", "weekly.principal.pdf", "weekly.analyst.docx",
-        "weekly.analyst.pdf"}
+        "weekly.principal.docx",
+        "weekly.principal.pdf",
+        "weekly.analyst.docx",
+        "weekly.analyst.pdf",
+    }
     assert briefgen("check", "desk", cwd=tmp_path).code == 0
     again = briefgen("new", "desk", cwd=tmp_path)
     assert again.code == 2 and "exists and is not an empty folder" in again.err
@@ -37,13 +40,17 @@ def test_period_override_changes_what_select_keeps(good: Path) -> None:
 def test_status_says_what_changed_since_the_build(good: Path) -> None:
     assert briefgen("build", "--all", "-f", "json", cwd=good).code == 0
     run = briefgen("status", cwd=good)
-    assert run.out.splitlines() == ["weekly.analyst.json: up to date",
-                                    "weekly.principal.json: up to date"]
+    assert run.out.splitlines() == [
+        "weekly.analyst.json: up to date",
+        "weekly.principal.json: up to date",
+    ]
     claims = good / "store" / "claims" / "grain.yaml"
     claims.write_text(claims.read_text().replace("stalled on 11 June", "stalled on 12 June"))
     run = briefgen("status", cwd=good)
-    assert run.out.splitlines() == ["weekly.analyst.json: claim edited: talks-stalled",
-                                    "weekly.principal.json: claim edited: talks-stalled"]
+    assert run.out.splitlines() == [
+        "weekly.analyst.json: claim edited: talks-stalled",
+        "weekly.principal.json: claim edited: talks-stalled",
+    ]
 
 
 def test_new_claims_are_marked_for_audiences_that_ask(good: Path) -> None:
@@ -53,26 +60,44 @@ def test_new_claims_are_marked_for_audiences_that_ask(good: Path) -> None:
     import json
 
     memo = json.loads((good / "out" / "weekly.analyst.json").read_text())
-    flags = {b["claim_id"]: b["new"] for s in memo["sections"] for b in s["blocks"]
-             if b["claim_id"]}
+    flags = {
+        b["claim_id"]: b["new"] for s in memo["sections"] for b in s["blocks"] if b["claim_id"]
+    }
     assert flags == {"talks-stalled": True, "wheat-prices": True, "ministry-committed": True}
     principal = json.loads((good / "out" / "weekly.principal.json").read_text())
     assert not any(b["new"] for s in principal["sections"] for b in s["blocks"])
 
 
 def test_parallel_and_serial_builds_give_the_same_bytes(good: Path, tmp_path: Path) -> None:
-    assert briefgen("build", "--all", "--jobs", "1", "--out", str(tmp_path / "a"),
-                    cwd=good).code == 0
-    assert briefgen("build", "--all", "--jobs", "2", "--out", str(tmp_path / "b"),
-                    cwd=good).code == 0
+    assert (
+        briefgen("build", "--all", "--jobs", "1", "--out", str(tmp_path / "a"), cwd=good).code == 0
+    )
+    assert (
+        briefgen("build", "--all", "--jobs", "2", "--out", str(tmp_path / "b"), cwd=good).code == 0
+    )
     for path in (tmp_path / "a").glob("weekly.*"):
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
 
 
 def test_watch_rebuilds_after_a_change(good: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "watch", "-f", "json",
-                             "--interval", "0.2", "--exit-after", "2"], cwd=good,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "watch",
+            "-f",
+            "json",
+            "--interval",
+            "0.2",
+            "--exit-after",
+            "2",
+        ],
+        cwd=good,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.time() + 60
         while not (good / "out" / "weekly.analyst.json").exists() and time.time() < deadline:
@@ -108,8 +133,9 @@ def test_no_op_fast_path_still_notices_changes(good: Path) -> None:
 def test_an_audience_named_twice_is_built_once(good: Path) -> None:
     """Found by the property test: the second copy used to fail on a missing staged file."""
     path = good / "weekly.yaml"
-    path.write_text(path.read_text().replace("audiences: [principal, analyst]",
-                                             "audiences: [analyst, analyst]"))
+    path.write_text(
+        path.read_text().replace("audiences: [principal, analyst]", "audiences: [analyst, analyst]")
+    )
     run = briefgen("build", "--all", "-f", "json", cwd=good)
     assert run.code == 0, run.err
     assert run.out.splitlines()[-1] == "1 written, 0 up to date"
@@ -122,9 +148,12 @@ def test_a_date_made_circa_rebuilds_the_memos_that_cite_it(good: Path) -> None:
     memo = good / "out" / "weekly.analyst.json"
     before = memo.read_text(encoding="utf-8")
     sources = good / "store" / "sources.yaml"
-    sources.write_text(sources.read_text(encoding="utf-8").replace(
-        "issued: 2024-06-12", "issued: {date-parts: [[2024, 6, 12]], circa: true}", 1),
-        encoding="utf-8")
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(
+            "issued: 2024-06-12", "issued: {date-parts: [[2024, 6, 12]], circa: true}", 1
+        ),
+        encoding="utf-8",
+    )
     run = briefgen("build", "--all", "-f", "json", cwd=good)
     assert run.code == 0, run.err
     assert run.out.splitlines()[-1] == "2 written, 0 up to date"

@@ -103,12 +103,15 @@ def test_a_failed_build_keeps_the_previous_outputs(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path)
     assert briefgen("build", "--all", "case", "-f", "json", cwd=tmp_path).code == 0
     before = (ws / "out" / "weekly.analyst.json").read_bytes()
-    (ws / "weekly.yaml").write_text((ws / "weekly.yaml").read_text().replace(
-        "talks-stalled", "nope"), encoding="utf-8")
+    (ws / "weekly.yaml").write_text(
+        (ws / "weekly.yaml").read_text().replace("talks-stalled", "nope"), encoding="utf-8"
+    )
     assert briefgen("build", "--all", "case", "-f", "json", cwd=tmp_path).code == 1
     assert (ws / "out" / "weekly.analyst.json").read_bytes() == before
     assert sorted(p.name for p in (ws / "out").iterdir() if not p.name.startswith(".")) == [
-        "weekly.analyst.json", "weekly.principal.json"]
+        "weekly.analyst.json",
+        "weekly.principal.json",
+    ]
     assert [p.name for p in (ws / "out").iterdir() if p.name.startswith(".")] == [".briefgen"]
 
 

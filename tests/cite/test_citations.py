@@ -36,34 +36,70 @@ from briefgen.readers.records import Source
 from briefgen.readers.validate import read
 
 SOURCES = [
-    {"id": "svetlova", "type": "article-magazine",
-     "title": "Hidden Discord in the Russia-Iran Alliance",
-     "author": [{"family": "Svetlova", "given": "Ksenia"}],
-     "container-title": "Jerusalem Strategic Tribune", "issued": "2024-06"},
-    {"id": "doe", "type": "article-newspaper", "title": "Grain Talks Stall Again",
-     "author": [{"family": "Doe", "given": "Jane"}], "container-title": "The Daily Example",
-     "issued": "2024-06-12", "URL": "https://example.org/grain"},
-    {"id": "smith", "type": "article-journal", "title": "Drones and Deterrence",
-     "author": [{"family": "Smith", "given": "Anna"}], "container-title": "Survival",
-     "volume": "63", "issue": "2", "page": "45–67", "issued": "2021",
-     "DOI": "10.1080/00396338.2021.1234567"},
-    {"id": "wb", "type": "report", "title": "Commodity Markets Outlook",
-     "author": [{"literal": "World Bank"}], "publisher": "World Bank", "issued": "2023-10",
-     "URL": "https://example.org/cmo"},
-    {"id": "tracker", "type": "webpage", "title": "Sanctions Tracker",
-     "container-title": "Example Institute", "accessed": "2024-06-03",
-     "URL": "https://example.org/tracker"},
-    {"id": "stent", "type": "book",
-     "title": "Putin’s World: Russia Against the West and with the Rest",
-     "author": [{"family": "Stent", "given": "Angela"}], "publisher": "Twelve",
-     "issued": "2019"},
-    {"id": "kirillova", "type": "article-magazine",
-     "author": [{"family": "Kirillova", "given": "Kseniya"}], "container-title": "Europe’s Edge",
-     "publisher": "Center for European Policy Analysis",
-     "issued": {"date-parts": [[2023, 3]], "circa": True}},
+    {
+        "id": "svetlova",
+        "type": "article-magazine",
+        "title": "Hidden Discord in the Russia-Iran Alliance",
+        "author": [{"family": "Svetlova", "given": "Ksenia"}],
+        "container-title": "Jerusalem Strategic Tribune",
+        "issued": "2024-06",
+    },
+    {
+        "id": "doe",
+        "type": "article-newspaper",
+        "title": "Grain Talks Stall Again",
+        "author": [{"family": "Doe", "given": "Jane"}],
+        "container-title": "The Daily Example",
+        "issued": "2024-06-12",
+        "URL": "https://example.org/grain",
+    },
+    {
+        "id": "smith",
+        "type": "article-journal",
+        "title": "Drones and Deterrence",
+        "author": [{"family": "Smith", "given": "Anna"}],
+        "container-title": "Survival",
+        "volume": "63",
+        "issue": "2",
+        "page": "45–67",
+        "issued": "2021",
+        "DOI": "10.1080/00396338.2021.1234567",
+    },
+    {
+        "id": "wb",
+        "type": "report",
+        "title": "Commodity Markets Outlook",
+        "author": [{"literal": "World Bank"}],
+        "publisher": "World Bank",
+        "issued": "2023-10",
+        "URL": "https://example.org/cmo",
+    },
+    {
+        "id": "tracker",
+        "type": "webpage",
+        "title": "Sanctions Tracker",
+        "container-title": "Example Institute",
+        "accessed": "2024-06-03",
+        "URL": "https://example.org/tracker",
+    },
+    {
+        "id": "stent",
+        "type": "book",
+        "title": "Putin’s World: Russia Against the West and with the Rest",
+        "author": [{"family": "Stent", "given": "Angela"}],
+        "publisher": "Twelve",
+        "issued": "2019",
+    },
+    {
+        "id": "kirillova",
+        "type": "article-magazine",
+        "author": [{"family": "Kirillova", "given": "Kseniya"}],
+        "container-title": "Europe’s Edge",
+        "publisher": "Center for European Policy Analysis",
+        "issued": {"date-parts": [[2023, 3]], "circa": True},
+    },
 ]
-LOCATORS = {"svetlova": "para. 6", "smith": "12", "wb": "12", "stent": "12",
-            "kirillova": "para. 6"}
+LOCATORS = {"svetlova": "para. 6", "smith": "12", "wb": "12", "stent": "12", "kirillova": "para. 6"}
 CORPUS = ["Both seek to weaken the West, and Russia and Iran compete for markets."]
 
 CHICAGO_FIRST = [
@@ -74,8 +110,7 @@ CHICAGO_FIRST = [
     "Anna Smith, “Drones and Deterrence,” *Survival* 63, no. 2 (2021): 12, "
     "https://doi.org/10.1080/00396338.2021.1234567.",
     "World Bank, *Commodity Markets Outlook* (World Bank, 2023), 12, https://example.org/cmo.",
-    "“Sanctions Tracker,” Example Institute, accessed June 3, 2024, "
-    "https://example.org/tracker.",
+    "“Sanctions Tracker,” Example Institute, accessed June 3, 2024, https://example.org/tracker.",
     "Angela Stent, *Putin’s World: Russia against the West and with the Rest* (Twelve, 2019), 12.",
     "Kseniya Kirillova, *Europe’s Edge*, [March 2023?], para. 6.",
 ]
@@ -101,8 +136,13 @@ CHICAGO_BIBLIOGRAPHY = [
     "World Bank. *Commodity Markets Outlook*. World Bank, 2023. https://example.org/cmo.",
 ]
 APA_IN_TEXT = [
-    "(Svetlova, 2024, para. 6)", "(Doe, 2024)", "(Smith, 2021, p. 12)", "(World Bank, 2023, p. 12)",
-    "(*Sanctions Tracker*, n.d.)", "(Stent, 2019, p. 12)", "(Kirillova, ca. 2023, para. 6)",
+    "(Svetlova, 2024, para. 6)",
+    "(Doe, 2024)",
+    "(Smith, 2021, p. 12)",
+    "(World Bank, 2023, p. 12)",
+    "(*Sanctions Tracker*, n.d.)",
+    "(Stent, 2019, p. 12)",
+    "(Kirillova, ca. 2023, para. 6)",
 ]
 APA_REFERENCES = [
     "Doe, J. (2024, June 12). Grain talks stall again. *The Daily Example*. "
@@ -160,23 +200,34 @@ def test_given_names_are_never_initials_in_chicago() -> None:
     assert not any("K. " in n for n in notes)
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("Hidden Discord in the Russia-Iran Alliance", "Hidden discord in the Russia-Iran alliance"),
-    ("Putin’s World: Russia Against the West and with the Rest",
-     "Putin’s world: Russia against the West and with the rest"),
-    ("NATO and the EU: A Balance Sheet", "NATO and the EU: A balance sheet"),
-    ("Already in sentence case, with Russia", "Already in sentence case, with Russia"),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        (
+            "Hidden Discord in the Russia-Iran Alliance",
+            "Hidden discord in the Russia-Iran alliance",
+        ),
+        (
+            "Putin’s World: Russia Against the West and with the Rest",
+            "Putin’s world: Russia against the West and with the rest",
+        ),
+        ("NATO and the EU: A Balance Sheet", "NATO and the EU: A balance sheet"),
+        ("Already in sentence case, with Russia", "Already in sentence case, with Russia"),
+    ],
+)
 def test_sentence_case_keeps_names(title: str, expected: str) -> None:
     assert sentence_case(title, proper_nouns(CORPUS)) == expected
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("Hidden Discord in the Russia-Iran Alliance", "Hidden Discord"),
-    ("Putin’s World: Russia Against the West", "Putin’s World"),
-    ("Grain Talks Stall Again", "Grain Talks Stall Again"),
-    ("The Long Road to a Comprehensive Treaty", "Long Road"),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Hidden Discord in the Russia-Iran Alliance", "Hidden Discord"),
+        ("Putin’s World: Russia Against the West", "Putin’s World"),
+        ("Grain Talks Stall Again", "Grain Talks Stall Again"),
+        ("The Long Road to a Comprehensive Treaty", "Long Road"),
+    ],
+)
 def test_short_titles(title: str, expected: str) -> None:
     assert short_title(title) == expected
 
@@ -186,23 +237,40 @@ def test_unknown_style_suggests_names() -> None:
         cite.find_style("chicago-notes-bibliografy")
 
 
-@pytest.mark.parametrize("style, note, entry", [
-    ("chicago-notes-bibliography", "Ann Roe, *Monthly*, n.d., para. 2.", "Roe, Ann. *Monthly*, n.d."),
-    ("apa", "(Roe, n.d., para. 2)", "Roe, A. (n.d.). *Monthly*."),
-])
+@pytest.mark.parametrize(
+    "style, note, entry",
+    [
+        (
+            "chicago-notes-bibliography",
+            "Ann Roe, *Monthly*, n.d., para. 2.",
+            "Roe, Ann. *Monthly*, n.d.",
+        ),
+        ("apa", "(Roe, n.d., para. 2)", "Roe, A. (n.d.). *Monthly*."),
+    ],
+)
 def test_missing_title_and_date_show_honestly(style: str, note: str, entry: str) -> None:
     """Nothing is invented: no title where the source states none, "n.d." for no date."""
-    source = _source({"id": "x", "type": "article-magazine",
-                      "author": [{"family": "Roe", "given": "Ann"}], "container-title": "Monthly"})
-    out = cite.render([[cite.Cite("x", "para. 2")]], [csl_item(source, set(), style_family(style))],
-                      cite.find_style(style))
+    source = _source(
+        {
+            "id": "x",
+            "type": "article-magazine",
+            "author": [{"family": "Roe", "given": "Ann"}],
+            "container-title": "Monthly",
+        }
+    )
+    out = cite.render(
+        [[cite.Cite("x", "para. 2")]],
+        [csl_item(source, set(), style_family(style))],
+        cite.find_style(style),
+    )
     assert _marked(out.clusters[0]) == note
     assert _marked(out.bibliography[0][1]) == entry
 
 
 def test_month_names_keep_their_capital_in_sentence_case() -> None:
     assert sentence_case("World Economic Outlook, April 2024", proper_nouns([])) == (
-        "World economic outlook, April 2024")
+        "World economic outlook, April 2024"
+    )
 
 
 def test_a_citation_server_formats_each_memo_afresh(tmp_path: Path) -> None:
@@ -212,8 +280,11 @@ def test_a_citation_server_formats_each_memo_afresh(tmp_path: Path) -> None:
     style = cite.find_style("chicago-notes-bibliography")
     names = proper_nouns(CORPUS)
     items = [csl_item(_source(s), names, "note") for s in SOURCES[:3]]
-    clusters = [[cite.Cite("svetlova", "para. 6")], [cite.Cite("doe")],
-                [cite.Cite("svetlova", "para. 7")]]
+    clusters = [
+        [cite.Cite("svetlova", "para. 6")],
+        [cite.Cite("doe")],
+        [cite.Cite("svetlova", "para. 7")],
+    ]
     alone = cite.render(clusters, items, style)
     broken = tmp_path / "broken.csl"
     broken.write_text("<style>", encoding="utf-8")
@@ -231,20 +302,42 @@ _NAME_AFTER_LOWER = re.compile(r"[a-z0-9,;)’'”]\s+([A-Z][\w’']*(?:-[A-Z][\
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.lists(st.sampled_from(list("aZB9,;)’'”. -\t\né") + ["Iran", "met ", " Putin"]),
-                max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("aZB9,;)’'”. -\t\né") + ["Iran", "met ", " Putin"]), max_size=30
+    ).map("".join)
+)
 def test_names_are_found_as_by_the_plain_pattern(text: str) -> None:
     """names_in tests the character before a name itself; it finds what one pattern
     holding that character finds, consecutive capitalised words included."""
-    plain = [_bare(part) for m in _NAME_AFTER_LOWER.finditer(text)
-             for part in m.group(1).split("-")]
+    plain = [
+        _bare(part) for m in _NAME_AFTER_LOWER.finditer(text) for part in m.group(1).split("-")
+    ]
     assert list(names_in(text)) == plain
 
 
 # Name parts in every script, with what citeproc parses out of a name: lower-case words
 # (particles), commas (a suffix), quotes, and punctuation at the start.
-_NAME_WORDS = ["Anna", "jøgz", "van", "Łódź", "Москва", "Αθήνα", "تهران", "שלום", "李",
-               "小龙", "나국", "नबम", "ภาษา", "あい", '"', ",", "-", "Jr."]
+_NAME_WORDS = [
+    "Anna",
+    "jøgz",
+    "van",
+    "Łódź",
+    "Москва",
+    "Αθήνα",
+    "تهران",
+    "שלום",
+    "李",
+    "小龙",
+    "나국",
+    "नबम",
+    "ภาษา",
+    "あい",
+    '"',
+    ",",
+    "-",
+    "Jr.",
+]
 _NAME = st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=4).map(" ".join)
 
 
@@ -252,15 +345,26 @@ _NAME = st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=4).map(" ".j
 @example(family="नबम", given_name="Anna jøgz", style="chicago-notes-bibliography")
 @example(family="- 나국", given_name="- , Łódź", style="chicago-notes-bibliography")
 @example(family=", & नबम", given_name='" jøgz', style="chicago-notes-bibliography")
-@given(family=_NAME, given_name=_NAME,
-       style=st.sampled_from(["chicago-notes-bibliography", "chicago-author-date"]))
-def test_every_letter_of_a_name_in_any_script_is_printed(family: str, given_name: str,
-                                                         style: str) -> None:
+@given(
+    family=_NAME,
+    given_name=_NAME,
+    style=st.sampled_from(["chicago-notes-bibliography", "chicago-author-date"]),
+)
+def test_every_letter_of_a_name_in_any_script_is_printed(
+    family: str, given_name: str, style: str
+) -> None:
     """citeproc prints a Chinese, Korean or Devanagari name family name first and left
     out what it took for particles and suffixes: "नबम" with "Anna jøgz" printed "नबमAnna".
     """
-    source = _source({"id": "s", "type": "book", "title": "T",
-                      "author": [{"family": family, "given": given_name}], "issued": "2024"})
+    source = _source(
+        {
+            "id": "s",
+            "type": "book",
+            "title": "T",
+            "author": [{"family": family, "given": given_name}],
+            "issued": "2024",
+        }
+    )
     item = csl_item(source, set(), style_family(style))
     rendered = cite.render([[cite.Cite("s")]], [item], cite.find_style(style, Path(".")))
     letters = [c for c in family + given_name if c.isalnum()]

@@ -29,33 +29,97 @@ from ..conftest import WORKSPACES
 EXAMPLES = int(os.environ.get("BRIEFGEN_EXAMPLES", "400"))
 READ_FAST: dict[str, int] = {}  # kind: records msgspec read, of the generated ones
 
-TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
-               max_size=12)
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
 GOOD_IDS = st.sampled_from(["a", "doe-2024", "0123", "a.b:c_d", "Z9"])
 BAD_IDS = st.sampled_from(["x y", "", "a\n", "é", "-a"])
 IDS = st.integers(0, 5).flatmap(lambda i: BAD_IDS if i == 0 else GOOD_IDS)
-SCALAR = st.one_of(TEXT, IDS, st.integers(-3, 3000), st.booleans(), st.none(),
-                   st.floats(allow_nan=False, width=32),
-                   st.sampled_from(["", "2024", "2024-06", "2024-02-30", "2024-W24", "true", "5",
-                                    "#1f3a5f", "#1F3A5G", "high", "moderate", "footnotes",
-                                    "article-journal", "A", "B", "docx", "pdf", "date", "{text}",
-                                    "According to {origin}, {text}", "{oops}", "{"]))
-DATE = st.one_of(SCALAR, st.sampled_from(["2024", "2024-06", "2024-06-12", 2023, "1999-12-31"]),
-                 st.sampled_from(["2024-03", "2020", None]), st.fixed_dictionaries(
-    {"date-parts": st.lists(st.lists(st.integers(0, 2030), min_size=1, max_size=3),
-                            min_size=1, max_size=2)}, optional={"circa": st.booleans()}))
-NAME = st.fixed_dictionaries({}, optional={
-    "family": st.one_of(TEXT, SCALAR), "given": TEXT, "literal": TEXT,
-    "dropping-particle": TEXT, "non-dropping-particle": SCALAR, "nickname": TEXT})
-CITATION = st.one_of(IDS, st.fixed_dictionaries({"source": st.one_of(IDS, SCALAR)}, optional={
-    "quote": st.one_of(TEXT, SCALAR), "locator": TEXT, "page": TEXT}))
-SELECT = st.fixed_dictionaries({}, optional={
-    "topics": st.one_of(st.lists(TEXT, max_size=2), SCALAR), "min-confidence": SCALAR,
-    "limit": SCALAR, "sort": st.sampled_from(["date", "-date", "id", "newest"]),
-    "origin": SCALAR, "topic": TEXT})
-SECTION = st.fixed_dictionaries({}, optional={
-    "title": SCALAR, "text": TEXT, "claims": st.one_of(st.lists(IDS, max_size=2), IDS, SCALAR),
-    "select": st.one_of(SELECT, SCALAR), "section": st.one_of(IDS, SCALAR), "colour": TEXT})
+SCALAR = st.one_of(
+    TEXT,
+    IDS,
+    st.integers(-3, 3000),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False, width=32),
+    st.sampled_from(
+        [
+            "",
+            "2024",
+            "2024-06",
+            "2024-02-30",
+            "2024-W24",
+            "true",
+            "5",
+            "#1f3a5f",
+            "#1F3A5G",
+            "high",
+            "moderate",
+            "footnotes",
+            "article-journal",
+            "A",
+            "B",
+            "docx",
+            "pdf",
+            "date",
+            "{text}",
+            "According to {origin}, {text}",
+            "{oops}",
+            "{",
+        ]
+    ),
+)
+DATE = st.one_of(
+    SCALAR,
+    st.sampled_from(["2024", "2024-06", "2024-06-12", 2023, "1999-12-31"]),
+    st.sampled_from(["2024-03", "2020", None]),
+    st.fixed_dictionaries(
+        {
+            "date-parts": st.lists(
+                st.lists(st.integers(0, 2030), min_size=1, max_size=3), min_size=1, max_size=2
+            )
+        },
+        optional={"circa": st.booleans()},
+    ),
+)
+NAME = st.fixed_dictionaries(
+    {},
+    optional={
+        "family": st.one_of(TEXT, SCALAR),
+        "given": TEXT,
+        "literal": TEXT,
+        "dropping-particle": TEXT,
+        "non-dropping-particle": SCALAR,
+        "nickname": TEXT,
+    },
+)
+CITATION = st.one_of(
+    IDS,
+    st.fixed_dictionaries(
+        {"source": st.one_of(IDS, SCALAR)},
+        optional={"quote": st.one_of(TEXT, SCALAR), "locator": TEXT, "page": TEXT},
+    ),
+)
+SELECT = st.fixed_dictionaries(
+    {},
+    optional={
+        "topics": st.one_of(st.lists(TEXT, max_size=2), SCALAR),
+        "min-confidence": SCALAR,
+        "limit": SCALAR,
+        "sort": st.sampled_from(["date", "-date", "id", "newest"]),
+        "origin": SCALAR,
+        "topic": TEXT,
+    },
+)
+SECTION = st.fixed_dictionaries(
+    {},
+    optional={
+        "title": SCALAR,
+        "text": TEXT,
+        "claims": st.one_of(st.lists(IDS, max_size=2), IDS, SCALAR),
+        "select": st.one_of(SELECT, SCALAR),
+        "section": st.one_of(IDS, SCALAR),
+        "colour": TEXT,
+    },
+)
 
 
 def _any(value: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -65,42 +129,94 @@ def _any(value: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 
 KINDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
-    "claims": st.fixed_dictionaries({"id": _any(IDS), "text": _any(TEXT),
-                                     "sources": _any(st.one_of(st.lists(CITATION, max_size=3),
-                                                               IDS))}, optional={
-        "origin": _any(TEXT), "date": DATE, "topics": _any(st.lists(TEXT, max_size=2)),
-        "confidence": _any(st.sampled_from(["high", "moderate", "low", "sure"])),
-        "marking": _any(TEXT), "contradicts": _any(st.lists(IDS, max_size=2)),
-        "colour": TEXT, "confidance": TEXT}),
-    "sources": st.fixed_dictionaries({"id": _any(IDS)}, optional={
-        "type": _any(st.sampled_from(["article", "report", "book", "blog"])),
-        "title": _any(TEXT), "author": _any(st.lists(NAME, max_size=2)),
-        "editor": _any(st.lists(NAME, max_size=1)), "container-title": _any(TEXT),
-        "issued": DATE, "accessed": DATE, "URL": _any(TEXT), "volume": SCALAR,
-        "page": SCALAR, "reliability": SCALAR, "note": SCALAR, "edition": SCALAR,
-        "autor": TEXT}),
-    "audiences": st.fixed_dictionaries({}, optional={
-        "label": _any(TEXT), "notes": _any(st.sampled_from(["footnotes", "endnotes"])),
-        "quotes": _any(st.booleans()), "max-claims": _any(st.integers(-1, 9)),
-        "max-pages": _any(st.integers(-1, 9)),
-        "attribution": _any(st.sampled_from(["{origin}: {text}", "{text}", "{who} {text}",
-                                             "{", "no text"])),
-        "mark-new": _any(st.booleans()), "contradictions": _any(st.booleans()), "sumary": TEXT}),
-    "briefgen": st.fixed_dictionaries({}, optional={
-        "organisation": _any(TEXT), "citation-style": _any(TEXT),
-        "page-size": _any(st.sampled_from(["A4", "letter", "a4"])),
-        "markings": _any(st.lists(st.fixed_dictionaries(
-            {"name": _any(TEXT), "portion": _any(TEXT)}), max_size=2)),
-        "accent-colour": _any(st.sampled_from(["#1f3a5f", "#ABCDEF", "#abc", "1f3a5f"])), "furniture": _any(st.lists(TEXT, max_size=2)),
-        "logo": SCALAR, "output": _any(TEXT), "acent-colour": TEXT}),
-    "sections": st.fixed_dictionaries({"id": _any(IDS), "title": _any(TEXT)}, optional={
-        "text": _any(TEXT), "topics": TEXT}),
-    "brief": st.fixed_dictionaries({"title": _any(TEXT)}, optional={
-        "subject": _any(TEXT), "from": _any(TEXT), "date": DATE, "period": _any(TEXT),
-        "audiences": _any(st.lists(IDS, max_size=2)),
-        "formats": _any(st.one_of(st.lists(st.sampled_from(["docx", "pdf", "odt"]),
-                                           max_size=2))),
-        "sections": _any(st.lists(SECTION, max_size=2)), "audience": TEXT}),
+    "claims": st.fixed_dictionaries(
+        {
+            "id": _any(IDS),
+            "text": _any(TEXT),
+            "sources": _any(st.one_of(st.lists(CITATION, max_size=3), IDS)),
+        },
+        optional={
+            "origin": _any(TEXT),
+            "date": DATE,
+            "topics": _any(st.lists(TEXT, max_size=2)),
+            "confidence": _any(st.sampled_from(["high", "moderate", "low", "sure"])),
+            "marking": _any(TEXT),
+            "contradicts": _any(st.lists(IDS, max_size=2)),
+            "colour": TEXT,
+            "confidance": TEXT,
+        },
+    ),
+    "sources": st.fixed_dictionaries(
+        {"id": _any(IDS)},
+        optional={
+            "type": _any(st.sampled_from(["article", "report", "book", "blog"])),
+            "title": _any(TEXT),
+            "author": _any(st.lists(NAME, max_size=2)),
+            "editor": _any(st.lists(NAME, max_size=1)),
+            "container-title": _any(TEXT),
+            "issued": DATE,
+            "accessed": DATE,
+            "URL": _any(TEXT),
+            "volume": SCALAR,
+            "page": SCALAR,
+            "reliability": SCALAR,
+            "note": SCALAR,
+            "edition": SCALAR,
+            "autor": TEXT,
+        },
+    ),
+    "audiences": st.fixed_dictionaries(
+        {},
+        optional={
+            "label": _any(TEXT),
+            "notes": _any(st.sampled_from(["footnotes", "endnotes"])),
+            "quotes": _any(st.booleans()),
+            "max-claims": _any(st.integers(-1, 9)),
+            "max-pages": _any(st.integers(-1, 9)),
+            "attribution": _any(
+                st.sampled_from(["{origin}: {text}", "{text}", "{who} {text}", "{", "no text"])
+            ),
+            "mark-new": _any(st.booleans()),
+            "contradictions": _any(st.booleans()),
+            "sumary": TEXT,
+        },
+    ),
+    "briefgen": st.fixed_dictionaries(
+        {},
+        optional={
+            "organisation": _any(TEXT),
+            "citation-style": _any(TEXT),
+            "page-size": _any(st.sampled_from(["A4", "letter", "a4"])),
+            "markings": _any(
+                st.lists(
+                    st.fixed_dictionaries({"name": _any(TEXT), "portion": _any(TEXT)}), max_size=2
+                )
+            ),
+            "accent-colour": _any(st.sampled_from(["#1f3a5f", "#ABCDEF", "#abc", "1f3a5f"])),
+            "furniture": _any(st.lists(TEXT, max_size=2)),
+            "logo": SCALAR,
+            "output": _any(TEXT),
+            "acent-colour": TEXT,
+        },
+    ),
+    "sections": st.fixed_dictionaries(
+        {"id": _any(IDS), "title": _any(TEXT)}, optional={"text": _any(TEXT), "topics": TEXT}
+    ),
+    "brief": st.fixed_dictionaries(
+        {"title": _any(TEXT)},
+        optional={
+            "subject": _any(TEXT),
+            "from": _any(TEXT),
+            "date": DATE,
+            "period": _any(TEXT),
+            "audiences": _any(st.lists(IDS, max_size=2)),
+            "formats": _any(
+                st.one_of(st.lists(st.sampled_from(["docx", "pdf", "odt"]), max_size=2))
+            ),
+            "sections": _any(st.lists(SECTION, max_size=2)),
+            "audience": TEXT,
+        },
+    ),
 }
 
 
@@ -117,8 +233,12 @@ def test_msgspec_takes_only_what_the_schema_takes_and_reads_it_alike(kind: str) 
     model, checker = records.KINDS[kind], schema.KINDS[kind]
     READ_FAST[kind] = 0
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(KINDS[kind])
     def check(data: dict[str, Any]) -> None:
         record = read(model, data)
@@ -135,12 +255,16 @@ def test_msgspec_takes_only_what_the_schema_takes_and_reads_it_alike(kind: str) 
     assert READ_FAST[kind] >= EXAMPLES // 10, READ_FAST  # the comparison is not vacuous
 
 
-@pytest.mark.parametrize("root", [WORKSPACES / "good", Path(__file__).parent.parent.parent / "briefs"])
+@pytest.mark.parametrize(
+    "root", [WORKSPACES / "good", Path(__file__).parent.parent.parent / "briefs"]
+)
 def test_every_record_of_a_workspace_is_read_fast_and_alike(root: Path) -> None:
     """The test workspace and the example are read by msgspec alone, record by record."""
-    files = {"sources": [root / "store" / "sources.yaml"],
-             "claims": sorted((root / "store" / "claims").glob("*.yaml")),
-             "sections": sorted((root / "store" / "sections").glob("*.yaml"))}
+    files = {
+        "sources": [root / "store" / "sources.yaml"],
+        "claims": sorted((root / "store" / "claims").glob("*.yaml")),
+        "sections": sorted((root / "store" / "sections").glob("*.yaml")),
+    }
     count = 0
     for kind, paths in files.items():
         for path in paths:

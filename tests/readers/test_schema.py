@@ -23,12 +23,18 @@ def test_committed_schema_is_current(kind: str) -> None:
 
 
 def _files(root: Path) -> list[tuple[str, Path]]:
-    out = [("briefgen", root / "briefgen.yaml"), ("audiences", root / "audiences.yaml"),
-           ("sources", root / "store" / "sources.yaml")]
+    out = [
+        ("briefgen", root / "briefgen.yaml"),
+        ("audiences", root / "audiences.yaml"),
+        ("sources", root / "store" / "sources.yaml"),
+    ]
     out += [("claims", p) for p in sorted((root / "store" / "claims").glob("*.yaml"))]
     out += [("sections", p) for p in sorted((root / "store" / "sections").glob("*.yaml"))]
-    out += [("brief", p) for p in sorted(root.glob("*.yaml"))
-            if p.name not in ("briefgen.yaml", "audiences.yaml")]
+    out += [
+        ("brief", p)
+        for p in sorted(root.glob("*.yaml"))
+        if p.name not in ("briefgen.yaml", "audiences.yaml")
+    ]
     return out
 
 
@@ -71,5 +77,6 @@ def test_record_classes_are_current() -> None:
     from briefgen.readers.derive import records_source
 
     committed = (Path(__file__).parents[2] / "briefgen" / "readers" / "records.py").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     assert committed == records_source(), "run: python scripts/reference.py"

@@ -23,30 +23,38 @@ Well, perhaps.
 """
 
 
-@pytest.mark.parametrize("block, heading", [
-    ("Brothers in Arms", True),
-    ("# Conclusion", True),
-    ("Well, perhaps.", False),
-    ("A line that ends a sentence?", False),
-    ("one two three four five six seven eight nine ten eleven twelve thirteen", False),
-    ("Two lines\nof content", False),
-])
+@pytest.mark.parametrize(
+    "block, heading",
+    [
+        ("Brothers in Arms", True),
+        ("# Conclusion", True),
+        ("Well, perhaps.", False),
+        ("A line that ends a sentence?", False),
+        ("one two three four five six seven eight nine ten eleven twelve thirteen", False),
+        ("Two lines\nof content", False),
+    ],
+)
 def test_heading_rule(block: str, heading: bool) -> None:
     assert is_heading(block) is heading
 
 
-@pytest.mark.parametrize("quote, paragraph", [
-    ("called him a \"very reliable partner.\"", 1),       # straight quotes for curly
-    ("ahead of schedule - it has   supplied", 2),        # hyphen for en dash, spaces
-    ("ahead of schedule—it has supplied", 2),           # em dash, no spaces
-    ("Well, perhaps.", 3),
-])
+@pytest.mark.parametrize(
+    "quote, paragraph",
+    [
+        ('called him a "very reliable partner."', 1),  # straight quotes for curly
+        ("ahead of schedule - it has   supplied", 2),  # hyphen for en dash, spaces
+        ("ahead of schedule—it has supplied", 2),  # em dash, no spaces
+        ("Well, perhaps.", 3),
+    ],
+)
 def test_quotes_are_found_ignoring_marks_dashes_and_spaces(quote: str, paragraph: int) -> None:
     match = CapturedText.parse(TEXT).find(quote)
     assert match is not None and match.paragraph == paragraph
 
 
-@pytest.mark.parametrize("quote", ["supplied 5500 drones", "Brothers in Arms", "", "partner. Alabuga"])
+@pytest.mark.parametrize(
+    "quote", ["supplied 5500 drones", "Brothers in Arms", "", "partner. Alabuga"]
+)
 def test_misses(quote: str) -> None:
     assert CapturedText.parse(TEXT).find(quote) is None
 
@@ -57,13 +65,22 @@ def test_closest_passage_points_at_the_near_miss() -> None:
 
 
 @settings(max_examples=1000, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab -`'\"\t\n\u00a0\u2003\u2009\u200b\u00ad\u2013"
-                                              "\u2014\u2019\u201c\u2028\u3000é")), max_size=40))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("ab -`'\"\t\n\u00a0\u2003\u2009\u200b\u00ad\u2013\u2014\u2019\u201c\u2028\u3000é")
+        ),
+        max_size=40,
+    )
+)
 def test_folding_is_the_translation_then_one_space_for_each_run(text: str) -> None:
     """fold() skips the translation for ASCII text without a backtick and joins words
     instead of substituting a pattern: the same result as the plain definition."""
     reference = re.sub(r"\s+", " ", text.translate(texts._FOLD)).strip()
     assert texts.fold(text) == reference
-    spaced = (re.sub(r"\s+", " ", re.sub(r"\s*-\s*", " - ", reference)).strip()
-              if "-" in reference else reference)
+    spaced = (
+        re.sub(r"\s+", " ", re.sub(r"\s*-\s*", " - ", reference)).strip()
+        if "-" in reference
+        else reference
+    )
     assert texts._fold_spaced(text) == spaced

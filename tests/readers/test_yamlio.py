@@ -38,14 +38,17 @@ def test_alias_bomb_is_refused() -> None:
         bomb += f"{cur}: &{cur} [{', '.join('*' + prev for _ in range(10))}]\n"
     data, problems = _load(bomb)
     assert data is None
-    assert problems == ["f.yaml:1: document expands to more than 1,000,000 values "
-                        "(aliases nested too deep?)"]
+    assert problems == [
+        "f.yaml:1: document expands to more than 1,000,000 values (aliases nested too deep?)"
+    ]
 
 
 def test_python_tags_are_refused() -> None:
     _, problems = _load("a: !!python/object/apply:os.system ['echo hi']\n")
-    assert problems == ["f.yaml:1: tag 'tag:yaml.org,2002:python/object/apply:os.system' is "
-                        "not allowed; write plain values"]
+    assert problems == [
+        "f.yaml:1: tag 'tag:yaml.org,2002:python/object/apply:os.system' is "
+        "not allowed; write plain values"
+    ]
 
 
 def test_non_utf8_file(tmp_path: Path) -> None:
@@ -57,11 +60,25 @@ def test_non_utf8_file(tmp_path: Path) -> None:
 
 
 def test_scalars_take_the_core_schema_types_quoted_or_tagged_ones_stay_text() -> None:
-    text = ("a: 5\nb: '5'\nc: !!str 5\nd: 1.5\ne: null\nf: ~\ng: True\nh: no\ni: 2024-06-14\n"
-            "j: \"true\"\nk: |\n  7\nl: 1_000\nm: <<\n")
+    text = (
+        "a: 5\nb: '5'\nc: !!str 5\nd: 1.5\ne: null\nf: ~\ng: True\nh: no\ni: 2024-06-14\n"
+        'j: "true"\nk: |\n  7\nl: 1_000\nm: <<\n'
+    )
     data, problems = _load(text)
     assert problems == []
-    assert data == {"a": 5, "b": "5", "c": "5", "d": 1.5, "e": None, "f": None, "g": True,
-                    "h": "no", "i": "2024-06-14", "j": "true", "k": "7\n", "l": 1000,
-                    "m": "<<"}
+    assert data == {
+        "a": 5,
+        "b": "5",
+        "c": "5",
+        "d": 1.5,
+        "e": None,
+        "f": None,
+        "g": True,
+        "h": "no",
+        "i": "2024-06-14",
+        "j": "true",
+        "k": "7\n",
+        "l": 1000,
+        "m": "<<",
+    }
     assert [type(data[k]) for k in "ad"] == [int, float]

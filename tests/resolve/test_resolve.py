@@ -34,19 +34,26 @@ def test_analyst_memo_places_claims_in_order_with_sequential_notes(good: Path) -
         "The corridor matters for prices. According to exchange data, wheat prices rose 4% "
         "in the week to 12 June.[4]",
     ]
-    refs = [i.number for s in memo.sections for b in s.blocks for i in b.content
-            if isinstance(i, NoteRef)]
+    refs = [
+        i.number
+        for s in memo.sections
+        for b in s.blocks
+        for i in b.content
+        if isinstance(i, NoteRef)
+    ]
     assert refs == [n.number for n in memo.notes] == [1, 2, 3, 4]
 
 
 def test_first_note_is_full_and_later_ones_short(good: Path) -> None:
     memo = _memo(good, "analyst")
     notes = [plain_text(n.content) for n in memo.notes]
-    assert notes[0] == ("Jane Doe, “Grain Talks Stall Again,” Daily Example, "
-                        "June 12, 2024, para. 1.")
+    assert notes[0] == (
+        "Jane Doe, “Grain Talks Stall Again,” Daily Example, June 12, 2024, para. 1."
+    )
     assert notes[1] == "Doe, “Grain Talks Stall Again,” para. 2."
     assert [plain_text(b.content) for b in memo.bibliography] == [
-        "Doe, Jane. “Grain Talks Stall Again.” Daily Example, June 12, 2024."]
+        "Doe, Jane. “Grain Talks Stall Again.” Daily Example, June 12, 2024."
+    ]
 
 
 def test_select_skips_claims_already_placed(good: Path) -> None:
@@ -78,23 +85,30 @@ def test_analyst_sees_quotes_confidence_and_portion_marks(good: Path) -> None:
     claim = memo.sections[1].blocks[0]
     assert claim.portion == "I" and claim.confidence == "moderate confidence"
     assert [(q.text, q.attribution) for q in claim.quotes] == [
-        ("Wheat prices rose 4% in the week to June 12", "Doe, para. 2")]
+        ("Wheat prices rose 4% in the week to June 12", "Doe, para. 2")
+    ]
     assert memo.banner == "INTERNAL"
     assert memo.note_placement == "footnotes"
 
 
 def test_explicit_locator_wins_over_the_derived_one(good: Path) -> None:
     path = good / "store" / "claims" / "grain.yaml"
-    path.write_text(path.read_text().replace(
-        '      quote: "Talks on the grain corridor stalled on Tuesday"',
-        '      quote: "Talks on the grain corridor stalled on Tuesday"\n      locator: p. 4'))
+    path.write_text(
+        path.read_text().replace(
+            '      quote: "Talks on the grain corridor stalled on Tuesday"',
+            '      quote: "Talks on the grain corridor stalled on Tuesday"\n      locator: p. 4',
+        )
+    )
     memo = _memo(good, "analyst")
     assert plain_text(memo.notes[0].content).endswith("June 12, 2024, 4.")
 
 
-@pytest.mark.parametrize("style, first", [
-    ("apa", "Talks on the grain corridor stalled on 11 June 2024 (Doe, 2024, para. 1)."),
-])
+@pytest.mark.parametrize(
+    "style, first",
+    [
+        ("apa", "Talks on the grain corridor stalled on 11 June 2024 (Doe, 2024, para. 1)."),
+    ],
+)
 def test_author_date_styles_cite_in_the_text(good: Path, style: str, first: str) -> None:
     settings = good / "briefgen.yaml"
     settings.write_text(settings.read_text().replace("chicago-notes-bibliography", style))
@@ -105,9 +119,12 @@ def test_author_date_styles_cite_in_the_text(good: Path, style: str, first: str)
 
 def test_lone_values_stand_for_lists_and_sources_for_their_ids(good: Path) -> None:
     path = good / "store" / "claims" / "grain.yaml"
-    path.write_text(path.read_text().replace("  topics: [diplomacy]", "  topics: diplomacy")
-                    + "- id: bare\n  text: A claim cited by source id alone.\n"
-                      "  sources: [doe-2024]\n  topics: trade\n", encoding="utf-8")
+    path.write_text(
+        path.read_text().replace("  topics: [diplomacy]", "  topics: diplomacy")
+        + "- id: bare\n  text: A claim cited by source id alone.\n"
+        "  sources: [doe-2024]\n  topics: trade\n",
+        encoding="utf-8",
+    )
     memo = _memo(good, "analyst")
     ids = [b.claim_id for b in memo.sections[1].blocks]
     assert "ministry-committed" in ids and "bare" in ids
@@ -115,8 +132,9 @@ def test_lone_values_stand_for_lists_and_sources_for_their_ids(good: Path) -> No
 
 def test_a_text_path_may_also_be_given_from_the_workspace_root(good: Path) -> None:
     path = good / "store" / "sources.yaml"
-    path.write_text(path.read_text().replace("text: texts/doe-2024.txt",
-                                             "text: store/texts/doe-2024.txt"))
+    path.write_text(
+        path.read_text().replace("text: texts/doe-2024.txt", "text: store/texts/doe-2024.txt")
+    )
     memo = _memo(good, "analyst")
     assert plain_text(memo.notes[0].content).endswith("para. 1.")
 
@@ -131,22 +149,28 @@ def test_author_date_styles_title_the_list_references(good: Path) -> None:
 
 def test_an_audience_words_second_hand_claims_its_own_way(good: Path) -> None:
     path = good / "audiences.yaml"
-    path.write_text(path.read_text() + "  attribution: \"{text} (as reported by {origin})\"\n")
+    path.write_text(path.read_text() + '  attribution: "{text} (as reported by {origin})"\n')
     memo = _memo(good, "analyst")
-    assert _texts(memo)[2] == "Wheat prices rose 4% in the week to 12 June. (as reported by " \
+    assert (
+        _texts(memo)[2] == "Wheat prices rose 4% in the week to 12 June. (as reported by "
         "exchange data)[2]"
+    )
 
 
-@pytest.mark.parametrize("template, message", [
-    ("{who} said {text}", "unknown placeholder {who}; use {origin} and {text}"),
-    ("According to {origin}", "the template must hold {text}, the claim itself"),
-])
-def test_a_broken_attribution_template_is_a_clear_error(good: Path, template: str,
-                                                        message: str) -> None:
+@pytest.mark.parametrize(
+    "template, message",
+    [
+        ("{who} said {text}", "unknown placeholder {who}; use {origin} and {text}"),
+        ("According to {origin}", "the template must hold {text}, the claim itself"),
+    ],
+)
+def test_a_broken_attribution_template_is_a_clear_error(
+    good: Path, template: str, message: str
+) -> None:
     from ..conftest import briefgen
 
     path = good / "audiences.yaml"
-    path.write_text(path.read_text() + f"  attribution: \"{template}\"\n")
+    path.write_text(path.read_text() + f'  attribution: "{template}"\n')
     run = briefgen("check", cwd=good)
     assert run.code == 1
     assert f"audiences.yaml:15: analyst.attribution: {message}" in run.err
@@ -165,7 +189,8 @@ def test_a_select_with_a_limit_orders_as_a_full_sort_would(good: Path) -> None:
         f"  sources:\n    - source: doe-2024\n"
         + (f"  date: 2024-06-{1 + n % 7:02d}\n" if n % 5 else "")
         + f"  topics: [trade]\n  confidence: {('high', 'moderate', 'low')[n % 3]}\n"
-        for n in range(120))
+        for n in range(120)
+    )
     path = good / "store" / "claims" / "extra.yaml"
     path.write_text(extra, encoding="utf-8")
     checked = check_workspace(good)
@@ -179,10 +204,12 @@ def test_a_select_with_a_limit_orders_as_a_full_sort_would(good: Path) -> None:
         return (date.start, date.end) if date else (dt.date.max, dt.date.max)
 
     rank = {"high": 2, "moderate": 1, "low": 0}
-    reference = {"date": sorted(ids, key=when), "-date": sorted(ids, key=when, reverse=True),
-                 "id": sorted(ids),
-                 "confidence": sorted(ids, key=lambda i: -rank.get(
-                     ws.claims[i].confidence or "", -1))}
+    reference = {
+        "date": sorted(ids, key=when),
+        "-date": sorted(ids, key=when, reverse=True),
+        "id": sorted(ids),
+        "confidence": sorted(ids, key=lambda i: -rank.get(ws.claims[i].confidence or "", -1)),
+    }
     for order, expected in reference.items():
         assert list(resolver._sorted(ids, order)) == expected, order
         for limit in (1, 3, 7):
@@ -191,11 +218,18 @@ def test_a_select_with_a_limit_orders_as_a_full_sort_would(good: Path) -> None:
 
 def test_a_claim_that_lists_a_topic_twice_is_selected_once(good: Path) -> None:
     weekly = good / "weekly.yaml"
-    weekly.write_text(weekly.read_text(encoding="utf-8").replace(
-        "{topics: [trade, diplomacy], limit: 5}", "{topics: [trade]}"), encoding="utf-8")
+    weekly.write_text(
+        weekly.read_text(encoding="utf-8").replace(
+            "{topics: [trade, diplomacy], limit: 5}", "{topics: [trade]}"
+        ),
+        encoding="utf-8",
+    )
     claims = good / "store" / "claims" / "twice.yaml"
-    claims.write_text("- id: twice\n  text: Claim on the grain corridor.\n  sources:\n"
-                      "    - source: doe-2024\n  topics: [trade, trade]\n", encoding="utf-8")
+    claims.write_text(
+        "- id: twice\n  text: Claim on the grain corridor.\n  sources:\n"
+        "    - source: doe-2024\n  topics: [trade, trade]\n",
+        encoding="utf-8",
+    )
     trade = [b.claim_id for b in _memo(good, "analyst").sections[1].blocks]
     assert trade.count("twice") == 1
 
@@ -205,8 +239,11 @@ def test_the_model_decides_the_contents_the_columns_and_the_language(good: Path)
     settings.write_text(settings.read_text() + "locale: en-GB\n")
     memo = _memo(good, "analyst")
     assert memo.language == "en-GB"
-    headings = [s.title for s in memo.sections if s.title] + ["Bibliography"] * bool(
-        memo.bibliography) + ["Source summary"] * bool(memo.summary)
+    headings = (
+        [s.title for s in memo.sections if s.title]
+        + ["Bibliography"] * bool(memo.bibliography)
+        + ["Source summary"] * bool(memo.summary)
+    )
     assert memo.contents == (memo.layout == "policy-memo" and len(headings) >= 6)
     brief = good / "weekly.yaml"
     extra = "".join(f"  - title: Part {i}\n    text: Text {i}.\n" for i in range(6))

@@ -44,8 +44,10 @@ MAX_MARKING = {"outside": "PUBLIC", "staff": "INTERNAL", "cleared": None}
 FORMATS = ("docx", "pdf", "html", "json")
 # Each claim's word, in its text, quote, topic and own source, and in no other claim's;
 # the claims the brief places by name (not by a select, nor only in a remark).
-WORDS = {f"c-{w}": w for w in
-         ("osprey", "kestrel", "heron", "plover", "merlin", "avocet", "godwit", "curlew")}
+WORDS = {
+    f"c-{w}": w
+    for w in ("osprey", "kestrel", "heron", "plover", "merlin", "avocet", "godwit", "curlew")
+}
 NAMED = ("c-osprey", "c-kestrel", "c-heron", "c-plover")
 STYLES = ("chicago-notes-bibliography", "apa")
 MARKING = st.sampled_from([None, *MARKINGS])
@@ -73,8 +75,9 @@ def write_case(root: Path, markings: dict[str, str | None], style: str) -> None:
     path.write_text(yaml.safe_dump(claims, sort_keys=False), encoding="utf-8")
     settings_file = root / "briefgen.yaml"
     text = settings_file.read_text(encoding="utf-8")
-    settings_file.write_text(re.sub(r"(?m)^citation-style: .*$", f"citation-style: {style}",
-                                    text), encoding="utf-8")
+    settings_file.write_text(
+        re.sub(r"(?m)^citation-style: .*$", f"citation-style: {style}", text), encoding="utf-8"
+    )
 
 
 class _HTMLText(html.parser.HTMLParser):
@@ -110,21 +113,31 @@ def _docx(path: Path) -> str:
             root = etree.fromstring(archive.read(name))
             out += ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p")]
             out += list(root.itertext())
-    notes = [*docx_read.notes(path, "footnotes").values(),
-             *docx_read.notes(path, "endnotes").values()]
+    notes = [
+        *docx_read.notes(path, "footnotes").values(),
+        *docx_read.notes(path, "endnotes").values(),
+    ]
     return "\n".join(out + notes)
 
 
 def _pdf(path: Path) -> str:
     """Return the PDF's text layer (both pdftotext orders) and its metadata."""
-    layers = [subprocess.run(["pdftotext", *mode, str(path), "-"], capture_output=True,
-                             check=True, timeout=60).stdout.decode() for mode in ([], ["-raw"])]
+    layers = [
+        subprocess.run(
+            ["pdftotext", *mode, str(path), "-"], capture_output=True, check=True, timeout=60
+        ).stdout.decode()
+        for mode in ([], ["-raw"])
+    ]
     info = pypdf.PdfReader(path).metadata or {}
     return "\n".join(layers + [str(v) for v in info.values()])
 
 
-READERS = {"docx": _docx, "pdf": _pdf, "html": _html,
-           "json": lambda p: p.read_text(encoding="utf-8")}
+READERS = {
+    "docx": _docx,
+    "pdf": _pdf,
+    "html": _html,
+    "json": lambda p: p.read_text(encoding="utf-8"),
+}
 
 
 def _comparable(text: str) -> str:
@@ -136,13 +149,18 @@ def traces(text: str, audience: str, hidden: set[str], shown: set[str]) -> list[
     """Return what `text`, one output's, shows that its audience may not see, and which
     claims it should show but does not."""
     found = _comparable(text)
-    problems = [f"shows hidden {c} ({WORDS[c]!r})" for c in sorted(hidden)
-                if WORDS[c] in found]
-    problems += [f"lacks {c} ({WORDS[c]!r}), which it may show" for c in NAMED
-                 if c in shown and WORDS[c] not in found]
+    problems = [f"shows hidden {c} ({WORDS[c]!r})" for c in sorted(hidden) if WORDS[c] in found]
+    problems += [
+        f"lacks {c} ({WORDS[c]!r}), which it may show"
+        for c in NAMED
+        if c in shown and WORDS[c] not in found
+    ]
     above = [m for m in MARKINGS if not _may_see(audience, m)]
-    problems += [f"shows the marking {m}, above its max-marking" for m in above
-                 if re.search(rf"\b{m}\b|\({PORTIONS[m]}\)", text)]
+    problems += [
+        f"shows the marking {m}, above its max-marking"
+        for m in above
+        if re.search(rf"\b{m}\b|\({PORTIONS[m]}\)", text)
+    ]
     return problems
 
 
@@ -159,25 +177,51 @@ def check_memos(root: Path, markings: dict[str, str | None]) -> list[str]:
         assert expected <= hidden, f"{audience}: the rule shows {sorted(expected - hidden)}"
         for fmt in FORMATS:
             text = READERS[fmt](root / "out" / f"memo.{audience}.{fmt}")
-            problems += [f"memo.{audience}.{fmt}: {p}"
-                         for p in traces(text, audience, hidden, set(WORDS) - hidden)]
+            problems += [
+                f"memo.{audience}.{fmt}: {p}"
+                for p in traces(text, audience, hidden, set(WORDS) - hidden)
+            ]
     return problems
 
 
 # The short run is derandomised, so that CI is repeatable; the long run explores.
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 100,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(markings=st.fixed_dictionaries({c: MARKING for c in WORDS}),
-       style=st.sampled_from(STYLES))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 100,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(markings=st.fixed_dictionaries({c: MARKING for c in WORDS}), style=st.sampled_from(STYLES))
 # every way in holds a claim some audience may not see, behind a remark of one it may
-@example(markings={"c-osprey": "PUBLIC", "c-curlew": "RESTRICTED", "c-avocet": "INTERNAL",
-                   "c-kestrel": "INTERNAL", "c-heron": "RESTRICTED", "c-plover": "INTERNAL",
-                   "c-merlin": None, "c-godwit": "PUBLIC"}, style=STYLES[0])
-@example(markings={"c-osprey": "RESTRICTED", "c-curlew": "PUBLIC", "c-avocet": "PUBLIC",
-                   "c-kestrel": "RESTRICTED", "c-heron": "INTERNAL", "c-plover": "RESTRICTED",
-                   "c-merlin": "INTERNAL", "c-godwit": "RESTRICTED"}, style=STYLES[1])
+@example(
+    markings={
+        "c-osprey": "PUBLIC",
+        "c-curlew": "RESTRICTED",
+        "c-avocet": "INTERNAL",
+        "c-kestrel": "INTERNAL",
+        "c-heron": "RESTRICTED",
+        "c-plover": "INTERNAL",
+        "c-merlin": None,
+        "c-godwit": "PUBLIC",
+    },
+    style=STYLES[0],
+)
+@example(
+    markings={
+        "c-osprey": "RESTRICTED",
+        "c-curlew": "PUBLIC",
+        "c-avocet": "PUBLIC",
+        "c-kestrel": "RESTRICTED",
+        "c-heron": "INTERNAL",
+        "c-plover": "RESTRICTED",
+        "c-merlin": "INTERNAL",
+        "c-godwit": "RESTRICTED",
+    },
+    style=STYLES[1],
+)
 def test_a_claim_an_audience_may_not_see_leaves_no_trace(
-        markings: dict[str, str | None], style: str) -> None:
+    markings: dict[str, str | None], style: str
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
         write_case(root, markings, style)
@@ -188,27 +232,38 @@ def test_a_claim_an_audience_may_not_see_leaves_no_trace(
 def test_the_fixture_gives_each_claim_a_word_of_its_own() -> None:
     """A word in two claims' records would hide a leak behind a claim that may show."""
     claims = yaml.safe_load((FIXTURE / "store/claims/claims.yaml").read_text("utf-8"))
-    others = [(FIXTURE / p).read_text("utf-8").lower() for p in
-              ("memo.yaml", "audiences.yaml", "briefgen.yaml", "store/sections/context.yaml")]
+    others = [
+        (FIXTURE / p).read_text("utf-8").lower()
+        for p in ("memo.yaml", "audiences.yaml", "briefgen.yaml", "store/sections/context.yaml")
+    ]
     for claim in claims:
         word = WORDS[claim["id"]]
         own = yaml.safe_dump(claim).lower()
         assert word in claim["text"].lower() and word in claim["topics"]
-        strangers = [c["id"] for c in claims
-                     if c is not claim and word in yaml.safe_dump(c).lower().replace(
-                         f"c-{word}", "")]
+        strangers = [
+            c["id"]
+            for c in claims
+            if c is not claim and word in yaml.safe_dump(c).lower().replace(f"c-{word}", "")
+        ]
         assert not strangers, f"{word!r} is also in {strangers}"
         assert all(word not in t.replace(f"c-{word}", "") for t in others), word
         assert own.count(f"src-{word}") == 1
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
-@given(marking=st.sampled_from(["INTERNAL", "RESTRICTED"]),
-       style=st.sampled_from(["apa", "chicago-notes-bibliography"]),
-       words=st.lists(st.sampled_from(["Across", "Sea", "Resume", "Notes", "From", "Wire"]),
-                      min_size=1, max_size=4, unique=True))
+@given(
+    marking=st.sampled_from(["INTERNAL", "RESTRICTED"]),
+    style=st.sampled_from(["apa", "chicago-notes-bibliography"]),
+    words=st.lists(
+        st.sampled_from(["Across", "Sea", "Resume", "Notes", "From", "Wire"]),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+)
 def test_what_a_hidden_claim_says_does_not_change_a_memo_it_is_hidden_from(
-        marking: str, style: str, words: list[str]) -> None:
+    marking: str, style: str, words: list[str]
+) -> None:
     """A title is put in sentence case by the names the store's claims capitalise: a
     restricted claim that wrote "Across" capitalised it in the public memo's references."""
     from briefgen.build.memos import check_workspace
@@ -220,7 +275,8 @@ def test_what_a_hidden_claim_says_does_not_change_a_memo_it_is_hidden_from(
         brief = next(b for p, b in checked.briefs.items() if p.name != "audiences.yaml")
         made = build_memo(checked.ws, "memo", brief, "outside", None)
         return tuple(json_of(n.content) for n in made.notes), tuple(
-            json_of(b.content) for b in made.bibliography)
+            json_of(b.content) for b in made.bibliography
+        )
 
     def json_of(spans: list) -> str:
         return "".join(s.text for s in spans)
@@ -229,14 +285,22 @@ def test_what_a_hidden_claim_says_does_not_change_a_memo_it_is_hidden_from(
         root = Path(tmp) / "ws"
         shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("out", ".briefgen"))
         settings_file = root / "briefgen.yaml"
-        settings_file.write_text(settings_file.read_text().replace(
-            "chicago-notes-bibliography", style))
+        settings_file.write_text(
+            settings_file.read_text().replace("chicago-notes-bibliography", style)
+        )
         before = memo(root)
         claims = root / "store" / "claims" / "claims.yaml"
         data = yaml.safe_load(claims.read_text())
-        data.append({"id": "c-secret", "text": "Officials met, and " + " and ".join(
-            f"the {w} office" for w in words) + " agreed.", "marking": marking,
-            "sources": [{"source": data[0]["sources"][0]["source"]}],
-            "topics": ["unused-topic"]})
+        data.append(
+            {
+                "id": "c-secret",
+                "text": "Officials met, and "
+                + " and ".join(f"the {w} office" for w in words)
+                + " agreed.",
+                "marking": marking,
+                "sources": [{"source": data[0]["sources"][0]["source"]}],
+                "topics": ["unused-topic"],
+            }
+        )
         claims.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
         assert memo(root) == before

@@ -11,10 +11,18 @@ from briefgen.sources.furniture import clean
 
 from ..conftest import ARTICLES, briefgen
 
-FURNITURE = ["Photo credit", "Read More", "Get the Latest", "Sign up to receive",
-             "print issue", "How often would you like", "Thank you! Your request",
-             "do not necessarily represent", "is an analyst focused on",
-             "is the Executive Director of ROPES"]
+FURNITURE = [
+    "Photo credit",
+    "Read More",
+    "Get the Latest",
+    "Sign up to receive",
+    "print issue",
+    "How often would you like",
+    "Thank you! Your request",
+    "do not necessarily represent",
+    "is an analyst focused on",
+    "is the Executive Director of ROPES",
+]
 
 
 def test_cepa_article_loses_its_furniture_and_keeps_every_content_paragraph() -> None:
@@ -40,12 +48,25 @@ def test_jst_article_loses_byline_captions_and_bio() -> None:
 
 def test_ingest_writes_text_and_appends_the_record_keeping_comments(good: Path) -> None:
     sources = good / "store" / "sources.yaml"
-    sources.write_text("# our sources\n" + sources.read_text(encoding="utf-8") + "# end\n",
-                       encoding="utf-8")
-    run = briefgen("ingest", str(ARTICLES / "cepa-kirillova-russo-iranian-axis.txt"),
-                   "--id", "kirillova-cepa-2023", "--author", "Kirillova, Kseniya",
-                   "--container", "Europe’s Edge", "--issued", "2023-03", "--circa",
-                   "--type", "article-magazine", cwd=good)
+    sources.write_text(
+        "# our sources\n" + sources.read_text(encoding="utf-8") + "# end\n", encoding="utf-8"
+    )
+    run = briefgen(
+        "ingest",
+        str(ARTICLES / "cepa-kirillova-russo-iranian-axis.txt"),
+        "--id",
+        "kirillova-cepa-2023",
+        "--author",
+        "Kirillova, Kseniya",
+        "--container",
+        "Europe’s Edge",
+        "--issued",
+        "2023-03",
+        "--circa",
+        "--type",
+        "article-magazine",
+        cwd=good,
+    )
     assert run.code == 0, run.err
     after = sources.read_text(encoding="utf-8")
     assert after.startswith("# our sources\n- id: doe-2024")
@@ -59,19 +80,38 @@ def test_ingest_writes_text_and_appends_the_record_keeping_comments(good: Path) 
 
 def test_ingest_refuses_an_existing_id(good: Path) -> None:
     before = (good / "store" / "sources.yaml").read_text(encoding="utf-8")
-    run = briefgen("ingest", str(ARTICLES / "cepa-kirillova-russo-iranian-axis.txt"),
-                   "--id", "doe-2024", cwd=good)
+    run = briefgen(
+        "ingest",
+        str(ARTICLES / "cepa-kirillova-russo-iranian-axis.txt"),
+        "--id",
+        "doe-2024",
+        cwd=good,
+    )
     assert run.code == 1
-    assert "store/sources.yaml:1: id: source 'doe-2024' exists already; nothing was added" in run.err
+    assert (
+        "store/sources.yaml:1: id: source 'doe-2024' exists already; nothing was added" in run.err
+    )
     assert (good / "store" / "sources.yaml").read_text(encoding="utf-8") == before
 
 
 def test_import_csl_json(good: Path, tmp_path: Path) -> None:
-    items = [{"id": "world-bank-2023", "type": "report", "title": "Commodity Markets Outlook",
-              "author": [{"literal": "World Bank"}], "publisher": "World Bank",
-              "issued": {"date-parts": [[2023, 10]]}, "URL": "https://example.org/cmo"},
-             {"id": "summit-2024", "type": "speech", "title": "Summit remarks",
-              "issued": {"date-parts": [[2024, 6, 12], [2024, 6, 14]]}}]
+    items = [
+        {
+            "id": "world-bank-2023",
+            "type": "report",
+            "title": "Commodity Markets Outlook",
+            "author": [{"literal": "World Bank"}],
+            "publisher": "World Bank",
+            "issued": {"date-parts": [[2023, 10]]},
+            "URL": "https://example.org/cmo",
+        },
+        {
+            "id": "summit-2024",
+            "type": "speech",
+            "title": "Summit remarks",
+            "issued": {"date-parts": [[2024, 6, 12], [2024, 6, 14]]},
+        },
+    ]
     path = tmp_path / "zotero.json"
     path.write_text(json.dumps(items), encoding="utf-8")
     run = briefgen("import", str(path), cwd=good)
@@ -85,22 +125,30 @@ def test_import_csl_json(good: Path, tmp_path: Path) -> None:
 
 def test_import_bibtex_with_corporate_author(good: Path, tmp_path: Path) -> None:
     path = tmp_path / "refs.bib"
-    path.write_text("""@article{smith2021,
+    path.write_text(
+        """@article{smith2021,
   author = {Smith, Anna and {International Crisis Group}},
   title = {Drones and {Deterrence}},
   journal = {Survival},
   volume = {63}, number = {2}, pages = {45--67}, year = {2021}, month = mar
 }
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     run = briefgen("import", str(path), cwd=good)
     assert run.code == 0, run.err
     record = yaml.safe_load((good / "store" / "sources.yaml").read_text())[-1]
-    assert record == {"id": "smith2021", "type": "article-journal",
-                      "title": "Drones and Deterrence", "container-title": "Survival",
-                      "volume": "63", "issue": "2", "page": "45–67",
-                      "author": [{"family": "Smith", "given": "Anna"},
-                                 {"literal": "International Crisis Group"}],
-                      "issued": "2021-03"}
+    assert record == {
+        "id": "smith2021",
+        "type": "article-journal",
+        "title": "Drones and Deterrence",
+        "container-title": "Survival",
+        "volume": "63",
+        "issue": "2",
+        "page": "45–67",
+        "author": [{"family": "Smith", "given": "Anna"}, {"literal": "International Crisis Group"}],
+        "issued": "2021-03",
+    }
 
 
 def test_import_reports_malformed_and_duplicate_entries(good: Path, tmp_path: Path) -> None:
@@ -121,9 +169,15 @@ def test_import_reports_malformed_and_duplicate_entries(good: Path, tmp_path: Pa
 def test_import_csl_json_with_text_date_parts_is_an_error(good: Path, tmp_path: Path) -> None:
     """date-parts of text once stopped import with a traceback while it simplified them."""
     path = tmp_path / "zotero.json"
-    path.write_text(json.dumps([{"id": "x", "type": "report", "title": "X",
-                                 "issued": {"date-parts": [["2023"]]}}]), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [{"id": "x", "type": "report", "title": "X", "issued": {"date-parts": [["2023"]]}}]
+        ),
+        encoding="utf-8",
+    )
     run = briefgen("import", str(path), cwd=good)
     assert run.code == 1 and "Traceback" not in run.err
-    assert f"{path}: issued: date-parts must hold one to three whole numbers: year, month, " \
-           "day" in run.err
+    assert (
+        f"{path}: issued: date-parts must hold one to three whole numbers: year, month, "
+        "day" in run.err
+    )

@@ -40,11 +40,17 @@ def by_libyaml(text: str) -> tuple[Any, Problems]:
 def described(value: Any) -> Any:
     """Return `value` with its types and every line it knows, for comparison."""
     if isinstance(value, yamlio.LDict):
-        return ("map", value.line, [(k, value.key_lines[k], described(v))
-                                    for k, v in value.items()])
+        return (
+            "map",
+            value.line,
+            [(k, value.key_lines[k], described(v)) for k, v in value.items()],
+        )
     if isinstance(value, yamlio.LList):
-        return ("list", value.line, [(line, described(v))
-                                     for line, v in zip(value.item_lines, value, strict=True)])
+        return (
+            "list",
+            value.line,
+            [(line, described(v)) for line, v in zip(value.item_lines, value, strict=True)],
+        )
     return (type(value).__name__, value)
 
 
@@ -81,53 +87,161 @@ def test_a_generated_store_is_read_fast_and_alike(tmp_path: Path) -> None:
         assert read or path not in claims
 
 
-@pytest.mark.parametrize("text", [
-    "a: 1\nb: -2\nc: 1.5\nd: true\ne: null\nf: ~\ng: 0123\nh: 2024-06-14\ni: no\n",
-    "- id: x\n  topics: [a, b c, 1, true, null]\n  empty: []\n",
-    "key:\n- a\n- b\nnext: c\n",
-    "key:\n  - a\n  -  b\n",
-    "outer:\n  inner:\n    deep: v\n  back: w\ntop: z\n",
-    "- id: a\n  text: >-\n    one\n    two\n\n- id: b\n  text: |\n    x\n    y\n  after: z\n",
-    "text: >\n  folded\n  text\n",
-    "text: |-\n  # not a comment\n  - not an item\n",
-    "a: plain # comment\nb: \"quoted\"  # comment\nc: [x, y] # comment\nd:   # comment\n",
-    "a: 'single \"inner\"'\nb: \"double 'inner'\"\nc: it's\nd: C# and F#\ne: http://x.org/a\n",
-    "# head\n\n- a\n  # inside\n- b   \n",
-    "a: \"\"\nb: ''\nc: value:with:colons\nd: [x]\n",
-    "a: {b: c}\n", "a: [b, [c]]\n", "a: {}\nb: [ ]\nc: { }\n",
-    "issued: {date-parts: [[2023, 3]], circa: true}\n",
-    "markings:\n  - {name: PUBLIC, portion: P}\n  - {name: INTERNAL, portion: I}\n",
-    "select: {topics: [military, a b], min-confidence: moderate, limit: 7, sort: -date}\n",
-    "author: [{family: Kirillova, given: Kseniya}, {literal: CEPA}]  # two\n",
-    "a: [ -1 , -x,1.5 ,{k:  v} ]\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: -2\nc: 1.5\nd: true\ne: null\nf: ~\ng: 0123\nh: 2024-06-14\ni: no\n",
+        "- id: x\n  topics: [a, b c, 1, true, null]\n  empty: []\n",
+        "key:\n- a\n- b\nnext: c\n",
+        "key:\n  - a\n  -  b\n",
+        "outer:\n  inner:\n    deep: v\n  back: w\ntop: z\n",
+        "- id: a\n  text: >-\n    one\n    two\n\n- id: b\n  text: |\n    x\n    y\n  after: z\n",
+        "text: >\n  folded\n  text\n",
+        "text: |-\n  # not a comment\n  - not an item\n",
+        'a: plain # comment\nb: "quoted"  # comment\nc: [x, y] # comment\nd:   # comment\n',
+        "a: 'single \"inner\"'\nb: \"double 'inner'\"\nc: it's\nd: C# and F#\ne: http://x.org/a\n",
+        "# head\n\n- a\n  # inside\n- b   \n",
+        "a: \"\"\nb: ''\nc: value:with:colons\nd: [x]\n",
+        "a: {b: c}\n",
+        "a: [b, [c]]\n",
+        "a: {}\nb: [ ]\nc: { }\n",
+        "issued: {date-parts: [[2023, 3]], circa: true}\n",
+        "markings:\n  - {name: PUBLIC, portion: P}\n  - {name: INTERNAL, portion: I}\n",
+        "select: {topics: [military, a b], min-confidence: moderate, limit: 7, sort: -date}\n",
+        "author: [{family: Kirillova, given: Kseniya}, {literal: CEPA}]  # two\n",
+        "a: [ -1 , -x,1.5 ,{k:  v} ]\n",
+    ],
+)
 def test_documents_in_the_subset(text: str) -> None:
     assert assert_reads_alike(text)
 
 
-@pytest.mark.parametrize("text", [
-    "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: \"esc\\n\"\n", "a: 'it''s'\n",
-    "a: b: c\n", "a: b\n  c\n", "a: 1\na: 2\n", "<<: {}\n", "a:\tb\n", "a: b\r\n",
-    "---\na: 1\n", "a: >+\n  x\n", "a: >2\n   x\n", "a: >-\n  x\n\n  y\n", "a: |\n  x\n   y\n",
-    "a: >-\n x\n  \nb: c\n", "a: [b,]\n", "a: {b}\n", "a: {b: }\n", "a: {b: c,}\n",
-    "a: {b:c}\n", "a: {b: c, b: d}\n", "a: {true: c}\n", "a: {b: 'q'}\n", "a: [b: c]\n",
-    "a: [b, , c]\n", "a: {b: c\n", "a: {b: c}}\n", "a: [-]\n", "a: {b: c} d\n",
-    "a: {? b}\n", "a: [[[[[[[[[[x]]]]]]]]]]\n", "- - a\n", "-\n", "true: 1\n", "a: \"open\n", "a: 'x' y\n",
-    "a: @x\n", "a: %x\n", "a: `x`\n", "? a\n: b\n", "a: |\n  x", "plain\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        'a: "esc\\n"\n',
+        "a: 'it''s'\n",
+        "a: b: c\n",
+        "a: b\n  c\n",
+        "a: 1\na: 2\n",
+        "<<: {}\n",
+        "a:\tb\n",
+        "a: b\r\n",
+        "---\na: 1\n",
+        "a: >+\n  x\n",
+        "a: >2\n   x\n",
+        "a: >-\n  x\n\n  y\n",
+        "a: |\n  x\n   y\n",
+        "a: >-\n x\n  \nb: c\n",
+        "a: [b,]\n",
+        "a: {b}\n",
+        "a: {b: }\n",
+        "a: {b: c,}\n",
+        "a: {b:c}\n",
+        "a: {b: c, b: d}\n",
+        "a: {true: c}\n",
+        "a: {b: 'q'}\n",
+        "a: [b: c]\n",
+        "a: [b, , c]\n",
+        "a: {b: c\n",
+        "a: {b: c}}\n",
+        "a: [-]\n",
+        "a: {b: c} d\n",
+        "a: {? b}\n",
+        "a: [[[[[[[[[[x]]]]]]]]]]\n",
+        "- - a\n",
+        "-\n",
+        "true: 1\n",
+        'a: "open\n',
+        "a: 'x' y\n",
+        "a: @x\n",
+        "a: %x\n",
+        "a: `x`\n",
+        "? a\n: b\n",
+        "a: |\n  x",
+        "plain\n",
+    ],
+)
 def test_documents_outside_the_subset_go_to_libyaml(text: str) -> None:
     assert blockyaml.load_plain(text) is blockyaml.NOT_PLAIN
 
 
 # --- generated documents ---------------------------------------------------------------
 
-SAFE = ["id", "text", "a", "b-c", "null", "true", "False", "~", "no", "1", "-1", "0.5", "1e3",
-        "0123", "2024-06-14", "x y", "x#y", "it's", "a,b", "-x", "é", "ф", "C#", "Null", "nan",
-        ".inf", "x:y", "http://x.org"]
-TRICKY = ["x: y", "x #y", "#x", "'q'", '"q"', "[x]", "{x}", "&a", "*a", "!t", "|", ">", "- x",
-          "? x", "%x", "@x", "`x`", "\u2028", "\t", " x", "x ", "", ":", "x:", "<<", "\\"]
+SAFE = [
+    "id",
+    "text",
+    "a",
+    "b-c",
+    "null",
+    "true",
+    "False",
+    "~",
+    "no",
+    "1",
+    "-1",
+    "0.5",
+    "1e3",
+    "0123",
+    "2024-06-14",
+    "x y",
+    "x#y",
+    "it's",
+    "a,b",
+    "-x",
+    "é",
+    "ф",
+    "C#",
+    "Null",
+    "nan",
+    ".inf",
+    "x:y",
+    "http://x.org",
+]
+TRICKY = [
+    "x: y",
+    "x #y",
+    "#x",
+    "'q'",
+    '"q"',
+    "[x]",
+    "{x}",
+    "&a",
+    "*a",
+    "!t",
+    "|",
+    ">",
+    "- x",
+    "? x",
+    "%x",
+    "@x",
+    "`x`",
+    "\u2028",
+    "\t",
+    " x",
+    "x ",
+    "",
+    ":",
+    "x:",
+    "<<",
+    "\\",
+]
 WORDS = st.sampled_from(SAFE * 5 + TRICKY)
-KEYS = ["id", "text", "a-b", "x_1", "n", "k", "date", "topics", "quote", "source", "true"]  # mostly words the fast reader takes
+KEYS = [
+    "id",
+    "text",
+    "a-b",
+    "x_1",
+    "n",
+    "k",
+    "date",
+    "topics",
+    "quote",
+    "source",
+    "true",
+]  # mostly words the fast reader takes
 
 
 def _flow_text() -> st.SearchStrategy[str]:
@@ -136,23 +250,31 @@ def _flow_text() -> st.SearchStrategy[str]:
     comma = st.sampled_from([", ", ", ", ",", " , ", ",  "])
 
     def joined(parts: list[str], seps: list[str], ends: tuple[str, str]) -> str:
-        return ends[0] + "".join(p + (seps[i] if i < len(parts) - 1 else "")
-                                 for i, p in enumerate(parts)) + ends[1]
+        return (
+            ends[0]
+            + "".join(p + (seps[i] if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+            + ends[1]
+        )
 
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         # now and then an entry, key, separator or end libyaml reads otherwise or refuses
         entry = st.sampled_from([0] * 9 + [1]).flatmap(
-            lambda odd: st.sampled_from(["", " "]) if odd else inner)
-        pair = st.tuples(st.sampled_from(KEYS * 3 + ["date-parts", "x:y", "? k", "'q'"]),
-                         st.sampled_from([": "] * 8 + [":  ", ":", " : "]), entry
-                         ).map("".join)
+            lambda odd: st.sampled_from(["", " "]) if odd else inner
+        )
+        pair = st.tuples(
+            st.sampled_from(KEYS * 3 + ["date-parts", "x:y", "? k", "'q'"]),
+            st.sampled_from([": "] * 8 + [":  ", ":", " : "]),
+            entry,
+        ).map("".join)
         ends = st.sampled_from([("[", "]")] * 4 + [("[ ", " ]"), ("[", ",]")])
         braces = st.sampled_from([("{", "}")] * 4 + [("{ ", " }"), ("{", ",}")])
         return st.one_of(
-            st.tuples(st.lists(entry, max_size=3), st.lists(comma, min_size=3, max_size=3),
-                      ends).map(lambda t: joined(*t)),
-            st.tuples(st.lists(pair, max_size=3), st.lists(comma, min_size=3, max_size=3),
-                      braces).map(lambda t: joined(*t)),
+            st.tuples(
+                st.lists(entry, max_size=3), st.lists(comma, min_size=3, max_size=3), ends
+            ).map(lambda t: joined(*t)),
+            st.tuples(
+                st.lists(pair, max_size=3), st.lists(comma, min_size=3, max_size=3), braces
+            ).map(lambda t: joined(*t)),
         )
 
     return st.recursive(word, extend, max_leaves=6).filter(lambda t: t[:1] in "[{")
@@ -187,7 +309,7 @@ def documents(draw: st.DrawFn) -> str:
             inner = indent + 2 if kind == "list" else indent
             keys = draw(st.permutations(KEYS))  # now and then a key twice
             keys[2] = draw(st.sampled_from(keys[:2] + keys[3:] * 9))
-            for j, key in enumerate(keys[:draw(st.integers(1, 3))]):
+            for j, key in enumerate(keys[: draw(st.integers(1, 3))]):
                 start = lead if j == 0 else " " * inner
                 choice = draw(st.integers(0, 9))
                 if choice < 6 or depth >= 3:
@@ -197,9 +319,15 @@ def documents(draw: st.DrawFn) -> str:
                     lines.append(f"{start}{key}: {header}")
                     deeper = inner + draw(st.sampled_from([0, 1, 2, 2, 2, 4]))
                     for _ in range(draw(st.integers(1, 3))):
-                        lines.append(" " * deeper + draw(st.sampled_from(
-                            ["word", "two words", "# hash", "- dash", "x: y"] * 3
-                            + ["  more", "end ", ""])))
+                        lines.append(
+                            " " * deeper
+                            + draw(
+                                st.sampled_from(
+                                    ["word", "two words", "# hash", "- dash", "x: y"] * 3
+                                    + ["  more", "end ", ""]
+                                )
+                            )
+                        )
                 else:
                     lines.append(f"{start}{key}:")
                     node(inner + draw(st.sampled_from([0, 2, 2, 2, 4])), depth + 1)
@@ -234,8 +362,13 @@ def test_flow_collections_read_alike_or_go_to_libyaml(flow: str, place: str) -> 
 def test_the_generated_flow_collections_are_often_in_the_subset() -> None:
     read = 0
 
-    @settings(max_examples=300, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=300,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(_flow_text(), st.sampled_from(FLOW_PLACES[:5]))
     def count(flow: str, place: str) -> None:
         nonlocal read
@@ -250,8 +383,13 @@ def test_the_generated_documents_are_mostly_in_the_subset() -> None:
     """The comparison above is only worth something if the fast reader reads many."""
     read = 0
 
-    @settings(max_examples=300, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=300,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(documents())
     def count(text: str) -> None:
         nonlocal read
@@ -272,11 +410,14 @@ def test_only_what_aliases_expand_to_is_limited(text: str) -> None:
         assert_reads_alike(text)
 
 
-@pytest.mark.parametrize("text, values", [
-    ("a: &a [x, y]\nb: *a\n", 3),                      # b is the list and its two items
-    ("a: &a {k: [1, 2]}\nb: [*a, *a]\n", 10),         # twice: mapping, key, list, 1, 2
-    ("a: &a x\nb: [*a, *a]\n", 2),
-])
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("a: &a [x, y]\nb: *a\n", 3),  # b is the list and its two items
+        ("a: &a {k: [1, 2]}\nb: [*a, *a]\n", 10),  # twice: mapping, key, list, 1, 2
+        ("a: &a x\nb: [*a, *a]\n", 2),
+    ],
+)
 def test_values_aliases_expand_to_are_counted_exactly(text: str, values: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(yamlio, "MAX_NODES", values)

@@ -32,7 +32,8 @@ def _pandocs(marker: bytes = b"") -> list[str]:
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             if b"citeproc.lua" in (proc / "cmdline").read_bytes() and (
-                    not marker or marker in (proc / "environ").read_bytes()):
+                not marker or marker in (proc / "environ").read_bytes()
+            ):
                 found.append(proc.name)
         except OSError:
             continue  # it has just ended, or is not ours to read
@@ -56,17 +57,16 @@ def test_pandoc_primed_for_another_style_is_stopped() -> None:
     assert not Path(early._folder.name).exists()
 
 
-def test_pandoc_is_started_only_for_a_build_that_may_write(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch
-                                                            ) -> None:
+def test_pandoc_is_started_only_for_a_build_that_may_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """After a build, the same store needs no pandoc; with --force, or after an edit, or
     for a folder that is no workspace, the guess is left to the build."""
     ws = make_workspace(tmp_path)
     assert briefgen("build", "-f", "json", cwd=ws).code == 0
     monkeypatch.chdir(ws)
     started: list[tuple[Path, str]] = []
-    monkeypatch.setattr(cite, "start_early", lambda style, locale: started.append(
-        (style, locale)))
+    monkeypatch.setattr(cite, "start_early", lambda style, locale: started.append((style, locale)))
     launch._start_pandoc(["-f", "json"])
     assert started == []
     launch._start_pandoc(["--force"])
@@ -87,18 +87,28 @@ def test_a_build_that_does_not_take_pandoc_leaves_nothing_behind(tmp_path: Path)
     own = tmp_path / "tmp"  # this test's builds' temporary folder: theirs alone
     own.mkdir()
     env = {**os.environ, "TMPDIR": str(own)}
-    for args in (["build", "--help"], ["build", "--force", "--period", "no-such"],
-                 ["build", "--force", "-f", "json"]):
-        done = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=ws, env=env,
-                              capture_output=True, text=True, timeout=120, check=False)
+    for args in (
+        ["build", "--help"],
+        ["build", "--force", "--period", "no-such"],
+        ["build", "--force", "-f", "json"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "briefgen", *args],
+            cwd=ws,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert not _pandocs(f"TMPDIR={own}".encode()), args
         assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr, done.stderr
     assert not list(own.glob(f"{cite.FOLDER_PREFIX}*"))
 
 
-def test_ctrl_c_while_the_command_loads_is_no_traceback(monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]
-                                                        ) -> None:
+def test_ctrl_c_while_the_command_loads_is_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def interrupted(args: list[str]) -> None:
         raise KeyboardInterrupt
 

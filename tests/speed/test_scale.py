@@ -48,22 +48,28 @@ def _many_files(ws: Path, files: int = 6, per_file: int = 40) -> None:
 
 
 def _snapshot(ws: workspace.Workspace) -> tuple:
-    return (list(ws.claims), [dump(c) for c in ws.claims.values()],
-            sorted(ws.problems.items, key=repr), {k: sorted(v) for k, v in ws.broken.items()},
-            sorted(ws.incomplete), ws.locators, sorted(ws.proper_nouns()),
-            {k: (v.path, v.loc) for k, v in ws.where.items() if k[0] == "claim"})
+    return (
+        list(ws.claims),
+        [dump(c) for c in ws.claims.values()],
+        sorted(ws.problems.items, key=repr),
+        {k: sorted(v) for k, v in ws.broken.items()},
+        sorted(ws.incomplete),
+        ws.locators,
+        sorted(ws.proper_nouns()),
+        {k: (v.path, v.loc) for k, v in ws.where.items() if k[0] == "claim"},
+    )
 
 
 def test_reading_in_several_processes_gives_the_same_store(
-        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _many_files(good)
     plain = load_checked(good)
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
     forked: list[int] = []
     real_fork = parallel._fork_reader
-    monkeypatch.setattr(parallel, "_fork_reader",
-                        lambda *a: forked.append(1) or real_fork(*a))
+    monkeypatch.setattr(parallel, "_fork_reader", lambda *a: forked.append(1) or real_fork(*a))
     several = load_checked(good)
     assert len(forked) == 2  # three runs: two forked readers and this process
     assert _snapshot(several) == _snapshot(plain)
@@ -91,22 +97,25 @@ FILED = """- id: filed-1
 
 @pytest.mark.parametrize("duplicate", [False, True])
 def test_the_claim_checks_file_each_claim_in_the_store_indexes(
-        good: Path, monkeypatch: pytest.MonkeyPatch, duplicate: bool) -> None:
+    good: Path, monkeypatch: pytest.MonkeyPatch, duplicate: bool
+) -> None:
     """The indexes the claim checks fill as claims are read, in reader processes too,
     are the ones the workspace would build from its claims; a store with a duplicate id
     (its second claim is left out) has them built from its claims."""
     claims = good / "store" / "claims"
     for f in range(4):
         text = "".join(CLAIM.format(ident=f"c-{f}-{n}", n=n) for n in range(30))
-        (claims / f"batch-{f}.yaml").write_text(text + FILED.replace("filed-1", f"filed-{f}")
-                                                 + (FILED if duplicate else ""),
-                                                 encoding="utf-8")
+        (claims / f"batch-{f}.yaml").write_text(
+            text + FILED.replace("filed-1", f"filed-{f}") + (FILED if duplicate else ""),
+            encoding="utf-8",
+        )
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
     built: list[str] = []
     real = workspace.Workspace._claims_by
-    monkeypatch.setattr(workspace.Workspace, "_claims_by",
-                        lambda self, key: built.append(key) or real(self, key))
+    monkeypatch.setattr(
+        workspace.Workspace, "_claims_by", lambda self, key: built.append(key) or real(self, key)
+    )
     ws = load_checked(good)
     assert built == (["contradicts", "topics"] if duplicate else [])
     indexes = ws.topic_index(), ws.contradicted_by(), ws.select_facts()
@@ -122,7 +131,8 @@ def test_the_claim_checks_file_each_claim_in_the_store_indexes(
 
 
 def test_a_reader_process_whose_reads_are_lost_is_read_again_here(
-        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Nothing a reader sent arrives (its spool is unreadable): every file it took is
     read here at the end, and the store is the same."""
     _many_files(good)
@@ -131,15 +141,17 @@ def test_a_reader_process_whose_reads_are_lost_is_read_again_here(
     monkeypatch.setattr(parallel._Reader, "receive", lambda self, into: None)
     reread: list[Path] = []
     real = workspace._read_list
-    monkeypatch.setattr(workspace, "_read_list",
-                        lambda path, *a, **k: reread.append(path) or real(path, *a, **k))
+    monkeypatch.setattr(
+        workspace, "_read_list", lambda path, *a, **k: reread.append(path) or real(path, *a, **k)
+    )
     assert _snapshot(load_checked(good)) == _snapshot(plain)
     claim_files = sorted((good / "store" / "claims").glob("*.yaml"))
     assert sorted(p for p in reread if p in claim_files) == claim_files
 
 
 def test_a_reader_process_that_dies_midway_is_read_again_here(
-        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A reader that has sent some files' reads and then dies (out of memory, killed)
     while reading another: what it sent is used, the file it held is read here, and the
     store is the same."""
@@ -166,16 +178,19 @@ def test_a_reader_process_that_dies_midway_is_read_again_here(
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     collected: list[bool] = []
     real_collect = parallel._collect
-    monkeypatch.setattr(parallel, "_collect",
-                        lambda child, into: collected.append(real_collect(child, into))
-                        or collected[-1])
+    monkeypatch.setattr(
+        parallel,
+        "_collect",
+        lambda child, into: collected.append(real_collect(child, into)) or collected[-1],
+    )
     assert _snapshot(load_checked(good)) == _snapshot(plain)
     assert collected == [False]  # the reader died, and this process read its last file
     assert (good / "died-on").exists()
 
 
 def test_without_file_locks_the_claim_files_are_all_read_here(
-        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The readers share a queue under a POSIX record lock; where the temporary folder
     has no such locks (ENOLCK), this process reads every file itself, forking nothing."""
     import errno
@@ -202,12 +217,17 @@ def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
     again = check_workspace(good)
     assert _snapshot(again.ws) == _snapshot(first.ws)
     path = good / "store" / "claims" / "grain.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "Talks on the grain corridor stalled on 11 June 2024.",
-        "Talks on the grain corridor stalled again on 11 June 2024."), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Talks on the grain corridor stalled on 11 June 2024.",
+            "Talks on the grain corridor stalled again on 11 June 2024.",
+        ),
+        encoding="utf-8",
+    )
     edited = check_workspace(good)
-    assert edited.ws.claims["talks-stalled"].text.startswith("Talks on the grain corridor "
-                                                             "stalled again")
+    assert edited.ws.claims["talks-stalled"].text.startswith(
+        "Talks on the grain corridor stalled again"
+    )
     assert [p.name for p in (good / cache.FOLDER).glob("store-*.pickle")] != [cached[0].name]
 
 
@@ -246,12 +266,15 @@ def _claim_files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.mark.usefixtures("_kept_per_file")
 def test_after_an_edit_only_the_edited_claim_file_is_read_again(
-        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _many_files(good)
     check_workspace(good)  # reads every file, keeps each file's reads
     path = good / "store" / "claims" / "batch-2.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "Claim number 7 on", "Claim number seven on"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Claim number 7 on", "Claim number seven on"),
+        encoding="utf-8",
+    )
     read = _claim_files_read(monkeypatch)
     edited = check_workspace(good)
     assert read == ["batch-2.yaml"]
@@ -263,13 +286,16 @@ def test_after_an_edit_only_the_edited_claim_file_is_read_again(
 
 @pytest.mark.usefixtures("_kept_per_file")
 def test_a_changed_source_text_checks_every_claim_file_again(
-        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _many_files(good)
     before = check_workspace(good)
     assert not any("c-0-5" in p.message for p in before.ws.problems.errors)
     text = good / "store" / "texts" / "doe-2024.txt"
-    text.write_text(text.read_text(encoding="utf-8").replace(
-        "stalled on Tuesday", "stalled on Wednesday"), encoding="utf-8")
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("stalled on Tuesday", "stalled on Wednesday"),
+        encoding="utf-8",
+    )
     read = _claim_files_read(monkeypatch)
     after = check_workspace(good)
     assert sorted(read) == sorted(p.name for p in (good / "store" / "claims").glob("*.yaml"))
@@ -280,7 +306,8 @@ def test_a_changed_source_text_checks_every_claim_file_again(
 @pytest.mark.usefixtures("_kept_per_file")
 @pytest.mark.parametrize("kept", DAMAGED)
 def test_damaged_claim_file_entries_are_read_again(
-        good: Path, monkeypatch: pytest.MonkeyPatch, kept: bytes) -> None:
+    good: Path, monkeypatch: pytest.MonkeyPatch, kept: bytes
+) -> None:
     _many_files(good)
     check_workspace(good)
     for entry in (good / cache.FOLDER / "claim-files").glob("*.pickle"):
@@ -350,8 +377,14 @@ def _modules_of_check(ws: Path) -> set[str]:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", CHECK_MODULES], cwd=ws, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_MODULES],
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     listed = [line for line in done.stderr.splitlines() if line.startswith("modules: ")]
     assert len(listed) == 1, done.stderr
@@ -382,14 +415,18 @@ def test_a_store_without_mistakes_is_read_without_pydantic(tmp_path: Path) -> No
     shutil.copytree(EXAMPLE, example, ignore=shutil.ignore_patterns("out"))
     assert not {m for m in _modules_of_check(example) if m.startswith("pydantic")}
     claims = next((example / "store" / "claims").glob("*.yaml"))
-    claims.write_text(claims.read_text(encoding="utf-8") + "\n- id: a-number\n  text: 2024\n"
-                      "  sources: [svetlova-jst-2024]\n", encoding="utf-8")
+    claims.write_text(
+        claims.read_text(encoding="utf-8") + "\n- id: a-number\n  text: 2024\n"
+        "  sources: [svetlova-jst-2024]\n",
+        encoding="utf-8",
+    )
     assert {"pydantic", "pydantic_core"} <= _modules_of_check(example)
     assert load_checked(example).claims["a-number"].text == "2024"
 
 
-@pytest.mark.skipif((os.cpu_count() or 1) < 2,
-                    reason="on one core, check lays the memos out in its own process")
+@pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="on one core, check lays the memos out in its own process"
+)
 def test_check_loads_no_writer(good: Path) -> None:
     """`check` imports reportlab and python-docx only in its writer processes, which load
     them while it reads the store."""
@@ -399,8 +436,7 @@ def test_check_loads_no_writer(good: Path) -> None:
 
 
 @pytest.mark.parametrize("setting", [None, "some-plugin"])
-def test_pydantic_runs_without_plugins_unless_the_user_says_otherwise(
-        setting: str | None) -> None:
+def test_pydantic_runs_without_plugins_unless_the_user_says_otherwise(setting: str | None) -> None:
     """briefgen disables pydantic's plugins by PYDANTIC_DISABLE_PLUGINS, and stands in
     for its plugin loader (no importlib.metadata); a user's own setting is kept, and
     pydantic then loads its plugins as usual."""
@@ -408,20 +444,34 @@ def test_pydantic_runs_without_plugins_unless_the_user_says_otherwise(
     import subprocess
     import sys
 
-    validate = ("import os, sys; from briefgen.cli import commands as cli; from briefgen.readers.schema import Claim; "
-                "Claim.model_validate({'id': 'a', 'text': 'T.', 'sources': ['s']}); "
-                "print(os.environ['PYDANTIC_DISABLE_PLUGINS'], "
-                "'importlib.metadata' in sys.modules)")
-    other_name = ("; import pydantic.plugin._loader as loader; "
-                  "print(loader.PYDANTIC_ENTRY_POINT_GROUP, 'importlib.metadata' in sys.modules)")
+    validate = (
+        "import os, sys; from briefgen.cli import commands as cli; from briefgen.readers.schema import Claim; "
+        "Claim.model_validate({'id': 'a', 'text': 'T.', 'sources': ['s']}); "
+        "print(os.environ['PYDANTIC_DISABLE_PLUGINS'], "
+        "'importlib.metadata' in sys.modules)"
+    )
+    other_name = (
+        "; import pydantic.plugin._loader as loader; "
+        "print(loader.PYDANTIC_ENTRY_POINT_GROUP, 'importlib.metadata' in sys.modules)"
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     if setting:
         env["PYDANTIC_DISABLE_PLUGINS"] = setting
-    done = subprocess.run([sys.executable, "-c", validate + other_name], env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", validate + other_name],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [setting or "__all__", "True" if setting else "False",
-                                   "pydantic", "True"]  # any other name: the real loader
+    assert done.stdout.split() == [
+        setting or "__all__",
+        "True" if setting else "False",
+        "pydantic",
+        "True",
+    ]  # any other name: the real loader
 
 
 def test_packed_claims_unpack_equal_to_the_claims_packed(good: Path) -> None:
@@ -458,7 +508,8 @@ def test_a_cached_store_unpacks_only_the_claims_a_memo_looks_at(good: Path) -> N
     assert all(type(item) is tuple for item in ws.claims._items.values())
     assert ws.select_facts() == {
         i: (c.confidence, bool(c.origin), ws.dated(c.date, c.sources))
-        for i, c in plain.claims.items()}
+        for i, c in plain.claims.items()
+    }
     assert list(ws.claims.columns("topics")) == [(i, c.topics) for i, c in plain.claims.items()]
     looked_at: set[str] = set()
     for job in plan_jobs(checked, None, None):
@@ -480,8 +531,11 @@ def test_no_field_that_can_hold_records_holds_tuples() -> None:
     from briefgen.speed.structs import Record
 
     def holds_tuple(annotation: object) -> bool:
-        return (annotation is tuple or get_origin(annotation) is tuple
-                or any(holds_tuple(a) for a in get_args(annotation)))
+        return (
+            annotation is tuple
+            or get_origin(annotation) is tuple
+            or any(holds_tuple(a) for a in get_args(annotation))
+        )
 
     checked = 0
     for model in vars(records).values():

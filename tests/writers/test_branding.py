@@ -15,8 +15,10 @@ from briefgen.scripts import FONTS
 
 from ..conftest import briefgen
 
-SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">'
-       '<rect width="120" height="40" fill="#0a7d3b"/></svg>')
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">'
+    '<rect width="120" height="40" fill="#0a7d3b"/></svg>'
+)
 
 
 def _png(path: Path, width: int = 30, height: int = 10) -> None:
@@ -24,12 +26,16 @@ def _png(path: Path, width: int = 30, height: int = 10) -> None:
     raw = b"".join(b"\x00" + b"\x0a\x7d\x3b" * width for _ in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height,
-                                                                     8, 2, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _brand(ws: Path, lines: str) -> None:
@@ -45,15 +51,20 @@ def test_logo_accent_fonts_and_page_size_reach_both_formats(good: Path, logo: st
         (good / logo).write_text(SVG, encoding="utf-8")
     (good / "fonts").mkdir()
     shutil.copy(FONTS / "DejaVuSans-Regular.ttf", good / "fonts" / "House.ttf")
-    _brand(good, f"logo: {logo}\naccent-colour: '#0a7d3b'\nbody-font: fonts/House.ttf\n"
-                 "heading-font: DejaVu Sans\npage-size: letter\n")
+    _brand(
+        good,
+        f"logo: {logo}\naccent-colour: '#0a7d3b'\nbody-font: fonts/House.ttf\n"
+        "heading-font: DejaVu Sans\npage-size: letter\n",
+    )
     run = briefgen("build", "--all", cwd=good)
     assert run.code == 0, run.err
     pdf = PdfReader(good / "out" / "weekly.analyst.pdf")
     page = pdf.pages[0]
     assert [round(float(v)) for v in page.mediabox[2:]] == [612, 792]
-    fonts = {str(f.get_object()["/BaseFont"]).split("+")[-1]
-             for f in page["/Resources"]["/Font"].values()}
+    fonts = {
+        str(f.get_object()["/BaseFont"]).split("+")[-1]
+        for f in page["/Resources"]["/Font"].values()
+    }
     assert "DejaVuSans" in fonts and not any("Noto" in f for f in fonts)
     content = page.get_contents().get_data()
     assert b".039216 .490196 .231373" in content  # the accent, as reportlab writes #0a7d3b
@@ -77,14 +88,22 @@ def test_logo_accent_fonts_and_page_size_reach_both_formats(good: Path, logo: st
     assert 'alt="Logo of Test Desk"' in page
 
 
-@pytest.mark.parametrize("lines, message", [
-    ("logo: ../outside.png\n", "logo: '../outside.png' leaves the workspace; give a path inside it"),
-    ("logo: missing.png\n", "logo: 'missing.png' not found"),
-    ("body-font: Comic Sans\n", "body-font: unknown font 'Comic Sans'; use Noto Serif, Noto Sans, "
-                                "DejaVu Sans or a .ttf file in the workspace"),
-    ("accent-colour: blue\n", "accent-colour: expected a colour as #RRGGBB, "
-                              "got 'blue'"),
-])
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        (
+            "logo: ../outside.png\n",
+            "logo: '../outside.png' leaves the workspace; give a path inside it",
+        ),
+        ("logo: missing.png\n", "logo: 'missing.png' not found"),
+        (
+            "body-font: Comic Sans\n",
+            "body-font: unknown font 'Comic Sans'; use Noto Serif, Noto Sans, "
+            "DejaVu Sans or a .ttf file in the workspace",
+        ),
+        ("accent-colour: blue\n", "accent-colour: expected a colour as #RRGGBB, got 'blue'"),
+    ],
+)
 def test_bad_branding_is_reported_at_its_key(good: Path, lines: str, message: str) -> None:
     _brand(good, lines)
     run = briefgen("check", cwd=good)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None,
-                                reason="pdftoppm (poppler-utils) is not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed"
+)
 DPI = 40
 EDGE_MM = 6  # briefgen draws nothing this close to the paper's edge
 
@@ -32,14 +33,19 @@ def _ink(pixels: bytes, width: int, box: tuple[int, int, int, int]) -> int:
 
 
 @pytest.mark.parametrize("audience", ["principal", "analyst"])
-def test_pages_are_neither_blank_nor_clipped(example_build: Path, tmp_path: Path,
-                                             audience: str) -> None:
+def test_pages_are_neither_blank_nor_clipped(
+    example_build: Path, tmp_path: Path, audience: str
+) -> None:
     pages = _pages(example_build / f"russia-iran-weekly.{audience}.pdf", tmp_path)
     assert pages
     edge = round(EDGE_MM / 25.4 * DPI)
     for width, height, pixels in pages:
         body = _ink(pixels, width, (edge, height // 10, width - edge, height * 9 // 10))
         assert body > width * 2, "a page is (nearly) blank"
-        for box in ((0, 0, width, edge), (0, height - edge, width, height),
-                    (0, 0, edge, height), (width - edge, 0, width, height)):
+        for box in (
+            (0, 0, width, edge),
+            (0, height - edge, width, height),
+            (0, 0, edge, height),
+            (width - edge, 0, width, height),
+        ):
             assert _ink(pixels, width, box) == 0, "something is drawn at the paper's edge"

@@ -19,10 +19,17 @@ from briefgen.writers.pdf.writer import write_pdf
 from ..sample_memo import sample_memo
 
 # The model's words, none of them English, as a translation would give them.
-GERMAN = Words(notes="Anmerkungen", bibliography="Literaturverzeichnis",
-               summary="Quellenübersicht", contents="Inhalt", new="NEU",
-               page="Seite {page} von {pages}", mark="[{}]", quoted="„{}“",
-               quote="{quoted} – {attribution}")
+GERMAN = Words(
+    notes="Anmerkungen",
+    bibliography="Literaturverzeichnis",
+    summary="Quellenübersicht",
+    contents="Inhalt",
+    new="NEU",
+    page="Seite {page} von {pages}",
+    mark="[{}]",
+    quoted="„{}“",
+    quote="{quoted} – {attribution}",
+)
 ENGLISH = ("Notes", "Bibliography", "Source summary", "Contents", "NEW", "Page 1 of")
 
 
@@ -37,23 +44,26 @@ def _memo(placement: str, contents: bool):
 
 def _docx_text(path: Path) -> str:
     with zipfile.ZipFile(path) as z:
-        xml = "".join(z.read(n).decode() for n in z.namelist()
-                      if n.startswith("word/") and n.endswith(".xml"))
+        xml = "".join(
+            z.read(n).decode() for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")
+        )
     return html.unescape(" ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)))
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing")
 @pytest.mark.parametrize("placement", ["footnotes", "endnotes"])
 def test_every_format_prints_the_models_words_and_no_words_of_its_own(
-        tmp_path: Path, placement: str) -> None:
+    tmp_path: Path, placement: str
+) -> None:
     memo = _memo(placement, contents=True)
     write_docx(memo, tmp_path / "m.docx")
     write_pdf(memo, tmp_path / "m.pdf")
     write_html(memo, tmp_path / "m.html")
     texts = {
         "docx": _docx_text(tmp_path / "m.docx"),
-        "pdf": subprocess.run(["pdftotext", str(tmp_path / "m.pdf"), "-"], check=True,
-                              capture_output=True, text=True).stdout,
+        "pdf": subprocess.run(
+            ["pdftotext", str(tmp_path / "m.pdf"), "-"], check=True, capture_output=True, text=True
+        ).stdout,
         "html": html.unescape(re.sub(r"<[^>]+>", " ", (tmp_path / "m.html").read_text())),
     }
     blocks = [b for s in memo.sections for b in s.blocks]
@@ -61,8 +71,14 @@ def test_every_format_prints_the_models_words_and_no_words_of_its_own(
     confidence = next(b.confidence for b in blocks if b.confidence)
     for fmt, text in texts.items():
         flat = " ".join(text.split())
-        expected = [GERMAN.bibliography, GERMAN.summary, GERMAN.new, "[P]", f"[{confidence}]",
-                    f"„{quote.text}“ – {quote.attribution}"]
+        expected = [
+            GERMAN.bibliography,
+            GERMAN.summary,
+            GERMAN.new,
+            "[P]",
+            f"[{confidence}]",
+            f"„{quote.text}“ – {quote.attribution}",
+        ]
         expected += [GERMAN.notes] if placement == "endnotes" and fmt != "docx" else []
         expected += [GERMAN.contents] if fmt != "pdf" else []  # the PDF has an outline
         expected += ["Seite 1 von 1"] if fmt != "html" else []

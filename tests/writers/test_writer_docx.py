@@ -25,8 +25,9 @@ REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MARKUP = "<b>&amp; {{ 7*7 }} & <img src=x>"
 
 
-def _write(tmp_path: Path, placement: str = "footnotes", layout: str = "policy-memo",
-           **changes) -> Path:
+def _write(
+    tmp_path: Path, placement: str = "footnotes", layout: str = "policy-memo", **changes
+) -> Path:
     memo = sample_memo(placement, layout)
     for key, value in changes.items():
         setattr(memo, key, value)
@@ -56,7 +57,9 @@ def _links(path: Path, part: str) -> dict[str, str]:
     out = {}
     for link in _xml(path, f"word/{part}.xml").iter(f"{W}hyperlink"):
         text = "".join(t.text or "" for t in link.iter(f"{W}t"))
-        target, mode = rels[link.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
+        target, mode = rels[
+            link.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        ]
         assert mode == "External"
         out[text] = target
     return out
@@ -70,33 +73,49 @@ def test_styles_make_the_navigation_pane_work(tmp_path: Path) -> None:
     styles = [(p.style.name, p.text) for p in document.paragraphs]
     assert ("Title", "Russia–Iran: Weekly Update") in styles
     assert [t for s, t in styles if s == "Heading 1"] == [
-        "Bottom line", "Background", "Bibliography", "Source summary"]
+        "Bottom line",
+        "Background",
+        "Bibliography",
+        "Source summary",
+    ]
     bullets = [t for s, t in styles if s == "List Bullet"]
     assert bullets == [
         "(P) According to Ukrainian military launch data, the Alabuga plant had delivered about "
         "4,500 of the 6,000 Shahed drones promised. (moderate confidence)",
-        "(P) Two-way trade fell to around $4 billion in 2023. (high confidence)"]
+        "(P) Two-way trade fell to around $4 billion in 2023. (high confidence)",
+    ]
     assert [t for s, t in styles if s == "Normal" and t][:2] == [
         "The partnership delivers arms, not trade.",
-        "(I) Moscow and Tehran drew closer before 2022. Sanctions then pushed them together."]
+        "(I) Moscow and Tehran drew closer before 2022. Sanctions then pushed them together.",
+    ]
     assert [t for s, t in styles if s == "Bibliography"] == [
         "Kirillova, Kseniya. Europe’s Edge, [March 2023?].",
         "Svetlova, Ksenia. “Hidden Discord in the Russia-Iran Alliance.” Jerusalem Strategic "
-        "Tribune, June 2024."]
+        "Tribune, June 2024.",
+    ]
 
 
 def test_word_built_in_styles_keep_word_names_and_the_memo_fonts(tmp_path: Path) -> None:
     root = _xml(_write(tmp_path), "word/styles.xml")
     styles = {s.get(f"{W}styleId"): s for s in root.iter(f"{W}style")}
-    for style_id, name in [("FootnoteText", "footnote text"), ("FootnoteReference", "footnote reference"),
-                           ("EndnoteText", "endnote text"), ("EndnoteReference", "endnote reference"),
-                           ("Hyperlink", "Hyperlink"), ("Bibliography", "Bibliography")]:
+    for style_id, name in [
+        ("FootnoteText", "footnote text"),
+        ("FootnoteReference", "footnote reference"),
+        ("EndnoteText", "endnote text"),
+        ("EndnoteReference", "endnote reference"),
+        ("Hyperlink", "Hyperlink"),
+        ("Bibliography", "Bibliography"),
+    ]:
         style = styles[style_id]
         assert style.find(f"{W}name").get(f"{W}val") == name
         assert style.get(f"{W}customStyle") is None  # else Word adds a second one for its notes
     for style_id in ("FootnoteReference", "EndnoteReference"):
         assert styles[style_id].find(f"{W}rPr/{W}vertAlign").get(f"{W}val") == "superscript"
-    for style_id, font in [("Title", "Noto Sans"), ("Heading1", "Noto Sans"), ("Normal", "Noto Serif")]:
+    for style_id, font in [
+        ("Title", "Noto Sans"),
+        ("Heading1", "Noto Sans"),
+        ("Normal", "Noto Serif"),
+    ]:
         fonts = styles[style_id].find(f"{W}rPr/{W}rFonts")
         assert fonts.get(f"{W}ascii") == font
         assert fonts.get(f"{W}asciiTheme") is None  # Word would show the theme's font instead
@@ -110,9 +129,13 @@ def test_heading_block_labels_values_and_rule(tmp_path: Path) -> None:
     document = docx.Document(str(_write(tmp_path)))
     lines = [p for p in document.paragraphs if p.style.name == "Memo Header"]
     assert [p.text for p in lines] == [
-        "TO\tDirector, Eurasia Programme", "FROM\tEurasia Desk", "DATE\t14 June 2024",
-        "SUBJECT\tLimits of the Russia–Iran partnership", "PERIOD\t10–16 June 2024 (2024-W24)",
-        "FOR\tAnalysts"]
+        "TO\tDirector, Eurasia Programme",
+        "FROM\tEurasia Desk",
+        "DATE\t14 June 2024",
+        "SUBJECT\tLimits of the Russia–Iran partnership",
+        "PERIOD\t10–16 June 2024 (2024-W24)",
+        "FOR\tAnalysts",
+    ]
     assert all(p.runs[0].style.name == "Memo Header Label" for p in lines)
     assert document.paragraphs[0].text == "EURASIA DESK, EXAMPLE POLICY INSTITUTE"
     rule = lines[-1]._p.getnext()
@@ -123,8 +146,10 @@ def test_claims_carry_quotes_remarks_and_italic_confidence(tmp_path: Path) -> No
     document = docx.Document(str(_write(tmp_path)))
     styles = [(p.style.name, p) for p in document.paragraphs]
     quotes = [p.text for s, p in styles if s == "Claim Quote"]
-    assert quotes == ["“has already supplied approximately 4500 of the promised 6000 drones as of "
-                      "late April 2024” — Svetlova, para. 9"]
+    assert quotes == [
+        "“has already supplied approximately 4500 of the promised 6000 drones as of "
+        "late April 2024” — Svetlova, para. 9"
+    ]
     assert [p.text for s, p in styles if s == "Claim Remark"] == ["Sources differ: see note 2."]
     claim = next(p for s, p in styles if s == "List Bullet")
     assert claim.runs[0].text == "(P) " and claim.runs[0].bold
@@ -156,8 +181,9 @@ def test_real_notes_match_the_memo_notes(tmp_path: Path, placement: str) -> None
     path = _write(tmp_path, placement)
     other = "endnotes" if placement == "footnotes" else "footnotes"
     found = notes(path, placement)
-    assert list(found.items()) == [(n.number, " ".join(plain_text(n.content).split()))
-                                   for n in memo.notes]
+    assert list(found.items()) == [
+        (n.number, " ".join(plain_text(n.content).split())) for n in memo.notes
+    ]
     assert body_note_ids(path, placement) == [1, 2, 3]
     assert notes(path, other) == {} and body_note_ids(path, other) == []
     tag = placement[:-1]
@@ -182,7 +208,9 @@ def test_real_notes_match_the_memo_notes(tmp_path: Path, placement: str) -> None
 
 def test_italic_spans_stay_italic_in_notes(tmp_path: Path) -> None:
     root = _xml(_write(tmp_path), "word/footnotes.xml")
-    italic = ["".join(r.itertext()) for r in root.iter(f"{W}r") if r.find(f"{W}rPr/{W}i") is not None]
+    italic = [
+        "".join(r.itertext()) for r in root.iter(f"{W}r") if r.find(f"{W}rPr/{W}i") is not None
+    ]
     assert italic == ["Jerusalem Strategic Tribune", "Europe’s Edge"]
 
 
@@ -204,14 +232,26 @@ def test_links_are_external_hyperlinks_in_the_note_part(tmp_path: Path) -> None:
 
 def test_only_web_and_mail_links_become_hyperlinks(tmp_path: Path) -> None:
     memo = sample_memo("footnotes")
-    urls = ["https://example.org/a?x=1&y=<2>", "http://example.org/b", "mailto:desk@example.org",
-            "javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi"]
-    memo.sections[1].blocks.append(Paragraph([Span(f"link {i} ", url=u) for i, u in enumerate(urls)]))
+    urls = [
+        "https://example.org/a?x=1&y=<2>",
+        "http://example.org/b",
+        "mailto:desk@example.org",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,hi",
+    ]
+    memo.sections[1].blocks.append(
+        Paragraph([Span(f"link {i} ", url=u) for i, u in enumerate(urls)])
+    )
     memo.bibliography[0].content.append(Span("bib link", url="https://example.org/bib"))
     write_docx(memo, tmp_path / "m.docx")
     path = tmp_path / "m.docx"
-    assert _links(path, "document") == {"link 0 ": urls[0], "link 1 ": urls[1],
-                                        "link 2 ": urls[2], "bib link": "https://example.org/bib"}
+    assert _links(path, "document") == {
+        "link 0 ": urls[0],
+        "link 1 ": urls[1],
+        "link 2 ": urls[2],
+        "bib link": "https://example.org/bib",
+    }
     texts = [p.text for p in docx.Document(str(path)).paragraphs]
     assert "link 0 link 1 link 2 link 3 link 4 link 5 " in texts  # unsafe ones as plain text
     targets = [t for t, _ in _rels(path, "word/_rels/document.xml.rels").values()]
@@ -243,7 +283,9 @@ def test_page_size_and_margins(tmp_path: Path, size: str, width: float, height: 
     section = docx.Document(str(_write(tmp_path, page_size=size))).sections[0]
     assert abs(section.page_width - Mm(width)) < Mm(0.1)
     assert abs(section.page_height - Mm(height)) < Mm(0.1)
-    assert abs(section.left_margin - Mm(20)) < Mm(0.1) and section.right_margin == section.left_margin
+    assert (
+        abs(section.left_margin - Mm(20)) < Mm(0.1) and section.right_margin == section.left_margin
+    )
 
 
 def test_one_page_layout_is_compact(tmp_path: Path) -> None:
@@ -251,8 +293,10 @@ def test_one_page_layout_is_compact(tmp_path: Path) -> None:
     compact = docx.Document(str(_write(tmp_path, layout="one-page"))).styles
     for name in ("Normal", "Title", "Heading 1", "footnote text"):
         assert compact[name].font.size < full[name].font.size, name
-    assert (compact["Heading 1"].paragraph_format.space_before
-            < full["Heading 1"].paragraph_format.space_before)
+    assert (
+        compact["Heading 1"].paragraph_format.space_before
+        < full["Heading 1"].paragraph_format.space_before
+    )
 
 
 # --- properties and bytes ---------------------------------------------------------------
@@ -290,8 +334,11 @@ def test_no_stale_template_parts_and_no_compatibility_mode(tmp_path: Path) -> No
     names = zipfile.ZipFile(path).namelist()
     assert not any("stylesWithEffects" in n or "thumbnail" in n for n in names)
     settings = _xml(path, "word/settings.xml")
-    modes = [s.get(f"{W}val") for s in settings.iter(f"{W}compatSetting")
-             if s.get(f"{W}name") == "compatibilityMode"]
+    modes = [
+        s.get(f"{W}val")
+        for s in settings.iter(f"{W}compatSetting")
+        if s.get(f"{W}name") == "compatibilityMode"
+    ]
     assert modes == ["15"]
 
 
@@ -305,13 +352,24 @@ def test_long_memos_open_with_a_filled_in_table_of_contents(tmp_path: Path) -> N
     write_docx(memo, tmp_path / "long.docx")
     document = docx.Document(str(tmp_path / "long.docx"))
     entries = [p.text for p in document.paragraphs if p.style.name == "toc 1"]
-    assert entries == ["Bottom line", "Background", "Part 0", "Part 1", "Part 2", "Part 3",
-                       "Part 4", "Bibliography", "Source summary"]
+    assert entries == [
+        "Bottom line",
+        "Background",
+        "Part 0",
+        "Part 1",
+        "Part 2",
+        "Part 3",
+        "Part 4",
+        "Bibliography",
+        "Source summary",
+    ]
     body = part_xml(tmp_path / "long.docx", "word/document.xml").decode()
     assert 'TOC \\o "1-1" \\h \\z \\u' in body
     assert body.count("<w:bookmarkStart") == 9 and 'w:anchor="_Toc00000001"' in body
     write_docx(sample_memo("footnotes"), tmp_path / "short.docx")
-    assert "toc 1" not in {p.style.name for p in docx.Document(str(tmp_path / "short.docx")).paragraphs}
+    assert "toc 1" not in {
+        p.style.name for p in docx.Document(str(tmp_path / "short.docx")).paragraphs
+    }
 
 
 # --- LibreOffice ---------------------------------------------------------------------------
@@ -320,9 +378,21 @@ def test_long_memos_open_with_a_filled_in_table_of_contents(tmp_path: Path) -> N
 def _pdf_pages(tmp_path: Path, path: Path) -> list[str]:
     """Convert `path` with LibreOffice (its own profile) and return each page's text."""
     profile = (tmp_path / "lo-profile").as_uri()
-    done = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
-                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                          capture_output=True, timeout=180, check=False)
+    done = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
     pdf = path.with_suffix(".pdf")
     assert done.returncode == 0 and pdf.is_file(), done.stderr
     from pypdf import PdfReader
@@ -331,8 +401,11 @@ def _pdf_pages(tmp_path: Path, path: Path) -> list[str]:
 
 
 def _memo_texts(memo: Memo) -> list[str]:
-    texts = [b for s in memo.sections for b in [s.title] + [plain_text(p.content).split("[")[0]
-                                                            for p in s.blocks]]
+    texts = [
+        b
+        for s in memo.sections
+        for b in [s.title] + [plain_text(p.content).split("[")[0] for p in s.blocks]
+    ]
     return texts + [plain_text(e.content) for e in memo.bibliography] + memo.summary
 
 

@@ -48,8 +48,16 @@ def test_html_holds_every_claim_note_and_entry(tmp_path: Path) -> None:
 
 def test_user_text_is_escaped_and_unsafe_links_dropped() -> None:
     memo = sample_memo()
-    memo.notes.append(Note(4, [Span("<img src=x onerror=alert(1)> & <b>bold</b>"),
-                               Span("click", url="javascript:alert(1)")], ["x"]))
+    memo.notes.append(
+        Note(
+            4,
+            [
+                Span("<img src=x onerror=alert(1)> & <b>bold</b>"),
+                Span("click", url="javascript:alert(1)"),
+            ],
+            ["x"],
+        )
+    )
     doc = _parse(render(memo))
     assert "img" not in doc.tags and "javascript:alert(1)" not in doc.hrefs
     assert "<img src=x onerror=alert(1)> & <b>bold</b>" in "".join(doc.text)

@@ -14,10 +14,22 @@ from briefgen.writers.pdf.writer import write_pdf
 
 from ..sample_memo import sample_memo
 
-STANDARD_14 = {"Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique",
-               "Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
-               "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Symbol",
-               "ZapfDingbats"}
+STANDARD_14 = {
+    "Courier",
+    "Courier-Bold",
+    "Courier-Oblique",
+    "Courier-BoldOblique",
+    "Helvetica",
+    "Helvetica-Bold",
+    "Helvetica-Oblique",
+    "Helvetica-BoldOblique",
+    "Times-Roman",
+    "Times-Bold",
+    "Times-Italic",
+    "Times-BoldItalic",
+    "Symbol",
+    "ZapfDingbats",
+}
 
 
 def _pages(path: Path) -> list[str]:
@@ -28,13 +40,25 @@ def _pages(path: Path) -> list[str]:
 def _long_memo(placement: str, claims: int = 60, first_note: int = 4) -> Memo:
     """A memo of several pages, each claim with its own note."""
     memo = sample_memo(placement)
-    blocks = [Paragraph([Span(f"Claim number {i} says something long enough to need a line "
-                              f"or two of text in the memo's body, about topic {i}."),
-                         NoteRef(i + first_note)], kind="claim", claim_id=f"c{i}")
-              for i in range(claims)]
+    blocks = [
+        Paragraph(
+            [
+                Span(
+                    f"Claim number {i} says something long enough to need a line "
+                    f"or two of text in the memo's body, about topic {i}."
+                ),
+                NoteRef(i + first_note),
+            ],
+            kind="claim",
+            claim_id=f"c{i}",
+        )
+        for i in range(claims)
+    ]
     memo.sections.append(Section("Many claims", blocks))
-    memo.notes += [Note(i + first_note, [Span(f"Source {i}, “A Title,” Journal, 2024, para. {i}.")],
-                        [f"c{i}"]) for i in range(claims)]
+    memo.notes += [
+        Note(i + first_note, [Span(f"Source {i}, “A Title,” Journal, 2024, para. {i}.")], [f"c{i}"])
+        for i in range(claims)
+    ]
     return memo
 
 
@@ -44,8 +68,14 @@ def _lines_by_size(path: Path) -> list[list[tuple[float, float, str]]]:
     for page in PdfReader(path).pages:
         runs: list[tuple[float, float, str]] = []
 
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
-                  runs: list[tuple[float, float, str]] = runs) -> None:
+        def visit(
+            text: str,
+            cm: list[float],
+            tm: list[float],
+            font: object,
+            size: float,
+            runs: list[tuple[float, float, str]] = runs,
+        ) -> None:
             if text.strip():
                 runs.append((round(size, 1), tm[5] * cm[3] + cm[5], text))
 
@@ -75,11 +105,16 @@ def test_text_notes_bibliography_banner_and_page_numbers(tmp_path: Path) -> None
 def test_claim_furniture_in_reading_order(tmp_path: Path) -> None:
     write_pdf(sample_memo(), tmp_path / "m.pdf")
     body = " ".join(_pages(tmp_path / "m.pdf"))
-    assert ("(P) According to Ukrainian military launch data, the Alabuga plant had delivered "
-            "about 4,500 of the 6,000 Shahed drones promised.1 (moderate confidence) “has already "
-            "supplied approximately 4500 of the promised 6000 drones as of late April 2024” — "
-            "Svetlova, para. 9") in body
-    assert "(P) Two-way trade fell to around $4 billion in 2023.2 (high confidence) Sources differ: see note 2." in body
+    assert (
+        "(P) According to Ukrainian military launch data, the Alabuga plant had delivered "
+        "about 4,500 of the 6,000 Shahed drones promised.1 (moderate confidence) “has already "
+        "supplied approximately 4500 of the promised 6000 drones as of late April 2024” — "
+        "Svetlova, para. 9"
+    ) in body
+    assert (
+        "(P) Two-way trade fell to around $4 billion in 2023.2 (high confidence) Sources differ: see note 2."
+        in body
+    )
     assert "(I) Moscow and Tehran drew closer before 2022." in body
     assert "TO Director, Eurasia Programme FROM Eurasia Desk DATE 14 June 2024" in body
     assert "Notes 1. Ksenia Svetlova" in body and "Bibliography Kirillova" in body
@@ -105,8 +140,10 @@ def test_only_embedded_truetype_fonts(tmp_path: Path) -> None:
             name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
             seen.add(name)
             assert name not in STANDARD_14
-            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()[
-                "/FontDescriptor"]
+            descriptor = (
+                font.get("/FontDescriptor")
+                or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
             assert "/FontFile2" in descriptor, name
     assert {"NotoSerif-Regular", "NotoSerif-Italic", "NotoSans-Bold"} <= seen
 
@@ -142,9 +179,14 @@ def test_a_split_paragraph_takes_each_note_to_its_page(tmp_path: Path, filler: i
     """Markers in the last lines of a page, and in a paragraph split across pages."""
     memo = _long_memo("footnotes", claims=14 + filler)
     numbers = range(100, 140)
-    sentences = [item for n in numbers for item in (
-        Span(f" Sentence {n} runs on for a while, so that the paragraph needs many lines."),
-        NoteRef(n))]
+    sentences = [
+        item
+        for n in numbers
+        for item in (
+            Span(f" Sentence {n} runs on for a while, so that the paragraph needs many lines."),
+            NoteRef(n),
+        )
+    ]
     memo.sections.append(Section("Long prose", [Paragraph(sentences)]))
     memo.notes += [Note(n, [Span(f"Where sentence {n} was read.")], []) for n in numbers]
     write_pdf(memo, tmp_path / "m.pdf")
@@ -158,8 +200,20 @@ def test_a_split_paragraph_takes_each_note_to_its_page(tmp_path: Path, filler: i
 def test_a_page_fills_up_with_text_and_the_notes_it_holds(tmp_path: Path) -> None:
     memo = sample_memo("footnotes")
     numbers = range(10, 70)
-    memo.sections = [Section("Prose", [Paragraph([item for n in numbers for item in (
-        Span(f" Sentence {n} runs on."), NoteRef(n))])])]
+    memo.sections = [
+        Section(
+            "Prose",
+            [
+                Paragraph(
+                    [
+                        item
+                        for n in numbers
+                        for item in (Span(f" Sentence {n} runs on."), NoteRef(n))
+                    ]
+                )
+            ],
+        )
+    ]
     memo.notes = [Note(n, [Span(f"Note {n}.")], []) for n in numbers]
     write_pdf(memo, tmp_path / "m.pdf")
     first = _pages(tmp_path / "m.pdf")[0]
@@ -204,9 +258,11 @@ def test_user_markup_prints_literally(tmp_path: Path) -> None:
 
 def test_only_web_and_mail_addresses_become_links(tmp_path: Path) -> None:
     memo = sample_memo()
-    memo.notes[1].content += [Span(" bad", url="javascript:alert(1)"),
-                              Span(" file", url="file:///etc/passwd"),
-                              Span(" mail", url="mailto:desk@example.org")]
+    memo.notes[1].content += [
+        Span(" bad", url="javascript:alert(1)"),
+        Span(" file", url="file:///etc/passwd"),
+        Span(" mail", url="mailto:desk@example.org"),
+    ]
     write_pdf(memo, tmp_path / "m.pdf")
     reader = PdfReader(tmp_path / "m.pdf")
     uris = {a.get_object().get("/A", {}).get("/URI") for a in reader.pages[0]["/Annots"]}
@@ -269,8 +325,13 @@ def test_metadata_outline_and_links(tmp_path: Path) -> None:
     assert meta.creator == "briefgen"
     assert meta["/CreationDate"].startswith("D:20240614")
     assert '"trade-2023": "abc"' in meta["/BriefgenManifest"]
-    assert [o.title for o in reader.outline] == ["Bottom line", "Background", "Notes",
-                                                 "Bibliography", "Source summary"]
+    assert [o.title for o in reader.outline] == [
+        "Bottom line",
+        "Background",
+        "Notes",
+        "Bibliography",
+        "Source summary",
+    ]
     uris = [a.get_object().get("/A", {}).get("/URI") for a in reader.pages[0]["/Annots"]]
     assert "https://example.org/jst" in uris
     assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
@@ -334,7 +395,8 @@ def test_fonts_read_back_from_the_cache_measure_and_embed_alike(tmp_path: Path) 
 
 @pytest.mark.parametrize("placement", ["footnotes", "endnotes"])
 def test_keeping_line_breaks_per_width_changes_no_byte(
-        tmp_path: Path, placement: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, placement: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The PDF writer keeps a paragraph's line breaks between size queries; a long memo
     whose paragraphs split across pages comes out the same as when reportlab breaks
     the lines at every query."""
@@ -367,6 +429,5 @@ def test_the_uri_pattern_waits_for_use_and_matches_as_compiled() -> None:
         "p.uri_pat = re.compile(*p.uri_pat._args)\n"
         "print(lazy == [p._uri_split_pairs(u) for u in uris], sum(x is not None for x in lazy))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["LazyPattern", "re", "True", "3"]

@@ -27,9 +27,18 @@ FONT_CT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # the settings that may come before w:embedTrueTypeFonts, in the schema's order
-_BEFORE = ("w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
-           "w:removeDateAndTime", "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
-           "w:printPostScriptOverText", "w:printFractionalCharacterWidth", "w:printFormsData")
+_BEFORE = (
+    "w:writeProtection",
+    "w:view",
+    "w:zoom",
+    "w:removePersonalInformation",
+    "w:removeDateAndTime",
+    "w:doNotDisplayPageBoundaries",
+    "w:displayBackgroundShape",
+    "w:printPostScriptOverText",
+    "w:printFractionalCharacterWidth",
+    "w:printFormsData",
+)
 
 
 def embed_fallbacks(doc: Any, base: frozenset[int]) -> None:
@@ -51,8 +60,7 @@ def embed_fallbacks(doc: Any, base: frozenset[int]) -> None:
     if own:
         from lxml import etree
 
-        table._blob = etree.tostring(xml, xml_declaration=True, encoding="UTF-8",
-                                     standalone=True)
+        table._blob = etree.tostring(xml, xml_declaration=True, encoding="UTF-8", standalone=True)
     _embed_setting(doc.settings.element)
 
 
@@ -106,9 +114,11 @@ class OxmlRun:
 def _font_entry(table: Any, family: str, chars: set[str]) -> Any:
     """Return the fontTable entry of `family`, its faces embedded as related parts."""
     name = font_subsets.family_name(family)
-    entry = parse_xml(f'<w:font xmlns:w="{W}" xmlns:r="{R}" w:name="{name}">'
-                      '<w:charset w:val="00"/><w:family w:val="auto"/>'
-                      '<w:pitch w:val="variable"/></w:font>')
+    entry = parse_xml(
+        f'<w:font xmlns:w="{W}" xmlns:r="{R}" w:name="{name}">'
+        '<w:charset w:val="00"/><w:family w:val="auto"/>'
+        '<w:pitch w:val="variable"/></w:font>'
+    )
     for face in font_subsets.faces(family):
         data = font_subsets.subset(family, face, chars)
         key = uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])  # same memo, same bytes
@@ -116,8 +126,12 @@ def _font_entry(table: Any, family: str, chars: set[str]) -> Any:
         part = Part(partname, FONT_CT, obfuscate(data, key), table.package)
         rid = table.relate_to(part, RT.FONT)
         tag = "embedRegular" if face == "Regular" else "embedBold"
-        entry.append(parse_xml(f'<w:{tag} xmlns:w="{W}" xmlns:r="{R}" r:id="{rid}" '
-                               f'w:fontKey="{{{str(key).upper()}}}"/>'))
+        entry.append(
+            parse_xml(
+                f'<w:{tag} xmlns:w="{W}" xmlns:r="{R}" r:id="{rid}" '
+                f'w:fontKey="{{{str(key).upper()}}}"/>'
+            )
+        )
     return entry
 
 
@@ -125,7 +139,7 @@ def obfuscate(data: bytes, key: uuid.UUID) -> bytes:
     """Return a font obfuscated as ECMA-376 says: its first 32 bytes XORed with the key's
     16 bytes, read from the end of the GUID's hexadecimal digits."""
     digits = key.hex
-    order = bytes(int(digits[i:i + 2], 16) for i in range(30, -1, -2))
+    order = bytes(int(digits[i : i + 2], 16) for i in range(30, -1, -2))
     head = bytes(b ^ order[i % 16] for i, b in enumerate(data[:32]))
     return head + data[32:]
 

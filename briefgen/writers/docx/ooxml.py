@@ -21,20 +21,35 @@ from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NOTES = {
-    "footnotes": ("footnote", "/word/footnotes.xml", RT.FOOTNOTES,
-                  "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"),
-    "endnotes": ("endnote", "/word/endnotes.xml", RT.ENDNOTES,
-                 "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"),
+    "footnotes": (
+        "footnote",
+        "/word/footnotes.xml",
+        RT.FOOTNOTES,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+    ),
+    "endnotes": (
+        "endnote",
+        "/word/endnotes.xml",
+        RT.ENDNOTES,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
+    ),
 }
 CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-CUSTOM_PROPS_RT = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-                   "custom-properties")
+CUSTOM_PROPS_RT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
-def run(text: str, style: str | None = None, italic: bool = False, bold: bool = False,
-        size_half_points: int | None = None, rtl: bool = False) -> Any:
+def run(
+    text: str,
+    style: str | None = None,
+    italic: bool = False,
+    bold: bool = False,
+    size_half_points: int | None = None,
+    rtl: bool = False,
+) -> Any:
     """Return a `w:r` holding `text`, with an optional character style and formatting.
 
     `rtl` marks a right-to-left run (Arabic, Persian, Hebrew): Word and LibreOffice then
@@ -82,6 +97,7 @@ def hyperlink(part: Any, url: str, runs: list[Any]) -> Any:
 
 def field(instruction: str, shown: str, style: str | None = None) -> list[Any]:
     """Return the runs of a complex field (PAGE, NUMPAGES, TOC…) with its shown result."""
+
     def char(kind: str) -> Any:
         r = OxmlElement("w:r")
         if style:
@@ -121,16 +137,17 @@ class NotesPart:
         tag, partname, reltype, content_type = NOTES[kind]
         self.kind = kind
         self.tag = tag
-        xml = (f"<w:{kind} {nsdecls('w', 'r')}>"
-               f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
-               f'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p>'
-               f"</w:{tag}>"
-               f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing '
-               f'w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r>'
-               f"<w:continuationSeparator/></w:r></w:p></w:{tag}>"
-               f"</w:{kind}>")
-        self.part = XmlPart(PackURI(partname), content_type, parse_xml(xml),
-                            document_part.package)
+        xml = (
+            f"<w:{kind} {nsdecls('w', 'r')}>"
+            f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
+            f'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p>'
+            f"</w:{tag}>"
+            f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing '
+            f'w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r>'
+            f"<w:continuationSeparator/></w:r></w:p></w:{tag}>"
+            f"</w:{kind}>"
+        )
+        self.part = XmlPart(PackURI(partname), content_type, parse_xml(xml), document_part.package)
         document_part.relate_to(self.part, reltype)
         _note_settings(document_part, tag)
 
@@ -179,8 +196,11 @@ def _section_numbering(document_part: Any, tag: str) -> None:
     sect = document_part.document.sections[0]._sectPr
     props = OxmlElement(f"w:{tag}Pr")
     props.append(_val("w:numFmt", "decimal"))
-    refs = [c for c in sect if c.tag in (qn("w:headerReference"), qn("w:footerReference"),
-                                         qn("w:footnotePr"))]
+    refs = [
+        c
+        for c in sect
+        if c.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:footnotePr"))
+    ]
     if refs:
         refs[-1].addnext(props)
     else:
@@ -197,8 +217,12 @@ def _blank_png() -> bytes:
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00\x00")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
@@ -219,8 +243,9 @@ def add_svg_picture(document_part: Any, paragraph: Any, path: Any, height: int) 
         width = int(height * float(m.group(1)) / float(m.group(2)))
     run = paragraph.add_run()
     run.add_picture(io.BytesIO(_blank_png()), width=width, height=height)
-    svg_part = Part(PackURI(f"/word/media/{path.stem}-logo.svg"), "image/svg+xml", svg,
-                    document_part.package)
+    svg_part = Part(
+        PackURI(f"/word/media/{path.stem}-logo.svg"), "image/svg+xml", svg, document_part.package
+    )
     r_id = document_part.relate_to(svg_part, RT.IMAGE)
     blip = run._r.find(".//" + qn("a:blip"))
     ext_list = OxmlElement("a:extLst")
@@ -229,7 +254,8 @@ def add_svg_picture(document_part: Any, paragraph: Any, path: Any, height: int) 
     svg_blip = parse_xml(
         '<asvg:svgBlip xmlns:asvg="http://schemas.microsoft.com/office/drawing/2016/SVG/main" '
         f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-        f'r:embed="{r_id}"/>')
+        f'r:embed="{r_id}"/>'
+    )
     ext.append(svg_blip)
     ext_list.append(ext)
     blip.append(ext_list)
@@ -300,8 +326,9 @@ def add_custom_properties(document_part: Any, properties: dict[str, str]) -> Non
     vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
     root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns, "vt": vt})
     for pid, (name, value) in enumerate(properties.items(), start=2):  # Word starts at 2
-        prop = etree.SubElement(root, f"{{{ns}}}property", fmtid=CUSTOM_FMTID, pid=str(pid),
-                                name=name)
+        prop = etree.SubElement(
+            root, f"{{{ns}}}property", fmtid=CUSTOM_FMTID, pid=str(pid), name=name
+        )
         etree.SubElement(prop, f"{{{vt}}}lpwstr").text = value
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     package = document_part.package

@@ -50,9 +50,13 @@ LOGO_HEIGHT = Mm(13)
 LABEL_WIDTH = Mm(26)  # the heading block's label column
 # Word knows these styles by their internal names; matching them (and not flagging them
 # custom) makes Word use ours for notes, links and contents it adds itself.
-WORD_NAMES = {"Footnote Text": "footnote text", "Footnote Reference": "footnote reference",
-              "Endnote Text": "endnote text", "Endnote Reference": "endnote reference",
-              "TOC 1": "toc 1"}
+WORD_NAMES = {
+    "Footnote Text": "footnote text",
+    "Footnote Reference": "footnote reference",
+    "Endnote Text": "endnote text",
+    "Endnote Reference": "endnote reference",
+    "TOC 1": "toc 1",
+}
 WORD_BUILT_IN = {*WORD_NAMES, "Hyperlink", "Bibliography", "TOC Heading"}
 THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -67,8 +71,9 @@ def write_docx(memo: Memo, path: Path) -> None:
     writer = _Writer(doc, memo)
     writer.body()
     _properties(doc, memo)
-    docx_fonts.embed_fallbacks(doc, _coverage(memo.branding.body_font)
-                               & _coverage(memo.branding.heading_font))
+    docx_fonts.embed_fallbacks(
+        doc, _coverage(memo.branding.body_font) & _coverage(memo.branding.heading_font)
+    )
     buffer = io.BytesIO()
     doc.save(buffer)
     path.write_bytes(ox.deterministic_zip(buffer.getvalue()))
@@ -126,7 +131,7 @@ def _styles(doc: Any, compact: bool, brand: Branding) -> _StyleBook:
     _font(styles["Title"], sans, 15 if compact else 20, bold=True, color=accent)
     styles["Title"].paragraph_format.space_after = Pt(4 if compact else 8)
     _no_border(styles["Title"])
-    sizes = ((11, 10.5) if compact else (13, 11.5))
+    sizes = (11, 10.5) if compact else (13, 11.5)
     for name, size in zip(("Heading 1", "Heading 2"), sizes, strict=True):
         style = styles[name]
         _font(style, sans, size, bold=True, color=accent)
@@ -135,8 +140,7 @@ def _styles(doc: Any, compact: bool, brand: Branding) -> _StyleBook:
         style.paragraph_format.keep_with_next = True
     _font(styles["List Bullet"], serif, body)
     styles["List Bullet"].paragraph_format.space_after = Pt(2 if compact else 4)
-    _add(styles, "Footnote Text", WD_STYLE_TYPE.PARAGRAPH, serif, 8 if compact else 8.5,
-         after=1)
+    _add(styles, "Footnote Text", WD_STYLE_TYPE.PARAGRAPH, serif, 8 if compact else 8.5, after=1)
     _add(styles, "Endnote Text", WD_STYLE_TYPE.PARAGRAPH, serif, 8 if compact else 8.5, after=1)
     for name in ("Footnote Reference", "Endnote Reference"):
         style = _add(styles, name, WD_STYLE_TYPE.CHARACTER)
@@ -144,13 +148,29 @@ def _styles(doc: Any, compact: bool, brand: Branding) -> _StyleBook:
     link = _add(styles, "Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = accent
     link.font.underline = True
-    quote = _add(styles, "Claim Quote", WD_STYLE_TYPE.PARAGRAPH, serif, body - 1.5,
-                 italic=True, indent=Mm(10), after=2, color=GREY)
+    quote = _add(
+        styles,
+        "Claim Quote",
+        WD_STYLE_TYPE.PARAGRAPH,
+        serif,
+        body - 1.5,
+        italic=True,
+        indent=Mm(10),
+        after=2,
+        color=GREY,
+    )
     quote.paragraph_format.keep_together = True
-    _add(styles, "Claim Remark", WD_STYLE_TYPE.PARAGRAPH, sans, body - 2, indent=Mm(10),
-         after=2, color=GREY)
-    _add(styles, "Memo Organisation", WD_STYLE_TYPE.PARAGRAPH, sans, 8.5, after=2,
-         color=GREY)
+    _add(
+        styles,
+        "Claim Remark",
+        WD_STYLE_TYPE.PARAGRAPH,
+        sans,
+        body - 2,
+        indent=Mm(10),
+        after=2,
+        color=GREY,
+    )
+    _add(styles, "Memo Organisation", WD_STYLE_TYPE.PARAGRAPH, sans, 8.5, after=2, color=GREY)
     header = _add(styles, "Memo Header", WD_STYLE_TYPE.PARAGRAPH, serif, body, after=1)
     # label, tab, value: one line keeps both on a baseline; the hanging indent lines up
     # a value that wraps
@@ -161,15 +181,22 @@ def _styles(doc: Any, compact: bool, brand: Branding) -> _StyleBook:
     bib = _add(styles, "Bibliography", WD_STYLE_TYPE.PARAGRAPH, serif, body - 1, after=3)
     bib.paragraph_format.left_indent = Mm(8)
     bib.paragraph_format.first_line_indent = Mm(-8)
-    _add(styles, "Banner", WD_STYLE_TYPE.PARAGRAPH, sans, 9, bold=True, color=BANNER,
-         after=0).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _add(styles, "New Mark", WD_STYLE_TYPE.CHARACTER, sans, body - 2.5, bold=True,
-         color=BANNER)
-    toc = _add(styles, "TOC Heading", WD_STYLE_TYPE.PARAGRAPH, sans, body + 1, bold=True,
-               after=3, color=accent)
+    _add(
+        styles, "Banner", WD_STYLE_TYPE.PARAGRAPH, sans, 9, bold=True, color=BANNER, after=0
+    ).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add(styles, "New Mark", WD_STYLE_TYPE.CHARACTER, sans, body - 2.5, bold=True, color=BANNER)
+    toc = _add(
+        styles,
+        "TOC Heading",
+        WD_STYLE_TYPE.PARAGRAPH,
+        sans,
+        body + 1,
+        bold=True,
+        after=3,
+        color=accent,
+    )
     toc.paragraph_format.space_before = Pt(6)
-    _add(styles, "TOC 1", WD_STYLE_TYPE.PARAGRAPH, serif, body - 0.5, after=1,
-         indent=Mm(2))
+    _add(styles, "TOC 1", WD_STYLE_TYPE.PARAGRAPH, serif, body - 0.5, after=1, indent=Mm(2))
     _add(styles, "Running Footer", WD_STYLE_TYPE.PARAGRAPH, sans, 7.5, after=0, color=GREY)
     return styles
 
@@ -192,9 +219,18 @@ def _font_name(font: str) -> str:
         return str(ttf["name"].getBestFamilyName() or Path(font).stem)
 
 
-def _add(styles: Any, name: str, kind: Any, font: str | None = None, size: float | None = None,
-         bold: bool = False, italic: bool = False, indent: Any = None, after: float | None = None,
-         color: RGBColor | None = None) -> Any:
+def _add(
+    styles: Any,
+    name: str,
+    kind: Any,
+    font: str | None = None,
+    size: float | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    indent: Any = None,
+    after: float | None = None,
+    color: RGBColor | None = None,
+) -> Any:
     """Add (or reuse) a style with the given look, based on Normal for paragraphs."""
     internal = WORD_NAMES.get(name, name)
     try:
@@ -215,8 +251,14 @@ def _add(styles: Any, name: str, kind: Any, font: str | None = None, size: float
     return style
 
 
-def _font(style: Any, name: str | None, size: float | None, bold: bool = False,
-          italic: bool = False, color: RGBColor | None = None) -> None:
+def _font(
+    style: Any,
+    name: str | None,
+    size: float | None,
+    bold: bool = False,
+    italic: bool = False,
+    color: RGBColor | None = None,
+) -> None:
     """Set the look of `style`'s characters; `name` replaces any theme font."""
     font = style.font
     if name:
@@ -262,8 +304,9 @@ def _page(doc: Any, memo: Memo) -> None:
     footer = section.footer
     line = footer.paragraphs[0]
     line.style = doc.styles["Running Footer"]
-    line.paragraph_format.tab_stops.add_tab_stop(section.page_width - Mm(40),
-                                                 alignment=2)  # right tab
+    line.paragraph_format.tab_stops.add_tab_stop(
+        section.page_width - Mm(40), alignment=2
+    )  # right tab
     line.add_run(memo.header.organisation + "\t")
     before, between, after = memo.words.page_parts()
     for words, field in ((before, "PAGE"), (between, "NUMPAGES"), (after, None)):
@@ -400,8 +443,10 @@ class _Writer:
     def _span(self, span: Span, part: Any) -> list[Any]:
         """Return the runs of a span, right-to-left pieces marked as such."""
         style = "Hyperlink" if span.url and span.url.lower().startswith(SAFE_SCHEMES) else None
-        runs = [ox.run(text, style, italic=span.italic, bold=span.bold, rtl=rtl)
-                for text, rtl in direction_runs(span.text)]
+        runs = [
+            ox.run(text, style, italic=span.italic, bold=span.bold, rtl=rtl)
+            for text, rtl in direction_runs(span.text)
+        ]
         if style and span.url:
             return [ox.hyperlink(part, span.url, runs)]
         return runs
@@ -409,6 +454,7 @@ class _Writer:
     def _filler(self, content: Sequence[Span]) -> Any:
         def fill(p: Any, part: Any) -> None:
             self._inlines(p, content, part)
+
         return fill
 
 
@@ -417,8 +463,12 @@ def _bottom_border(paragraph: Any, colour: str) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "1"),
-                       ("w:color", colour.lstrip("#").upper())):
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", "12"),
+        ("w:space", "1"),
+        ("w:color", colour.lstrip("#").upper()),
+    ):
         bottom.set(qn(key), value)
     border.append(bottom)
     ppr.append(border)
@@ -432,7 +482,7 @@ def _fit(text: str) -> str:
     (`check` has warned about it; the memo itself shows it whole)."""
     if len(text) <= DOCX_PROPERTY_CHARS:
         return text
-    return text[:DOCX_PROPERTY_CHARS - 1].rstrip() + "…"
+    return text[: DOCX_PROPERTY_CHARS - 1].rstrip() + "…"
 
 
 def _properties(doc: Any, memo: Memo) -> None:
@@ -446,12 +496,18 @@ def _properties(doc: Any, memo: Memo) -> None:
     props.language = _fit(memo.language)
     props.revision = 1
     props.comments = _fit(DOCX_COMMENTS.format(head.audience))
-    when = (dt.datetime.fromisoformat(head.iso_date) if head.iso_date
-            else dt.datetime(2000, 1, 1)).replace(tzinfo=dt.UTC)
+    when = (
+        dt.datetime.fromisoformat(head.iso_date) if head.iso_date else dt.datetime(2000, 1, 1)
+    ).replace(tzinfo=dt.UTC)
     props.created = when
     props.modified = when
     props.last_printed = when
     if memo.manifest:
-        ox.add_custom_properties(doc.part, {
-            "BriefgenBrief": memo.brief_id, "BriefgenAudience": memo.audience_id,
-            "BriefgenManifest": json.dumps(memo.manifest, sort_keys=True)})
+        ox.add_custom_properties(
+            doc.part,
+            {
+                "BriefgenBrief": memo.brief_id,
+                "BriefgenAudience": memo.audience_id,
+                "BriefgenManifest": json.dumps(memo.manifest, sort_keys=True),
+            },
+        )

@@ -89,8 +89,10 @@ def _cache_file(path: Path) -> Path | None:
     except OSError:
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
-                         f"{reportlab.Version}|{__version__}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(
+        f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
+        f"{reportlab.Version}|{__version__}".encode()
+    ).hexdigest()[:24]
     return Path(base) / "briefgen" / "fonts" / f"{path.stem}-{key}.pickle"
 
 
@@ -121,8 +123,9 @@ def _save_cached(cached: Path | None, font: TTFont) -> None:
         return
     skip = {"face", "encoding", "state"}
     font_state = {k: v for k, v in font.__dict__.items() if k not in skip}
-    face_state = {k: v for k, v in font.face.__dict__.items()
-                  if k not in ("_ttf_data", "_pdfScale")}
+    face_state = {
+        k: v for k, v in font.face.__dict__.items() if k not in ("_ttf_data", "_pdfScale")
+    }
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(cached, pickle.dumps((font_state, face_state), protocol=5))

@@ -27,10 +27,17 @@ def keep_characters(part: Any, shaped: Any) -> Any:
     if shaped is part:
         return shaped
     text = "".join(s for f, s in part[1:] if not hasattr(f, "cbDefn"))
-    items = [item for item in shaped[1:] if not hasattr(item[0], "cbDefn")
-             and getattr(item[1], "__shapeData__", None)]
-    clusters = [info.cluster for item in items for info in item[1].__shapeData__
-                if 0 <= info.cluster < len(text)]
+    items = [
+        item
+        for item in shaped[1:]
+        if not hasattr(item[0], "cbDefn") and getattr(item[1], "__shapeData__", None)
+    ]
+    clusters = [
+        info.cluster
+        for item in items
+        for info in item[1].__shapeData__
+        if 0 <= info.cluster < len(text)
+    ]
     starts = sorted(set(clusters))
     glyphs_of = {c: clusters.count(c) for c in starts}
     out = [shaped[0]]
@@ -45,7 +52,7 @@ def keep_characters(part: Any, shaped: Any) -> Any:
             if not 0 <= info.cluster < len(text):
                 continue
             at = starts.index(info.cluster)
-            written = text[info.cluster:starts[at + 1] if at + 1 < len(starts) else len(text)]
+            written = text[info.cluster : starts[at + 1] if at + 1 < len(starts) else len(text)]
             if written != chars[i]:
                 chars[i] = drawn_for(face, chars[i], written, glyphs_of[info.cluster] == 1)
         out.append((frag, ttfonts.ShapedStr("".join(chars), shapeData=data), *item[2:]))
@@ -100,9 +107,11 @@ def _unicode_of(code: int, private: dict[int, str]) -> str:
         return private[code]
     char = chr(code)
     decomposition = unicodedata.decomposition(char)
-    if decomposition.startswith(("<initial>", "<medial>", "<final>", "<isolated>",
-                                 "<compat>")) and (0xFB00 <= code <= 0xFEFF) and \
-            unicodedata.category(char)[0] == "L":  # not the Rial sign, U+FDFC
+    if (
+        decomposition.startswith(("<initial>", "<medial>", "<final>", "<isolated>", "<compat>"))
+        and (0xFB00 <= code <= 0xFEFF)
+        and unicodedata.category(char)[0] == "L"
+    ):  # not the Rial sign, U+FDFC
         return unicodedata.normalize("NFKC", char)
     return char
 
@@ -114,12 +123,27 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     def utf16(text: str) -> str:
         return text.encode("utf-16-be").hex().upper()
 
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
-        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
-        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
-        f"{len(subset)} beginbfchar",
-        *[f"<{i:02X}> <{utf16(_unicode_of(v, private))}>" for i, v in enumerate(subset)],
-        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
-    ])
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({fontname})",
+            f"/Ordering ({fontname})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{fontname} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *[f"<{i:02X}> <{utf16(_unicode_of(v, private))}>" for i, v in enumerate(subset)],
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )

@@ -85,7 +85,7 @@ def _hand_on(whole: Paragraph, parts: list[Flowable]) -> None:
     if len(parts) == 2 and all(isinstance(p, Paragraph) for p in parts):
         first, rest = parts
         markers = _markers(whole)
-        rest.__dict__["_briefgen_notes"] = markers[len(_markers(first)):]
+        rest.__dict__["_briefgen_notes"] = markers[len(_markers(first)) :]
         _hand_on_lines(whole, first, rest)
 
 
@@ -101,11 +101,16 @@ def _hand_on_lines(whole: Paragraph, first: Paragraph, rest: Paragraph) -> None:
     """
     lines = whole.__dict__.get("blPara")
     wrapped = whole.__dict__.get("_wrapped")
-    if (lines is None or lines.kind != 1 or wrapped is None or "blPara" not in first.__dict__
-            or not _processed_frags(rest.frags)
-            or getattr(rest.style, "autoLeading", "") not in ("", "off")):  # height by lines
+    if (
+        lines is None
+        or lines.kind != 1
+        or wrapped is None
+        or "blPara" not in first.__dict__
+        or not _processed_frags(rest.frags)
+        or getattr(rest.style, "autoLeading", "") not in ("", "off")
+    ):  # height by lines
         return
-    own = lines.lines[len(first.blPara.lines):]
+    own = lines.lines[len(first.blPara.lines) :]
     if not own or wrapped[1] is not lines:
         return
     start = own[0].sFW
@@ -217,8 +222,9 @@ class FootnoteFrame(Frame):
             parts = self._split_above(low, flowable, canv)
         return parts
 
-    def _split_paragraph(self, para: Paragraph, canv: Any, low: float,
-                         high: float) -> list[Flowable]:
+    def _split_paragraph(
+        self, para: Paragraph, canv: Any, low: float, high: float
+    ) -> list[Flowable]:
         """Split `para` above the least room that holds the notes of its first part.
 
         Keeping room for all its notes wastes that of notes whose markers go to the next
@@ -261,26 +267,50 @@ class FootnoteFrame(Frame):
 class MemoDoc(BaseDocTemplate):
     """One layout pass of a memo: pages, their furniture, footnotes and outline."""
 
-    def __init__(self, out: str | IO[bytes], memo: Memo, styles: dict[str, ParagraphStyle],
-                 footnotes: dict[int, Paragraph]) -> None:
-        super().__init__(out, pagesize=A4 if memo.page_size == "A4" else LETTER,
-                         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 4 * mm,
-                         bottomMargin=MARGIN + 2 * mm, title=memo.header.title,
-                         author=memo.header.organisation, subject=memo.header.subject or "",
-                         creator="briefgen", keywords=", ".join(memo.header.keywords),
-                         lang=memo.language, invariant=1,
-                         initialFontName=styles["body"].fontName)  # never a standard-14 font
+    def __init__(
+        self,
+        out: str | IO[bytes],
+        memo: Memo,
+        styles: dict[str, ParagraphStyle],
+        footnotes: dict[int, Paragraph],
+    ) -> None:
+        super().__init__(
+            out,
+            pagesize=A4 if memo.page_size == "A4" else LETTER,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + 4 * mm,
+            bottomMargin=MARGIN + 2 * mm,
+            title=memo.header.title,
+            author=memo.header.organisation,
+            subject=memo.header.subject or "",
+            creator="briefgen",
+            keywords=", ".join(memo.header.keywords),
+            lang=memo.language,
+            invariant=1,
+            initialFontName=styles["body"].fontName,
+        )  # never a standard-14 font
         self.memo = memo
         self.fonts = _Fonts(styles["org"].fontName, styles["label"].fontName)
         self.pages = 0  # pages drawn so far; "Page X of Y" is filled in when all are
         self.notes = PageNotes(footnotes, self.width)
         self.markers: set[int] = set()  # the notes whose markers this page shows
         self.used_height = 0.0  # of the last page's body, notes included
-        frame = FootnoteFrame(self.notes, self.leftMargin, self.bottomMargin, self.width,
-                              self.height, id="body", leftPadding=0, rightPadding=0,
-                              topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate("memo", [frame], onPage=self._page_begin,
-                                            onPageEnd=self._page_end)])
+        frame = FootnoteFrame(
+            self.notes,
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates(
+            [PageTemplate("memo", [frame], onPage=self._page_begin, onPageEnd=self._page_end)]
+        )
 
     def build(self, flowables: list[Flowable]) -> None:  # type: ignore[override]
         """Lay the memo out in one pass; the page numbers are written as it is saved."""
@@ -298,8 +328,9 @@ class MemoDoc(BaseDocTemplate):
             canv.beginForm(_page_number_form(page))
             canv.setFillColor(GREY)
             canv.setFont(self.fonts.regular, 7.5)
-            canv.drawRightString(width - MARGIN, 13 * mm,
-                                 self.memo.words.page.format(page=page, pages=self.pages))
+            canv.drawRightString(
+                width - MARGIN, 13 * mm, self.memo.words.page.format(page=page, pages=self.pages)
+            )
             canv.endForm()
 
     def beforeDocument(self) -> None:
@@ -343,8 +374,9 @@ def _draw_head(canv: Any, doc: MemoDoc) -> None:
     """Draw the banner at the top and, after the first page, the running header."""
     width, height = doc.pagesize
     canv.saveState()
-    _draw_text(canv, doc.memo.banner, width / 2, height - 10 * mm, doc.fonts.bold, 9,
-               BANNER, centred=True)
+    _draw_text(
+        canv, doc.memo.banner, width / 2, height - 10 * mm, doc.fonts.bold, 9, BANNER, centred=True
+    )
     if doc.page > 1:  # the first page carries the title in full
         title = _fit(doc.memo.header.title, width - 2 * MARGIN, doc.fonts.regular)
         _draw_text(canv, title, MARGIN, height - 15.5 * mm, doc.fonts.regular, 7.5, GREY)
@@ -361,13 +393,19 @@ def _draw_foot(canv: Any, doc: MemoDoc) -> None:
     canv.setLineWidth(0.4)
     canv.line(MARGIN, 16.5 * mm, width - MARGIN, 16.5 * mm)
     room = (width - 2 * MARGIN) * 0.7
-    _draw_text(canv, _fit(doc.memo.header.organisation, room, doc.fonts.regular), MARGIN,
-               13 * mm, doc.fonts.regular, 7.5, GREY)
+    _draw_text(
+        canv,
+        _fit(doc.memo.header.organisation, room, doc.fonts.regular),
+        MARGIN,
+        13 * mm,
+        doc.fonts.regular,
+        7.5,
+        GREY,
+    )
     doc.pages = max(doc.pages, doc.page)
     canv.setFillColor(GREY)
     canv.doForm(_page_number_form(doc.page))  # "Page X of Y", written once Y is known
-    _draw_text(canv, doc.memo.banner, width / 2, 8 * mm, doc.fonts.bold, 9, BANNER,
-               centred=True)
+    _draw_text(canv, doc.memo.banner, width / 2, 8 * mm, doc.fonts.bold, 9, BANNER, centred=True)
     canv.restoreState()
 
 
@@ -387,8 +425,16 @@ def _page_number_form(page: int) -> str:
     return f"briefgen-page-{page}"
 
 
-def _draw_text(canv: Any, text: str, x: float, y: float, font: str, size: float,
-               colour: Any, centred: bool = False) -> None:
+def _draw_text(
+    canv: Any,
+    text: str,
+    x: float,
+    y: float,
+    font: str,
+    size: float,
+    colour: Any,
+    centred: bool = False,
+) -> None:
     """Draw one line of user text on its baseline `y`, left at `x` or centred on it.
 
     Text the memo's own font holds, left to right, is drawn as a string; other text as a
@@ -402,8 +448,14 @@ def _draw_text(canv: Any, text: str, x: float, y: float, font: str, size: float,
     if pdf_text.plain(text):
         (canv.drawCentredString if centred else canv.drawString)(x, y, text)
         return
-    style = ParagraphStyle("furniture", fontName=font, fontSize=size, leading=size,
-                           textColor=colour, alignment=TA_CENTER if centred else TA_LEFT)
+    style = ParagraphStyle(
+        "furniture",
+        fontName=font,
+        fontSize=size,
+        leading=size,
+        textColor=colour,
+        alignment=TA_CENTER if centred else TA_LEFT,
+    )
     line = pdf_text.paragraph(pdf_text.markup([(text, str)]), style)
     line.wrap(room, 10 * size)
     line.drawOn(canv, MARGIN if centred else x, y)
@@ -480,8 +532,10 @@ class _Info(pdfdoc.PDFInfo):
         """Return reportlab's entries plus `BriefgenManifest`."""
         date = pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
         entries = {
-            "Title": pdfdoc.PDFString(self.title), "Author": pdfdoc.PDFString(self.author),
-            "CreationDate": date, "ModDate": date,
+            "Title": pdfdoc.PDFString(self.title),
+            "Author": pdfdoc.PDFString(self.author),
+            "CreationDate": date,
+            "ModDate": date,
             "Producer": pdfdoc.PDFString(self.producer),
             "Creator": pdfdoc.PDFString(self.creator),
             "Subject": pdfdoc.PDFString(self.subject),
@@ -495,4 +549,3 @@ class _Info(pdfdoc.PDFInfo):
 def count_lines(doc: MemoDoc, leading: float) -> int:
     """Return about how many body lines the last page of `doc` holds."""
     return max(1, round(doc.used_height / leading))
-

@@ -56,15 +56,20 @@ LONGEST_SPANNED = 40  # characters: a shorter word is narrower than any column, 
 _REORDERED = re.compile("[\u0900-\u0dff\u0f00-\u109f\u1780-\u17ff\ua8e0-\ua8ff]")
 _MARKED = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WORDS = re.compile(r"([^\S\u00a0\u2007\u202f]+)")  # reportlab breaks at these spaces only
-_SHAPED = re.compile("[\u0300-\u036f\u0590-\u0dff\u0e00-\u0eff\u1000-\u109f\u1ab0-\u1aff"
-                     "\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufb1d-\ufdff\ufe20-\ufe2f"
-                     "\ufe70-\ufefc]")
+_SHAPED = re.compile(
+    "[\u0300-\u036f\u0590-\u0dff\u0e00-\u0eff\u1000-\u109f\u1ab0-\u1aff"
+    "\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufb1d-\ufdff\ufe20-\ufe2f"
+    "\ufe70-\ufefc]"
+)
 
 
 def plain(text: str) -> bool:
     """Return whether `text` is drawn as it is: the memo's font holds it, left to right."""
-    return not scripts.has_rtl(text) and not needs_shaping(text) and scripts.holds(
-        BASE.get() or scripts.coverage(scripts.SERIF), text)
+    return (
+        not scripts.has_rtl(text)
+        and not needs_shaping(text)
+        and scripts.holds(BASE.get() or scripts.coverage(scripts.SERIF), text)
+    )
 
 
 def needs_shaping(text: str) -> bool:
@@ -86,8 +91,9 @@ def markup(pieces: Sequence[tuple[str, Wrap]]) -> str:
     state = [-1]  # the level of the last marker put out
     for text, wrap in pieces:
         if text:
-            out.append(wrap(_runs(text, levels[at:at + len(text)] if levels else None,
-                                  base, state)))
+            out.append(
+                wrap(_runs(text, levels[at : at + len(text)] if levels else None, base, state))
+            )
         at += len(text)
     return "".join(out)
 
@@ -108,8 +114,7 @@ def _runs(text: str, levels: list[int] | None, base: frozenset[int], state: list
                     out.append(f'<onDraw name="{BIDI_CALLBACK}" label="{level}"/>')
                     state[0] = level
             chunk = "".join(c for c in chunk if c not in scripts.BIDI_CONTROLS)
-            chunk = _with_actual_text(chunk) if _reordered(chunk) else escape(
-                chunk, quote=False)
+            chunk = _with_actual_text(chunk) if _reordered(chunk) else escape(chunk, quote=False)
             if family:
                 chunk = f'<font name="{pdf_fonts.ensure(family)}">{chunk}</font>'
             out.append(chunk)
@@ -123,7 +128,8 @@ def _reordered(word: str) -> bool:
     if word.isascii():
         return False
     return bool(_REORDERED.search(word) or _MARKED.search(word)) or any(
-        len(unicodedata.normalize("NFD", c)) > 2 for c in word)
+        len(unicodedata.normalize("NFD", c)) > 2 for c in word
+    )
 
 
 def _with_actual_text(chunk: str) -> str:
@@ -136,8 +142,10 @@ def _with_actual_text(chunk: str) -> str:
             continue
         # canonically composed: a reader that orders marks by its own rules keeps "ǟ" whole
         label = unicodedata.normalize("NFC", part).encode("utf-16-be").hex()
-        out.append(f'<onDraw name="{TEXT_CALLBACK}" label="b{label}"/>{escape(part, quote=False)}'
-                   f'<onDraw name="{TEXT_CALLBACK}" label="e{label}"/>')
+        out.append(
+            f'<onDraw name="{TEXT_CALLBACK}" label="b{label}"/>{escape(part, quote=False)}'
+            f'<onDraw name="{TEXT_CALLBACK}" label="e{label}"/>'
+        )
     return "".join(out)
 
 
@@ -171,8 +179,11 @@ def spans_on_their_lines(lines: list[Any]) -> list[Any]:
     out = []
     for line in lines:
         words = list(line.words)
-        while words and _is_marker(words[-1], TEXT_CALLBACK) and \
-                words[-1].cbDefn.label.startswith("b"):
+        while (
+            words
+            and _is_marker(words[-1], TEXT_CALLBACK)
+            and words[-1].cbDefn.label.startswith("b")
+        ):
             words.pop()
         for frag in words:
             if _is_marker(frag, TEXT_CALLBACK):
@@ -236,7 +247,7 @@ def _split_words(text: Any) -> list[Any]:
     """Return words and the spaces between them, as slices (a shaped string keeps its data)."""
     parts, at = [], 0
     for match in _WORDS.finditer(text):
-        parts += [text[at:match.start()], text[match.start():match.end()]]
+        parts += [text[at : match.start()], text[match.start() : match.end()]]
         at = match.end()
     parts.append(text[at:])
     return [part for part in parts if part]
@@ -246,8 +257,11 @@ def _joined(parts: list[Any]) -> Any:
     """Join the pieces of a (possibly shaped) string, keeping reportlab's shaping data."""
     out = parts[0]
     for part in parts[1:]:
-        out = out + part if isinstance(out, ttfonts.ShapedStr) or not isinstance(
-            part, ttfonts.ShapedStr) else part.__radd__(out)
+        out = (
+            out + part
+            if isinstance(out, ttfonts.ShapedStr) or not isinstance(part, ttfonts.ShapedStr)
+            else part.__radd__(out)
+        )
     return out
 
 
@@ -293,8 +307,7 @@ class TextParagraph(Paragraph):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         known = self._wrapped
-        if known is None or known[0] != availWidth or known[1] is not self.__dict__.get(
-                "blPara"):
+        if known is None or known[0] != availWidth or known[1] is not self.__dict__.get("blPara"):
             size = super().wrap(availWidth, availHeight)
             known = self._wrapped = (availWidth, self.__dict__.get("blPara"), size)
         return known[2]
@@ -322,8 +335,12 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
     groups: list[list[Any]] = []
     for item in word[1:]:
         frag = item[0]
-        if hasattr(frag, "cbDefn") or not groups or hasattr(groups[-1][-1][0], "cbDefn") \
-                or groups[-1][-1][0].fontName != frag.fontName:
+        if (
+            hasattr(frag, "cbDefn")
+            or not groups
+            or hasattr(groups[-1][-1][0], "cbDefn")
+            or groups[-1][-1][0].fontName != frag.fontName
+        ):
             groups.append([item])
         else:
             groups[-1].append(item)
@@ -350,10 +367,8 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
             items += group
             width += sum(pdfmetrics.stringWidth(s, f.fontName, f.fontSize) for f, s in group)
             continue
-        part = [sum(pdfmetrics.stringWidth(s, f.fontName, f.fontSize) for f, s in group),
-                *group]
-        shaped = keep_characters(part, _reportlab_shape(part, *args,
-                                                         **_features(kwargs)))
+        part = [sum(pdfmetrics.stringWidth(s, f.fontName, f.fontSize) for f, s in group), *group]
+        shaped = keep_characters(part, _reportlab_shape(part, *args, **_features(kwargs)))
         changed = changed or shaped is not part
         width += shaped[0]
         items += shaped[1:]
@@ -408,8 +423,9 @@ def _reversed_neutrals(group: list[Any]) -> list[Any]:
     out = []
     for frag, text, *rest in reversed(group):
         face = pdfmetrics.getFont(frag.fontName).face
-        chars = [drawn_for(face, _MIRRORED[c], c, True) if c in _MIRRORED else c
-                 for c in reversed(text)]
+        chars = [
+            drawn_for(face, _MIRRORED[c], c, True) if c in _MIRRORED else c for c in reversed(text)
+        ]
         out.append((frag, "".join(chars), *rest))
     return out
 

@@ -56,10 +56,12 @@ class _Look:
 
 
 LOOKS = {
-    "policy-memo": _Look(body=10.5, leading=14.2, space=5, heading=12.5, title=19, note=8.4,
-                         endnote=9),
-    "one-page": _Look(body=9.5, leading=11.9, space=2.4, heading=10.6, title=15, note=7.4,
-                      endnote=7.4),
+    "policy-memo": _Look(
+        body=10.5, leading=14.2, space=5, heading=12.5, title=19, note=8.4, endnote=9
+    ),
+    "one-page": _Look(
+        body=9.5, leading=11.9, space=2.4, heading=10.6, title=15, note=7.4, endnote=7.4
+    ),
 }
 
 
@@ -68,8 +70,10 @@ def write_pdf(memo: Memo, path: Path) -> int:
     pdf_fonts.register()
     styles = _styles(LOOKS[memo.layout], memo.branding)
     _ACCENT.set(memo.branding.accent)
-    pdf_text.BASE.set(pdf_fonts.coverage(styles["body"].fontName)
-                      & pdf_fonts.coverage(styles["heading"].fontName.removesuffix("-Bold")))
+    pdf_text.BASE.set(
+        pdf_fonts.coverage(styles["body"].fontName)
+        & pdf_fonts.coverage(styles["heading"].fontName.removesuffix("-Bold"))
+    )
     doc = _build(memo, styles, str(path))
     count = PageCount(doc.page)
     count.last_page_lines = count_lines(doc, styles["body"].leading)
@@ -78,8 +82,11 @@ def write_pdf(memo: Memo, path: Path) -> int:
 
 def _build(memo: Memo, styles: dict[str, ParagraphStyle], out: str | io.BytesIO) -> MemoDoc:
     """Lay the memo out and write it."""
-    footnotes = ({n.number: _note_paragraph(n.number, n.content, styles["note"])
-                  for n in memo.notes} if memo.note_placement == "footnotes" else {})
+    footnotes = (
+        {n.number: _note_paragraph(n.number, n.content, styles["note"]) for n in memo.notes}
+        if memo.note_placement == "footnotes"
+        else {}
+    )
     doc = MemoDoc(out, memo, styles, footnotes)
     doc.build(_story(memo, styles, doc.width))
     return doc
@@ -92,43 +99,109 @@ def _styles(look: _Look, brand: Branding) -> dict[str, ParagraphStyle]:
     """Return the paragraph styles of one layout in the workspace's fonts, by role."""
     serif, sans = pdf_fonts.family(brand.body_font), pdf_fonts.family(brand.heading_font)
     accent = colors.HexColor(brand.accent)
-    base = ParagraphStyle("body", fontName=serif, fontSize=look.body, leading=look.leading,
-                          spaceAfter=look.space, alignment=TA_LEFT, splitLongWords=1,
-                          bulletFontName=serif)
+    base = ParagraphStyle(
+        "body",
+        fontName=serif,
+        fontSize=look.body,
+        leading=look.leading,
+        spaceAfter=look.space,
+        alignment=TA_LEFT,
+        splitLongWords=1,
+        bulletFontName=serif,
+    )
     small = look.note
     return {
         "body": base,
-        "org": ParagraphStyle("org", base, fontName=sans, fontSize=small + 0.6,
-                              textColor=colors.HexColor("#555555"), spaceAfter=2),
-        "title": ParagraphStyle("title", base, fontName=f"{sans}-Bold", fontSize=look.title,
-                                leading=look.title * 1.2, textColor=accent,
-                                spaceAfter=look.space * 1.5),
+        "org": ParagraphStyle(
+            "org",
+            base,
+            fontName=sans,
+            fontSize=small + 0.6,
+            textColor=colors.HexColor("#555555"),
+            spaceAfter=2,
+        ),
+        "title": ParagraphStyle(
+            "title",
+            base,
+            fontName=f"{sans}-Bold",
+            fontSize=look.title,
+            leading=look.title * 1.2,
+            textColor=accent,
+            spaceAfter=look.space * 1.5,
+        ),
         # the table drops each label to the value's baseline; its leading makes up for it
-        "label": ParagraphStyle("label", base, fontName=f"{sans}-Bold", fontSize=small + 0.6,
-                                leading=look.leading * 0.95 - (look.body - small - 0.6),
-                                spaceAfter=0),
+        "label": ParagraphStyle(
+            "label",
+            base,
+            fontName=f"{sans}-Bold",
+            fontSize=small + 0.6,
+            leading=look.leading * 0.95 - (look.body - small - 0.6),
+            spaceAfter=0,
+        ),
         "field": ParagraphStyle("field", base, leading=look.leading * 0.95, spaceAfter=0),
-        "heading": ParagraphStyle("heading", base, fontName=f"{sans}-Bold",
-                                  fontSize=look.heading, leading=look.heading * 1.3,
-                                  textColor=accent, spaceBefore=look.space * 2.2,
-                                  spaceAfter=look.space, keepWithNext=1),
-        "claim": ParagraphStyle("claim", base, leftIndent=12, bulletIndent=2,
-                                spaceAfter=look.space * 0.6),
-        "quote": ParagraphStyle("quote", base, fontSize=small + 0.8,
-                                leading=(small + 0.8) * 1.3, leftIndent=24,
-                                textColor=colors.HexColor("#333333"), spaceAfter=2),
-        "remark": ParagraphStyle("remark", base, fontName=sans, fontSize=small + 0.2,
-                                 leading=(small + 0.2) * 1.3, leftIndent=24,
-                                 textColor=colors.HexColor("#444444"), spaceAfter=2),
+        "heading": ParagraphStyle(
+            "heading",
+            base,
+            fontName=f"{sans}-Bold",
+            fontSize=look.heading,
+            leading=look.heading * 1.3,
+            textColor=accent,
+            spaceBefore=look.space * 2.2,
+            spaceAfter=look.space,
+            keepWithNext=1,
+        ),
+        "claim": ParagraphStyle(
+            "claim", base, leftIndent=12, bulletIndent=2, spaceAfter=look.space * 0.6
+        ),
+        "quote": ParagraphStyle(
+            "quote",
+            base,
+            fontSize=small + 0.8,
+            leading=(small + 0.8) * 1.3,
+            leftIndent=24,
+            textColor=colors.HexColor("#333333"),
+            spaceAfter=2,
+        ),
+        "remark": ParagraphStyle(
+            "remark",
+            base,
+            fontName=sans,
+            fontSize=small + 0.2,
+            leading=(small + 0.2) * 1.3,
+            leftIndent=24,
+            textColor=colors.HexColor("#444444"),
+            spaceAfter=2,
+        ),
         # the number hangs in the margin of the note, as a bullet: the text lines align
-        "note": ParagraphStyle("note", base, fontSize=small, leading=small * 1.28,
-                               leftIndent=small * 2.1, bulletIndent=0, bulletFontSize=small,
-                               spaceAfter=1.2),
-        "endnote": ParagraphStyle("endnote", base, fontSize=look.endnote,
-                                  leading=look.endnote * 1.28, leftIndent=look.endnote * 2.1,
-                                  bulletIndent=0, bulletFontSize=look.endnote, spaceAfter=1.2),
-        "bib": ParagraphStyle("bib", base, fontSize=small + 0.6, leading=(small + 0.6) * 1.3,
-                              leftIndent=18, firstLineIndent=-18, spaceAfter=2),
+        "note": ParagraphStyle(
+            "note",
+            base,
+            fontSize=small,
+            leading=small * 1.28,
+            leftIndent=small * 2.1,
+            bulletIndent=0,
+            bulletFontSize=small,
+            spaceAfter=1.2,
+        ),
+        "endnote": ParagraphStyle(
+            "endnote",
+            base,
+            fontSize=look.endnote,
+            leading=look.endnote * 1.28,
+            leftIndent=look.endnote * 2.1,
+            bulletIndent=0,
+            bulletFontSize=look.endnote,
+            spaceAfter=1.2,
+        ),
+        "bib": ParagraphStyle(
+            "bib",
+            base,
+            fontSize=small + 0.6,
+            leading=(small + 0.6) * 1.3,
+            leftIndent=18,
+            firstLineIndent=-18,
+            spaceAfter=2,
+        ),
     }
 
 
@@ -150,8 +223,9 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle], width: float) -> list[Flow
         story.append(_heading(memo.words.notes, st["heading"], outline="notes"))
         notes = [_note_paragraph(n.number, n.content, st["endnote"]) for n in memo.notes]
         if memo.note_columns > 1:
-            story.append(BalancedColumns(notes, nCols=memo.note_columns, spaceBefore=0,
-                                         innerPadding=10))
+            story.append(
+                BalancedColumns(notes, nCols=memo.note_columns, spaceBefore=0, innerPadding=10)
+            )
         else:
             story += notes
     if memo.bibliography:
@@ -163,8 +237,9 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle], width: float) -> list[Flow
     return story
 
 
-def _section(section: Section, key: str, st: dict[str, ParagraphStyle],
-             width: float, words: Words) -> list[Flowable]:
+def _section(
+    section: Section, key: str, st: dict[str, ParagraphStyle], width: float, words: Words
+) -> list[Flowable]:
     """Return a section's flowables; its heading never ends a page.
 
     The heading travels with the first block under it (a claim with its quotes, or a
@@ -192,13 +267,17 @@ def _height(flowables: list[Flowable], width: float) -> float:
 
 def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Table]:
     """Return the TO/FROM/DATE block: labels in bold sans, values in the body face."""
-    rows = [[_Para(_text(label), st["label"]), _Para(_text(value), st["field"])]
-            for label, value in header_rows(memo.header)]
+    rows = [
+        [_Para(_text(label), st["label"]), _Para(_text(value), st["field"])]
+        for label, value in header_rows(memo.header)
+    ]
     if not rows:
         return []
     if memo.layout == "one-page":  # two fields a row: the header takes half the height
-        rows = [rows[i] + (rows[i + 1] if i + 1 < len(rows) else ["", ""])
-                for i in range(0, len(rows), 2)]
+        rows = [
+            rows[i] + (rows[i + 1] if i + 1 < len(rows) else ["", ""])
+            for i in range(0, len(rows), 2)
+        ]
         widths: list[float | None] = [18 * mm, 66 * mm, 18 * mm, None]
     else:
         widths = [24 * mm, None]
@@ -206,19 +285,22 @@ def _header_table(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Table]:
     table = Table(rows, colWidths=widths, hAlign="LEFT", splitInRow=1)
     # the smaller labels move down, so that label and value share a baseline
     drop = st["field"].fontSize - st["label"].fontSize
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONT", (0, 0), (-1, -1), st["field"].fontName, 10),  # the default is Helvetica
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        *[("TOPPADDING", (col, 0), (col, -1), drop) for col in range(0, len(widths), 2)],
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONT", (0, 0), (-1, -1), st["field"].fontName, 10),  # the default is Helvetica
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                *[("TOPPADDING", (col, 0), (col, -1), drop) for col in range(0, len(widths), 2)],
+            ]
+        )
+    )
     return [table]
 
 
-def _block(block: MemoParagraph, st: dict[str, ParagraphStyle],
-           words: Words) -> list[Flowable]:
+def _block(block: MemoParagraph, st: dict[str, ParagraphStyle], words: Words) -> list[Flowable]:
     """Return the flowables of one paragraph: its text, quotes and remarks."""
     pieces: list[tuple[str, pdf_text.Wrap]] = []
     if block.portion:
@@ -232,9 +314,20 @@ def _block(block: MemoParagraph, st: dict[str, ParagraphStyle],
     bullet = "•" if block.kind == "claim" else None
     parts: list[Flowable] = [_Para(pdf_text.markup(pieces), style, bulletText=bullet)]
     before, between, after = words.quote_parts()
-    parts += [_Para(pdf_text.markup([(before, _plain), (words.quoted.format(q.text), _italic),
-                                     (between, _plain), (q.attribution + after, _plain)]),
-                    st["quote"]) for q in block.quotes]
+    parts += [
+        _Para(
+            pdf_text.markup(
+                [
+                    (before, _plain),
+                    (words.quoted.format(q.text), _italic),
+                    (between, _plain),
+                    (q.attribution + after, _plain),
+                ]
+            ),
+            st["quote"],
+        )
+        for q in block.quotes
+    ]
     parts += [_Para(_inlines(r), st["remark"]) for r in block.remarks]
     return parts
 
@@ -253,8 +346,9 @@ def _new(markup: str) -> str:
 
 def _note_paragraph(number: int, content: list[Span], style: ParagraphStyle) -> Paragraph:
     """Return note `number` as a paragraph, its number hanging; markers link to it."""
-    return _Para(f'<a name="note-{number}"/>{_inlines(list(content))}', style,
-                 bulletText=f"{number}.")
+    return _Para(
+        f'<a name="note-{number}"/>{_inlines(list(content))}', style, bulletText=f"{number}."
+    )
 
 
 # --- inline markup: every user string escaped ---------------------------------------------
@@ -297,13 +391,17 @@ def _pieces(content: Sequence[Inline]) -> list[tuple[str, pdf_text.Wrap]]:
 
 def _note_marker(number: int) -> pdf_text.Wrap:
     def wrap(markup: str) -> str:
-        return (f'<a href="#note-{number}" color="{_ACCENT.get()}"><super>{markup}</super></a>'
-                f'<onDraw name="{NOTE_CALLBACK}" label="{number}"/>')
+        return (
+            f'<a href="#note-{number}" color="{_ACCENT.get()}"><super>{markup}</super></a>'
+            f'<onDraw name="{NOTE_CALLBACK}" label="{number}"/>'
+        )
+
     return wrap
 
 
 def _span(span: Span) -> list[tuple[str, pdf_text.Wrap]]:
     """Return one span's pieces; only http, https and mailto addresses become links."""
+
     def wrap(markup: str) -> str:
         if span.italic:
             markup = f"<i>{markup}</i>"
