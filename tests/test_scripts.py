@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from bidi import get_display
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -486,25 +486,37 @@ _WORD_BOX = re.compile(
 _LONG = st.sampled_from(
     ["https://example.org/" + "a" * 180 + "?q=1&r=<2>#frag", "Ω" * 150, "x" * 40 + "-" + "y" * 140]
 )
+# neighbours of every kind that puts a marker in a paragraph: right to left, Indic, and
+# words whose letters decompose (Hangul syllables, combining marks) and get ActualText
 _NEIGHBOUR = st.sampled_from(
-    ["", " - القاهرة", " تهران", " हिन्दी", " ภาษาไทย", " 中文", " שלום", " (سپاه) "]
-)
+    ["", " - القاهرة", " تهران", " हिन्दी", " ภาษาไทย", " 中文", " שלום", " (سپاه) ",
+     " 다사한마마가", " アお漢", " ǟx", " cafe\u0301"]
+)  # fmt: skip
+_URL = "https://example.org/" + "a" * 180 + "?q=1&r=<2>#frag"
 
 
 @needs_poppler
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=16, deadline=None)
 @given(
     before=_NEIGHBOUR,
     long=_LONG,
     after=_NEIGHBOUR,
     where=st.sampled_from(["organisation", "title", "claim"]),
+    joiner=st.sampled_from([" ", "\xa0"]),  # a no-break space makes one word of them all
 )
+@example(before=" 다사한마마가", long=_URL, after=" `code`", where="title", joiner="\xa0")
 def test_a_word_longer_than_a_line_is_split_and_stays_on_the_page(
-    tmp_path_factory: pytest.TempPathFactory, before: str, long: str, after: str, where: str
+    tmp_path_factory: pytest.TempPathFactory,
+    before: str,
+    long: str,
+    after: str,
+    where: str,
+    joiner: str,
 ) -> None:
     """reportlab splits a word too long for its line unless the word starts with a
-    callback: a right-to-left or Indic run anywhere in the paragraph put one there."""
-    text = f"{before.strip()} {long}{after}".strip()
+    callback: a right-to-left, Indic or ActualText run anywhere in the paragraph put one
+    there, in a paragraph shaped by HarfBuzz or not."""
+    text = joiner.join(part.strip() for part in (before, long, after) if part.strip())
     memo = _memo(text) if where == "claim" else _memo()
     if where == "organisation":
         memo.header.organisation = text

@@ -331,7 +331,6 @@ def shape_by_font(word: Any, *args: Any, **kwargs: Any) -> Any:
     """
     if isinstance(word, ttfonts.ShapedFragWord) or len(word) < 2:
         return word
-    word = _led_by_text(word)
     groups: list[list[Any]] = []
     for item in word[1:]:
         frag = item[0]
@@ -389,15 +388,24 @@ def _features(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {"features": FEATURES, **kwargs}
 
 
+_reportlab_words = rl_paragraph._getFragWords
+
+
+def words_led_by_text(frags: Any, max_width: float) -> list[Any]:
+    """Return reportlab's words of a paragraph, each that a marker leads led by text."""
+    return [_led_by_text(word) for word in _reportlab_words(frags, max_width)]
+
+
 def _led_by_text(word: Any) -> Any:
     """Return `word` with an empty text fragment before a marker that leads it.
 
     reportlab takes a word whose first fragment is a callback (our level and ActualText
     markers) for an image or a link anchor, and never splits it: a URL too long for the
     line then runs off the page. The empty fragment, of the first text's font, draws
-    nothing and lets the word be split as any other.
+    nothing and lets the word be split as any other. Words are led as reportlab makes
+    them, before any shaping: a paragraph HarfBuzz does not shape has markers too.
     """
-    if not hasattr(word[1][0], "cbDefn"):
+    if len(word) < 2 or not hasattr(word[1][0], "cbDefn"):
         return word
     text = next((f for f, _ in word[1:] if not hasattr(f, "cbDefn")), None)
     if text is None:
@@ -433,4 +441,5 @@ def _reversed_neutrals(group: list[Any]) -> list[Any]:
 def install() -> None:
     """Put the font-by-font shaper and the ToUnicode map in reportlab's place."""
     rl_paragraph.shapeFragWord = shape_by_font
+    rl_paragraph._getFragWords = words_led_by_text
     ttfonts.makeToUnicodeCMap = to_unicode_cmap
