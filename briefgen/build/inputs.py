@@ -220,7 +220,7 @@ def memo_inputs(
 ) -> dict[str, Any]:
     """Return every input of the memo `plan` will make, each with its version: the
     manifest recorded with the memo, and put in it."""
-    from ..speed.structs import dump_json
+    from ..readers.fields import dump_json
 
     resolver = plan.resolver
     brief = resolver.brief
@@ -252,7 +252,7 @@ def memo_inputs(
 
 
 def _source_version(ws: Workspace, ident: str) -> str:
-    from ..speed.structs import dump_json
+    from ..readers.fields import dump_json
 
     source = ws.sources[ident]
     path = ws.text_paths.get(ident)

@@ -16,8 +16,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..readers.fields import dump
 from ..readers.records import Source
-from ..speed.structs import dump
 from .pandoc import Words
 
 STOP_WORDS = {

@@ -6,14 +6,12 @@ Errors a user can cause are printed as `file:line: key: message` with exit statu
 
 from __future__ import annotations
 
-import importlib
 import os
 import signal
 import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
@@ -21,46 +19,6 @@ from .. import __version__
 from ..errors import BriefgenError, Problems, WorkspaceError
 
 EPILOG = "Docs: README.md. Exit status: 0 ok, 1 errors in the workspace or build, 2 usage."
-
-PYDANTIC_LOADER = "pydantic.plugin._loader"
-
-
-def _without_pydantic_plugins() -> None:
-    """Run pydantic without plugins, by its documented switch PYDANTIC_DISABLE_PLUGINS,
-    unless the user set that switch otherwise.
-
-    pydantic loads every installed package's `pydantic` entry point when it builds its
-    first validator: a plugin can slow every run (logfire's does, pydantic/logfire#2343),
-    and none is meant for briefgen. With plugins disabled, pydantic's plugin loader
-    answers "none" without looking; but importing that loader imports importlib.metadata,
-    a noticeable part of a memo's start. So a stand-in gives the same answer, and
-    hands any other name to the real loader.
-    """
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    if (
-        os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true")
-        and PYDANTIC_LOADER not in sys.modules
-    ):
-        sys.modules[PYDANTIC_LOADER] = _NoPlugins(PYDANTIC_LOADER)
-
-
-class _NoPlugins(types.ModuleType):
-    """pydantic's plugin loader, plugins disabled: no plugins, and importlib.metadata is
-    imported only if pydantic asks for anything else (then the real loader answers)."""
-
-    @staticmethod
-    def get_plugins() -> tuple[()]:
-        """Return the plugins: none, as pydantic's loader does when they are disabled."""
-        return ()
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):  # the import system asks for __path__ and the like
-            raise AttributeError(name)
-        del sys.modules[self.__name__]
-        return getattr(importlib.import_module(self.__name__), name)
-
-
-_without_pydantic_plugins()
 
 
 def _print_problems(problems: Problems) -> None:

@@ -1,25 +1,51 @@
-"""Files derived from the schema classes: the JSON Schemas editors use, the key
-reference of the docs, and the runtime record classes (`records`).
+"""Files derived from the record classes: the JSON Schemas editors use and the key
+reference of the docs, both with the docstring written under each field.
 
 Each is committed, and a test holds it equal to what this module derives now:
-`python scripts/reference.py` writes them all again after the schema changes.
+`python scripts/reference.py` writes them all again after a record class changes.
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
-import types
-import typing
+import textwrap
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Any
 
-from annotated_types import Ge, MaxLen, MinLen
-from pydantic import AfterValidator, BaseModel, BeforeValidator
-from pydantic.fields import FieldInfo
+import msgspec
 
-from ..dates import PartialDate
-from ..speed import structs
-from .schema import KINDS, Record, Source
+from . import records
+from .fields import ID_PATTERN, Record
+from .records import KINDS, Source
+
+DATE_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"},
+        {"type": "integer"},
+        {
+            "type": "object",
+            "properties": {
+                "date-parts": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 2,
+                    "items": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 3,
+                        "items": {"type": "integer"},
+                    },
+                },
+                "circa": {"type": "boolean"},
+            },
+            "additionalProperties": False,
+        },
+    ],
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD, or a CSL date {date-parts: [[2023, 3]], "
+    "circa: true}, or a range {date-parts: [[2023, 3], [2023, 5]]}",
+}
 
 SCHEMA_FILES = {
     "briefgen": "briefgen.schema.json",
@@ -34,41 +60,104 @@ SCHEMA_FILES = {
 def json_schema(kind: str) -> dict[str, Any]:
     """Return the JSON Schema of one kind of workspace file."""
     model = KINDS[kind]
-    body = model.model_json_schema(by_alias=True, mode="validation")
-    _close_objects(body)
-    if model is Source:  # CSL variables beyond the declared ones are welcome
-        body.setdefault("properties", {}).update({v: {} for v in sorted(Source.known_extra)})
-    defs = body.pop("$defs", {})
+    defs = _components()
+    body = defs.pop(model.__name__)
     if kind in ("sources", "claims", "sections"):
-        out = {"type": "array", "items": {"$ref": f"#/$defs/{model.__name__}"}}
+        out: dict[str, Any] = {"type": "array", "items": {"$ref": f"#/$defs/{model.__name__}"}}
         defs[model.__name__] = body
     elif kind == "audiences":
         out = {"type": "object", "additionalProperties": {"$ref": "#/$defs/Audience"}}
         defs["Audience"] = body
     else:
         out = body
-    out = {
+    used = _referenced(out, defs)
+    return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"briefgen {kind} file",
         **out,
+        **({"$defs": {name: defs[name] for name in sorted(used)}} if used else {}),
     }
-    if defs:
-        out["$defs"] = defs
-    return out
 
 
-def _close_objects(node: Any) -> None:
-    """Set additionalProperties to false on every object, so editors flag typos."""
+def _components() -> dict[str, Any]:
+    """Return the schema of every record class by name, each key with its docstring."""
+    classes = [c for c in vars(records).values() if isinstance(c, type) and issubclass(c, Record)]
+    classes = [c for c in classes if c is not Record]
+    _, defs = msgspec.json.schema_components(classes, ref_template="#/$defs/{name}")
+    # a date is read from text or CSL's date-parts (dates.parse_date), not from its fields
+    del defs["PartialDate"]
+    defs = json.loads(json.dumps(defs).replace('"#/$defs/PartialDate"', '"#/$defs/Date"'))
+    defs["Date"] = DATE_SCHEMA
+    for cls in classes:
+        body = defs[cls.__name__]
+        body.pop("title", None)
+        body["additionalProperties"] = False  # so editors flag misspelt keys
+        docs = _attribute_docstrings(cls)
+        for info in msgspec.structs.fields(cls):
+            prop = body["properties"][info.encode_name]
+            if info.encode_name in cls.LISTED:  # a lone value stands for a list
+                lone = prop.get("items", {})
+                prop = body["properties"][info.encode_name] = {
+                    "anyOf": [{k: v for k, v in prop.items() if k != "default"}, lone],
+                    **({"default": prop["default"]} if "default" in prop else {}),
+                }
+            if info.encode_name in cls.CITED:  # a source may be given by its id alone
+                prop["items"] = {"anyOf": [prop["items"], _id_schema()]}
+            if info.name in docs:
+                prop["description"] = docs[info.name]
+        if cls is Source:  # CSL variables beyond the declared ones are welcome
+            body["properties"].update({v: {} for v in sorted(Source.known_extra)})
+    return _ecma(defs)
+
+
+def _id_schema() -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, "pattern": ID_PATTERN}
+
+
+def _ecma(node: Any) -> Any:
+    """Return a schema with its patterns as JSON Schema's regular expressions read them:
+    Python's `\\Z` (the very end) is `$` there."""
     if isinstance(node, dict):
-        if node.get("type") == "object" and "properties" in node:
-            node.setdefault("additionalProperties", False)
-            if node.get("additionalProperties") is True:
-                node["additionalProperties"] = False
+        return {
+            k: (v[:-2] + "$" if k == "pattern" and v.endswith("\\Z") else _ecma(v))
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_ecma(v) for v in node]
+    return node
+
+
+def _referenced(node: Any, defs: dict[str, Any], seen: set[str] | None = None) -> set[str]:
+    """Return the names of the definitions `node` refers to, directly or not."""
+    seen = set() if seen is None else seen
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/") and ref[8:] not in seen:
+            seen.add(ref[8:])
+            _referenced(defs[ref[8:]], defs, seen)
         for value in node.values():
-            _close_objects(value)
+            _referenced(value, defs, seen)
     elif isinstance(node, list):
         for value in node:
-            _close_objects(value)
+            _referenced(value, defs, seen)
+    return seen
+
+
+def _attribute_docstrings(klass: type) -> dict[str, str]:
+    """Return the string written under each annotated attribute of a class's body."""
+    body = ast.parse(textwrap.dedent(inspect.getsource(klass))).body[0]
+    assert isinstance(body, ast.ClassDef)
+    docs = {}
+    for node, after in zip(body.body, body.body[1:], strict=False):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            docs[node.target.id] = inspect.cleandoc(after.value.value)
+    return docs
 
 
 def write_schemas(folder: Path) -> list[Path]:
@@ -101,7 +190,7 @@ def reference_markdown() -> str:
     lines = [
         "# Workspace file reference",
         "",
-        "Generated from the schema classes in `briefgen/readers/schema.py` "
+        "Generated from the record classes in `briefgen/readers/records.py` "
         "(`python scripts/reference.py`); the same text feeds the JSON Schemas in "
         "`schemas/`, so editors show it on hover.",
         "",
@@ -115,8 +204,8 @@ def reference_markdown() -> str:
 
 def _model_table(model: type[Record], seen: set[str]) -> list[str]:
     """Return a table of a model's keys, then tables of the models nested in it."""
-    schema = model.model_json_schema(by_alias=True)
-    defs = schema.get("$defs", {})
+    defs = _components()
+    schema = defs[model.__name__]
     lines = ["| key | type | default | meaning |", "|---|---|---|---|"]
     nested: list[str] = []
     for key, prop in schema["properties"].items():
@@ -136,7 +225,7 @@ def _model_table(model: type[Record], seen: set[str]) -> list[str]:
         if name in seen:
             continue
         seen.add(name)
-        sub = _MODELS[name]
+        sub = getattr(records, name)
         lines += [f"### {name}", "", (sub.__doc__ or "").strip(), ""]
         lines += _model_table(sub, seen)
     return lines
@@ -146,6 +235,8 @@ def _kind(prop: dict[str, Any], defs: dict[str, Any], nested: list[str]) -> str:
     """Return a reader's name for the type of a JSON Schema property."""
     if "$ref" in prop:
         name = prop["$ref"].rsplit("/", 1)[-1]
+        if name == "Date":
+            return "date"
         nested.append(name)
         return name
     if "enum" in prop:
@@ -172,178 +263,3 @@ def _default(prop: dict[str, Any]) -> str:
     if "default" not in prop or prop["default"] is None:
         return "—"
     return f"`{json.dumps(prop['default'], ensure_ascii=False)}`"
-
-
-def _models() -> dict[str, type[Record]]:
-    from . import schema
-
-    return {
-        name: obj
-        for name, obj in vars(schema).items()
-        if isinstance(obj, type) and issubclass(obj, Record)
-    }
-
-
-_MODELS = _models()
-
-
-# --- the runtime record classes ---------------------------------------------------------
-
-RECORDS_HEADER = '''"""The record classes briefgen reads workspace files into: msgspec Structs
-with the fields of the pydantic classes in `schema`, which stay the definition (see
-`structs`).
-
-Generated by `python scripts/reference.py` (`derive.records_source`); do not edit.
-"""
-
-from typing import Annotated, Any, Literal
-
-from msgspec import Meta, field
-
-from ..dates import PartialDate
-from ..speed.structs import Record
-'''
-
-
-def records_source() -> str:
-    """Return the source of `briefgen/readers/records.py`, one Struct for each schema class."""
-    parts = [RECORDS_HEADER]
-    for name, model in _MODELS.items():
-        if model is not Record:
-            parts.append(_struct_source(name, model))
-    kinds = ", ".join(f'"{kind}": {model.__name__}' for kind, model in KINDS.items())
-    parts.append(f"\nKINDS: dict[str, type[Record]] = {{{kinds}}}\n")
-    return "\n".join(parts)
-
-
-def _struct_source(name: str, model: type[BaseModel]) -> str:
-    fields = list(model.model_fields.items())
-    doc = (model.__doc__ or "").strip()
-    lines = ["", f"class {name}(Record, kw_only=True):", f'    """{doc}"""', ""]
-    rules: dict[str, list[str]] = {"LISTED": [], "CITED": [], "DATED": [], "CHECKED": []}
-    nested = []
-    for field_name, info in fields:
-        key = info.alias or field_name
-        annotation = _annotation(info.annotation, _constraints(info.metadata))
-        for item in info.metadata:
-            if isinstance(item, BeforeValidator):
-                assert item.func in (structs.listed, structs.cited), item.func
-                rules["LISTED" if item.func is structs.listed else "CITED"].append(repr(key))
-            elif isinstance(item, AfterValidator):
-                assert item.func is structs.RULES[item.func.__name__], item.func
-                rules["CHECKED"].append(f"({field_name!r}, {item.func.__name__!r})")
-        if "PartialDate" in annotation:
-            rules["DATED"].append(repr(key))
-        held = _held_model(info.annotation)
-        if held is not None:
-            nested.append(f"({field_name!r}, {key!r}, {held.__name__})")
-        lines.append(f"    {field_name}: {annotation}{_default_source(info, key != field_name)}")
-    keys = sorted(info.alias or n for n, info in fields)
-    listed = ", ".join(map(repr, keys))
-    lines += ["", f"    KEYS = frozenset({{{listed}}})"]  # typed in structs.Record
-    for rule, items in rules.items():
-        if items:
-            lines.append(f"    {rule} = {_tuple(items)}")
-    if nested:
-        lines.append(f"    NESTED = {_tuple(nested)}")
-    if model.known_extra:  # type: ignore[attr-defined]
-        names = sorted(model.known_extra)  # type: ignore[attr-defined]
-        body = "".join(f"        {n!r},\n" for n in names)
-        lines.append(f"    known_extra = frozenset({{\n{body}    }})")
-    return "\n".join(lines) + "\n"
-
-
-def _tuple(items: Any) -> str:
-    items = list(items)
-    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
-
-
-def _constraints(metadata: list[Any]) -> dict[str, Any]:
-    """Return msgspec Meta arguments for the constraints among pydantic metadata."""
-    out: dict[str, Any] = {}
-    for item in metadata:
-        if isinstance(item, MinLen):
-            out["min_length"] = item.min_length
-        elif isinstance(item, MaxLen):
-            out["max_length"] = item.max_length
-        elif isinstance(item, Ge):
-            out["ge"] = item.ge
-        elif isinstance(item, FieldInfo):
-            out.update(_constraints(item.metadata))
-        elif getattr(item, "pattern", None) is not None:
-            # pydantic's (Rust) `$` ends the text; Python's also matches before a last \n
-            pattern = item.pattern
-            out["pattern"] = pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern
-    return out
-
-
-def _annotation(annotation: Any, constraints: dict[str, Any]) -> str:
-    """Return the msgspec annotation, as source, of a pydantic one."""
-    text = _type(annotation)
-    if constraints:
-        meta = ", ".join(f"{k}={v!r}" for k, v in constraints.items())
-        return f"Annotated[{text}, Meta({meta})]"
-    return text
-
-
-def _type(annotation: Any) -> str:
-    origin = get_origin(annotation)
-    if annotation is type(None):
-        return "None"
-    if origin is Annotated:
-        base, *metadata = get_args(annotation)
-        if base is PartialDate:  # read by structs.dec_hook, as parse_date reads it
-            return "PartialDate"
-        return _annotation(base, _constraints(metadata))
-    if origin in (typing.Union, types.UnionType):
-        return " | ".join(_type(arg) for arg in get_args(annotation))
-    if origin is Literal:
-        return f"Literal[{', '.join(repr(a) for a in get_args(annotation))}]"
-    if origin is list:
-        return f"list[{_type(get_args(annotation)[0])}]"
-    if annotation is Any:
-        return "Any"
-    if annotation in (str, int, bool):
-        return annotation.__name__
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation.__name__
-    raise TypeError(f"no msgspec annotation for {annotation!r}")
-
-
-def _held_model(annotation: Any) -> type[BaseModel] | None:
-    """Return the schema class a field's values can be records of, if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        held = _held_model(arg)
-        if held is not None:
-            return held
-    return None
-
-
-def _default_source(info: FieldInfo, renamed: bool) -> str:
-    """Return ` = <default>` for a field, or "" for a required one."""
-    args = [f"name={info.alias!r}"] if renamed else []
-    if info.default_factory is list:
-        args.append("default_factory=list")
-    elif info.default_factory is not None:
-        value = info.default_factory()  # type: ignore[call-arg]
-        args.append(f"default_factory=lambda: {_value(value)}")
-    elif not info.is_required():
-        if not args:
-            return f" = {info.default!r}"
-        args.append(f"default={info.default!r}")
-    elif not args:
-        return ""
-    return f" = field({', '.join(args)})"
-
-
-def _value(value: Any) -> str:
-    """Return a default value as source, records made with the record classes."""
-    if isinstance(value, BaseModel):
-        names = type(value).model_fields
-        inside = ", ".join(f"{n}={_value(getattr(value, n))}" for n in names)
-        return f"{type(value).__name__}({inside})"
-    if isinstance(value, list):
-        return f"[{', '.join(_value(v) for v in value)}]"
-    return repr(value)

@@ -1,47 +1,28 @@
 """Turn located YAML data into records, reporting each mistake at its line.
 
-A record is read by msgspec into its class of `records`, after the field rules of the
-schema that msgspec cannot express (a lone value for a list, source ids for citations,
-dates). msgspec stops at the first mistake and words it its own way, and it is stricter
-than the schema in places (it takes no "5" for 5); so when it refuses a record, the
-schema's pydantic class decides, and words every mistake (pydantic is imported then).
+A record is read by msgspec into its class of `records` whole, after the field rules
+msgspec cannot express (a lone value for a list, source ids for citations, dates). msgspec
+stops at the first mistake and words it its own way; so when it refuses a record, the
+record is read again one field at a time (`by_field`), which words every mistake by its
+field's declaration and takes the few values users write that msgspec refuses.
 """
 
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import msgspec
 
 from ..dates import PartialDate, parse_date
 from ..errors import Problems, did_you_mean, key_path
-from ..speed.structs import RULES, Record, cited, listed
+from .fields import CHECKS, Record, cited, expected, listed, show
 from .yamlio import line_at
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
 
 R = TypeVar("R", bound=Record)
 Loc = tuple[str | int, ...]
-
-_MESSAGES = {
-    "missing": "required key is missing",
-    "string_type": "expected text",
-    "list_type": "expected a list",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
-    "model_type": "expected a mapping of keys to values",
-    "model_attributes_type": "expected a mapping of keys to values",
-    "dict_type": "expected a mapping of keys to values",
-    "too_short": "must not be empty",
-    "string_too_short": "must not be empty",
-    "string_too_long": "is too long",
-}
 
 
 def validate(
@@ -55,7 +36,7 @@ def validate(
     root = data if root is None else root
     record = read(model, data)
     if record is None:
-        record = _read_by_schema(model, data, path, problems, root, loc)
+        record = _read_by_field(model, data, path, problems, root, loc)
         if record is None:
             return None
     _warn_unknown(record, root, loc, path, problems)
@@ -68,7 +49,7 @@ def read(model: type[R], data: Any) -> R | None:
         return None
     try:
         prepared = _prepared(model, data)
-        record = msgspec.convert(prepared, model)
+        record = msgspec.convert(prepared, model, strict=False)
         _finish(record, prepared)
     except (msgspec.ValidationError, ValueError, TypeError):  # a rule refused a value
         return None
@@ -76,7 +57,7 @@ def read(model: type[R], data: Any) -> R | None:
 
 
 def _prepared(model: type[Record], data: dict[str, Any]) -> dict[str, Any]:
-    """Return `data` with the schema's field rules applied (a copy, if any applies)."""
+    """Return `data` with the fields' rules applied (a copy, if any applies)."""
     out = data
     for key in model.LISTED:
         value = data.get(key)
@@ -127,7 +108,7 @@ def _finish(record: Record, data: dict[str, Any]) -> None:
     """Check the rules msgspec cannot, and keep each record's unknown keys, nested ones
     too. Raises ValueError if a rule refuses a value."""
     for name, rule in record.CHECKED:
-        RULES[rule](getattr(record, name))
+        CHECKS[rule](getattr(record, name))
     if not record.KEYS.issuperset(data):
         record.__dict__["extra"] = {k: v for k, v in data.items() if k not in record.KEYS}
     for name, key, _ in record.NESTED:
@@ -142,107 +123,158 @@ def _finish(record: Record, data: dict[str, Any]) -> None:
                 _finish(item, inner)
 
 
-def _read_by_schema(
+def _read_by_field(
     model: type[R], data: Any, path: Path, problems: Problems, root: Any, loc: Loc
 ) -> R | None:
-    """Return `data` as read by the schema's pydantic class, or None after recording
-    each mistake it finds."""
-    from pydantic import ValidationError
-
-    from . import schema
-
-    try:
-        checked = getattr(schema, model.__name__).model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            where = loc + tuple(err["loc"])
-            # the line names the record; a list file's record index would only be noise
-            key = where[1:] if where and isinstance(where[0], int) else where
-            problems.add(path, line_at(root, where), key_path(key), _message(err))
-        return None
-    return from_schema(model, checked)
-
-
-def keep_valid_keys(model: type[R], data: dict[str, Any]) -> R | None:
-    """Return `data` read without the keys the schema refuses, if the rest is a record:
-    one bad setting should not bury the others."""
-    from pydantic import ValidationError
-
-    from . import schema
-
-    checker = getattr(schema, model.__name__)
-    try:
-        return from_schema(model, checker.model_validate(data))
-    except ValidationError as exc:
-        bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
-    try:
-        return from_schema(
-            model, checker.model_validate({k: v for k, v in data.items() if k not in bad})
-        )
-    except ValidationError:
-        return None
-
-
-def from_schema(model: type[R], checked: BaseModel) -> R:
-    """Return a record of `model` holding what a pydantic schema record holds."""
-    from pydantic import BaseModel
-
-    from . import records
-
-    def value(item: Any) -> Any:
-        if isinstance(item, list):
-            return [value(v) for v in item]
-        if isinstance(item, BaseModel):
-            return from_schema(getattr(records, type(item).__name__), item)
-        return item
-
-    record = model(**{name: value(getattr(checked, name)) for name in model.__struct_fields__})
-    if checked.model_extra:
-        record.__dict__["extra"] = dict(checked.model_extra)
+    """Return `data` read field by field, or None after recording every mistake in it."""
+    found: list[tuple[Loc, str]] = []
+    record = by_field(model, data, (), found)
+    for where, message in found:
+        place = loc + where
+        # the line names the record; a list file's record index would only be noise
+        key = place[1:] if place and isinstance(place[0], int) else place
+        problems.add(path, line_at(root, place), key_path(key), message)
     return record
 
 
-def _message(err: Any) -> str:
-    """Return a reader's message for one pydantic error, with what was found."""
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "literal_error":
-        return f"expected one of {ctx.get('expected', '')}, got {_show(err.get('input'))}"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    if kind == "string_pattern_mismatch":
-        if str(ctx.get("pattern", "")).startswith("^#"):
-            return f"expected a colour as #RRGGBB, got {_show(err.get('input'))}"
-        return (
-            f"{_show(err.get('input'))} is not a valid id: use letters, digits and "
-            "- _ . : (starting with a letter or digit)"
-        )
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {_show(err.get('input'))}"
-    if kind == "too_short" and "min_length" in ctx:
-        return f"needs at least {ctx['min_length']} item(s)"
-    base = _MESSAGES.get(kind, err["msg"][0].lower() + err["msg"][1:])
-    if kind != "missing" and "input" in err:
-        base += f", got {_show(err['input'])}"
-    return base
+def by_field(model: type[R], data: Any, loc: Loc, found: list[tuple[Loc, str]]) -> R | None:
+    """Return `data` as a `model` record read one field at a time, or None after adding
+    each mistake, worded by its field (`fields.expected`), to `found`.
+
+    This reads what `read` reads, to the same record, and also takes the few values a
+    user may write that msgspec refuses: a number for text, yes/no for true/false."""
+    if not isinstance(data, dict):
+        found.append((loc, f"expected {expected(model)}, got {show(data)}"))
+        return None
+    values: dict[str, Any] = {}
+    before = len(found)
+    for info in msgspec.structs.fields(model):
+        key = info.encode_name
+        if key not in data:
+            if info.required:
+                found.append((loc + (key,), "required key is missing"))
+            continue
+        value = _field(model, key, info.type, data[key], loc + (key,), found)
+        if value is not _WRONG:
+            values[info.name] = value
+    if len(found) > before:
+        return None
+    record = model(**values)
+    if not model.KEYS.issuperset(data):
+        record.__dict__["extra"] = {k: v for k, v in data.items() if k not in model.KEYS}
+    return record
 
 
-def _show(value: Any) -> str:
-    """Return a short description of a value found in the YAML."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "…'"
+_WRONG = object()  # a value that was reported
+
+
+def _field(
+    model: type[Record], key: str, tp: Any, value: Any, loc: Loc, found: list[tuple[Loc, str]]
+) -> Any:
+    """Return one field's value read by its type and rules, or _WRONG once reported."""
+    try:
+        if key in model.LISTED:
+            value = listed(value)
+        if key in model.CITED:
+            value = cited(value)
+        if key in model.DATED and value is not None and not isinstance(value, PartialDate):
+            value = parse_date(value)
+    except ValueError as exc:
+        found.append((loc, str(exc)))
+        return _WRONG
+    value = _value(tp, value, loc, found)
+    if value is not _WRONG:
+        for name, rule in model.CHECKED:
+            if model.__struct_encode_fields__[model.__struct_fields__.index(name)] == key:
+                try:
+                    CHECKS[rule](value)
+                except ValueError as exc:
+                    found.append((loc, str(exc)))
+                    return _WRONG
+    return value
+
+
+def _value(tp: Any, value: Any, loc: Loc, found: list[tuple[Loc, str]]) -> Any:
+    """Return `value` read as type `tp`, or _WRONG after reporting where it is wrong:
+    inside a list, the item; inside a record, its fields."""
+    plain, optional = _unwrapped(tp)
+    if value is None and optional:
+        return None
+    if isinstance(plain, type) and issubclass(plain, Record):
+        record = by_field(plain, value, loc, found)
+        return _WRONG if record is None else record
+    value = _lax(plain, value)
+    if get_origin(plain) is list and isinstance(value, list):
+        (item_type,) = get_args(plain)
+        if _holds_records(item_type) or not _converts(value, tp):
+            # item by item: each record's own rules and unknown keys, each mistake's place
+            before = len(found)
+            value = [_value(item_type, v, loc + (i,), found) for i, v in enumerate(value)]
+            if len(found) > before:
+                return _WRONG
+    try:
+        return msgspec.convert(value, tp, strict=False)
+    except msgspec.ValidationError:
+        found.append((loc, f"expected {expected(tp)}, got {show(value)}"))
+        return _WRONG
+
+
+def _holds_records(tp: Any) -> bool:
+    plain, _ = _unwrapped(tp)
+    return isinstance(plain, type) and issubclass(plain, Record)
+
+
+def _converts(value: Any, tp: Any) -> bool:
+    try:
+        msgspec.convert(value, tp, strict=False)
+    except msgspec.ValidationError:
+        return False
+    return True
+
+
+def _unwrapped(tp: Any) -> tuple[Any, bool]:
+    """Return a type without its constraints and None, and whether None is allowed:
+    `Annotated[list[X], …] | None` gives (list[X], True)."""
+    optional = False
+    if get_origin(tp) in (Union, UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        optional = len(args) < len(get_args(tp))
+        tp = args[0] if len(args) == 1 else tp
+    if get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return tp, optional
+
+
+def _lax(tp: Any, value: Any) -> Any:
+    """Return `value` as a user means it where msgspec would refuse it: a number written
+    for text is that text, yes/no and on/off are true and false."""
+    if tp is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if tp is bool and isinstance(value, str) and value.lower() in _TRUTH:
+        return _TRUTH[value.lower()]
+    if get_origin(tp) is list and isinstance(value, list):
+        (item_type,) = get_args(tp)
+        plain, _ = _unwrapped(item_type)
+        return [_lax(plain, v) for v in value]
+    return value
+
+
+_TRUTH = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
+
+
+def keep_valid_keys(model: type[R], data: dict[str, Any]) -> R | None:
+    """Return `data` read without the keys that are wrong, if the rest is a record: one
+    bad setting should not bury the others."""
+    found: list[tuple[Loc, str]] = []
+    record = by_field(model, data, (), found)
+    if record is not None:
+        return record
+    bad = {where[0] for where, _ in found if where}
+    return by_field(model, {k: v for k, v in data.items() if k not in bad}, (), [])
 
 
 def _warn_unknown(record: Record, root: Any, loc: Loc, path: Path, problems: Problems) -> None:
-    """Warn about each key the schema does not know, anywhere inside `record`."""
+    """Warn about each key no field names, anywhere inside `record`."""
     for key in record.extra:
         if key not in record.known_extra:
             problems.warn(

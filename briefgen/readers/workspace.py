@@ -12,9 +12,9 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from ..dates import PartialDate
 from ..errors import Problems
+from ..readers.fields import Record
 from ..speed.packed import Records, pack, value_of
 from ..speed.parallel import read_in_order
-from ..speed.structs import Record
 from .discover import AUDIENCES_FILE, SETTINGS_FILE, find_root  # noqa: F401 (re-exported)
 from .records import Audience, Brief, Claim, Settings, Source, StoreSection
 from .texts import CapturedText

@@ -22,8 +22,8 @@ from ..model import (
     Span,
     Words,
 )
+from ..readers.fields import dump
 from ..readers.records import Claim
-from ..speed.structs import dump
 from . import templates
 from .paragraphs import Cluster, Draft
 from .select import Selection

@@ -2,7 +2,7 @@
 
 A large store holds 100,000 claims, and every run of briefgen takes them from a pickle:
 the store index cache, or a reader process's reads. Records unpickle through a Python
-function each (`structs.Record.__reduce__`), where plain tuples unpickle in C, several
+function each (`readers.fields.Record.__reduce__`), where plain tuples unpickle in C, several
 times faster. So they are pickled packed (`pack`), and `Records` unpacks a claim
 only when it is first used: a memo built from the cache uses a few thousand of them.
 
@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from msgspec.structs import astuple
 
-from .structs import Record, rebuild
+from ..readers.fields import Record, rebuild
 
 R = TypeVar("R", bound=Record)
 Packed = tuple[Any, ...]

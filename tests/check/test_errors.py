@@ -14,7 +14,7 @@ CASES = {
         "like the keys above it (did not find expected '-' indicator)",
     ],
     "wrong-type": [
-        "case/audiences.yaml:5: principal.max-claims: expected a whole number, got 'many'",
+        "case/audiences.yaml:5: principal.max-claims: expected a whole number of at least 0, got 'many'",
     ],
     "unknown-claim": [
         "case/weekly.yaml:10: sections[0].claims[0]: unknown claim 'talks-staled' "
