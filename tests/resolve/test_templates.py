@@ -12,6 +12,7 @@ from briefgen.resolve.memo import build_memo
 
 from ..conftest import briefgen, make_variant, make_workspace
 
+
 def _memo(ws: Path, audience: str = "analyst"):
     checked = check_workspace(ws)
     assert not checked.ws.problems.errors, checked.ws.problems.errors
