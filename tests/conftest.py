@@ -13,6 +13,7 @@ import pytest
 
 HERE = Path(__file__).parent
 WORKSPACES = HERE / "workspaces"
+VARIANTS = WORKSPACES / "variants"  # overlays on the good workspace, one configuration each
 REPO = HERE.parent
 EXAMPLE = REPO / "briefs"
 ARTICLES = HERE / "articles"  # copies of ../shared/articles, so a clone anywhere tests
@@ -58,11 +59,22 @@ def briefgen(*args: str, cwd: Path) -> Run:
 
 
 def make_workspace(tmp_path: Path, case: str | None = None, base: Path | None = None) -> Path:
-    """Copy the good fixture workspace (or `base`) to tmp_path/case, overlaid by a case."""
-    target = tmp_path / "case"
+    """Copy the good fixture workspace (or `base`) to tmp_path/case, overlaid by an error case."""
+    return _overlaid(tmp_path / "case", base, WORKSPACES / "errors" / case if case else None)
+
+
+def make_variant(tmp_path: Path, case: str, base: Path | None = None, name: str = "case") -> Path:
+    """Copy the good fixture workspace (or `base`) to tmp_path/name, overlaid by
+    tests/workspaces/variants/<case>: whole files that set up one configuration (another
+    citation style, template, audience option), so that a test reads its setup as files."""
+    return _overlaid(tmp_path / name, base, VARIANTS / case)
+
+
+def _overlaid(target: Path, base: Path | None, overlay: Path | None) -> Path:
     shutil.copytree(base or WORKSPACES / "good", target, ignore=shutil.ignore_patterns("out"))
-    if case:
-        shutil.copytree(WORKSPACES / "errors" / case, target, dirs_exist_ok=True)
+    if overlay:
+        assert overlay.is_dir(), overlay
+        shutil.copytree(overlay, target, dirs_exist_ok=True)
     return target
 
 

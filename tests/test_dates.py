@@ -12,7 +12,6 @@ import itertools
 import json
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from hypothesis import strategies as st
 from briefgen.build.memos import build, check_workspace
 from briefgen.dates import PartialDate, earliest_and_latest, parse_date, parse_period, sort_key
 
-from .conftest import WORKSPACES
+from .conftest import make_variant
 
 
 @pytest.mark.parametrize(
@@ -226,19 +225,11 @@ def _dated_workspace(
     sort: str,
     period: Any,
 ) -> Path:
-    """Return the good workspace with the analyst's summary and NEW marks on, its source
-    doe-2024 and new sources s1… dated `sources` (None: undated), and claims g0… (date,
-    indexes of their sources, listed): a listed claim is placed by its section's
-    `claims`, the others by a select sorted by `sort`."""
-    ws = root / "ws"
-    shutil.copytree(WORKSPACES / "good", ws)
-    audiences = ws / "audiences.yaml"
-    audiences.write_text(
-        audiences.read_text(encoding="utf-8").replace(
-            "  portion-marks: true\n", "  portion-marks: true\n  summary: true\n  mark-new: true\n"
-        ),
-        encoding="utf-8",
-    )
+    """Return the good workspace with the analyst's summary and NEW marks on (the variant
+    new-and-summary), its source doe-2024 and new sources s1… dated `sources` (None:
+    undated), and claims g0… (date, indexes of their sources, listed): a listed claim is
+    placed by its section's `claims`, the others by a select sorted by `sort`."""
+    ws = make_variant(root, "new-and-summary", name="ws")
     store = ws / "store" / "sources.yaml"
     text = store.read_text(encoding="utf-8").replace(
         "  issued: 2024-06-12\n", f"  issued: {_yaml(sources[0])}\n" if sources[0] else ""

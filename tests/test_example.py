@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from .conftest import ARTICLES, EXAMPLE, REPO, briefgen
+from .conftest import ARTICLES, EXAMPLE, REPO, briefgen, make_variant
 from .docx_read import body_note_ids, notes
 
 ARTICLE_OF = {
@@ -151,12 +151,8 @@ def test_second_build_touches_nothing_and_force_gives_the_same_bytes(example_bui
 
 
 def test_a_memo_over_max_pages_fails_and_says_by_how_much(tmp_path: Path) -> None:
-    import shutil
-
-    copy = tmp_path / "briefs"
-    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("out"))
-    audiences = copy / "audiences.yaml"
-    audiences.write_text(audiences.read_text().replace("max-claims: 2 ", "max-claims: 4 "))
+    # the example, its principals shown four claims a section instead of two
+    copy = make_variant(tmp_path, "principal-over-max-pages", base=EXAMPLE, name="briefs")
     run = briefgen("build", str(copy), cwd=tmp_path)
     assert run.code == 1
     assert re.search(

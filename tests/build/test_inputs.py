@@ -23,6 +23,7 @@ from briefgen.cite.pandoc import find_style
 from briefgen.scripts import FONTS
 
 from ..conftest import briefgen as run_briefgen
+from ..conftest import make_variant
 
 MEMOS = ("weekly.analyst.json", "weekly.principal.json")
 SVG = (
@@ -31,31 +32,16 @@ SVG = (
 )
 
 
-def _branded(ws: Path) -> Path:
-    """Give `ws` every kind of input a workspace can hold: a logo, a font of its own, a
-    .csl style and a template of its own (for the analysts) that includes another."""
-    (ws / "logo.svg").write_text(SVG.format("#0a7d3b"), encoding="utf-8")
+def _branded(tmp_path: Path) -> Path:
+    """Return the variant workspace that holds every kind of input a workspace can: a
+    logo, a font of its own, a .csl style and a template of its own (for the analysts)
+    that includes another. The font and the style are copies of shipped files, made here
+    rather than kept twice."""
+    ws = make_variant(tmp_path, "branded")
     (ws / "fonts").mkdir()
     shutil.copy(FONTS / "DejaVuSans-Regular.ttf", ws / "fonts" / "House.ttf")
     (ws / "styles").mkdir()
     shutil.copy(find_style("chicago-notes-bibliography"), ws / "styles" / "house.csl")
-    (ws / "templates" / "parts").mkdir(parents=True)
-    memo = (Path(briefgen.__file__).parent / "resolve" / "templates" / "policy-memo.j2").read_text()
-    (ws / "templates" / "house.j2").write_text(
-        memo + '{% include "parts/closing.j2" %}\n', encoding="utf-8"
-    )
-    (ws / "templates" / "parts" / "closing.j2").write_text(
-        "Prepared by the desk.\n", encoding="utf-8"
-    )
-    settings = ws / "briefgen.yaml"
-    settings.write_text(
-        settings.read_text().replace(
-            "citation-style: chicago-notes-bibliography", "citation-style: styles/house.csl"
-        )
-        + "logo: logo.svg\nbody-font: fonts/House.ttf\n",
-        encoding="utf-8",
-    )
-    _replace(ws / "audiences.yaml", "template: policy-memo", "template: house")
     return ws
 
 
@@ -139,10 +125,10 @@ def _versions(ws: Path) -> dict[str, tuple[int, bytes]]:
 
 @pytest.mark.parametrize("kind", list(CHANGES))
 def test_a_changed_input_makes_its_memos_out_of_date(
-    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     change, said, stale = CHANGES[kind]
-    ws = _branded(good)
+    ws = _branded(tmp_path)
     if kind == "code":
         _code_copy(tmp_path, monkeypatch)
     assert _build(ws)[-1] == "2 written, 0 up to date"
@@ -169,9 +155,9 @@ def test_a_changed_input_makes_its_memos_out_of_date(
     assert _status(ws) == [f"{name}: up to date" for name in MEMOS]
 
 
-def test_touched_inputs_leave_the_memos_up_to_date(good: Path) -> None:
+def test_touched_inputs_leave_the_memos_up_to_date(tmp_path: Path) -> None:
     """A file saved again unchanged costs the no-op check, never a memo."""
-    ws = _branded(good)
+    ws = _branded(tmp_path)
     assert _build(ws)[-1] == "2 written, 0 up to date"
     before = _versions(ws)
     time.sleep(0.01)
@@ -192,10 +178,10 @@ def test_touched_inputs_leave_the_memos_up_to_date(good: Path) -> None:
 
 
 def test_the_code_digest_is_of_the_code_not_where_it_is(
-    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A copy of the same code elsewhere (another checkout, a reinstall) is the same code."""
-    ws = _branded(good)
+    ws = _branded(tmp_path)
     assert _build(ws)[-1] == "2 written, 0 up to date"
     _code_copy(tmp_path, monkeypatch)
     assert _build(ws)[-1] == "0 written, 2 up to date"
@@ -210,8 +196,8 @@ def _pdf_fonts(path: Path) -> set[str]:
     }
 
 
-def test_a_new_logo_and_font_reach_the_rebuilt_docx_and_pdf(good: Path) -> None:
-    ws = _branded(good)
+def test_a_new_logo_and_font_reach_the_rebuilt_docx_and_pdf(tmp_path: Path) -> None:
+    ws = _branded(tmp_path)
     run = run_briefgen("build", "--all", "-a", "analyst", cwd=ws)
     assert run.code == 0, run.err
     assert run.out.splitlines()[-1] == "2 written, 0 up to date"
@@ -227,10 +213,10 @@ def test_a_new_logo_and_font_reach_the_rebuilt_docx_and_pdf(good: Path) -> None:
     assert "NotoSans-Regular" in fonts and "DejaVuSans" not in fonts
 
 
-def test_a_logo_removed_after_a_build_is_an_error(good: Path) -> None:
+def test_a_logo_removed_after_a_build_is_an_error(tmp_path: Path) -> None:
     """The store cache keeps what the checks found: a logo removed since is found
     missing all the same."""
-    ws = _branded(good)
+    ws = _branded(tmp_path)
     assert _build(ws)[-1] == "2 written, 0 up to date"
     (ws / "logo.svg").unlink()
     run = run_briefgen("build", "--all", "-f", "json", cwd=ws)
@@ -238,14 +224,10 @@ def test_a_logo_removed_after_a_build_is_an_error(good: Path) -> None:
     assert "briefgen.yaml:7: logo: 'logo.svg' not found" in run.err
 
 
-def test_a_captured_text_kept_outside_the_store_is_an_input(good: Path) -> None:
+def test_a_captured_text_kept_outside_the_store_is_an_input(tmp_path: Path) -> None:
     """A source's text may sit anywhere in the workspace: the no-op check and the store
     cache look at it too."""
-    (good / "captured").mkdir()
-    (good / "store" / "texts" / "doe-2024.txt").rename(good / "captured" / "doe-2024.txt")
-    _replace(
-        good / "store" / "sources.yaml", "text: texts/doe-2024.txt", "text: captured/doe-2024.txt"
-    )
+    good = make_variant(tmp_path, "text-outside-store")  # text: captured/doe-2024.txt
     assert _build(good)[-1] == "2 written, 0 up to date"
     text = good / "captured" / "doe-2024.txt"
     _replace(text, "Market Effects", "Market effects")
@@ -275,8 +257,8 @@ class _Lines:
                 return line
 
 
-def test_watch_rebuilds_after_the_logo_or_a_font_changes(good: Path) -> None:
-    ws = _branded(good)
+def test_watch_rebuilds_after_the_logo_or_a_font_changes(tmp_path: Path) -> None:
+    ws = _branded(tmp_path)
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..conftest import briefgen
+from ..conftest import briefgen, make_variant
 
 
 def test_new_workspace_builds_at_once(tmp_path: Path) -> None:
@@ -53,9 +53,8 @@ def test_status_says_what_changed_since_the_build(good: Path) -> None:
     ]
 
 
-def test_new_claims_are_marked_for_audiences_that_ask(good: Path) -> None:
-    path = good / "audiences.yaml"
-    path.write_text(path.read_text() + "  mark-new: true\n")
+def test_new_claims_are_marked_for_audiences_that_ask(tmp_path: Path) -> None:
+    good = make_variant(tmp_path, "new-and-summary")  # the analysts' mark-new: true
     assert briefgen("build", "--all", "-f", "json", cwd=good).code == 0
     import json
 
@@ -130,13 +129,9 @@ def test_no_op_fast_path_still_notices_changes(good: Path) -> None:
     assert run.code == 1 and "quote not found" in run.err
 
 
-def test_an_audience_named_twice_is_built_once(good: Path) -> None:
+def test_an_audience_named_twice_is_built_once(tmp_path: Path) -> None:
     """Found by the property test: the second copy used to fail on a missing staged file."""
-    path = good / "weekly.yaml"
-    path.write_text(
-        path.read_text().replace("audiences: [principal, analyst]", "audiences: [analyst, analyst]")
-    )
-    run = briefgen("build", "--all", "-f", "json", cwd=good)
+    run = briefgen("build", "--all", "-f", "json", cwd=make_variant(tmp_path, "audience-twice"))
     assert run.code == 0, run.err
     assert run.out.splitlines()[-1] == "1 written, 0 up to date"
 

@@ -11,6 +11,8 @@ from briefgen.build.memos import check_workspace
 from briefgen.model import NoteRef, plain_text
 from briefgen.resolve.memo import build_memo
 
+from ..conftest import make_variant
+
 
 def _memo(ws: Path, audience: str, period: str | None = None):
     checked = check_workspace(ws)
@@ -91,66 +93,45 @@ def test_analyst_sees_quotes_confidence_and_portion_marks(good: Path) -> None:
     assert memo.note_placement == "footnotes"
 
 
-def test_explicit_locator_wins_over_the_derived_one(good: Path) -> None:
-    path = good / "store" / "claims" / "grain.yaml"
-    path.write_text(
-        path.read_text().replace(
-            '      quote: "Talks on the grain corridor stalled on Tuesday"',
-            '      quote: "Talks on the grain corridor stalled on Tuesday"\n      locator: p. 4',
-        )
-    )
-    memo = _memo(good, "analyst")
+def test_explicit_locator_wins_over_the_derived_one(tmp_path: Path) -> None:
+    memo = _memo(make_variant(tmp_path, "explicit-locator"), "analyst")
     assert plain_text(memo.notes[0].content).endswith("June 12, 2024, 4.")
 
 
 @pytest.mark.parametrize(
-    "style, first",
+    "case, first",
     [
-        ("apa", "Talks on the grain corridor stalled on 11 June 2024 (Doe, 2024, para. 1)."),
+        (
+            "author-date-style",  # apa
+            "Talks on the grain corridor stalled on 11 June 2024 (Doe, 2024, para. 1).",
+        ),
     ],
 )
-def test_author_date_styles_cite_in_the_text(good: Path, style: str, first: str) -> None:
-    settings = good / "briefgen.yaml"
-    settings.write_text(settings.read_text().replace("chicago-notes-bibliography", style))
-    memo = _memo(good, "analyst")
+def test_author_date_styles_cite_in_the_text(tmp_path: Path, case: str, first: str) -> None:
+    memo = _memo(make_variant(tmp_path, case), "analyst")
     assert memo.notes == []
     assert _texts(memo)[1] == first
 
 
-def test_lone_values_stand_for_lists_and_sources_for_their_ids(good: Path) -> None:
-    path = good / "store" / "claims" / "grain.yaml"
-    path.write_text(
-        path.read_text().replace("  topics: [diplomacy]", "  topics: diplomacy")
-        + "- id: bare\n  text: A claim cited by source id alone.\n"
-        "  sources: [doe-2024]\n  topics: trade\n",
-        encoding="utf-8",
-    )
-    memo = _memo(good, "analyst")
+def test_lone_values_stand_for_lists_and_sources_for_their_ids(tmp_path: Path) -> None:
+    memo = _memo(make_variant(tmp_path, "lone-values"), "analyst")
     ids = [b.claim_id for b in memo.sections[1].blocks]
     assert "ministry-committed" in ids and "bare" in ids
 
 
-def test_a_text_path_may_also_be_given_from_the_workspace_root(good: Path) -> None:
-    path = good / "store" / "sources.yaml"
-    path.write_text(
-        path.read_text().replace("text: texts/doe-2024.txt", "text: store/texts/doe-2024.txt")
-    )
-    memo = _memo(good, "analyst")
+def test_a_text_path_may_also_be_given_from_the_workspace_root(tmp_path: Path) -> None:
+    memo = _memo(make_variant(tmp_path, "text-path-from-root"), "analyst")
     assert plain_text(memo.notes[0].content).endswith("para. 1.")
 
 
-def test_author_date_styles_title_the_list_references(good: Path) -> None:
-    settings = good / "briefgen.yaml"
-    settings.write_text(settings.read_text().replace("chicago-notes-bibliography", "apa"))
-    assert _memo(good, "analyst").words.bibliography == "References"
-    settings.write_text(settings.read_text().replace("apa", "chicago-notes-bibliography"))
+def test_author_date_styles_title_the_list_references(good: Path, tmp_path: Path) -> None:
+    apa = make_variant(tmp_path, "author-date-style", name="apa")
+    assert _memo(apa, "analyst").words.bibliography == "References"
     assert _memo(good, "analyst").words.bibliography == "Bibliography"
 
 
-def test_an_audience_words_second_hand_claims_its_own_way(good: Path) -> None:
-    path = good / "audiences.yaml"
-    path.write_text(path.read_text() + '  attribution: "{text} (as reported by {origin})"\n')
-    memo = _memo(good, "analyst")
+def test_an_audience_words_second_hand_claims_its_own_way(tmp_path: Path) -> None:
+    memo = _memo(make_variant(tmp_path, "own-attribution"), "analyst")
     assert (
         _texts(memo)[2] == "Wheat prices rose 4% in the week to 12 June. (as reported by "
         "exchange data)[2]"
@@ -216,28 +197,16 @@ def test_a_select_with_a_limit_orders_as_a_full_sort_would(good: Path) -> None:
             assert list(resolver._sorted(ids, order, limit)) == expected, (order, limit)
 
 
-def test_a_claim_that_lists_a_topic_twice_is_selected_once(good: Path) -> None:
-    weekly = good / "weekly.yaml"
-    weekly.write_text(
-        weekly.read_text(encoding="utf-8").replace(
-            "{topics: [trade, diplomacy], limit: 5}", "{topics: [trade]}"
-        ),
-        encoding="utf-8",
-    )
-    claims = good / "store" / "claims" / "twice.yaml"
-    claims.write_text(
-        "- id: twice\n  text: Claim on the grain corridor.\n  sources:\n"
-        "    - source: doe-2024\n  topics: [trade, trade]\n",
-        encoding="utf-8",
-    )
-    trade = [b.claim_id for b in _memo(good, "analyst").sections[1].blocks]
+def test_a_claim_that_lists_a_topic_twice_is_selected_once(tmp_path: Path) -> None:
+    trade = [
+        b.claim_id
+        for b in _memo(make_variant(tmp_path, "topic-twice"), "analyst").sections[1].blocks
+    ]
     assert trade.count("twice") == 1
 
 
-def test_the_model_decides_the_contents_the_columns_and_the_language(good: Path) -> None:
-    settings = good / "briefgen.yaml"
-    settings.write_text(settings.read_text() + "locale: en-GB\n")
-    memo = _memo(good, "analyst")
+def test_the_model_decides_the_contents_the_columns_and_the_language(tmp_path: Path) -> None:
+    memo = _memo(make_variant(tmp_path, "british-english"), "analyst")
     assert memo.language == "en-GB"
     headings = (
         [s.title for s in memo.sections if s.title]
@@ -245,10 +214,8 @@ def test_the_model_decides_the_contents_the_columns_and_the_language(good: Path)
         + ["Source summary"] * bool(memo.summary)
     )
     assert memo.contents == (memo.layout == "policy-memo" and len(headings) >= 6)
-    brief = good / "weekly.yaml"
-    extra = "".join(f"  - title: Part {i}\n    text: Text {i}.\n" for i in range(6))
-    brief.write_text(brief.read_text() + extra)
-    assert _memo(good, "analyst").contents is True  # a policy memo of many headings
-    assert _memo(good, "principal").contents is False  # a one-page memo never
-    principal = _memo(good, "principal")
+    many = make_variant(tmp_path, "many-headings", name="many")  # six parts more, in en-GB
+    assert _memo(many, "analyst").contents is True  # a policy memo of many headings
+    assert _memo(many, "principal").contents is False  # a one-page memo never
+    principal = _memo(many, "principal")
     assert principal.note_columns == (2 if len(principal.notes) > 4 else 1)

@@ -10,20 +10,7 @@ from briefgen.build.memos import check_workspace
 from briefgen.model import plain_text
 from briefgen.resolve.memo import build_memo
 
-from ..conftest import briefgen
-
-BRIEFING = """\
-{#- a short template for a new audience: the desk's own note, then claims only -#}
-{{ header("TO", "DATE") }}
-Prepared for {{ memo.audience }} by {{ memo.organisation }}.
-
-{% for section in sections if section.claims %}
-## {{ section.title | upper }}
-{% for block in section.claims %}
-{{ block }}
-{% endfor %}
-{% endfor %}
-"""
+from ..conftest import briefgen, make_variant, make_workspace
 
 
 def _memo(ws: Path, audience: str = "analyst"):
@@ -32,18 +19,8 @@ def _memo(ws: Path, audience: str = "analyst"):
     return build_memo(checked.ws, "weekly", checked.briefs[ws / "weekly.yaml"], audience)
 
 
-def _use(ws: Path, name: str, text: str, audience: str = "analyst") -> None:
-    (ws / "templates").mkdir(exist_ok=True)
-    (ws / "templates" / f"{name}.j2").write_text(text, encoding="utf-8")
-    path = ws / "audiences.yaml"
-    path.write_text(
-        path.read_text().replace("  template: policy-memo", f"  template: {name}"), encoding="utf-8"
-    )
-
-
-def test_a_workspace_template_lays_out_a_new_audience(good: Path) -> None:
-    _use(good, "briefing", BRIEFING)
-    memo = _memo(good)
+def test_a_workspace_template_lays_out_a_new_audience(tmp_path: Path) -> None:
+    memo = _memo(make_variant(tmp_path, "briefing-template"))
     assert memo.header.fields == [("TO", "Director"), ("DATE", "14 June 2024")]
     assert [s.title for s in memo.sections] == ["", "BOTTOM LINE", "TRADE"]
     assert plain_text(memo.sections[0].blocks[0].content) == ("Prepared for Analysts by Test Desk.")
@@ -52,15 +29,8 @@ def test_a_workspace_template_lays_out_a_new_audience(good: Path) -> None:
     assert refs == ["[1]", "[2]", "[3]"]  # renumbered in reading order
 
 
-def test_notes_are_renumbered_when_a_template_reorders(good: Path) -> None:
-    _use(
-        good,
-        "reversed",
-        "{% for s in sections | reverse %}\n## {{ s.title }}\n"
-        "{% for b in s.blocks %}\n{{ b }}\n{% endfor %}\n{% endfor %}\n"
-        "{{ bibliography() }}\n",
-    )
-    memo = _memo(good)
+def test_notes_are_renumbered_when_a_template_reorders(tmp_path: Path) -> None:
+    memo = _memo(make_variant(tmp_path, "reversed-template"))
     assert [s.title for s in memo.sections] == ["Context", "Trade", "Bottom line"]
     assert [n.number for n in memo.notes] == [1, 2, 3, 4]
     assert memo.notes[0].claim_ids == ["wheat-prices"]
@@ -109,12 +79,14 @@ def test_store_text_is_never_template_code(good: Path) -> None:
     ],
 )
 def test_template_errors_name_the_file_and_line(
-    good: Path, text: str, line: int, message: str
+    tmp_path: Path, text: str, line: int, message: str
 ) -> None:
-    _use(good, "broken", text)
-    out = good / "out"
+    ws = make_variant(tmp_path, "broken-template")  # the analysts' template: broken.j2
+    (ws / "templates").mkdir()
+    (ws / "templates" / "broken.j2").write_text(text, encoding="utf-8")
+    out = ws / "out"
     for command in (["check"], ["build", "--all"]):
-        run = briefgen(*command, cwd=good)
+        run = briefgen(*command, cwd=ws)
         assert run.code == 1, run.err
         place = f"templates/broken.j2:{line}" if line else "templates/broken.j2"
         assert f"{place}: template: {message}" in run.err
@@ -122,10 +94,8 @@ def test_template_errors_name_the_file_and_line(
     assert not out.exists()
 
 
-def test_unknown_template_is_reported_at_its_key(good: Path) -> None:
-    path = good / "audiences.yaml"
-    path.write_text(path.read_text().replace("template: one-page", "template: one-pager"))
-    run = briefgen("check", cwd=good)
+def test_unknown_template_is_reported_at_its_key(tmp_path: Path) -> None:
+    run = briefgen("check", cwd=make_workspace(tmp_path, "unknown-template"))
     assert run.code == 1
     assert (
         "audiences.yaml:3: principal.template: unknown template 'one-pager'; known: "
@@ -133,15 +103,15 @@ def test_unknown_template_is_reported_at_its_key(good: Path) -> None:
     ) in run.err
 
 
-def test_the_readme_worked_example_works(good: Path) -> None:
+def test_the_readme_worked_example_works(tmp_path: Path) -> None:
+    """The README's template, in place of the fixture's own briefing.j2."""
     from ..conftest import REPO
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     template = readme.split("```jinja\n", 1)[1].split("```", 1)[0]
-    _use(good, "briefing", template, audience="principal")
-    path = good / "audiences.yaml"
-    path.write_text(path.read_text().replace("  template: one-page", "  template: briefing"))
-    memo = _memo(good, "principal")
+    ws = make_variant(tmp_path, "briefing-template")
+    (ws / "templates" / "briefing.j2").write_text(template, encoding="utf-8")
+    memo = _memo(ws, "principal")
     assert plain_text(memo.sections[0].blocks[0].content) == (
         "Prepared for Principals by Test Desk. 1 further items are held at a higher marking."
     )

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -13,29 +11,7 @@ from pypdf import PdfReader
 
 from briefgen.scripts import FONTS
 
-from ..conftest import briefgen
-
-SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">'
-    '<rect width="120" height="40" fill="#0a7d3b"/></svg>'
-)
-
-
-def _png(path: Path, width: int = 30, height: int = 10) -> None:
-    """Write a small solid PNG without any imaging library."""
-    raw = b"".join(b"\x00" + b"\x0a\x7d\x3b" * width for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+from ..conftest import briefgen, make_variant
 
 
 def _brand(ws: Path, lines: str) -> None:
@@ -44,18 +20,12 @@ def _brand(ws: Path, lines: str) -> None:
 
 
 @pytest.mark.parametrize("logo", ["logo.png", "logo.svg"])
-def test_logo_accent_fonts_and_page_size_reach_both_formats(good: Path, logo: str) -> None:
-    if logo.endswith(".png"):
-        _png(good / logo)
-    else:
-        (good / logo).write_text(SVG, encoding="utf-8")
+def test_logo_accent_fonts_and_page_size_reach_both_formats(tmp_path: Path, logo: str) -> None:
+    """The variants branded-png and branded-svg: a logo, accent-colour #0a7d3b, a house
+    body font (a copy of a shipped one, made here), DejaVu Sans headings, letter pages."""
+    good = make_variant(tmp_path, "branded-" + logo.rsplit(".", 1)[1])
     (good / "fonts").mkdir()
     shutil.copy(FONTS / "DejaVuSans-Regular.ttf", good / "fonts" / "House.ttf")
-    _brand(
-        good,
-        f"logo: {logo}\naccent-colour: '#0a7d3b'\nbody-font: fonts/House.ttf\n"
-        "heading-font: DejaVu Sans\npage-size: letter\n",
-    )
     run = briefgen("build", "--all", cwd=good)
     assert run.code == 0, run.err
     pdf = PdfReader(good / "out" / "weekly.analyst.pdf")
