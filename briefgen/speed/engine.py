@@ -82,11 +82,7 @@ class Engine:
         self._locale = locale
         try:
             if style is not None:  # pandoc first; the writers close their copies of its pipes
-                from ..cite.pandoc import take_early
-
-                self._citeproc = take_early(style, locale)
-                if self._citeproc is None:
-                    self._start_citeproc(style, locale)
+                self._start_citeproc(style, locale)
             if workers > 1 and speed.fast():
                 self._start_writers(workers, formats)
         except BaseException:  # Ctrl-C while they start: stop what did
