@@ -1,5 +1,5 @@
 """`python -m briefgen` runs the command line."""
 
-from .speed.launch import main
+from .cli import main
 
 main()

@@ -314,30 +314,6 @@ class Citeproc:
         self.close()
 
 
-_early: list[Citeproc] = []  # started by `briefgen build` before the command line loads
-
-
-def start_early(style: Path, locale: str) -> None:
-    """Start a citation server for a build whose command line is still loading (see
-    speed/launch.py); if the build does not take it, it is stopped when Python exits."""
-    import atexit
-
-    from ..speed.engine import HELPER_NICENESS
-
-    _early.append(Citeproc(style, locale, HELPER_NICENESS))
-    atexit.register(take_early, None, locale)
-
-
-def take_early(style: Path | None, locale: str) -> Citeproc | None:
-    """Return the server started early if it was primed with `style` and `locale`;
-    stop it otherwise."""
-    early = _early.pop() if _early else None
-    if early is not None and early.primed != (style, locale):
-        early.close()
-        return None
-    return early
-
-
 # What pandoc formats while it waits for the first memo: enough to exercise what it sets
 # up only once (sorting the bibliography, locators, short notes), not just the style.
 WARM_SOURCES: list[dict[str, Any]] = [

@@ -8,9 +8,8 @@ checks the workspace. The build then formats each memo's citations
 through the one pandoc process (see cite.Citeproc), finishes the memo here and hands
 each format to an idle writer process, preferring one that has its writer loaded.
 
-This module imports only the standard library, and little of it: it runs before anything
-heavy is loaded. The writer processes are forked and spoken to through pipes here, not
-through `multiprocessing`, whose import alone would delay every build.
+Each writer process is a ProcessPoolExecutor of one forked process (speed.parallel),
+so that a memo's format can go to the process that has its writer loaded.
 """
 
 from __future__ import annotations
@@ -18,10 +17,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import pickle
-import select
-import signal
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,8 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import speed
+from . import parallel
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from ..cite.pandoc import Citeproc
     from ..errors import BriefgenError
     from ..model import Memo
@@ -64,56 +62,12 @@ class Done:
     last_page_lines: int
 
 
-class _Channel:
-    """One end of a two-way channel between this process and a forked one: pickled
-    objects, each after its length, through a pipe each way."""
-
-    def __init__(self, read_fd: int, write_fd: int) -> None:
-        self.read_fd, self.write_fd = read_fd, write_fd
-
-    def fileno(self) -> int:
-        """The end to wait on for something to read."""
-        return self.read_fd
-
-    def send(self, obj: object) -> None:
-        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(len(data).to_bytes(8, "big") + data)
-        while view:
-            view = view[os.write(self.write_fd, view) :]
-
-    def recv(self) -> Any:
-        """Return the next object sent; raise EOFError if the other end is gone."""
-        return pickle.loads(self._read(int.from_bytes(self._read(8), "big")))
-
-    def _read(self, size: int) -> bytes:
-        chunks = []
-        while size:
-            chunk = os.read(self.read_fd, min(size, 1 << 20))
-            if not chunk:
-                raise EOFError
-            chunks.append(chunk)
-            size -= len(chunk)
-        return b"".join(chunks)
-
-    def close(self) -> None:
-        for fd in (self.read_fd, self.write_fd):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-
-def _channels() -> tuple[_Channel, _Channel]:
-    """Return the two ends of a new channel."""
-    down_read, down_write = os.pipe()
-    up_read, up_write = os.pipe()
-    return _Channel(up_read, down_write), _Channel(down_read, up_write)
-
-
 @dataclass
-class _Worker:
-    conn: _Channel
-    pid: int
+class _Writer:
+    pool: ProcessPoolExecutor
     warm: set[str] = field(default_factory=set)
     unit: Unit | None = None
+    result: Future[tuple[int | None, int]] | None = None
 
 
 class Engine:
@@ -122,18 +76,18 @@ class Engine:
     def __init__(
         self, workers: int, formats: list[str], style: Path | None = None, locale: str = "en-US"
     ) -> None:
-        self._workers: list[_Worker] = []
+        self._workers: list[_Writer] = []
         self._citeproc: Citeproc | None = None
         self._stopping: list[Citeproc] = []  # servers told to stop, reaped in close()
         self._locale = locale
-        if style is not None:  # pandoc first; the writers close their copies of its pipes
-            from ..cite.pandoc import take_early
-
-            self._citeproc = take_early(style, locale)
-            if self._citeproc is None:
+        try:
+            if style is not None:  # pandoc first; the writers close their copies of its pipes
                 self._start_citeproc(style, locale)
-        if workers > 1 and sys.platform != "win32" and speed.fast():
-            self._fork(workers, formats)
+            if workers > 1 and speed.fast():
+                self._start_writers(workers, formats)
+        except BaseException:  # Ctrl-C while they start: stop what did
+            self.close()
+            raise
 
     # --- citations -----------------------------------------------------------------------
 
@@ -159,25 +113,16 @@ class Engine:
 
     # --- writing -------------------------------------------------------------------------
 
-    def _fork(self, count: int, formats: list[str]) -> None:
+    def _start_writers(self, count: int, formats: list[str]) -> None:
         """Start `count` writer processes; one loads each writer of `formats` ahead."""
         ahead = [f for f in LOAD_AHEAD if f in formats]
         for i in range(count):
-            warm = {ahead[i]} if i < len(ahead) else set()
-            mine, theirs = _channels()
-            others = [w.conn for w in self._workers] + [mine]
-            pid = os.fork()
-            if pid == 0:  # the writer process: serve, then leave without the parent's cleanup
-                code = 1
-                if self._citeproc is not None:  # pandoc must see the end of its input
-                    self._citeproc.forget()
-                try:
-                    _serve(theirs, sorted(warm), others)
-                    code = 0
-                finally:
-                    os._exit(code)
-            theirs.close()
-            self._workers.append(_Worker(mine, pid, warm))
+            pool = parallel.forked_pool(1, _start_writer, self._citeproc)
+            if pool is None:  # no fork here: every memo is written in this process
+                return
+            warm = ahead[i : i + 1]
+            pool.submit(_prepare, warm)  # this starts the process
+            self._workers.append(_Writer(pool, set(warm)))
 
     def write(
         self,
@@ -225,6 +170,9 @@ class Engine:
         self, units: Iterator[Unit], record: Callable[[Done | BriefgenError, Unit], None]
     ) -> None:
         """Give each unit to an idle writer process, and record each result as it comes."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         queue: deque[Unit] = deque()
         source: Iterator[Unit] | None = units
         while True:
@@ -244,44 +192,42 @@ class Engine:
                 worker.unit = unit
                 worker.warm.add(unit.fmt)
                 try:
-                    worker.conn.send(unit)
-                except OSError:  # it has gone: say so as when it goes while writing
+                    worker.result = worker.pool.submit(_write_there, unit)
+                except BrokenProcessPool:  # it has gone: say so as when it goes while writing
                     raise _stopped(unit) from None
-            busy = [w for w in self._workers if w.unit is not None]
+            busy = {w.result: w for w in self._workers if w.result is not None}
             if not busy:
                 if source is None and not queue:
                     return
                 continue
-            readable = select.select([w.conn for w in busy], [], [])[0]
-            for conn in readable:
-                worker = next(w for w in busy if w.conn is conn)
-                record(*self._receive(worker))
+            for result in wait(busy, return_when=FIRST_COMPLETED).done:
+                record(*self._receive(busy[result]))
 
     def _settle(self) -> None:
         """Wait for the units still being written when a write failed, and drop them, so
         that the next write of this engine gets only results of its own."""
         for worker in self._workers:
-            if worker.unit is not None:
-                worker.unit = None
-                with contextlib.suppress(EOFError, OSError):
-                    worker.conn.recv()
+            if worker.result is not None:
+                with contextlib.suppress(Exception):
+                    worker.result.result()
+                worker.unit = worker.result = None
 
-    def _receive(self, worker: _Worker) -> tuple[Done | BriefgenError, Unit]:
+    def _receive(self, worker: _Writer) -> tuple[Done | BriefgenError, Unit]:
         """Return a writer process's result, or its error if it is briefgen's own (raise
         any other), with its unit."""
+        from concurrent.futures.process import BrokenProcessPool
+
         from ..errors import BriefgenError
 
-        unit, worker.unit = worker.unit, None
-        assert unit is not None
+        unit, result = worker.unit, worker.result
+        worker.unit = worker.result = None
+        assert unit is not None and result is not None
         try:
-            status, value = worker.conn.recv()
-        except EOFError:
+            pages, lines = result.result()
+        except BrokenProcessPool:
             raise _stopped(unit) from None
-        if status == "error":
-            if isinstance(value, BriefgenError):
-                return value, unit
-            raise value
-        pages, lines = value
+        except BriefgenError as exc:
+            return exc, unit
         return Done(unit, pages, lines), unit
 
     def close(self) -> None:
@@ -291,14 +237,7 @@ class Engine:
         loading its writer, or told to stop, holds nothing worth waiting for.
         """
         for worker in self._workers:
-            with contextlib.suppress(OSError):
-                worker.conn.send(None)
-            worker.conn.close()
-            with contextlib.suppress(OSError):
-                os.kill(worker.pid, signal.SIGKILL)
-        for worker in self._workers:
-            with contextlib.suppress(OSError):
-                os.waitpid(worker.pid, 0)
+            parallel.stop(worker.pool)
         self._workers = []
         self.citations_done()
         for citeproc in self._stopping:
@@ -343,11 +282,16 @@ def write_unit(unit: Unit) -> Done:
     return Done(unit, pages, getattr(result, "last_page_lines", 0))
 
 
-def _serve(conn: _Channel, warm: list[str], inherited: list[_Channel]) -> None:
-    """A writer process: load the writers in `warm`, then write units until told to stop."""
-    for other in inherited:  # the parent's ends: EOF must reach us when the parent dies
-        other.close()
+def _start_writer(citeproc: Citeproc | None) -> None:
+    """Set up a writer process: lower its priority, and close its copies of pandoc's
+    pipes, so that pandoc sees the end of its input when the build is done with it."""
+    if citeproc is not None:
+        citeproc.forget()
     os.nice(HELPER_NICENESS)
+
+
+def _prepare(warm: list[str]) -> None:
+    """In a writer process: load the writers in `warm` ahead of the first memo."""
     from ..writers import prepare
 
     # Loading reportlab and the fonts makes a great many objects, none of them garbage:
@@ -359,20 +303,9 @@ def _serve(conn: _Channel, warm: list[str], inherited: list[_Channel]) -> None:
             prepare(fmt)
     gc.freeze()
     gc.enable()
-    while True:
-        try:
-            unit = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
-        if unit is None:
-            return
-        try:
-            done = write_unit(unit)
-            conn.send(("ok", (done.pages, done.last_page_lines)))
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build
-            try:
-                conn.send(("error", exc))
-            except Exception:  # noqa: BLE001 - an error that cannot be pickled
-                conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-            if isinstance(exc, KeyboardInterrupt):
-                return
+
+
+def _write_there(unit: Unit) -> tuple[int | None, int]:
+    """In a writer process: write one unit; return its page count and last page's lines."""
+    done = write_unit(unit)
+    return done.pages, done.last_page_lines

@@ -1,155 +1,133 @@
-"""Claim files read by several processes at once, for large stores.
+"""Claim files read by several processes at once, for large stores; the pools of forked
+processes that reading and writing memos share.
 
 Reading YAML and validating it is all Python, so one process uses one core; a store of
-more than PARALLEL_FROM_BYTES of claim files is read by forked reader processes as well
-(`workspace.load` hands them the function that reads one file). What they read is the
-same as what this process would read: only how fast differs.
+more than PARALLEL_FROM_BYTES of claim files is read by a pool of forked processes as
+well (`workspace.load` hands them the function that reads one file). What they read is
+the same as what this process would read: only how fast differs.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import tempfile
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import fast
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 
 PARALLEL_FROM_BYTES = 4 * 1024 * 1024  # below this, forking costs more than it saves
 
 
+def forked_pool(
+    workers: int, initializer: Callable[..., None], *args: Any
+) -> ProcessPoolExecutor | None:
+    """Return a ProcessPoolExecutor of `workers` forked processes, each set up by
+    `initializer(*args)`, or None where there is no fork (the caller then works here).
+
+    Forked, not spawned: a worker starts with every module this process has loaded, and
+    `args` reach it as they are, without pickling. A worker leaves Ctrl-C and SIGTERM to
+    this process, which unwinds the build and stops the pool, and it leaves by itself
+    if this process dies (killed, out of memory), as nothing would tell it otherwise.
+    """
+    if not hasattr(os, "fork"):
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        workers,
+        multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(os.getpid(), initializer, args),
+    )
+
+
+def _start_worker(parent: int, initializer: Callable[..., None], args: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_leave_with, args=(parent,), daemon=True).start()
+    initializer(*args)
+
+
+def _leave_with(parent: int) -> None:
+    """End this worker once the process that started it is gone (it has a new parent)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's processes now, whatever they are doing, and wait for them to go
+    (what ProcessPoolExecutor.kill_workers does from Python 3.14 on)."""
+    for process in list(pool._processes.values()):
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def read_in_order(paths: list[Path], read: Callable[[Path], T]) -> Iterator[tuple[Path, T]]:
     """Yield each file with what `read` makes of it, in order; large stores are read by
     several processes.
 
-    Reading YAML and validating it is all Python, so one process uses one core. Forked
-    reader processes and this one take the files one at a time from a shared queue, so
-    that all finish together however fast each goes: readers send their reads back
-    pickled, and this process unpickles them as they come and yields every file whose
-    turn has come. A file a reader took and never sent (it died) is read here at the end.
+    A pool of reader processes takes the files from the front, a few at a time, and this
+    process reads the next one itself whenever none of theirs is back, so that all
+    finish together however fast each goes; their reads come back pickled, and every
+    file whose turn has come is yielded at once. A file a reader did not send back (it
+    died, or its read could not be sent) is read here.
     """
     sizes = [p.stat().st_size if p.exists() else 0 for p in paths]
-    workers = min(os.cpu_count() or 1, len(paths))
-    if sum(sizes) < PARALLEL_FROM_BYTES or workers < 2 or not hasattr(os, "fork") or not fast():
+    workers = min(os.cpu_count() or 1, len(paths)) - 1  # and this process
+    pool = None
+    if sum(sizes) >= PARALLEL_FROM_BYTES and workers >= 1 and fast():
+        pool = forked_pool(workers, _set_reader, read)
+    if pool is None:
         yield from ((path, read(path)) for path in paths)
         return
-    queue = _Queue(len(paths))
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    reads: dict[int, T] = {}
+    sent: dict[Future[T], int] = {}
+    taken = given = 0  # files taken (by the pool or here), files yielded
     try:
-        i = queue.take()  # the first file, before any fork: this shows the lock works here
-    except OSError:  # a temporary folder without POSIX record locks: read them all here
-        queue.close()
-        yield from ((path, read(path)) for path in paths)
-        return
-    try:
-        children = [_fork_reader(paths, queue, read) for _ in range(workers - 1)]
-        reads: dict[int, T] = {}
-        given = 0  # files yielded so far
-        while i is not None:
-            reads[i] = read(paths[i])
-            for child in children:
-                child.receive(reads)
+        while given < len(paths):
+            while taken < len(paths) and len(sent) < 2 * workers:
+                try:
+                    sent[pool.submit(_read_there, paths[taken])] = taken
+                except BrokenProcessPool:  # a reader died: this process reads the rest
+                    break
+                taken += 1
+            for future in [f for f in sent if f.done()]:
+                i = sent.pop(future)
+                reads[i] = read(paths[i]) if future.exception() else future.result()
             while given in reads:
                 yield paths[given], reads.pop(given)
                 given += 1
-            i = queue.take()
-        for child in children:
-            _collect(child, reads)
+            if taken < len(paths):
+                reads[taken] = read(paths[taken])
+                taken += 1
+            elif sent:
+                wait(sent, return_when=FIRST_COMPLETED)
     finally:
-        queue.close()
-    for i in range(given, len(paths)):
-        if i in reads:
-            yield paths[i], reads.pop(i)
-        else:
-            yield paths[i], read(paths[i])
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-class _Queue:
-    """The files not yet taken, by index: a counter in a file of its own, which this
-    process and its readers take from under a POSIX record lock (one process at a time;
-    the lock is not inherited by a fork, so each process waits for the others)."""
-
-    def __init__(self, files: int) -> None:
-        self.files = files
-        self.counter = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(); never named
-
-    def take(self) -> int | None:
-        """Return the index of the next file to read, or None when all are taken."""
-        import fcntl
-
-        fd = self.counter.fileno()
-        fcntl.lockf(fd, fcntl.LOCK_EX)
-        try:
-            taken = int.from_bytes(os.pread(fd, 8, 0), "big")
-            if taken >= self.files:
-                return None
-            os.pwrite(fd, (taken + 1).to_bytes(8, "big"), 0)
-            return taken
-        finally:
-            fcntl.lockf(fd, fcntl.LOCK_UN)
-
-    def close(self) -> None:
-        """Remove the counter."""
-        self.counter.close()
+_read: Callable[[Path], Any] | None = None  # in a reader process: the function that reads
 
 
-class _Reader:
-    """A forked reader process and the file it writes its reads to, one after another:
-    the file's index and the pickled read's length, then the pickled read."""
-
-    def __init__(self, pid: int, spool: IO[bytes]) -> None:
-        self.pid, self.spool = pid, spool
-        self.offset = 0
-        self.damaged = False
-
-    def receive(self, into: dict[int, Any]) -> None:
-        """Unpickle every read written in full so far into `into`, by file index."""
-        fd = self.spool.fileno()
-        while not self.damaged:
-            head = os.pread(fd, 12, self.offset)
-            if len(head) < 12:
-                return
-            index, size = int.from_bytes(head[:4], "big"), int.from_bytes(head[4:], "big")
-            body = os.pread(fd, size, self.offset + 12)
-            if len(body) < size:
-                return  # still being written
-            try:
-                into[index] = pickle.loads(body)
-            except Exception:  # noqa: BLE001 - damaged: its files are read here instead
-                self.damaged = True
-                return
-            self.offset += 12 + size
+def _set_reader(read: Callable[[Path], Any]) -> None:
+    global _read
+    _read = read
 
 
-def _fork_reader(paths: list[Path], queue: _Queue, read: Callable[[Path], Any]) -> _Reader:
-    """Fork a process that reads files from `queue` and writes each file's reads, pickled,
-    to a file of its own (a pipe would hold one file's reads and stop it until taken)."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _collect; never named
-    pid = os.fork()
-    if pid == 0:  # the child: read, send, and leave without the parent's cleanup
-        code = 0
-        try:
-            while (i := queue.take()) is not None:
-                data = pickle.dumps(read(paths[i]), protocol=5)
-                spool.write(i.to_bytes(4, "big") + len(data).to_bytes(8, "big"))
-                spool.write(data)
-                spool.flush()
-        except BaseException:  # noqa: BLE001 - the parent reads what was not sent
-            code = 1
-        finally:
-            os._exit(code)
-    return _Reader(pid, spool)
-
-
-def _collect(child: _Reader, into: dict[int, Any]) -> bool:
-    """Wait for a reader process, put the rest of what it sent into `into`, and return
-    whether it read every file it took."""
-    _, status = os.waitpid(child.pid, 0)
-    try:
-        child.receive(into)
-        return status == 0 and not child.damaged
-    finally:
-        child.spool.close()
+def _read_there(path: Path) -> Any:
+    assert _read is not None
+    return _read(path)

@@ -83,26 +83,12 @@ def _stats(root: Path, out: Path, paths: Iterable[Path]) -> dict[str, list[int]]
     return files
 
 
-_seen: dict[tuple[Path, Path], dict[str, list[int]]] = {}  # some_build_fresh's, for reuse
-
-
 def fresh_outputs(root: Path, out: Path, key: str) -> list[str] | None:
     """Return the outputs of the last identical build if nothing changed since, else None."""
     entry = _saved(out).get(key)
-    files = _seen.pop((root, out), None)
     if entry is None:
         return None
-    return _fresh(entry, files if files is not None else _workspace_stats(root, out), root, out)
-
-
-def some_build_fresh(root: Path, out: Path) -> bool:
-    """Whether some build recorded today would write nothing now: then the coming build
-    most likely writes nothing either (see launch.py)."""
-    saved = _saved_today(out)
-    if not saved:
-        return False
-    files = _seen[root, out] = _workspace_stats(root, out)
-    return any(_fresh(entry, files, root, out) is not None for entry in saved.values())
+    return _fresh(entry, _workspace_stats(root, out), root, out)
 
 
 def _workspace_stats(root: Path, out: Path) -> dict[str, list[int]]:

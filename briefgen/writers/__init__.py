@@ -24,10 +24,6 @@ WRITERS: dict[str, tuple[str, str]] = {
 def writer(fmt: str) -> Callable[[Memo, Path], object]:
     """Return the function that writes a memo in format `fmt`."""
     module, name = WRITERS[fmt]
-    if fmt == "pdf":
-        from .pdf.lazy_import import import_paragraph
-
-        import_paragraph()  # first, so that a pattern the memos seldom need waits for use
     return getattr(importlib.import_module(module), name)
 
 

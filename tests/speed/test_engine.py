@@ -1,5 +1,5 @@
-"""The writer processes of a build: units go out and results come back through pipes,
-a writer's failure comes back as an error, and a writer that dies is reported."""
+"""The writer processes of a build: units go out and results come back, a writer's
+failure comes back as an error, and a writer that dies is reported."""
 
 from __future__ import annotations
 
@@ -21,31 +21,17 @@ from ..sample_memo import sample_memo
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="writer processes fork")
 
 
-def test_a_channel_carries_objects_larger_than_a_pipe_holds() -> None:
-    """Objects go whole through a pipe of 64 KB, however the writes and reads split."""
-    mine, theirs = engine._channels()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            mine.close()
-            while (got := theirs.recv()) is not None:
-                theirs.send(got[::-1])
-            code = 0
-        finally:
-            os._exit(code)
-    theirs.close()
-    try:
-        for size in (0, 1, 65_535, 65_536, 3_000_001):
-            text = "".join(chr(0x41 + i % 26) for i in range(size))
-            mine.send(text)
-            assert mine.recv() == text[::-1]
-        mine.send(None)
-        with pytest.raises(EOFError):  # the other end has left
-            mine.recv()
-    finally:
-        mine.close()
-        os.waitpid(pid, 0)
+def test_memos_larger_than_a_pipe_holds_go_whole(tmp_path: Path) -> None:
+    """A memo of several megabytes goes whole to a writer process, and its file is the
+    same as one written here."""
+    memo = sample_memo(placement="footnotes")
+    text = "".join(chr(0x41 + i % 26) for i in range(3_000_001))
+    huge = replace(memo, sections=[*memo.sections, Section("Annex", [Paragraph([Span(text)])])])
+    with Engine(2, []) as writers:
+        done = writers.write(iter([Unit(huge, "json", tmp_path / "there.json")]))
+    engine.write_unit(Unit(huge, "json", tmp_path / "here.json"))
+    assert [d.unit.target.name for d in done] == ["there.json"]
+    assert (tmp_path / "there.json").read_bytes() == (tmp_path / "here.json").read_bytes()
 
 
 def test_memos_written_by_the_writer_processes(tmp_path: Path) -> None:

@@ -60,18 +60,44 @@ def _snapshot(ws: workspace.Workspace) -> tuple:
     )
 
 
+def _pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the size of every reader pool started."""
+    started: list[int] = []
+    real = parallel.forked_pool
+    monkeypatch.setattr(
+        parallel,
+        "forked_pool",
+        lambda n, *a: started.append(n) or real(n, *a),  # type: ignore[func-returns-value]
+    )
+    return started
+
+
+def _readers(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Have every read of a claim file append its process id to `log`."""
+    real = workspace._read_list
+
+    def logged(path: Path, *args: object, **kwargs: object) -> workspace.ListRead:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {path.name}\n")
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workspace, "_read_list", logged)
+
+
 def test_reading_in_several_processes_gives_the_same_store(
-    good: Path, monkeypatch: pytest.MonkeyPatch
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _many_files(good)
     plain = load_checked(good)
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
-    forked: list[int] = []
-    real_fork = parallel._fork_reader
-    monkeypatch.setattr(parallel, "_fork_reader", lambda *a: forked.append(1) or real_fork(*a))
+    started = _pools(monkeypatch)
+    log = tmp_path / "reads.log"
+    _readers(monkeypatch, log)
     several = load_checked(good)
-    assert len(forked) == 2  # three runs: two forked readers and this process
+    assert started == [2]  # three at work: two reader processes and this one
+    readers = {line.split()[0] for line in log.read_text(encoding="utf-8").splitlines()}
+    assert str(os.getpid()) in readers and len(readers) >= 2
     assert _snapshot(several) == _snapshot(plain)
     assert len(plain.claims) > 200
     messages = [p.message for p in plain.problems.items]
@@ -130,23 +156,28 @@ def test_the_claim_checks_file_each_claim_in_the_store_indexes(
     assert facts["c-0-0"] == ("high", False, PartialDate(2024, 6, 12))  # its source's date
 
 
-def test_a_reader_process_whose_reads_are_lost_is_read_again_here(
+def test_a_read_that_fails_in_a_reader_process_is_read_again_here(
     good: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Nothing a reader sent arrives (its spool is unreadable): every file it took is
-    read here at the end, and the store is the same."""
+    """Nothing a reader sends arrives (every read fails there): each file it took is
+    read here, and the store is the same."""
     _many_files(good)
     plain = load_checked(good)
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
-    monkeypatch.setattr(parallel._Reader, "receive", lambda self, into: None)
-    reread: list[Path] = []
-    real = workspace._read_list
-    monkeypatch.setattr(
-        workspace, "_read_list", lambda path, *a, **k: reread.append(path) or real(path, *a, **k)
-    )
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
+    parent, real = os.getpid(), workspace._read_list
+    here: list[Path] = []
+
+    def failing_there(path: Path, *args: object, **kwargs: object) -> workspace.ListRead:
+        if os.getpid() != parent:
+            raise MemoryError("no room for the reads")
+        here.append(path)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workspace, "_read_list", failing_there)
     assert _snapshot(load_checked(good)) == _snapshot(plain)
     claim_files = sorted((good / "store" / "claims").glob("*.yaml"))
-    assert sorted(p for p in reread if p in claim_files) == claim_files
+    assert sorted(p for p in here if p in claim_files) == claim_files
 
 
 def test_a_reader_process_that_dies_midway_is_read_again_here(
@@ -155,7 +186,6 @@ def test_a_reader_process_that_dies_midway_is_read_again_here(
     """A reader that has sent some files' reads and then dies (out of memory, killed)
     while reading another: what it sent is used, the file it held is read here, and the
     store is the same."""
-    import os
     import time
 
     _many_files(good, files=12)
@@ -163,9 +193,11 @@ def test_a_reader_process_that_dies_midway_is_read_again_here(
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
     parent, real = os.getpid(), workspace._read_list
     taken: list[Path] = []  # by the reader: known here only through the files it leaves
+    here: list[str] = []
 
     def dying(path: Path, *args: object, **kwargs: object) -> workspace.ListRead:
         if os.getpid() == parent:
+            here.append(path.name)
             time.sleep(0.05)  # slow here, so that the reader takes several files
         else:
             taken.append(path)
@@ -176,38 +208,27 @@ def test_a_reader_process_that_dies_midway_is_read_again_here(
 
     monkeypatch.setattr(workspace, "_read_list", dying)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
-    collected: list[bool] = []
-    real_collect = parallel._collect
-    monkeypatch.setattr(
-        parallel,
-        "_collect",
-        lambda child, into: collected.append(real_collect(child, into)) or collected[-1],
-    )
     assert _snapshot(load_checked(good)) == _snapshot(plain)
-    assert collected == [False]  # the reader died, and this process read its last file
-    assert (good / "died-on").exists()
+    died_on = (good / "died-on").read_text(encoding="utf-8")
+    assert died_on in here  # the file the reader held was read here
+    claim_files = [p.name for p in (good / "store" / "claims").glob("batch-*.yaml")]
+    assert len([n for n in here if n in claim_files]) < len(claim_files)  # the rest it sent
 
 
-def test_without_file_locks_the_claim_files_are_all_read_here(
-    good: Path, monkeypatch: pytest.MonkeyPatch
+def test_without_fork_the_claim_files_are_all_read_here(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The readers share a queue under a POSIX record lock; where the temporary folder
-    has no such locks (ENOLCK), this process reads every file itself, forking nothing."""
-    import errno
-    import fcntl
-
+    """Where there is no fork (Windows), this process reads every file itself."""
     _many_files(good)
     plain = load_checked(good)
     monkeypatch.setattr(parallel, "PARALLEL_FROM_BYTES", 0)
-
-    def no_locks(*args: object) -> None:
-        raise OSError(errno.ENOLCK, "No locks available")
-
-    monkeypatch.setattr(fcntl, "lockf", no_locks)
-    forked: list[int] = []
-    monkeypatch.setattr(parallel, "_fork_reader", lambda *a: forked.append(1))
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 3)
+    monkeypatch.delattr(parallel.os, "fork")
+    log = tmp_path / "reads.log"
+    _readers(monkeypatch, log)
     assert _snapshot(load_checked(good)) == _snapshot(plain)
-    assert forked == []
+    readers = {line.split()[0] for line in log.read_text(encoding="utf-8").splitlines()}
+    assert readers == {str(os.getpid())}
 
 
 def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:

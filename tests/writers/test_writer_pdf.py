@@ -408,26 +408,3 @@ def test_keeping_line_breaks_per_width_changes_no_byte(
     monkeypatch.setattr(pdf_text.TextParagraph, "wrap", Paragraph.wrap)
     assert write_pdf(_long_memo(placement, claims=80), tmp_path / "plain.pdf") == pages > 3
     assert (tmp_path / "kept.pdf").read_bytes() == (tmp_path / "plain.pdf").read_bytes()
-
-
-def test_the_uri_pattern_waits_for_use_and_matches_as_compiled() -> None:
-    """Loading the PDF writer leaves reportlab's slow URI pattern uncompiled (a fresh
-    interpreter, as a writer process is); used, it splits URIs as the compiled one does,
-    and `re.compile` is the standard library's again."""
-    import subprocess
-    import sys
-
-    code = (
-        "import re\n"
-        "from briefgen.writers import writer\n"
-        "writer('pdf')\n"
-        "import reportlab.platypus.paragraph as p\n"
-        "print(type(p.uri_pat).__name__, re.compile.__module__)\n"
-        "uris = ['https://example.org/a/b/c', 'HTTP://Ünïcode.example/x/', 'www.example.org',"
-        " 'ftp://user@10.0.0.1:21/f', 'not a uri', '']\n"
-        "lazy = [p._uri_split_pairs(u) for u in uris]\n"
-        "p.uri_pat = re.compile(*p.uri_pat._args)\n"
-        "print(lazy == [p._uri_split_pairs(u) for u in uris], sum(x is not None for x in lazy))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["LazyPattern", "re", "True", "3"]

@@ -391,9 +391,9 @@ def _features(kwargs: dict[str, Any]) -> dict[str, Any]:
 _reportlab_words = rl_paragraph._getFragWords
 
 
-def words_led_by_text(frags: Any, max_width: float) -> list[Any]:
+def words_led_by_text(frags: Any, *args: Any, **kwargs: Any) -> list[Any]:
     """Return reportlab's words of a paragraph, each that a marker leads led by text."""
-    return [_led_by_text(word) for word in _reportlab_words(frags, max_width)]
+    return [_led_by_text(word) for word in _reportlab_words(frags, *args, **kwargs)]
 
 
 def _led_by_text(word: Any) -> Any:
