@@ -28,9 +28,9 @@ from ..readers.records import Brief
 from ..readers.workspace import Where, Workspace
 from ..resolve.memo import Plan, plan_memo
 from ..speed.engine import Done, Engine, Unit
+from ..writers import FORMATS
 from .inputs import Fingerprint, fingerprint, sha256_file
 
-FORMAT_SUFFIX = {"docx": ".docx", "pdf": ".pdf", "json": ".json", "html": ".html"}
 STATE_DIR = ".briefgen"
 STATE_FILE = "state.json"
 
@@ -284,7 +284,7 @@ def _fsync_folder(folder: Path) -> None:
 
 def output_name(plan: Plan, fmt: str) -> str:
     """Return the file name of one output: <brief>.<audience>.<format>."""
-    return f"{plan.brief_id}.{plan.audience_id}{FORMAT_SUFFIX[fmt]}"
+    return f"{plan.brief_id}.{plan.audience_id}{FORMATS[fmt].suffix}"
 
 
 # --- making memos, in parallel -----------------------------------------------------------
@@ -363,7 +363,7 @@ def _page_problems(outputs: list[Output], ws: Workspace) -> Problems:
     problems = Problems()
     for item in outputs:
         limit = item.memo_facts["max_pages"]
-        if item.fmt == "pdf" and limit and item.pages and item.pages > limit:
+        if FORMATS[item.fmt].paged and limit and item.pages and item.pages > limit:
             facts = item.memo_facts
             name = facts["audience"]
             where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import WorkspaceError
+from ..writers import FORMATS
 from .memos import Checked, load_state, output_name, plan_jobs
 
 # what each input of inputs.memo_inputs is called when it changed (the records aside)
@@ -34,7 +35,7 @@ def status_lines(checked: Checked) -> Iterator[str]:
     current: dict[str, dict[str, Any]] = {}
     try:
         for job in plan_jobs(checked, None, None):
-            for fmt in ("docx", "pdf", "html", "json"):
+            for fmt in FORMATS:
                 current[output_name(job.plan, fmt)] = job.fingerprint.manifest
     except WorkspaceError as exc:
         yield f"cannot compare: the workspace has errors ({len(exc.problems.errors)})"

@@ -17,6 +17,7 @@ import click
 
 from .. import __version__
 from ..errors import BriefgenError, Problems, WorkspaceError
+from ..writers import DEFAULT_FORMATS, FORMATS
 
 EPILOG = "Docs: README.md. Exit status: 0 ok, 1 errors in the workspace or build, 2 usage."
 
@@ -99,7 +100,7 @@ def _root(start: Path) -> Path:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["docx", "pdf", "html", "json"]),
+    type=click.Choice(list(FORMATS)),
     help="Write this format only (default: the brief's formats).",
 )
 @click.option(
@@ -167,7 +168,7 @@ def build(
 
     style, locale = quick.citation_settings(root)
     with Engine(
-        jobs or os.cpu_count() or 1, [fmt] if fmt else ["docx", "pdf"], style, locale
+        jobs or os.cpu_count() or 1, [fmt] if fmt else list(DEFAULT_FORMATS), style, locale
     ) as engine:
         from ..build.memos import build as run_build
         from ..build.memos import check_workspace, describe
@@ -264,7 +265,7 @@ def check(path: Path | None, strict: bool) -> None:
     root = _root(path or Path.cwd())
     # the writer processes and pandoc load while this process loads the workspace
     style, locale = quick.citation_settings(root)
-    with Engine(os.cpu_count() or 1, ["docx", "pdf"], style, locale) as engine:
+    with Engine(os.cpu_count() or 1, list(DEFAULT_FORMATS), style, locale) as engine:
         from ..build.memos import check_workspace, trial_build
 
         checked = check_workspace(root)
@@ -322,7 +323,7 @@ def new(folder: Path) -> None:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["docx", "pdf", "html", "json"]),
+    type=click.Choice(list(FORMATS)),
     help="Write this format only.",
 )
 @click.option(

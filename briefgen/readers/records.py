@@ -8,15 +8,19 @@ flag mistakes as one types, and as the key reference (`docs/reference.md`), both
 them (`citation-style`).
 """
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from msgspec import Meta, field
 
 from ..cite.pandoc import DEFAULT_LOCALE, DEFAULT_STYLE
 from ..dates import PartialDate
+from ..writers import DEFAULT_FORMATS, FORMATS
 from .fields import ATTRIBUTION, CITED, LONE, Colour, Confidence, Id, Record, Text, settle
 
-Format = Literal["docx", "pdf", "html", "json"]
+if TYPE_CHECKING:
+    Format = str
+else:
+    Format = Literal[tuple(FORMATS)]  # a name from the one table of formats
 Period = Annotated[
     Any,
     Meta(
@@ -390,7 +394,7 @@ class Brief(Record, kw_only=True):
     """The period reported on: an ISO week (2024-W24), this-week, last-week or {from:, to:}."""
     audiences: Annotated[list[Id], LONE] = field(default_factory=list)
     """Audiences to build for; default: the workspace's default audience."""
-    formats: Annotated[list[Format], LONE] = field(default_factory=lambda: ["docx", "pdf"])
+    formats: Annotated[list[Format], LONE] = field(default_factory=lambda: list(DEFAULT_FORMATS))
     """Output formats; default: docx and pdf."""
     sections: list[BriefSection] = field(default_factory=list)
     """The memo's sections, in order."""

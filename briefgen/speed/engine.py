@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import speed
+from ..writers import FORMATS
 from . import parallel
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 # The writers loaded ahead, one per writer process (reportlab and the fonts take longest
 # to load): both ahead, a memo's DOCX is written at once with its PDF, instead of after
 # python-docx loads.
-LOAD_AHEAD = ("pdf", "docx")
+LOAD_AHEAD = tuple(f.name for f in FORMATS.values() if f.heavy)
 # Helpers run at a lower priority than the build itself: they only need to be ready when
 # the build needs them, and the build, which loads the store meanwhile, is what the
 # user waits for (measured: docs/performance.md).

@@ -1,36 +1,71 @@
 """Writers: each formats a Memo in one file format and decides nothing about its content.
 
-`WRITERS` maps a format to its module and function; modules are imported only when that
-format is written, so a build or check loads reportlab and python-docx only in the writer
-processes (see speed/engine.py), where there are any.
+`FORMATS` is the one table of formats: every other place that names formats (the brief's
+`formats` key, `--format`, output names, `status`, page limits, the writer processes)
+reads it. A writer's module is imported only when its format is written, so a build or
+check loads reportlab and python-docx only in the writer processes (see
+speed/engine.py), where there are any.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..model import Memo
+if TYPE_CHECKING:
+    from ..model import Memo
 
-WRITERS: dict[str, tuple[str, str]] = {
-    "docx": ("briefgen.writers.docx.writer", "write_docx"),
-    "pdf": ("briefgen.writers.pdf.writer", "write_pdf"),
-    "json": ("briefgen.writers.json", "write_json"),
-    "html": ("briefgen.writers.html", "write_html"),
+
+@dataclass(frozen=True)
+class Format:
+    """One output format and how it is written."""
+
+    name: str  # as briefs and --format spell it, and the file's suffix
+    writer: str  # "module:function" of the function that writes a memo
+    paged: bool = False  # laid out in pages: an audience's max-pages applies to it
+    heavy: bool = False  # its writer takes long to load: writer processes load it ahead
+    prepare: str | None = None  # "module:function" run once before the first memo
+
+    @property
+    def suffix(self) -> str:
+        return f".{self.name}"
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("docx", "briefgen.writers.docx.writer:write_docx", heavy=True),
+        Format(
+            "pdf",
+            "briefgen.writers.pdf.writer:write_pdf",
+            paged=True,
+            heavy=True,
+            prepare="briefgen.writers.pdf.fonts:register",
+        ),
+        Format("html", "briefgen.writers.html:write_html"),
+        Format("json", "briefgen.writers.json:write_json"),
+    )
 }
+DEFAULT_FORMATS = ("docx", "pdf")  # what a brief that names no formats is built in
 
 
 def writer(fmt: str) -> Callable[[Memo, Path], object]:
     """Return the function that writes a memo in format `fmt`."""
-    module, name = WRITERS[fmt]
-    return getattr(importlib.import_module(module), name)
+    return _function(FORMATS[fmt].writer)
 
 
 def prepare(fmt: str) -> None:
-    """Load the writer of `fmt` ahead of its first memo (and, for PDF, parse the fonts)."""
+    """Load the writer of `fmt` ahead of its first memo, and run its preparation (for PDF,
+    parsing the fonts)."""
     writer(fmt)
-    if fmt == "pdf":
-        from .pdf.fonts import register
+    step = FORMATS[fmt].prepare
+    if step:
+        _function(step)()
 
-        register()
+
+def _function(path: str) -> Callable[..., object]:
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
