@@ -338,9 +338,27 @@ def _as_written(name: Any) -> Any:
     letters = [
         c for part in (name.get("family"), name.get("given")) if part for c in part if c.isalpha()
     ]
-    if all(_BYZANTINE.match(c) for c in letters):
+    if all(_BYZANTINE.match(c) for c in letters) and _particles_parse(name.get("family") or ""):
         return name
     return {"dropping-particle": "", "non-dropping-particle": "", "suffix": "", **name}
+
+
+def _particles_parse(family: str) -> bool:
+    """Return whether citeproc may take a family name's leading lower-case words for
+    particles, as it does "van" in "van Gogh": only where they are words and a name
+    follows them. citeproc took "- θβνγωλης -" of "- θβνγωλης - Doe" for a particle
+    ending in a hyphen, and printed neither."""
+    words = family.split()
+    lead = 0
+    while lead < len(words) - 1 and words[lead] == words[lead].lower():
+        lead += 1
+    if not lead:
+        return True
+    particles, rest = words[:lead], words[lead]
+    return (
+        all(any(c.isalpha() for c in w) and w[-1].isalpha() for w in particles)
+        and rest[0].isalpha()
+    )
 
 
 def _kept_at_the_start(text: str) -> str:

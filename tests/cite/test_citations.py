@@ -337,6 +337,9 @@ _NAME_WORDS = [
     ",",
     "-",
     "Jr.",
+    "θβνγωληςβνδ",  # lower-case words of other cased scripts, taken for particles too
+    "москва",
+    "\u2011",  # a non-breaking hyphen
 ]
 _NAME = st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=4).map(" ".join)
 
@@ -345,6 +348,7 @@ _NAME = st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=4).map(" ".j
 @example(family="नबम", given_name="Anna jøgz", style="chicago-notes-bibliography")
 @example(family="- 나국", given_name="- , Łódź", style="chicago-notes-bibliography")
 @example(family=", & नबम", given_name='" jøgz', style="chicago-notes-bibliography")
+@example(family="- θβνγωληςβνδ - \u2011", given_name="bell", style="chicago-notes-bibliography")
 @given(
     family=_NAME,
     given_name=_NAME,
