@@ -53,6 +53,10 @@ class Record(msgspec.Struct, dict=True):
 
     extra: ClassVar[dict[str, Any]] = {}  # set on a record that has unknown keys
     known_extra: ClassVar[frozenset[str]] = frozenset()  # unknown keys accepted silently
+    # Controls are never guessed: an unknown key is an error in a record whose every key
+    # is a control (`strict`), and so is a near miss of one of its `CONTROLS`
+    strict: ClassVar[bool] = False
+    CONTROLS: ClassVar[frozenset[str]] = frozenset()
     # Read off the fields by `settle`:
     KEYS: ClassVar[frozenset[str]] = frozenset()  # the fields' keys, as users write them
     LISTED: ClassVar[tuple[str, ...]] = ()  # keys where a lone value stands for a list

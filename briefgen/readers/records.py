@@ -159,6 +159,8 @@ CSL_TYPES = Literal[
 class Marking(Record, kw_only=True):
     """A handling marking, e.g. {name: PUBLIC, portion: P}."""
 
+    strict: ClassVar[bool] = True  # every key is a control
+
     name: Text
     """The marking's name, shown in the page banner."""
     portion: Annotated[str, Meta(min_length=1, max_length=8)]
@@ -167,6 +169,8 @@ class Marking(Record, kw_only=True):
 
 class Settings(Record, kw_only=True):
     """Workspace settings: `briefgen.yaml` at the workspace's root."""
+
+    strict: ClassVar[bool] = True  # every key is a control
 
     organisation: str = ""
     """The organisation the memos come from; shown on every memo and as its author."""
@@ -200,6 +204,8 @@ class Settings(Record, kw_only=True):
 
 class Audience(Record, kw_only=True):
     """One reader profile: what they see and how it is laid out."""
+
+    strict: ClassVar[bool] = True  # every key is a control
 
     label: str = ""
     """The audience's name as printed on the memo, e.g. Principals."""
@@ -299,6 +305,8 @@ class Source(Record, kw_only=True):
 class ClaimSource(Record, kw_only=True):
     """One source a claim was read in."""
 
+    strict: ClassVar[bool] = True  # where a claim was read, and the quote checked there
+
     source: Id
     """The id of a source in store/sources.yaml."""
     quote: str | None = None
@@ -309,6 +317,11 @@ class ClaimSource(Record, kw_only=True):
 
 class Claim(Record, kw_only=True):
     """One assertion, with who made it and where it was read."""
+
+    # who may see it, and what it claims: a near miss of one of these is an error
+    CONTROLS: ClassVar[frozenset[str]] = frozenset(
+        {"marking", "sources", "origin", "topics", "confidence", "date", "contradicts", "text"}
+    )
 
     id: Id
     """The claim's id, unique across all claim files."""
@@ -350,6 +363,8 @@ class StoreSection(Record, kw_only=True):
 class Select(Record, kw_only=True):
     """A query for claims: every condition must hold."""
 
+    strict: ClassVar[bool] = True  # every key is a control
+
     topics: Annotated[list[str], LONE] = field(default_factory=list)
     """Keep claims with at least one of these topics."""
     min_confidence: Confidence | None = field(name="min-confidence", default=None)
@@ -365,6 +380,8 @@ class Select(Record, kw_only=True):
 class BriefSection(Record, kw_only=True):
     """One section of a brief: its own text and claims, a select, or a store section."""
 
+    strict: ClassVar[bool] = True  # every key is a control
+
     title: str | None = None
     """The heading; for a store section it overrides the store's title."""
     text: str | None = None
@@ -379,6 +396,8 @@ class BriefSection(Record, kw_only=True):
 
 class Brief(Record, kw_only=True):
     """A brief: what one memo says, for one or more audiences."""
+
+    strict: ClassVar[bool] = True  # every key is a control
 
     title: Text
     """The memo's title."""

@@ -131,9 +131,7 @@ def _read_by_field(
     record = by_field(model, data, (), found)
     for where, message in found:
         place = loc + where
-        # the line names the record; a list file's record index would only be noise
-        key = place[1:] if place and isinstance(place[0], int) else place
-        problems.add(path, line_at(root, place), key_path(key), message)
+        problems.add(path, line_at(root, place), _key(place), message)
     return record
 
 
@@ -273,16 +271,32 @@ def keep_valid_keys(model: type[R], data: dict[str, Any]) -> R | None:
     return by_field(model, {k: v for k, v in data.items() if k not in bad}, (), [])
 
 
+def _key(place: Loc) -> str:
+    """Return a place in a file as messages name it: the line names the record, so a list
+    file's record index would only be noise."""
+    return key_path(place[1:] if place and isinstance(place[0], int) else place)
+
+
 def _warn_unknown(record: Record, root: Any, loc: Loc, path: Path, problems: Problems) -> None:
-    """Warn about each key no field names, anywhere inside `record`."""
+    """Report each key no field names, anywhere inside `record`: an error where it may
+    be a misspelt control (see `Record.strict`), a warning elsewhere; keys starting with
+    `x-` are the user's own and pass."""
     for key in record.extra:
-        if key not in record.known_extra:
-            problems.warn(
+        if key in record.known_extra or key.startswith("x-"):
+            continue
+        line, place = line_at(root, loc + (key,)), _key(loc + (key,))
+        near = did_you_mean(key, sorted(record.KEYS))
+        near_control = did_you_mean(key, sorted(record.CONTROLS))
+        if record.strict or near_control:
+            problems.add(
                 path,
-                line_at(root, loc + (key,)),
-                key_path(loc + (key,)),
-                f"unknown key {key!r}; it is ignored{_suggest(key, record)}",
+                line,
+                place,
+                f"unknown key {key!r}{near_control or near}; briefgen does not guess at "
+                "controls (keys of your own start with x-)",
             )
+        else:
+            problems.warn(path, line, place, f"unknown key {key!r}; it is ignored{near}")
     for name, key, _ in record.NESTED:
         value = getattr(record, name)
         if isinstance(value, Record):
@@ -291,8 +305,3 @@ def _warn_unknown(record: Record, root: Any, loc: Loc, path: Path, problems: Pro
             for i, item in enumerate(value):
                 if isinstance(item, Record):
                     _warn_unknown(item, root, loc + (key, i), path, problems)
-
-
-def _suggest(key: str, record: Record) -> str:
-    """Return ' (did you mean …?)' for a near miss among the record's keys."""
-    return did_you_mean(key, sorted(record.KEYS))

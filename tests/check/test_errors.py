@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import briefgen, make_workspace
+from ..conftest import briefgen, make_variant, make_workspace
 
 CASES = {
     "yaml-syntax": [
@@ -58,6 +58,23 @@ CASES = {
         "case/store/sections/context.yaml:3: text: claim(): unknown claim 'wheat-price' "
         "(did you mean 'wheat-prices'?)",
     ],
+    "unknown-key": [
+        "case/weekly.yaml:2: subjet: unknown key 'subjet' (did you mean 'subject'?); briefgen "
+        "does not guess at controls (keys of your own start with x-)",
+    ],
+    "misspelt-ceiling": [
+        "case/audiences.yaml:6: principal.max-markng: unknown key 'max-markng' (did you mean "
+        "'max-marking'?); briefgen does not guess at controls (keys of your own start with x-)",
+    ],
+    "misspelt-select": [
+        "case/weekly.yaml:12: sections[1].select.min-confidense: unknown key 'min-confidense' "
+        "(did you mean 'min-confidence'?); briefgen does not guess at controls (keys of your "
+        "own start with x-)",
+    ],
+    "misspelt-claim-control": [
+        "case/store/claims/grain.yaml:15: confidance: unknown key 'confidance' (did you mean "
+        "'confidence'?); briefgen does not guess at controls (keys of your own start with x-)",
+    ],
     "unknown-marking": [
         "case/store/claims/grain.yaml:16: marking: unknown marking 'SECRET'; expected one of "
         "PUBLIC, INTERNAL",
@@ -88,13 +105,15 @@ def test_build_fails_and_writes_nothing(tmp_path: Path, case: str) -> None:
     assert not (ws / "out").exists()
 
 
-def test_unknown_key_is_a_warning_and_the_build_goes_on(tmp_path: Path) -> None:
-    ws = make_workspace(tmp_path, "unknown-key")
+def test_an_unknown_key_beside_the_controls_is_a_warning_and_the_build_goes_on(
+    tmp_path: Path,
+) -> None:
+    """A claim's key that is near no control is a warning; an x- key is the user's own."""
+    ws = make_variant(tmp_path, "own-keys")
     run = briefgen("build", "--all", "case", "--format", "json", cwd=tmp_path)
     assert run.code == 0, run.err
     assert _problem_lines(run.err) == [
-        "case/weekly.yaml:2: subjet: warning: unknown key 'subjet'; it is ignored "
-        "(did you mean 'subject'?)"
+        "case/store/claims/grain.yaml:16: colour: warning: unknown key 'colour'; it is ignored"
     ]
     assert (ws / "out" / "weekly.analyst.json").is_file()
 

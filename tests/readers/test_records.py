@@ -19,7 +19,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from briefgen.errors import Problems
@@ -365,3 +365,56 @@ def test_every_mistake_of_a_record_is_reported_in_its_fields_words(tmp_path: Pat
     assert got["confidence"] == "expected one of 'high', 'moderate' or 'low', got 'certain'"
     assert got["sources[1]"] == "expected a mapping of keys to values, got 7"
     assert "2024-02-30" in got["date"]
+
+
+# the smallest valid record of each class, to misspell a key in
+_MINIMAL: dict[type[Record], dict[str, Any]] = {
+    records.Marking: {"name": "A", "portion": "A"},
+    records.Settings: {},
+    records.Audience: {},
+    records.Source: {"id": "s"},
+    records.Name: {},
+    records.ClaimSource: {"source": "s"},
+    records.Claim: {"id": "c", "text": "T.", "sources": ["s"]},
+    records.StoreSection: {"id": "s", "title": "T"},
+    records.Select: {},
+    records.BriefSection: {},
+    records.Brief: {"title": "T"},
+}
+_CONTROLLED = [(m, k) for m in _MINIMAL for k in sorted(m.KEYS if m.strict else m.CONTROLS)]
+
+
+def _misspelt(key: str, edit: int, at: int) -> str:
+    at %= len(key)
+    if edit == 0:  # a letter left out
+        return key[:at] + key[at + 1 :]
+    if edit == 1:  # a letter doubled
+        return key[:at] + key[at] + key[at:]
+    return key[:at] + key[at + 1 : at + 2] + key[at] + key[at + 2 :]  # two swapped
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    place=st.sampled_from(_CONTROLLED),
+    edit=st.integers(0, 2),
+    at=st.integers(0, 40),
+    own=st.text("abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=8),
+)
+def test_a_misspelt_control_is_an_error_and_an_own_key_passes(
+    place: tuple[type[Record], str], edit: int, at: int, own: str
+) -> None:
+    """Controls are never guessed: in every file a misspelt key where every key is a
+    control (settings, audiences, briefs, their sections and selects, a claim's sources),
+    and a near miss of a claim's controls (marking, confidence, …), is an error at that
+    key with a did-you-mean; an x- key is the user's own and passes without a word."""
+    model, key = place
+    wrong = _misspelt(key, edit, at)
+    assume(wrong not in model.KEYS and wrong not in model.known_extra)
+    data = {**_MINIMAL[model], wrong: "x", f"x-{own}": "mine"}
+    problems = Problems()
+    validate(model, data, Path("f.yaml"), problems)
+    mine = [p for p in problems.items if p.key == wrong]
+    assert [p.severity for p in mine] == ["error"], problems.items
+    if len(key) > 3:  # of "to", a one-letter slip ("ot") is as near to other keys
+        assert f"unknown key {wrong!r} (did you mean " in mine[0].message
+    assert not [p for p in problems.items if p.key.startswith("x-")]
