@@ -43,6 +43,21 @@ def validate(
     return record
 
 
+def _read_by_field(
+    model: type[R], data: Any, path: Path, problems: Problems, root: Any, loc: Loc
+) -> R | None:
+    """Return `data` read field by field after recording every mistake in it: the record
+    without its wrong keys, so that its other problems (an unknown source, a misspelt
+    key) are found in the same run; None if a required key is wrong. The mistakes are
+    errors, so nothing is built from it."""
+    found: list[tuple[Loc, str]] = []
+    record = by_field(model, data, (), found, partial=True)
+    for where, message in found:
+        place = loc + where
+        problems.add(path, line_at(root, place), _key(place), message)
+    return record
+
+
 def read(model: type[R], data: Any) -> R | None:
     """Return `data` as a `model` record read by msgspec, or None if msgspec refuses it."""
     if not isinstance(data, dict):
@@ -123,21 +138,12 @@ def _finish(record: Record, data: dict[str, Any]) -> None:
                 _finish(item, inner)
 
 
-def _read_by_field(
-    model: type[R], data: Any, path: Path, problems: Problems, root: Any, loc: Loc
+def by_field(
+    model: type[R], data: Any, loc: Loc, found: list[tuple[Loc, str]], partial: bool = False
 ) -> R | None:
-    """Return `data` read field by field, or None after recording every mistake in it."""
-    found: list[tuple[Loc, str]] = []
-    record = by_field(model, data, (), found)
-    for where, message in found:
-        place = loc + where
-        problems.add(path, line_at(root, place), _key(place), message)
-    return record
-
-
-def by_field(model: type[R], data: Any, loc: Loc, found: list[tuple[Loc, str]]) -> R | None:
     """Return `data` as a `model` record read one field at a time, or None after adding
-    each mistake, worded by its field (`fields.expected`), to `found`.
+    each mistake, worded by its field (`fields.expected`), to `found`; if `partial`, the
+    record without its wrong keys (None only if a required one is wrong).
 
     This reads what `read` reads, to the same record, and also takes the few values a
     user may write that msgspec refuses: a number for text, yes/no for true/false."""
@@ -146,16 +152,20 @@ def by_field(model: type[R], data: Any, loc: Loc, found: list[tuple[Loc, str]]) 
         return None
     values: dict[str, Any] = {}
     before = len(found)
+    whole = True  # every required key is there and right
     for info in msgspec.structs.fields(model):
         key = info.encode_name
         if key not in data:
             if info.required:
                 found.append((loc + (key,), "required key is missing"))
+                whole = False
             continue
-        value = _field(model, key, info.type, data[key], loc + (key,), found)
+        value = _field(model, key, info.type, data[key], loc + (key,), found, partial)
         if value is not _WRONG:
             values[info.name] = value
-    if len(found) > before:
+        elif info.required:
+            whole = False
+    if not whole or (len(found) > before and not partial):
         return None
     record = model(**values)
     if not model.KEYS.issuperset(data):
@@ -167,7 +177,13 @@ _WRONG = object()  # a value that was reported
 
 
 def _field(
-    model: type[Record], key: str, tp: Any, value: Any, loc: Loc, found: list[tuple[Loc, str]]
+    model: type[Record],
+    key: str,
+    tp: Any,
+    value: Any,
+    loc: Loc,
+    found: list[tuple[Loc, str]],
+    partial: bool,
 ) -> Any:
     """Return one field's value read by its type and rules, or _WRONG once reported."""
     try:
@@ -180,7 +196,7 @@ def _field(
     except ValueError as exc:
         found.append((loc, str(exc)))
         return _WRONG
-    value = _value(tp, value, loc, found)
+    value = _value(tp, value, loc, found, partial)
     if value is not _WRONG:
         for name, rule in model.CHECKED:
             if model.__struct_encode_fields__[model.__struct_fields__.index(name)] == key:
@@ -192,23 +208,22 @@ def _field(
     return value
 
 
-def _value(tp: Any, value: Any, loc: Loc, found: list[tuple[Loc, str]]) -> Any:
+def _value(tp: Any, value: Any, loc: Loc, found: list[tuple[Loc, str]], partial: bool) -> Any:
     """Return `value` read as type `tp`, or _WRONG after reporting where it is wrong:
     inside a list, the item; inside a record, its fields."""
     plain, optional = _unwrapped(tp)
     if value is None and optional:
         return None
     if isinstance(plain, type) and issubclass(plain, Record):
-        record = by_field(plain, value, loc, found)
+        record = by_field(plain, value, loc, found, partial)
         return _WRONG if record is None else record
     value = _lax(plain, value)
     if get_origin(plain) is list and isinstance(value, list):
         (item_type,) = get_args(plain)
         if _holds_records(item_type) or not _converts(value, tp):
             # item by item: each record's own rules and unknown keys, each mistake's place
-            before = len(found)
-            value = [_value(item_type, v, loc + (i,), found) for i, v in enumerate(value)]
-            if len(found) > before:
+            value = [_value(item_type, v, loc + (i,), found, partial) for i, v in enumerate(value)]
+            if any(v is _WRONG for v in value):
                 return _WRONG
     try:
         return msgspec.convert(value, tp, strict=False)
@@ -258,17 +273,6 @@ def _lax(tp: Any, value: Any) -> Any:
 
 
 _TRUTH = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
-
-
-def keep_valid_keys(model: type[R], data: dict[str, Any]) -> R | None:
-    """Return `data` read without the keys that are wrong, if the rest is a record: one
-    bad setting should not bury the others."""
-    found: list[tuple[Loc, str]] = []
-    record = by_field(model, data, (), found)
-    if record is not None:
-        return record
-    bad = {where[0] for where, _ in found if where}
-    return by_field(model, {k: v for k, v in data.items() if k not in bad}, (), [])
 
 
 def _key(place: Loc) -> str:

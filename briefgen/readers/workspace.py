@@ -18,7 +18,7 @@ from ..speed.parallel import read_in_order
 from .discover import AUDIENCES_FILE, SETTINGS_FILE, find_root  # noqa: F401 (re-exported)
 from .records import Audience, Brief, Claim, Settings, Source, StoreSection
 from .texts import CapturedText
-from .validate import keep_valid_keys, validate
+from .validate import validate
 from .yamlio import LDict, LList, line_at, load_file
 
 NOT_BRIEFS = {SETTINGS_FILE, AUDIENCES_FILE}
@@ -295,10 +295,8 @@ def _load_settings(ws: Workspace) -> Settings:
     if not isinstance(data, dict):
         ws.problems.add(path, line_at(data, ()), "", "expected a mapping of settings")
         return Settings()
-    settings = validate(Settings, data, path, ws.problems)
-    if settings is None:  # keep the keys that are right: one bad key should not bury the rest
-        settings = keep_valid_keys(Settings, data)
-    return settings or Settings()
+    # a wrong key is reported, and the others are kept: one should not bury the rest
+    return validate(Settings, data, path, ws.problems) or Settings()
 
 
 def _load_audiences(ws: Workspace) -> dict[str, Audience]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ..conftest import briefgen, make_variant, make_workspace
 
@@ -156,3 +158,49 @@ def test_every_problem_names_its_place_in_one_form(tmp_path: Path, case: str) ->
         assert not problem.key or re.fullmatch(KEY_PATH, problem.key), problem
     assert key_path(("sources", 0, "quote")) == "sources[0].quote"
     assert key_path((0, "author", 1, "family")) == "[0].author[1].family"
+
+
+# Mistakes of every kind a user makes in one record, each as (key, value, what `check`
+# must say there); drawn in any combination into one claim
+_PLANTED = {
+    "confidence": ("certain", "expected one of 'high', 'moderate' or 'low'"),
+    "date": ("2024-02-30", "2024-02-30 is not a real date"),
+    "marking": ("SECRET", "unknown marking 'SECRET'"),
+    "topcs": ("[trade]", "unknown key 'topcs' (did you mean 'topics'?)"),
+    "contradicts": ("[no-such-claim]", "unknown claim 'no-such-claim'"),
+    "origin": ("{who: x}", "expected text"),
+}
+_AT = {"contradicts": "contradicts[0]"}  # where a list's mistake is reported
+_IN_SOURCES = {
+    "source": ("doe-2042", "unknown source 'doe-2042'"),
+    "locator": ("[para. 2]", "expected text"),
+    "qoute": ("x", "unknown key 'qoute' (did you mean 'quote'?)"),
+}
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    keys=st.sets(st.sampled_from(sorted(_PLANTED)), min_size=1),
+    inner=st.sets(st.sampled_from(sorted(_IN_SOURCES))),
+)
+def test_every_mistake_of_a_record_is_reported_in_one_run(
+    tmp_path_factory: pytest.TempPathFactory, keys: set[str], inner: set[str]
+) -> None:
+    """A wrong type in a record no longer hides its other problems: every mistake planted
+    in one claim, of whatever kinds, is reported by the first `check`, at its key."""
+    root = make_workspace(tmp_path_factory.mktemp("planted"))
+    claim = ["- id: planted", "  text: A planted claim.", "  sources:"]
+    source = {"source": "doe-2024", **{k: _IN_SOURCES[k][0] for k in inner}}
+    claim += [
+        f"    - {k}: {v}" if i == 0 else f"      {k}: {v}"
+        for i, (k, v) in enumerate(source.items())
+    ]
+    claim += [f"  {k}: {_PLANTED[k][0]}" for k in sorted(keys)]
+    (root / "store" / "claims" / "planted.yaml").write_text("\n".join(claim) + "\n")
+    run = briefgen("check", str(root), cwd=root.parent)
+    assert run.code == 1
+    lines = [line for line in run.err.splitlines() if "planted.yaml" in line]
+    expected = {_AT.get(k, k): m for k, (_, m) in _PLANTED.items() if k in keys}
+    expected |= {f"sources[0].{k}": m for k, (_, m) in _IN_SOURCES.items() if k in inner}
+    for key, message in expected.items():
+        assert any(f": {key}: " in line and message in line for line in lines), (key, lines)
