@@ -45,6 +45,7 @@ class Output:
     pages: int | None = None
     skipped: bool = False
     last_page_lines: int = 0
+    kept: Path | None = None  # where the user's edited copy of the file was kept
 
 
 @dataclass
@@ -222,6 +223,20 @@ def build(
     pending = [j for j in work if j.todo]
     if not pending:
         return outputs
+    edited = [
+        out / name
+        for j in pending
+        for f in j.todo
+        if edited_since_built(out / (name := output_name(j.plan, f)), state.get(name))
+    ]
+    if edited and not force:
+        raise BriefgenError(
+            "\n".join(
+                f"{display_path(p)}: edited since briefgen built it; not overwritten (move "
+                "it away, or build --force to keep it beside the new one)"
+                for p in edited
+            )
+        )
     out.mkdir(parents=True, exist_ok=True)
     (out / STATE_DIR).mkdir(exist_ok=True)
     # One build at a time per output folder: concurrent builds wait, and whatever a killed
@@ -236,7 +251,12 @@ def build(
                 engine = Engine(min(jobs or os.cpu_count() or 1, units), [])
             written = _make_all(pending, staging, engine, progress)
             _page_problems(written, ws).raise_if_errors()
+            kept = {}
+            for path in edited:  # --force: the user's edits are kept beside the new file
+                kept[path.name] = path.with_name(f"{path.stem}.edited-{stamp()}{path.suffix}")
+                os.replace(path, kept[path.name])
             for item in written:
+                item.kept = kept.get(item.path.name)
                 target = out / item.path.name
                 with writing(target):
                     os.replace(item.path, target)
@@ -399,6 +419,8 @@ def describe(item: Output) -> str:
     if left:
         why = ", ".join(f"{n} {reason}" for reason, n in facts["omitted"].items())
         parts.append(f"{left} claim{'s' if left != 1 else ''} left out ({why})")
+    if item.kept:
+        parts.append(f"the edited file kept as {display_path(item.kept)}")
     return f"wrote {display_path(item.path)} ({'; '.join(parts)})"
 
 
@@ -420,6 +442,20 @@ def _load_state(out: Path) -> dict[str, Any]:
 def load_state(out: Path) -> dict[str, Any]:
     """Return the recorded state of each output in `out`, by file name."""
     return _load_state(out)
+
+
+def edited_since_built(path: Path, entry: dict[str, Any] | None) -> bool:
+    """Return whether the file briefgen wrote at `path` is there with other bytes: a
+    colleague's edits, which a build must not overwrite. A file briefgen has no record
+    of is not judged."""
+    if not entry or not path.is_file():
+        return False
+    return bool(sha256_file(path) != entry.get("sha256"))
+
+
+def stamp() -> str:
+    """Return the local time as YYYYMMDD-HHMMSS, for the name of a kept copy."""
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
 def _up_to_date(path: Path, entry: dict[str, Any] | None, digest: str) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import WorkspaceError
 from ..writers import FORMATS
-from .memos import Checked, load_state, output_name, plan_jobs
+from .memos import Checked, edited_since_built, load_state, output_name, plan_jobs
 
 # what each input of inputs.memo_inputs is called when it changed (the records aside)
 LABELS = {
@@ -45,7 +45,12 @@ def status_lines(checked: Checked) -> Iterator[str]:
         if now is None:
             yield f"{name}: its brief or audience no longer exists"
             continue
+        path = ws.out / name
         changes = list(_changes(entry.get("manifest", {}), now))
+        if not path.is_file():
+            changes.insert(0, "missing (deleted or moved since built)")
+        elif edited_since_built(path, entry):
+            changes.insert(0, "edited since built (a build stops before overwriting it)")
         yield f"{name}: " + ("up to date" if not changes else "; ".join(changes))
 
 

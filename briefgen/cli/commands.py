@@ -121,7 +121,12 @@ def _root(start: Path) -> Path:
     default=None,
     help="Parallel processes (default: the machine's cores).",
 )
-@click.option("--force", is_flag=True, help="Rebuild even outputs whose inputs are unchanged.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Rebuild even outputs whose inputs are unchanged; keep an edited output beside"
+    " the new one.",
+)
 def build(
     briefs: tuple[Path, ...],
     all_briefs: bool,
