@@ -119,7 +119,10 @@ def test_no_op_fast_path_still_notices_changes(good: Path) -> None:
     again = briefgen("build", "--all", "-f", "json", cwd=good)
     assert again.out.splitlines()[-1] == "0 written, 2 up to date"
     memo = good / "out" / "weekly.analyst.json"
-    memo.write_text("tampered", encoding="utf-8")
+    memo.write_text("tampered", encoding="utf-8")  # an edited output is kept (test_edits)
+    run = briefgen("build", "--all", "-f", "json", cwd=good)
+    assert run.code == 1 and "edited since briefgen built it" in run.err
+    memo.unlink()  # a deleted one is written again
     run = briefgen("build", "--all", "-f", "json", cwd=good)
     assert run.out.splitlines()[-1] == "1 written, 1 up to date"
     assert memo.read_text(encoding="utf-8").startswith("{")
