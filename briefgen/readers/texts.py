@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -49,9 +50,11 @@ _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 
 
 def fold(text: str) -> str:
-    """Return `text` with quote marks, dashes and whitespace folded for comparison."""
+    """Return `text` with quote marks, dashes and whitespace folded for comparison, in
+    canonical composition (NFC): a quote pasted decomposed, as macOS and PDF readers give
+    "café", is the same text."""
     if not text.isascii() or "`" in text:  # only these can hold a character _FOLD maps
-        text = text.translate(_FOLD)
+        text = unicodedata.normalize("NFC", text).translate(_FOLD)
     return " ".join(text.split())  # runs of white space as one space, none at the ends
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from briefgen.readers import texts
@@ -76,7 +77,9 @@ def test_closest_passage_points_at_the_near_miss() -> None:
 def test_folding_is_the_translation_then_one_space_for_each_run(text: str) -> None:
     """fold() skips the translation for ASCII text without a backtick and joins words
     instead of substituting a pattern: the same result as the plain definition."""
-    reference = re.sub(r"\s+", " ", text.translate(texts._FOLD)).strip()
+    reference = re.sub(
+        r"\s+", " ", unicodedata.normalize("NFC", text).translate(texts._FOLD)
+    ).strip()
     assert texts.fold(text) == reference
     spaced = (
         re.sub(r"\s+", " ", re.sub(r"\s*-\s*", " - ", reference)).strip()
@@ -84,3 +87,18 @@ def test_folding_is_the_translation_then_one_space_for_each_run(text: str) -> No
         else reference
     )
     assert texts._fold_spaced(text) == spaced
+
+
+_ACCENTED = st.text(st.sampled_from(list("aeiou céñüøåÅǟ\u0301\u0308")), min_size=1, max_size=30)
+
+
+@given(before=_ACCENTED, quote=_ACCENTED, after=_ACCENTED, form=st.sampled_from(["NFC", "NFD"]))
+def test_a_quote_is_found_in_either_unicode_form(
+    before: str, quote: str, after: str, form: str
+) -> None:
+    """A quote pasted decomposed (NFD, as macOS and PDF readers give it) is found in a text
+    written composed, and the other way round."""
+    assume(quote.strip() and unicodedata.category(quote.strip()[0]) != "Mn")
+    other = "NFD" if form == "NFC" else "NFC"
+    text = CapturedText.parse(unicodedata.normalize(form, f"{before} {quote} {after}."))
+    assert text.find(unicodedata.normalize(other, quote)) is not None
