@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -213,6 +214,20 @@ def _check_length(
         )
 
 
+_PARAGRAPH = re.compile(r"^\s*(?:para(?:graph)?|¶)\.?\s*(\d+)\s*$", re.IGNORECASE)
+
+
+def _paragraph_of(locator: str) -> int | None:
+    """Return the paragraph a locator names ("para. 9", "¶ 9"), or None for another kind."""
+    match = _PARAGRAPH.match(locator)
+    return int(match.group(1)) if match else None
+
+
+def _listed(numbers: list[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
     """Check one claim on its own: characters, sources, quotes, wording, marking; and
     file it in the store's indexes.
@@ -261,17 +276,35 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
                     f"source {cited.source!r} has no captured text, so the quote cannot be checked",
                 )
             continue
-        match = text.find(cited.quote)
-        if match is None:
+        found = text.find_all(cited.quote)
+        line = where.line_of("sources", i, "quote")
+        if not found:
             problems.add(
                 where.path,
-                where.line_of("sources", i, "quote"),
+                line,
                 f"{key}.quote",
                 f"claim {ident!r}: quote not found in {cited.source!r}; closest "
                 f'passage: "{text.closest(cited.quote)}"',
             )
         elif cited.locator is None:
-            locators[(ident, i)] = sys.intern(f"para. {match.paragraph}")
+            locators[(ident, i)] = sys.intern(f"para. {found[0]}")
+            if len(found) > 1:
+                problems.warn(
+                    where.path,
+                    line,
+                    f"{key}.quote",
+                    f"claim {ident!r}: the quote stands in paragraphs "
+                    f"{_listed(found)} of {cited.source!r}; the note cites para. {found[0]} "
+                    "(a locator settles it)",
+                )
+        elif (said := _paragraph_of(cited.locator)) is not None and said not in found:
+            problems.warn(
+                where.path,
+                where.line_of("sources", i, "locator"),
+                f"{key}.locator",
+                f"claim {ident!r}: locator {cited.locator!r}, but the quote stands in "
+                f"para. {_listed(found)} of {cited.source!r}",
+            )
     for message in likelihood.warnings(claim.text, claim.confidence):
         problems.warn(where.path, where.line_of("text"), "text", f"claim {ident!r} {message}")
     if claim.marking is not None and claim.marking not in _marking_names(ws):

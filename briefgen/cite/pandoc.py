@@ -189,34 +189,44 @@ class Citeproc:
     ) -> None:
         self.primed = (style, locale)  # what it was started for
         self._folder = tempfile.TemporaryDirectory(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
-        folder = Path(self._folder.name)
-        self._compact: dict[Path, Path] = {}
-        warm = ""
-        if style is not None:
-            warm = json.dumps(
-                _document(WARM_CLUSTERS, WARM_SOURCES, self._compacted(style), locale)
+        try:
+            folder = Path(self._folder.name)
+            self._compact: dict[Path, Path] = {}
+            warm = ""
+            if style is not None:
+                warm = json.dumps(
+                    _document(WARM_CLUSTERS, WARM_SOURCES, self._compacted(style), locale)
+                )
+            self._stderr = open(folder / "stderr.txt", "w+b")  # noqa: SIM115 - closed in close()
+            self._proc = subprocess.Popen(
+                [
+                    pandoc_path(),
+                    "-f",
+                    "markdown",
+                    "-t",
+                    "json",
+                    f"--lua-filter={SERVER}",
+                    os.devnull,
+                    "-o",
+                    os.devnull,
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                env={**os.environ, "BRIEFGEN_WARM": warm, "GHCRTS": GHC_RUNTIME},
             )
-        self._stderr = open(folder / "stderr.txt", "w+b")  # noqa: SIM115 - closed in close()
-        self._proc = subprocess.Popen(
-            [
-                pandoc_path(),
-                "-f",
-                "markdown",
-                "-t",
-                "json",
-                f"--lua-filter={SERVER}",
-                os.devnull,
-                "-o",
-                os.devnull,
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            env={**os.environ, "BRIEFGEN_WARM": warm, "GHCRTS": GHC_RUNTIME},
-        )
-        if niceness and hasattr(os, "setpriority"):
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, self._proc.pid, niceness)
+            if niceness and hasattr(os, "setpriority"):
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, self._proc.pid, niceness)
+        except BaseException:  # Ctrl-C or SIGTERM while it starts: leave nothing behind
+            proc = getattr(self, "_proc", None)
+            if proc is not None:
+                proc.kill()
+                proc.wait()
+            if getattr(self, "_stderr", None) is not None:
+                self._stderr.close()
+            self._folder.cleanup()
+            raise
 
     def render(
         self,

@@ -64,6 +64,13 @@ def _fold_spaced(text: str) -> str:
     return " ".join(_DASH.sub(" - ", folded).split()) if "-" in folded else folded
 
 
+def _inside_word(text: str, at: int, edge: str, step: int = -1) -> bool:
+    """Return whether a quote's first (or, with step 1, last) character `edge`, at `at`
+    in `text`, continues a word there: a letter or digit next to another."""
+    beside = at + step
+    return edge.isalnum() and 0 <= beside < len(text) and text[beside].isalnum()
+
+
 def is_heading(block: str) -> bool:
     """Return whether a block is a heading rather than a content paragraph."""
     text = block.strip()
@@ -109,14 +116,29 @@ class CapturedText:
         return captured
 
     def find(self, quote: str) -> Match | None:
-        """Return where `quote` occurs, ignoring whitespace, quote-mark and dash differences."""
+        """Return where `quote` first occurs, ignoring whitespace, quote-mark and dash
+        differences; see `find_all`."""
+        found = self.find_all(quote)
+        return Match(found[0]) if found else None
+
+    def find_all(self, quote: str) -> list[int]:
+        """Return the content paragraphs (1-based, each once) where `quote` occurs as
+        written, ignoring whitespace, quote-mark and dash differences, and starting and
+        ending where words do: "nnual trade" is not a quote of "annual trade"."""
         needle = _fold_spaced(quote)
+        found: list[int] = []
         if not needle:
-            return None
-        at = self.folded.find(needle)
-        if at < 0:
-            return None
-        return Match(bisect_right(self.starts, at))
+            return found
+        hay = self.folded
+        at = hay.find(needle)
+        while at >= 0:
+            end = at + len(needle)
+            if not (_inside_word(hay, at, needle[0]) or _inside_word(hay, end - 1, needle[-1], 1)):
+                paragraph = bisect_right(self.starts, at)
+                if paragraph not in found:
+                    found.append(paragraph)
+            at = hay.find(needle, at + 1)
+        return found
 
     def closest(self, quote: str) -> str:
         """Return the passage most like `quote`, to show next to a failed quote check."""

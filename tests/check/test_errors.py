@@ -204,3 +204,18 @@ def test_every_mistake_of_a_record_is_reported_in_one_run(
     expected |= {f"sources[0].{k}": m for k, (_, m) in _IN_SOURCES.items() if k in inner}
     for key, message in expected.items():
         assert any(f": {key}: " in line and message in line for line in lines), (key, lines)
+
+
+def test_a_quote_found_twice_or_elsewhere_than_its_locator_is_a_warning(tmp_path: Path) -> None:
+    """A quote that stands in two paragraphs is a warning naming both (the note cites the
+    first); a locator that names another paragraph than the quote's is a warning too."""
+    make_variant(tmp_path, "quote-twice")
+    run = briefgen("check", "case", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert _problem_lines(run.err) == [
+        "case/store/claims/grain.yaml:5: sources[0].quote: warning: claim 'talks-stalled': "
+        "the quote stands in paragraphs 1 and 4 of 'doe-2024'; the note cites para. 1 "
+        "(a locator settles it)",
+        "case/store/claims/grain.yaml:14: sources[0].locator: warning: claim 'wheat-prices': "
+        "locator 'para. 3', but the quote stands in para. 2 of 'doe-2024'",
+    ]

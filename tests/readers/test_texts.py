@@ -102,3 +102,30 @@ def test_a_quote_is_found_in_either_unicode_form(
     other = "NFD" if form == "NFC" else "NFC"
     text = CapturedText.parse(unicodedata.normalize(form, f"{before} {quote} {after}."))
     assert text.find(unicodedata.normalize(other, quote)) is not None
+
+
+_WORDS = st.lists(
+    st.text("abcdefghij", min_size=2, max_size=6), min_size=3, max_size=10, unique=True
+)
+
+
+@given(words=_WORDS, data=st.data())
+def test_a_quote_starts_and_ends_where_words_do(words: list[str], data: st.DataObject) -> None:
+    """A run of whole words is found; the same run cut inside its first or last word is
+    not, unless it stands elsewhere as whole words."""
+    text = CapturedText.parse(" ".join(words) + ".")
+    i = data.draw(st.integers(0, len(words) - 2))
+    j = data.draw(st.integers(i + 1, len(words)))
+    quote = " ".join(words[i:j])
+    assert text.find_all(quote) == [1]
+    for cut in (quote[1:], quote[:-1]):
+        whole = f" {cut} " in f" {' '.join(words)} "
+        assert bool(text.find_all(cut)) == whole, cut
+
+
+def test_every_paragraph_a_quote_stands_in_is_found_once() -> None:
+    text = CapturedText.parse(
+        "Talks stalled. Talks stalled.\n\nPrices rose.\n\nTalks stalled again."
+    )
+    assert text.find_all("talks stalled") == []  # case counts
+    assert text.find_all("Talks stalled") == [1, 3]
