@@ -154,7 +154,12 @@ class Paragraphs:
         if self.audience.source_count:
             para.remarks.append([Span(self._sourcing(claim))])
         if self.audience.contradictions:
-            para.remarks += self._contradictions(claim, draft)
+            remarks, others = self._contradictions(claim, draft)
+            para.remarks += remarks
+            # a portion is marked with the highest marking of what it shows
+            rank = max([self.ws.marking_rank(o.marking) for o in others], default=0)
+            if rank > self.ws.marking_rank(claim.marking):
+                para.portion = self._portion(rank)
         return para
 
     def _sourcing(self, claim: Claim) -> str:
@@ -228,9 +233,11 @@ class Paragraphs:
         where = self._locator(claim_id, index, cited.locator)
         return f"{who}, {where}" if where else who
 
-    def _contradictions(self, claim: Claim, draft: Draft) -> list[list[Inline]]:
+    def _contradictions(self, claim: Claim, draft: Draft) -> tuple[list[list[Inline]], list[Claim]]:
+        """Return a claim's "Sources differ" remarks, and the claims they show."""
         others = list(claim.contradicts) + self.ws.contradicted_by().get(claim.id, [])
         remarks: list[list[Inline]] = []
+        shown: list[Claim] = []
         for other_id in dict.fromkeys(others):
             other = self._admit(other_id, draft, counted=False)
             if other is None:
@@ -242,7 +249,8 @@ class Paragraphs:
                     self._note(other, draft, placed=False),
                 ]
             )
-        return remarks
+            shown.append(other)
+        return remarks, shown
 
     def _portion(self, rank: int) -> str | None:
         if not self.audience.portion_marks:

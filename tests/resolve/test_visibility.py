@@ -164,6 +164,29 @@ def traces(text: str, audience: str, hidden: set[str], shown: set[str]) -> list[
     return problems
 
 
+def portions_below(model: Path, markings: dict[str, str | None]) -> list[str]:
+    """Return each paragraph whose portion mark is below the marking of a claim it shows:
+    its own, one placed in its prose, or one its "Sources differ" remark quotes."""
+    import json
+
+    memo = json.loads(model.read_text(encoding="utf-8"))
+    notes = {n["number"]: n["claim_ids"] for n in memo["notes"]}
+    rank = {portion: i for i, portion in enumerate(PORTIONS.values())}
+    problems = []
+    for section in memo["sections"]:
+        for block in section["blocks"]:
+            if block.get("portion") is None:
+                continue
+            inlines = block.get("content", []) + [i for r in block.get("remarks", []) for i in r]
+            shown = {block.get("claim_id")} | {
+                c for i in inlines if i.get("type") == "NoteRef" for c in notes[i["number"]]
+            }
+            top = max((_rank(markings.get(c)) for c in shown if c in markings), default=0)
+            if rank[block["portion"]] < top:
+                problems.append(f"({block['portion']}) over a {MARKINGS[top]} claim: {shown}")
+    return problems
+
+
 def check_memos(root: Path, markings: dict[str, str | None]) -> list[str]:
     """Build every memo of the workspace at `root`; return every trace of a hidden claim."""
     run = briefgen("build", "--all", cwd=root)
@@ -175,6 +198,10 @@ def check_memos(root: Path, markings: dict[str, str | None]) -> list[str]:
         hidden = {c for c in WORDS if not rule.visible(ws.claims[c])}
         expected = {c for c in WORDS if not _may_see(audience, markings[c])}
         assert expected <= hidden, f"{audience}: the rule shows {sorted(expected - hidden)}"
+        problems += [
+            f"memo.{audience}: {p}"
+            for p in portions_below(root / "out" / f"memo.{audience}.json", markings)
+        ]
         for fmt in FORMATS:
             text = READERS[fmt](root / "out" / f"memo.{audience}.{fmt}")
             problems += [
