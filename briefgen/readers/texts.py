@@ -44,7 +44,9 @@ _FOLD = str.maketrans(
         "\u00ad": "",
     }
 )
-_DASH = re.compile(r"\s*-\s*")
+# a dash between words: an em dash or bar however spaced, or any hyphen or dash with space
+# on both sides (a hyphen-minus so typed stands for a dash)
+_DASH = re.compile(r"\s*(?:[\u2014\u2015]|--+)\s*|\s+[-\u2010\u2011\u2012\u2013\u2212]\s+")
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"\u2019\u201d)\]]*$")
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 
@@ -59,9 +61,11 @@ def fold(text: str) -> str:
 
 
 def _fold_spaced(text: str) -> str:
-    """Fold `text` and put spaces around dashes, so "a–b" and "a — b" compare equal."""
-    folded = fold(text)
-    return " ".join(_DASH.sub(" - ", folded).split()) if "-" in folded else folded
+    """Fold `text` with one form for each dash: a dash between words ("a — b", "a—b",
+    "a – b", and "a - b" as typed) is " - ", and a hyphen or a dash that joins ("two-way",
+    "1990–2000") is "-". So no space may be added around a hyphen or inside a word:
+    "two - way" is not a quote of "two-way"."""
+    return fold(_DASH.sub(" \u2014 ", text))
 
 
 def _inside_word(text: str, at: int, edge: str, step: int = -1) -> bool:

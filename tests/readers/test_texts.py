@@ -45,6 +45,7 @@ def test_heading_rule(block: str, heading: bool) -> None:
         ('called him a "very reliable partner."', 1),  # straight quotes for curly
         ("ahead of schedule - it has   supplied", 2),  # hyphen for en dash, spaces
         ("ahead of schedule—it has supplied", 2),  # em dash, no spaces
+        ("ahead of schedule -- it has supplied", 2),  # two hyphens for a dash
         ("Well, perhaps.", 3),
     ],
 )
@@ -54,7 +55,14 @@ def test_quotes_are_found_ignoring_marks_dashes_and_spaces(quote: str, paragraph
 
 
 @pytest.mark.parametrize(
-    "quote", ["supplied 5500 drones", "Brothers in Arms", "", "partner. Alabuga"]
+    "quote",
+    [
+        "supplied 5500 drones",
+        "Brothers in Arms",
+        "",
+        "partner. Alabuga",
+        "ahead of schedule-it has supplied",  # a hyphen joins; the source has a dash
+    ],
 )
 def test_misses(quote: str) -> None:
     assert CapturedText.parse(TEXT).find(quote) is None
@@ -81,11 +89,8 @@ def test_folding_is_the_translation_then_one_space_for_each_run(text: str) -> No
         r"\s+", " ", unicodedata.normalize("NFC", text).translate(texts._FOLD)
     ).strip()
     assert texts.fold(text) == reference
-    spaced = (
-        re.sub(r"\s+", " ", re.sub(r"\s*-\s*", " - ", reference)).strip()
-        if "-" in reference
-        else reference
-    )
+    dashed = re.sub(r"\s*(?:[\u2014\u2015]|--+)\s*|\s+[-\u2010-\u2013\u2212]\s+", " \u2014 ", text)
+    spaced = texts.fold(dashed)
     assert texts._fold_spaced(text) == spaced
 
 
@@ -129,3 +134,22 @@ def test_every_paragraph_a_quote_stands_in_is_found_once() -> None:
     )
     assert text.find_all("talks stalled") == []  # case counts
     assert text.find_all("Talks stalled") == [1, 3]
+
+
+@given(
+    left=st.text("abcdef", min_size=1, max_size=5),
+    right=st.text("abcdef", min_size=1, max_size=5),
+    hyphen=st.sampled_from(["-", "\u2010", "\u2011", "\u2013"]),
+    spaces=st.sampled_from([" ", "  ", "\u00a0", " \n"]),
+    side=st.sampled_from(["both", "left", "right"]),
+)
+def test_no_space_may_be_added_around_a_hyphen(
+    left: str, right: str, hyphen: str, spaces: str, side: str
+) -> None:
+    """A word joined by a hyphen ("two-way") is not quoted by the same words with space
+    put around the hyphen or into the word, however the space and hyphen are written."""
+    text = CapturedText.parse(f"The {left}{hyphen}{right} trade.")
+    assert text.find(f"{left}-{right}") is not None
+    a, b = (spaces if side != "right" else ""), (spaces if side != "left" else "")
+    assert text.find(f"{left}{a}-{b}{right}") is None
+    assert text.find(f"{left[:-1]} {left[-1]}-{right}") is None if len(left) > 1 else True
