@@ -145,12 +145,19 @@ class CapturedText:
         return found
 
     def closest(self, quote: str) -> str:
-        """Return the passage most like `quote`, to show next to a failed quote check."""
+        """Return the passage most like `quote`, as the source has it (its white space
+        aside), to show next to a failed quote check."""
         needle = _fold_spaced(quote)
         words = needle.split()
         best, best_ratio = "", 0.0
         for para in self.paragraphs:
-            hay = _fold_spaced(para).split()
+            tokens = para.split()
+            hay: list[str] = []
+            owner: list[int] = []  # the token of the paragraph each folded word is from
+            for t, token in enumerate(tokens):
+                parts = _fold_spaced(token).split() or [""]
+                hay += parts
+                owner += [t] * len(parts)
             width = min(len(words), len(hay))
             matcher = difflib.SequenceMatcher(autojunk=False)
             matcher.set_seq2(needle)
@@ -161,5 +168,6 @@ class CapturedText:
                     continue
                 ratio = matcher.ratio()
                 if ratio > best_ratio:
-                    best, best_ratio = window, ratio
+                    last = owner[min(i + width, len(owner)) - 1]
+                    best, best_ratio = " ".join(tokens[owner[i] : last + 1]), ratio
         return best

@@ -153,3 +153,10 @@ def test_no_space_may_be_added_around_a_hyphen(
     a, b = (spaces if side != "right" else ""), (spaces if side != "left" else "")
     assert text.find(f"{left}{a}-{b}{right}") is None
     assert text.find(f"{left[:-1]} {left[-1]}-{right}") is None if len(left) > 1 else True
+
+
+def test_the_closest_passage_is_shown_as_the_source_has_it() -> None:
+    """Curly quotes, dashes and composed letters stay as written in the passage shown."""
+    text = CapturedText.parse("Le café a dit « très bien » – puis “rien” de plus.\n")
+    shown = text.closest("Le cafe\u0301 a dit « tres bien » - puis rien")
+    assert shown.startswith("Le café a dit « très bien » – puis “rien”"), shown
