@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,10 +124,16 @@ class UsageError(BriefgenError):
 
 
 def display_path(path: Path | str) -> str:
-    """Return `path` relative to the current folder when it lies below it (a symbolic
-    link by its own name, not its target's)."""
+    """Return `path` relative to the current folder when it lies below it, by the names
+    the user knows: a file in a folder that is a symbolic link by the link's name."""
     p = Path(path)
-    try:
-        return str((p.parent.resolve() / p.name).relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(p)
+    here = Path.cwd()
+    for candidate, base in (
+        (Path(os.path.abspath(p)), Path(os.path.abspath(here))),
+        (p.parent.resolve() / p.name, here.resolve()),
+    ):
+        try:
+            return str(candidate.relative_to(base))
+        except (ValueError, OSError):
+            continue
+    return str(p)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -537,7 +538,7 @@ def _refused(ws: Path, expected: list[str]) -> None:
         )
         assert done.returncode == 1, done.stderr
         for line in expected:
-            assert line in done.stderr, done.stderr
+            assert line in "\n" + done.stderr, done.stderr
         assert "Traceback" not in done.stderr
     assert not (ws / "out").exists() or not any((ws / "out").glob("weekly.*"))
 
@@ -987,3 +988,22 @@ def test_three_concurrent_builds_give_whole_identical_files(good: Path) -> None:
     first = {p.name: p.read_bytes() for p in (good / "out").glob("weekly.*")}
     assert briefgen("build", "--all", "--force", cwd=good).code == 0
     assert first == {p.name: p.read_bytes() for p in (good / "out").glob("weekly.*")}
+
+
+@pytest.mark.parametrize(
+    "folder, named",
+    [
+        ("store", ["store/sources.yaml", "store/claims/grain.yaml", "store/sections/context.yaml"]),
+        ("store/claims", ["store/claims/grain.yaml"]),
+        ("store/sections", ["store/sections/context.yaml"]),
+    ],
+)
+def test_a_store_folder_that_links_out_of_the_workspace_is_refused_by_name(
+    good: Path, tmp_path: Path, folder: str, named: list[str]
+) -> None:
+    """A store folder that is a symbolic link to a place outside: each file in it is
+    refused by the name the user knows, and nothing is built."""
+    outside = tmp_path / "elsewhere"
+    shutil.move(good / folder, outside)
+    (good / folder).symlink_to(outside, target_is_directory=True)
+    _refused(good, [f"\n{name}: leads out of the workspace" for name in named])
