@@ -1007,3 +1007,24 @@ def test_a_store_folder_that_links_out_of_the_workspace_is_refused_by_name(
     shutil.move(good / folder, outside)
     (good / folder).symlink_to(outside, target_is_directory=True)
     _refused(good, [f"\n{name}: leads out of the workspace" for name in named])
+
+
+@pytest.mark.parametrize("how", ["parent", "absolute", "link"])
+def test_an_output_folder_outside_the_workspace_is_refused(
+    good: Path, tmp_path: Path, how: str
+) -> None:
+    """`output` may not lead out of the workspace, by `..`, an absolute path or a link:
+    nothing is written there (`build --out` is how to write elsewhere)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    settings = good / "briefgen.yaml"
+    if how == "link":
+        (good / "out").symlink_to(elsewhere, target_is_directory=True)
+    else:
+        value = "../elsewhere" if how == "parent" else str(elsewhere)
+        shutil.move(good, tmp_path / "ws")
+        good = tmp_path / "ws"
+        settings = good / "briefgen.yaml"
+        settings.write_text(settings.read_text() + f"output: {value}\n")
+    _refused(good, ["output: ", "leads out of the workspace; give a folder inside it"])
+    assert not any(elsewhere.iterdir())

@@ -325,9 +325,18 @@ LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 
 
 def check_branding(ws: Workspace) -> None:
-    """Check the logo and fonts of briefgen.yaml: real files of the right kind, inside."""
+    """Check the output folder, logo and fonts of briefgen.yaml: inside the workspace,
+    and the files real files of the right kind."""
     settings = ws.settings
     where = ws.where[("settings", "")]
+    if inside(ws.root, settings.output) is None:  # a path, or a link, that leads out
+        ws.problems.add(
+            where.path,
+            where.line_of("output"),
+            "output",
+            f"{settings.output!r} leads out of the workspace; give a folder inside it (to "
+            "write elsewhere, build --out DIR)",
+        )
     if settings.logo:
         _check_file(ws, where, "logo", settings.logo, LOGO_TYPES, "a PNG, JPEG or SVG file")
     for key, value in (("body-font", settings.body_font), ("heading-font", settings.heading_font)):
