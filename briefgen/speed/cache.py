@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import hmac
 import os
 import pickle
 import threading
@@ -142,12 +143,60 @@ def load_cached(root: Path, key: str) -> Workspace | None:
 
 
 def _unpickle(path: Path) -> object:
-    """Return what the cache file `path` holds, or None: a missing or damaged entry is
-    only a missed one."""
+    """Return what the cache file `path` holds, or None: a missing, damaged or unsealed
+    entry is only a missed one.
+
+    A workspace travels on shared drives and in zip files, and unpickling runs whatever
+    code a pickle names: so an entry is unpickled only if it carries the seal of this
+    user's key, which lives outside every workspace (`_seal_key`). A file planted in
+    .briefgen/cache/ is never unpickled.
+    """
+    key = _seal_key()
+    if key is None:
+        return None
     try:
         with open(path, "rb") as handle:  # streamed: its bytes are never all in memory
+            if handle.read(len(SEAL)) != SEAL:
+                return None
+            seal = handle.read(SEAL_BYTES)
+            mac = hashlib.blake2b(key=key, digest_size=SEAL_BYTES)
+            start = handle.tell()
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                mac.update(chunk)
+            if not hmac.compare_digest(mac.digest(), seal):
+                return None
+            handle.seek(start)
             return pickle.load(handle)
     except Exception:  # noqa: BLE001 - OSError, or whatever a damaged pickle raises
+        return None
+
+
+SEAL = b"briefgen cache 1\n"
+SEAL_BYTES = 32
+
+
+def _sealed(data: bytes) -> bytes | None:
+    """Return a cache entry's bytes with this user's seal, or None without a key."""
+    key = _seal_key()
+    if key is None:
+        return None
+    return SEAL + hashlib.blake2b(data, key=key, digest_size=SEAL_BYTES).digest() + data
+
+
+def _seal_key() -> bytes | None:
+    """Return this user's secret for sealing cache entries, made on first use and kept in
+    the user's cache folder, outside every workspace; None if it cannot be kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "briefgen" / "cache-key"
+    with contextlib.suppress(OSError):
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, os.urandom(32), mode=0o600)
+        return path.read_bytes()  # the key that won, if another process made one too
+    except OSError:
         return None
 
 
@@ -179,11 +228,9 @@ class ClaimFileReads:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for path, read in self.fresh.items():
-                write_atomic(
-                    self.folder / f"{self.keys[path]}.pickle",
-                    pickle.dumps(read, protocol=5),
-                    durable=False,
-                )
+                sealed = _sealed(pickle.dumps(read, protocol=5))
+                if sealed is not None:
+                    write_atomic(self.folder / f"{self.keys[path]}.pickle", sealed, durable=False)
             current = {f"{key}.pickle" for key in self.keys.values()}
             for old in self.folder.glob("*.pickle"):
                 if old.name not in current:
@@ -250,11 +297,10 @@ def save(root: Path, key: str, ws: Workspace) -> None:
     folder = root / FOLDER
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(
-            folder / f"store-{key}.pickle",
-            pickle.dumps((named_versions(ws), ws), protocol=5),
-            durable=False,
-        )
+        sealed = _sealed(pickle.dumps((named_versions(ws), ws), protocol=5))
+        if sealed is None:
+            return
+        write_atomic(folder / f"store-{key}.pickle", sealed, durable=False)
         for old in folder.glob("store-*.pickle"):
             if old.name != f"store-{key}.pickle":
                 old.unlink(missing_ok=True)

@@ -257,6 +257,45 @@ def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
 DAMAGED = [b"\x80\x05 damaged", b"\x80\x05cbriefgen.records\nClaim\n."]
 
 
+class _Planted:
+    """What an attacker pickles: unpickling it writes a file (os.system would do worse)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.write_text, (self.marker, "ran"))
+
+
+@pytest.mark.usefixtures("_kept_per_file")
+@pytest.mark.parametrize("where", ["store", "claim-files"])
+def test_a_planted_cache_file_runs_no_code(good: Path, tmp_path: Path, where: str) -> None:
+    """A workspace from a zip file or a shared drive may hold any .briefgen/cache/: a
+    pickle planted there, under the name the next run looks for, is never unpickled
+    (it carries no seal of this user's key), and the store is read as if it were not
+    there."""
+    import pickle
+
+    first = check_workspace(good)
+    marker = tmp_path / "ran"
+    planted = pickle.dumps(_Planted(marker))
+    entries = sorted((good / cache.FOLDER).rglob("*.pickle"))
+    chosen = [p for p in entries if (p.parent.name == "claim-files") == (where == "claim-files")]
+    assert chosen, entries
+    for path in chosen:
+        path.write_bytes(planted)
+        assert not marker.exists()
+    again = check_workspace(good)
+    assert not marker.exists()
+    assert _snapshot(again.ws) == _snapshot(first.ws)
+    # and the seal is what stops it: the same bytes sealed by the user's key would run
+    sealed = cache._sealed(planted)
+    assert sealed is not None
+    chosen[0].write_bytes(sealed)
+    cache._unpickle(chosen[0])
+    assert marker.read_text() == "ran"
+
+
 @pytest.mark.parametrize("kept", DAMAGED)
 def test_a_damaged_store_cache_is_ignored(good: Path, kept: bytes) -> None:
     first = check_workspace(good)
