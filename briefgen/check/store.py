@@ -277,11 +277,10 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
                 )
             continue
         found = text.find_all(cited.quote)
-        line = where.line_of("sources", i, "quote")
         if not found:
             problems.add(
                 where.path,
-                line,
+                where.line_of("sources", i, "quote"),
                 f"{key}.quote",
                 f"claim {ident!r}: quote not found in {cited.source!r}; closest "
                 f'passage: "{text.closest(cited.quote)}"',
@@ -289,9 +288,9 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
         elif cited.locator is None:
             locators[(ident, i)] = sys.intern(f"para. {found[0]}")
             if len(found) > 1:
-                problems.warn(
+                problems.warn(  # lines are found only for a problem: it reads the file again
                     where.path,
-                    line,
+                    where.line_of("sources", i, "quote"),
                     f"{key}.quote",
                     f"claim {ident!r}: the quote stands in paragraphs "
                     f"{_listed(found)} of {cited.source!r}; the note cites para. {found[0]} "

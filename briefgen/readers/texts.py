@@ -65,7 +65,8 @@ def _fold_spaced(text: str) -> str:
     "a – b", and "a - b" as typed) is " - ", and a hyphen or a dash that joins ("two-way",
     "1990–2000") is "-". So no space may be added around a hyphen or inside a word:
     "two - way" is not a quote of "two-way"."""
-    return fold(_DASH.sub(" \u2014 ", text))
+    folded = fold(text)  # every dash and hyphen is "-" here: most texts have none
+    return fold(_DASH.sub(" \u2014 ", text)) if "-" in folded else folded
 
 
 def _inside_word(text: str, at: int, edge: str, step: int = -1) -> bool:

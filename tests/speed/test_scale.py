@@ -562,3 +562,24 @@ def test_no_field_that_can_hold_records_holds_tuples() -> None:
                 assert not holds_tuple(hints[name]), (model, name)
                 checked += 1
     assert checked >= 6
+
+
+def test_a_store_without_problems_is_read_once(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claim's lines are looked up only for a problem, since that reads its file again:
+    a store whose quotes all check (several to a claim, some with locators) is read once."""
+    claims = good / "store" / "claims" / "many.yaml"
+    claims.write_text(
+        "".join(
+            f"- id: m-{n}\n  text: Claim {n}.\n  sources:\n"
+            "    - source: doe-2024\n      quote: Wheat prices rose 4%\n"
+            "    - source: doe-2024\n      quote: stalled on Tuesday\n      locator: para. 1\n"
+            for n in range(50)
+        ),
+        encoding="utf-8",
+    )
+    reread: list[Path] = []
+    real = workspace._reread
+    monkeypatch.setattr(workspace, "_reread", lambda path: reread.append(path) or real(path))
+    ws = load_checked(good)
+    assert not ws.problems.errors, ws.problems.items
+    assert reread == []
