@@ -765,7 +765,7 @@ def test_handing_on_a_split_paragraphs_lines_changes_nothing(
     whether its second part gets the whole's lines or reportlab breaks them again."""
     from briefgen.model import NoteRef, Span
     from briefgen.model import Paragraph as MemoParagraph
-    from briefgen.writers.pdf import pages as pdf_pages
+    from briefgen.writers.pdf import footnotes as pdf_footnotes
     from briefgen.writers.pdf.writer import write_pdf
 
     words = ("grain", "corridor", "talks", "stalled", "wheat", "prices", "officials")
@@ -779,7 +779,7 @@ def test_handing_on_a_split_paragraphs_lines_changes_nothing(
     folder = tmp_path_factory.mktemp("pdf")
     write_pdf(memo, folder / "handed.pdf")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf_pages, "_hand_on_lines", lambda *parts: None)
+        patch.setattr(pdf_footnotes, "_hand_on_lines", lambda *parts: None)
         write_pdf(memo, folder / "broken-again.pdf")
     assert (folder / "handed.pdf").read_bytes() == (folder / "broken-again.pdf").read_bytes()
 

@@ -11,7 +11,7 @@ from ..cite import csl
 from ..dates import parse_period
 from ..errors import Problems, did_you_mean, display_path, key_path
 from ..model import DOCX_COMMENTS, DOCX_PROPERTY_CHARS
-from ..readers.files import Refused, read_inside, refusal
+from ..readers.files import Refused, inside, read_inside
 from ..readers.records import Brief, Claim
 from ..readers.texts import CapturedText
 from ..readers.workspace import Checks, ListRead, ReadCache, Where, Workspace, load, load_brief
@@ -19,6 +19,7 @@ from ..readers.yamlio import MAX_FILE_BYTES
 from ..resolve import prose
 from ..resolve.templates import known_templates
 from . import likelihood
+from .settings import check_settings_files
 
 
 def load_checked(root: Path, reads: ReadCache | None = None) -> Workspace:
@@ -59,7 +60,7 @@ def _check_store(ws: Workspace) -> None:
         check_chars(ws, section.text, where, ("text",), f"section {ident!r}")
         check_prose(ws, section.text, where, ("text",))
     _check_audiences(ws)
-    check_branding(ws)
+    check_settings_files(ws)
     ws.proper_nouns()  # computed now, so the store cache keeps them
     ws.topic_index()
     ws.select_facts()
@@ -121,14 +122,6 @@ def _check_source(ws: Workspace, ident: str, text: str | None, where: Where) -> 
         )
         return
     ws.text_paths[ident] = path
-
-
-def inside(folder: Path, relative: str) -> Path | None:
-    """Return `folder / relative` when it stays inside `folder` (symlinks resolved)."""
-    if Path(relative).is_absolute():
-        return None
-    path = (folder / relative).resolve()
-    return path if path.is_relative_to(folder.resolve()) else None
 
 
 def check_chars(
@@ -317,57 +310,6 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
 
 def _marking_names(ws: Workspace) -> list[str]:
     return [m.name for m in ws.settings.markings]
-
-
-SHIPPED_FONTS = ("Noto Serif", "Noto Sans", "DejaVu Sans")
-LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
-
-
-def check_branding(ws: Workspace) -> None:
-    """Check the output folder, logo and fonts of briefgen.yaml: inside the workspace,
-    and the files real files of the right kind."""
-    settings = ws.settings
-    where = ws.where[("settings", "")]
-    if inside(ws.root, settings.output) is None:  # a path, or a link, that leads out
-        ws.problems.add(
-            where.path,
-            where.line_of("output"),
-            "output",
-            f"{settings.output!r} leads out of the workspace; give a folder inside it (to "
-            "write elsewhere, build --out DIR)",
-        )
-    if settings.logo:
-        _check_file(ws, where, "logo", settings.logo, LOGO_TYPES, "a PNG, JPEG or SVG file")
-    for key, value in (("body-font", settings.body_font), ("heading-font", settings.heading_font)):
-        if value.lower().endswith(".ttf"):
-            _check_file(ws, where, key, value, (".ttf",), "a TrueType (.ttf) file")
-        elif value not in SHIPPED_FONTS:
-            ws.problems.add(
-                where.path,
-                where.line_of(key),
-                key,
-                f"unknown font {value!r}; use {', '.join(SHIPPED_FONTS)} or a .ttf "
-                "file in the workspace",
-            )
-
-
-def _check_file(
-    ws: Workspace, where: Where, key: str, value: str, kinds: tuple[str, ...], what: str
-) -> None:
-    path = inside(ws.root, value)
-    if path is None:
-        ws.problems.add(
-            where.path,
-            where.line_of(key),
-            key,
-            f"{value!r} leaves the workspace; give a path inside it",
-        )
-    elif not path.exists():
-        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} not found")
-    elif (why := refusal(path, ws.root)) is not None:
-        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} {why}")
-    elif path.suffix.lower() not in kinds:
-        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
 
 
 def _check_property(

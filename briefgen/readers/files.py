@@ -142,3 +142,11 @@ def locked(path: Path) -> Iterator[None]:
                 yield
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def inside(folder: Path, relative: str) -> Path | None:
+    """Return `folder / relative` when it stays inside `folder` (symlinks resolved)."""
+    if Path(relative).is_absolute():
+        return None
+    path = (folder / relative).resolve()
+    return path if path.is_relative_to(folder.resolve()) else None

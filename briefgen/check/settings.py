@@ -1,0 +1,57 @@
+"""The places briefgen.yaml names: the output folder, the logo and the fonts, each
+inside the workspace, and the files real files of the right kind."""
+
+from __future__ import annotations
+
+from ..readers.files import inside, refusal
+from ..readers.workspace import Where, Workspace
+
+SHIPPED_FONTS = ("Noto Serif", "Noto Sans", "DejaVu Sans")
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def check_settings_files(ws: Workspace) -> None:
+    """Check the output folder, logo and fonts of briefgen.yaml: inside the workspace,
+    and the files real files of the right kind."""
+    settings = ws.settings
+    where = ws.where[("settings", "")]
+    if inside(ws.root, settings.output) is None:  # a path, or a link, that leads out
+        ws.problems.add(
+            where.path,
+            where.line_of("output"),
+            "output",
+            f"{settings.output!r} leads out of the workspace; give a folder inside it (to "
+            "write elsewhere, build --out DIR)",
+        )
+    if settings.logo:
+        _check_file(ws, where, "logo", settings.logo, LOGO_TYPES, "a PNG, JPEG or SVG file")
+    for key, value in (("body-font", settings.body_font), ("heading-font", settings.heading_font)):
+        if value.lower().endswith(".ttf"):
+            _check_file(ws, where, key, value, (".ttf",), "a TrueType (.ttf) file")
+        elif value not in SHIPPED_FONTS:
+            ws.problems.add(
+                where.path,
+                where.line_of(key),
+                key,
+                f"unknown font {value!r}; use {', '.join(SHIPPED_FONTS)} or a .ttf "
+                "file in the workspace",
+            )
+
+
+def _check_file(
+    ws: Workspace, where: Where, key: str, value: str, kinds: tuple[str, ...], what: str
+) -> None:
+    path = inside(ws.root, value)
+    if path is None:
+        ws.problems.add(
+            where.path,
+            where.line_of(key),
+            key,
+            f"{value!r} leaves the workspace; give a path inside it",
+        )
+    elif not path.exists():
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} not found")
+    elif (why := refusal(path, ws.root)) is not None:
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} {why}")
+    elif path.suffix.lower() not in kinds:
+        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
