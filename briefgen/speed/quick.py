@@ -6,7 +6,7 @@ more than the answer is worth when nothing changed. Like make, this compares the
 and change time of every file a memo can be made from (inputs.workspace_files, with the
 files the workspace named at that build, and briefgen's own, inputs.code_files), and of
 every output, with what the last build of the same command saw; only this module,
-inputs and the standard library are imported.
+inputs, the settings reader and the standard library are imported.
 """
 
 from __future__ import annotations
@@ -19,44 +19,44 @@ from pathlib import Path
 
 from .. import __version__
 from ..build.inputs import code_files, workspace_files
+from ..readers.records import Settings
 
 STATE = Path(".briefgen") / "quick.json"
 
 
-def _setting(root: Path, key: str) -> str | None:
-    """Return a top-level scalar of briefgen.yaml as written, read without the schema."""
-    import re
+def settings(root: Path) -> Settings:
+    """Return briefgen.yaml as the build reads it, before the build: the defaults where
+    it has a mistake, which loading the workspace then reports with its line."""
+    from ..errors import Problems
+    from ..readers.validate import validate
+    from ..readers.yamlio import load_file
 
-    from ..readers.files import Refused, read_inside
-
-    try:
-        data = read_inside(root / "briefgen.yaml", root, 1024 * 1024)
-    except (OSError, Refused):  # loading the workspace says what is wrong with it
-        return None
-    text = data.decode("utf-8", errors="replace")
-    match = re.search(rf"^{key}:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(#.*)?$", text, re.MULTILINE)
-    return match.group(1).strip() if match else None
+    problems = Problems()  # reported when the workspace is loaded
+    path = root / "briefgen.yaml"
+    data = load_file(path, problems, root)
+    read = validate(Settings, data, path, problems) if isinstance(data, dict) else None
+    return read or Settings()
 
 
 def output_folder(root: Path) -> Path:
-    """Return the workspace's output folder without loading the schema."""
-    return root / (_setting(root, "output") or "out")
+    """Return the workspace's output folder, where the last build's record is."""
+    return root / settings(root).output
 
 
 def citation_settings(root: Path) -> tuple[Path | None, str]:
-    """Return the workspace's CSL style file and locale, read without the schema.
+    """Return the workspace's CSL style file and locale.
 
     Only a hint for priming pandoc ahead of the build (see engine.py): a style that
     cannot be found here is reported, with its line, when the workspace is checked.
     """
-    from ..cite.pandoc import DEFAULT_LOCALE, DEFAULT_STYLE, find_style
+    from ..cite.pandoc import find_style
     from ..errors import BriefgenError
 
-    locale = _setting(root, "locale") or DEFAULT_LOCALE
+    read = settings(root)
     try:
-        return find_style(_setting(root, "citation-style") or DEFAULT_STYLE, root), locale
+        return find_style(read.citation_style, root), read.locale
     except BriefgenError:
-        return None, locale
+        return None, read.locale
 
 
 def command_key(args: dict[str, object]) -> str:
