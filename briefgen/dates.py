@@ -166,11 +166,18 @@ def _from_csl(value: dict[str, Any]) -> PartialDate:
     unknown = set(value) - {"date-parts", "circa", "raw", "literal", "season"}
     if unknown:
         raise ValueError(f"unknown date key {sorted(unknown)[0]!r}; expected date-parts, circa")
-    circa = bool(value.get("circa", False))
+    circa = value.get("circa", False) not in (False, 0, "", "false", None)
     if "date-parts" not in value:
-        if "raw" in value:
-            raw = parse_date(value["raw"])
-            return replace(raw, circa=circa or raw.circa)
+        for key in ("raw", "literal"):  # text as written, e.g. "2024-06-01" or "June 2024"
+            if key in value:
+                try:
+                    read = parse_date(value[key])
+                except ValueError:
+                    raise ValueError(
+                        f"cannot read the {key} date {value[key]!r}: write it as YYYY, YYYY-MM "
+                        "or YYYY-MM-DD, or give date-parts"
+                    ) from None
+                return replace(read, circa=circa or read.circa)
         raise ValueError("a CSL date needs date-parts, e.g. {date-parts: [[2023, 3]]}")
     parts = value["date-parts"]
     if not (
@@ -190,7 +197,9 @@ def _from_csl(value: dict[str, Any]) -> PartialDate:
 
 
 def _from_parts(nums: list[Any]) -> PartialDate:
-    """Return the date of one list of date-parts: [year], [year, month] or [y, m, d]."""
+    """Return the date of one list of date-parts: [year], [year, month] or [y, m, d],
+    each a number or, as Zotero writes them, a number's digits ("2024")."""
+    nums = [int(n) if isinstance(n, str) and n.strip().isdigit() else n for n in nums]
     if len(nums) > 3 or not all(isinstance(n, int) and not isinstance(n, bool) for n in nums):
         raise ValueError("date-parts must hold one to three whole numbers: year, month, day")
     year, month, day = (nums + [None, None])[:3]

@@ -387,3 +387,27 @@ def test_the_source_summary_takes_dates_of_any_precision(tmp_path: Path, issued,
     build(check_workspace(ws), audience="analyst", fmt="json", jobs=1)
     memo = json.loads((ws / "out" / "weekly.analyst.json").read_text(encoding="utf-8"))
     assert said in memo["summary"][0]
+
+
+@given(
+    parts=st.lists(
+        st.lists(st.integers(1, 28), min_size=1, max_size=3).map(lambda p: [2000 + p[0], *p[1:]]),
+        min_size=1,
+        max_size=2,
+    ),
+    as_text=st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_date_parts_written_as_text_read_as_the_numbers(
+    parts: list[list[int]], as_text: list[bool]
+) -> None:
+    """Zotero and Better CSL JSON write date parts as text ("2024", "06"): each reads as
+    the number it is, a range included."""
+    flags = iter(as_text)
+    texts = [[f"{n:02d}" if next(flags) else n for n in p] for p in parts]
+    try:
+        expected = parse_date({"date-parts": parts})
+    except ValueError:
+        with pytest.raises(ValueError):
+            parse_date({"date-parts": texts})
+        return
+    assert parse_date({"date-parts": texts}) == expected

@@ -118,8 +118,15 @@ def import_file(root: Path, file: Path) -> tuple[Path, list[str]]:
     else:
         raise BriefgenError(f"{file}: expected a .json (CSL-JSON) or .bib (BibTeX) file")
     problems = Problems()
+    text = file.read_text(encoding="utf-8", errors="replace") if suffix == ".json" else ""
     for i, record in enumerate(records):
-        validate(Source, record, file, problems, loc=(i,))
+        found = Problems()
+        validate(Source, record, file, found)
+        written = record.get("x-zotero-uri", record.get("id"))
+        line = _line_of_item(text, written) if text else 0
+        for p in found.items:  # each names the item by its place and id, at its line
+            where = f"[{i}] {record.get('id')!r}" + (f".{p.key}" if p.key else "")
+            problems.add(file, line or p.line, where, p.message, p.severity)
     problems.raise_if_errors()
     ids = [r["id"] for r in records]
     _refuse_duplicates(ws, ids)
@@ -142,13 +149,64 @@ def _csl_json(file: Path) -> list[dict[str, Any]]:
         if not isinstance(item.get("id"), (str, int)):
             problems.add(file, 0, f"[{i}].id", "every item needs an id")
     problems.raise_if_errors()
-    return [_from_csl(item) for item in data]
+    records = [_from_csl(item) for item in data]
+    seen: dict[str, int] = {}
+    for record in records:  # two items made the same readable id: the second gets -2
+        if "x-zotero-uri" in record:
+            base = record["id"]
+            seen[base] = seen.get(base, 0) + 1
+            if seen[base] > 1:
+                record["id"] = f"{base}-{seen[base]}"
+    return records
+
+
+def _line_of_item(text: str, ident: Any) -> int:
+    """Return the line of the JSON text where the item with `ident` as its id is."""
+    match = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(ident)), text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*\Z")
+
+
+def readable_id(item: dict[str, Any]) -> str:
+    """Return an id for a CSL-JSON item whose own is a Zotero item URI or otherwise not an
+    id: its citation key where the export has one, else family name, year and the first
+    word of the title ("svetlova-2024-hidden")."""
+    key = item.get("citation-key") or item.get("citation-label")
+    if isinstance(key, str) and _ID.match(key):
+        return key
+    names = item.get("author") or item.get("editor") or []
+    first = names[0] if names and isinstance(names[0], dict) else {}
+    who = str(first.get("family") or first.get("literal") or "source")
+    year = ""
+    issued = item.get("issued")
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts") or [[]]
+        year = str(parts[0][0]) if parts and parts[0] else str(issued.get("raw", ""))[:4]
+    title = next(iter(re.findall(r"\w+", str(item.get("title", "")))), "")
+    words = [_slug(w) for w in (who.split()[-1:] or ["source"]) + [year, title] if w]
+    return "-".join(w for w in words if w) or "source"
+
+
+def _slug(text: str) -> str:
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
-    """Return a CSL-JSON item as a store record: dates simplified where they can be."""
+    """Return a CSL-JSON item as a store record: dates simplified where they can be, and
+    a Zotero item URI for an id made a readable id (the URI kept as x-zotero-uri)."""
     out = {k: v for k, v in item.items() if v not in (None, "", [])}
     out["id"] = str(out["id"])
+    if not _ID.match(out["id"]):
+        out = {
+            "id": readable_id(item),
+            "x-zotero-uri": out["id"],
+            **{k: v for k, v in out.items() if k != "id"},
+        }
     for key in ("issued", "accessed"):
         value = out.get(key)
         if not (isinstance(value, dict) and set(value) == {"date-parts"}):
@@ -159,9 +217,11 @@ def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
             isinstance(parts, list)
             and len(parts) == 1
             and isinstance(parts[0], list)
-            and all(type(p) is int for p in parts[0])
-        ):
-            out[key] = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts[0]))
+            and 1 <= len(parts[0]) <= 3
+            and all(type(p) is int or (isinstance(p, str) and p.isdigit()) for p in parts[0])
+        ):  # Zotero writes the parts as text: "2024", 6
+            nums = [int(p) for p in parts[0]]
+            out[key] = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(nums))
     return out
 
 

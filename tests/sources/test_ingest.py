@@ -166,18 +166,61 @@ def test_import_reports_malformed_and_duplicate_entries(good: Path, tmp_path: Pa
     assert run.code == 1 and "entry key 'a' appears more than once" in run.err
 
 
-def test_import_csl_json_with_text_date_parts_is_an_error(good: Path, tmp_path: Path) -> None:
-    """date-parts of text once stopped import with a traceback while it simplified them."""
+ZOTERO = [  # the shapes Zotero and Better CSL JSON write
+    {
+        "id": "http://zotero.org/users/123/items/ABCD1234",
+        "type": "article-magazine",
+        "title": "Hidden Discord in the Alliance",
+        "author": [{"family": "Svetlova", "given": "Ksenia"}],
+        "issued": {"date-parts": [["2024", 6, 1]]},
+        "accessed": {"date-parts": [["2024", "06", "12"]]},
+    },
+    {
+        "id": "http://zotero.org/users/123/items/EFGH5678",
+        "type": "report",
+        "title": "The Russo-Iranian Axis",
+        "issued": {"raw": "2023-03"},
+        "citation-key": "kirillova2023axis",
+    },
+    {
+        "id": "http://zotero.org/users/123/items/IJKL9012",
+        "type": "report",
+        "title": "Drones over the Gulf",
+        "issued": {"date-parts": [[2023, 3], ["2023", "5"]], "circa": True},
+        "accessed": {"literal": "2024-06-12"},
+    },
+]
+
+
+def test_import_takes_zotero_csl_json_as_exported(good: Path, tmp_path: Path) -> None:
+    """Date parts as text, raw and literal dates, ranges and circa are read; an item URI
+    becomes a readable id (the citation key where there is one) and is kept; the store
+    then checks."""
     path = tmp_path / "zotero.json"
-    path.write_text(
-        json.dumps(
-            [{"id": "x", "type": "report", "title": "X", "issued": {"date-parts": [["2023"]]}}]
-        ),
-        encoding="utf-8",
-    )
+    path.write_text(json.dumps(ZOTERO, indent=2), encoding="utf-8")
+    run = briefgen("import", str(path), cwd=good)
+    assert run.code == 0, run.err
+    added = yaml.safe_load((good / "store" / "sources.yaml").read_text(encoding="utf-8"))[-3:]
+    assert [s["id"] for s in added] == [
+        "svetlova-2024-hidden",
+        "kirillova2023axis",
+        "source-2023-drones",
+    ]
+    assert [s["x-zotero-uri"] for s in added] == [item["id"] for item in ZOTERO]
+    assert added[0]["issued"] == "2024-06-01" and added[0]["accessed"] == "2024-06-12"
+    assert added[2]["issued"]["date-parts"] == [[2023, 3], ["2023", "5"]]  # a range stays whole
+    check = briefgen("check", cwd=good)
+    assert check.code == 0, check.err
+
+
+def test_an_import_error_names_the_item_its_id_and_line(good: Path, tmp_path: Path) -> None:
+    path = tmp_path / "zotero.json"
+    items = [*ZOTERO[:2], {**ZOTERO[2], "reliability": "Z"}]
+    path.write_text(json.dumps(items, indent=2), encoding="utf-8")
     run = briefgen("import", str(path), cwd=good)
     assert run.code == 1 and "Traceback" not in run.err
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "IJKL9012" in text)
     assert (
-        f"{path}: issued: date-parts must hold one to three whole numbers: year, month, "
-        "day" in run.err
+        f"{path}:{line}: [2] 'source-2023-drones'.reliability: expected one of 'A', 'B', 'C', "
+        "'D', 'E' or 'F', got 'Z'" in run.err
     )
