@@ -214,10 +214,12 @@ class Paragraphs:
         `placed` is False for a claim only mentioned in a remark: it may still be
         selected later in its own right.
         """
-        cites = [
-            cite.Cite(s.source, self._locator(claim.id, i, s.locator))
-            for i, s in enumerate(claim.sources)
-        ]
+        cites = _one_per_source(
+            [
+                cite.Cite(s.source, self._locator(claim.id, i, s.locator))
+                for i, s in enumerate(claim.sources)
+            ]
+        )
         draft.clusters.append(Cluster(cites, [claim.id]))
         if placed:
             draft.placed.append(claim.id)
@@ -289,3 +291,29 @@ def _short_author(source: Source) -> str:
         first = source.author[0]
         return first.family or first.literal or first.given or source.id
     return source.container_title or source.title or source.id
+
+
+_LOCATOR = re.compile(r"^\s*([^\W\d]+\.?)\s*(\S.*?)\s*$")  # "para. 3": label, value
+
+
+def _one_per_source(cites: list[cite.Cite]) -> list[cite.Cite]:
+    """Return one citation per source, in the order first cited, its locators merged:
+    two quotes of one source give "para. 3, 5" (which the style prints "paras. 3, 5"),
+    not the source twice in one note."""
+    merged: dict[str, list[str]] = {}
+    for c in cites:
+        places = merged.setdefault(c.source_id, [])
+        if c.locator and c.locator not in places:
+            places.append(c.locator)
+    out = []
+    for source, places in merged.items():
+        labels = {m.group(1) if (m := _LOCATOR.match(p)) else None for p in places}
+        if len(places) > 1 and len(labels) == 1 and None not in labels:
+            values = [m.group(2) for p in places if (m := _LOCATOR.match(p))]
+            if all(v.isdigit() for v in values):
+                values.sort(key=int)
+            locator: str | None = f"{labels.pop()} {', '.join(values)}"
+        else:
+            locator = "; ".join(places) or None
+        out.append(cite.Cite(source, locator))
+    return out

@@ -11,7 +11,7 @@ from briefgen.build.memos import check_workspace
 from briefgen.model import NoteRef, plain_text
 from briefgen.resolve.memo import build_memo
 
-from ..conftest import make_variant
+from ..conftest import briefgen, make_variant
 
 
 def _memo(ws: Path, audience: str, period: str | None = None):
@@ -219,3 +219,17 @@ def test_the_model_decides_the_contents_the_columns_and_the_language(tmp_path: P
     assert _memo(many, "principal").contents is False  # a one-page memo never
     principal = _memo(many, "principal")
     assert principal.note_columns == (2 if len(principal.notes) > 4 else 1)
+
+
+def test_a_source_quoted_twice_is_cited_once_in_the_note(tmp_path: Path) -> None:
+    """Two quotes of one source give one citation with both places, in order, not the
+    source twice in one note."""
+    ws = make_variant(tmp_path, "quoted-twice")
+    run = briefgen("build", "--all", "case", "--format", "json", cwd=tmp_path)
+    assert run.code == 0, run.err
+    memo = json.loads((ws / "out" / "weekly.analyst.json").read_text(encoding="utf-8"))
+    for claim, shown in (("twice-apart", "paras. 1, 2"), ("twice-same", "para. 2")):
+        note = next(n for n in memo["notes"] if n["claim_ids"] == [claim])
+        text = "".join(span["text"] for span in note["content"])
+        assert text.count("Grain Talks Stall Again") == 1, text
+        assert text.endswith(f"{shown}."), text
