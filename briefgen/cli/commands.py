@@ -395,7 +395,8 @@ def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | N
     "authors",
     multiple=True,
     metavar="NAME",
-    help='"Family, Given", or "{Organisation}"; repeat for several authors.',
+    help='"Family, Given", "Given Family" (particles and suffixes kept), or '
+    '"{Organisation}"; repeat for several authors.',
 )
 @click.option("--container", help="Journal, magazine, newspaper or site it appeared in.")
 @click.option("--publisher", help="Publisher or issuing organisation.")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefgen.sources.furniture import clean
+from briefgen.sources.ingest import parse_author
 
 from ..conftest import ARTICLES, briefgen
 
@@ -224,3 +228,46 @@ def test_an_import_error_names_the_item_its_id_and_line(good: Path, tmp_path: Pa
         f"{path}:{line}: [2] 'source-2023-drones'.reliability: expected one of 'A', 'B', 'C', "
         "'D', 'E' or 'F', got 'Z'" in run.err
     )
+
+
+@pytest.mark.parametrize(
+    "written, name",
+    [
+        ("Jan van der Berg", {"family": "van der Berg", "given": "Jan"}),
+        ("van der Berg, Jan", {"family": "van der Berg", "given": "Jan"}),
+        ("Martin Luther King Jr.", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}),
+        ("King, Martin Luther, Jr.", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}),
+        ("José Luis de la Fuente", {"family": "de la Fuente", "given": "José Luis"}),
+        ("Abu Bakr al-Baghdadi", {"family": "al-Baghdadi", "given": "Abu Bakr"}),
+        ("Dr. Anna Smith", {"family": "Smith", "given": "Anna"}),
+        ("Sukarno", {"literal": "Sukarno"}),
+        ("习近平", {"literal": "习近平"}),
+        ("{Institute for the Study of War}", {"literal": "Institute for the Study of War"}),
+    ],
+)
+def test_an_author_is_split_as_people_write_names(written: str, name: dict[str, str]) -> None:
+    assert parse_author(written) == name
+
+
+_GIVEN = st.sampled_from(["Jan", "Anna Maria", "Ksenia", "José Luis", "Abu Bakr"])
+_PARTICLE = st.sampled_from(["", "van", "van der", "de la", "von", "de"])
+_FAMILY = st.sampled_from(["Berg", "Svetlova", "Fuente", "Neumann", "Smith"])
+_SUFFIX = st.sampled_from(["", "Jr.", "III"])
+
+
+@given(given=_GIVEN, particle=_PARTICLE, family=_FAMILY, suffix=_SUFFIX, inverted=st.booleans())
+def test_every_part_of_a_name_lands_in_its_place(
+    given: str, particle: str, family: str, suffix: str, inverted: bool
+) -> None:
+    """Given names, particles, family name and suffix, written "Given Family Suffix" or
+    "Family, Given, Suffix": none is lost, each in its CSL part."""
+    surname = f"{particle} {family}".strip()
+    written = (
+        f"{surname}, {given}" + (f", {suffix}" if suffix else "")
+        if inverted
+        else " ".join(p for p in (given, surname, suffix) if p)
+    )
+    name = parse_author(written)
+    assert name.get("family") == surname, (written, name)
+    assert name.get("given") == given, (written, name)
+    assert name.get("suffix", "") == suffix, (written, name)
