@@ -283,10 +283,32 @@ def short_title(title: str) -> str:
         return main
     if words[0].lower() in ("a", "an", "the"):
         words = words[1:]
-    words = words[:4]
+    words = _outside_brackets(words, 4)
     while len(words) > 1 and words[-1].lower().strip(",") in STOP_WORDS:
         words.pop()
     return " ".join(words).rstrip(",;")
+
+
+_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "‘": "’"}
+
+
+def _outside_brackets(words: list[str], most: int) -> list[str]:
+    """Return at most `most` of `words` from the start, never cut inside brackets or
+    quotation marks: a translated title's "[The Northern Sea Route]" goes whole or not at
+    all. Where the first words open a bracket, they run to where it closes."""
+    open_marks: list[str] = []
+    whole = 0  # how many words end outside every bracket
+    for i, word in enumerate(words):
+        for c in word:
+            if c in _PAIRS:
+                open_marks.append(_PAIRS[c])
+            elif open_marks and c == open_marks[-1]:
+                open_marks.pop()
+        if not open_marks:
+            if i + 1 > most and whole:
+                break
+            whole = i + 1
+    return words[: whole or len(words)]
 
 
 def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:

@@ -376,3 +376,25 @@ def test_every_letter_of_a_name_in_any_script_is_printed(
     for printed in shown:  # an author-date citation gives the family name alone
         text = "".join(span.text for span in printed)
         assert all(c in text for c in letters), (family, given_name, text)
+
+
+_TITLE_WORDS = st.sampled_from(
+    ["Севморпуть", "теряет", "Drones", "over", "the", "Gulf", "Öl", "and", "транзит"]
+)
+
+
+@given(
+    before=st.lists(_TITLE_WORDS, min_size=1, max_size=5),
+    inside=st.lists(_TITLE_WORDS, min_size=1, max_size=5),
+    after=st.lists(_TITLE_WORDS, max_size=3),
+    marks=st.sampled_from(["[]", "()", "“”", "«»"]),
+)
+def test_a_short_title_is_never_cut_inside_brackets(
+    before: list[str], inside: list[str], after: list[str], marks: str
+) -> None:
+    """A short title keeps a bracketed part (a translation, an aside) whole or leaves it
+    out: "Севморпуть теряет транзит [The," was a note's short title."""
+    title = " ".join([*before, marks[0] + " ".join(inside) + marks[1], *after])
+    short = short_title(title)
+    assert short.count(marks[0]) == short.count(marks[1]), (title, short)
+    assert title.startswith(short) or title.split(maxsplit=1)[-1].startswith(short), (title, short)
