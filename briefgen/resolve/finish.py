@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from ..cite import csl
@@ -111,7 +112,9 @@ class Resolver(Selection):
         markings = self.ws.settings.markings
         header = self._header(audience_id, placed, today)
         header.fields = _fields(header, layout.fields)
-        words = Words(bibliography="Bibliography" if rendered.note_style else "References")
+        words = Words(
+            bibliography=bibliography_heading(self.ws.settings.citation_style, rendered.note_style)
+        )
         summary = self._summary(placed) if self.audience.summary and layout.summary else []
         compact = layout.layout == "one-page"
         headings = [s.title for s in sections if s.title]
@@ -265,3 +268,12 @@ def _replace_refs(content: list[Inline], clusters: list[list[Span]]) -> list[Inl
         else:
             out.append(item)
     return out
+
+
+def bibliography_heading(style: str, note_style: bool) -> str:
+    """Return what a style's guide heads its list of sources: Works Cited for MLA,
+    Bibliography for notes, References for author-date styles (APA, Harvard)."""
+    name = Path(style).stem.lower()
+    if name.startswith(("modern-language-association", "mla")):
+        return "Works Cited"
+    return "Bibliography" if note_style else "References"

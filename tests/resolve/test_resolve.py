@@ -11,7 +11,7 @@ from briefgen.build.memos import check_workspace
 from briefgen.model import NoteRef, plain_text
 from briefgen.resolve.memo import build_memo
 
-from ..conftest import briefgen, make_variant
+from ..conftest import briefgen, make_variant, make_workspace
 
 
 def _memo(ws: Path, audience: str, period: str | None = None):
@@ -233,3 +233,22 @@ def test_a_source_quoted_twice_is_cited_once_in_the_note(tmp_path: Path) -> None
         text = "".join(span["text"] for span in note["content"])
         assert text.count("Grain Talks Stall Again") == 1, text
         assert text.endswith(f"{shown}."), text
+
+
+@pytest.mark.parametrize(
+    "variant, heading",
+    [(None, "Bibliography"), ("author-date-style", "References"), ("mla-style", "Works Cited")],
+)
+def test_the_list_of_sources_is_headed_as_its_style_guide_says(
+    tmp_path: Path, variant: str | None, heading: str
+) -> None:
+    """Chicago's notes end in a Bibliography, APA's in References, MLA's in Works Cited:
+    in the model and in the HTML the reader sees."""
+    ws = make_variant(tmp_path, variant) if variant else make_workspace(tmp_path)
+    run = briefgen("build", "--all", "case", "--format", "json", cwd=tmp_path)
+    assert run.code == 0, run.err
+    memo = json.loads((ws / "out" / "weekly.analyst.json").read_text(encoding="utf-8"))
+    assert memo["words"]["bibliography"] == heading
+    run = briefgen("build", "--all", "case", "--format", "html", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert f">{heading}</h2>" in (ws / "out" / "weekly.analyst.html").read_text(encoding="utf-8")
