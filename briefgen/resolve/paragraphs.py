@@ -147,7 +147,7 @@ class Paragraphs:
             para.confidence = f"{claim.confidence} confidence"
         if self.audience.quotes:
             para.quotes = [
-                Quote(s.quote, self._quote_attribution(claim_id, i))
+                Quote(nested_quotes(s.quote), self._quote_attribution(claim_id, i))
                 for i, s in enumerate(claim.sources)
                 if s.quote
             ]
@@ -317,3 +317,17 @@ def _one_per_source(cites: list[cite.Cite]) -> list[cite.Cite]:
             locator = "; ".join(places) or None
         out.append(cite.Cite(source, locator))
     return out
+
+
+_STRAIGHT = re.compile(r'(^|[\s(\[{\u2014-])"|"')
+
+
+def nested_quotes(text: str) -> str:
+    """Return a quote's own quotation marks as single ones, since the memo prints the
+    quote in double marks (“… ‘remains committed’ …”), as CMOS and APA have it."""
+    if '"' not in text and "\u201c" not in text and "\u201d" not in text:
+        return text
+    text = text.replace("\u201c", "\u2018").replace("\u201d", "\u2019")
+    return _STRAIGHT.sub(
+        lambda m: m.group(1) + "\u2018" if m.group(1) is not None else "\u2019", text
+    )

@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefgen.build.memos import check_workspace
 from briefgen.model import NoteRef, plain_text
 from briefgen.resolve.memo import build_memo
+from briefgen.resolve.paragraphs import nested_quotes
 
 from ..conftest import briefgen, make_variant, make_workspace
 
@@ -252,3 +255,27 @@ def test_the_list_of_sources_is_headed_as_its_style_guide_says(
     run = briefgen("build", "--all", "case", "--format", "html", cwd=tmp_path)
     assert run.code == 0, run.err
     assert f">{heading}</h2>" in (ws / "out" / "weekly.analyst.html").read_text(encoding="utf-8")
+
+
+@given(
+    inner=st.text("abc ,.", min_size=1, max_size=12).filter(lambda t: t and t == t.strip()),
+    marks=st.sampled_from(['""', "“”"]),
+    before=st.sampled_from(["", "it ", "(", "the word "]),
+)
+def test_quotation_marks_inside_a_printed_quote_are_single(
+    inner: str, marks: str, before: str
+) -> None:
+    """A quote prints in double marks, so its own marks, straight or curly, turn single,
+    opening and closing in their places, and its words stay as they are."""
+    quote = f"{before}{marks[0]}{inner}{marks[1]} to a deal"
+    shown = nested_quotes(quote)
+    assert shown == f"{before}\u2018{inner}\u2019 to a deal"
+
+
+def test_the_example_memo_prints_a_quote_inside_a_quote_in_single_marks(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path)
+    run = briefgen("build", "--all", "case", "--format", "html", cwd=tmp_path)
+    assert run.code == 0, run.err
+    page = (ws / "out" / "weekly.analyst.html").read_text(encoding="utf-8")
+    assert "it ‘remains committed’ to a deal" in page
+    assert "“remains committed”" not in page and "&quot;remains" not in page
