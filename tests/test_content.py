@@ -71,6 +71,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from briefgen.resolve.paragraphs import nested_quotes
+
 from . import docx_read
 from .conftest import WORKSPACES, briefgen
 
@@ -728,6 +730,8 @@ def shown_problems(values: dict[str, str], audience: str, fmt: str, text: str) -
         fold = how == "casefold" or (name == "claim text" and bool(values["origin"]))
         # Prose is looked for paragraph by paragraph: a portion mark may open each one.
         parts = _PARAGRAPHS.split(values[name]) if "prose" in name else [values[name]]
+        if name.startswith("quote"):  # its own quotation marks print single
+            parts = [nested_quotes(part) for part in parts]
         for part in parts:
             if fmt == "pdf -raw" and RTL.search(part):
                 continue  # -raw gives right-to-left text in the order it is drawn

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from briefgen.build.memos import build, check_workspace
+from briefgen.resolve.paragraphs import nested_quotes
 from briefgen.scripts import has_rtl
 
 from .conftest import WORKSPACES
@@ -153,7 +154,12 @@ def test_typed_text_prints_as_written_in_every_format(fields: dict[str, Any]) ->
     if fields["style"] != "apa":  # APA gives initials only
         values["given"] = fields["given"]
     for i, (text, quote, locator) in enumerate(fields["claims"]):
-        values |= {f"claim {i} text": text, f"quote {i}": quote, f"locator {i}": locator}
+        # a quote's own quotation marks print single inside the memo's double ones
+        values |= {
+            f"claim {i} text": text,
+            f"quote {i}": nested_quotes(quote),
+            f"locator {i}": locator,
+        }
     typed = set(ENTITY.findall(" ".join(_all_strings(fields))))
     for name, text in texts.items():
         squeeze = _squeeze if name.endswith(".pdf") else _normal

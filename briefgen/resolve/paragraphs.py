@@ -319,15 +319,16 @@ def _one_per_source(cites: list[cite.Cite]) -> list[cite.Cite]:
     return out
 
 
-_STRAIGHT = re.compile(r'(^|[\s(\[{\u2014-])"|"')
+# a quotation in straight marks: the opening one where a word may start, the closing one
+# where a word may end ('class="nocase"' is no quotation)
+_STRAIGHT = re.compile(r'(?:(?<=^)|(?<=[\s(\[{\u2014-]))"([^"\n]+)"(?=$|[\s.,;:!?)\]}\u2014-])')
 
 
 def nested_quotes(text: str) -> str:
-    """Return a quote's own quotation marks as single ones, since the memo prints the
-    quote in double marks (“… ‘remains committed’ …”), as CMOS and APA have it."""
+    """Return a quote's own quotations in single marks, since the memo prints the quote
+    in double marks (“… ‘remains committed’ …”), as CMOS and APA have it: curly double
+    marks always, straight ones where they stand as a quotation's."""
     if '"' not in text and "\u201c" not in text and "\u201d" not in text:
         return text
     text = text.replace("\u201c", "\u2018").replace("\u201d", "\u2019")
-    return _STRAIGHT.sub(
-        lambda m: m.group(1) + "\u2018" if m.group(1) is not None else "\u2019", text
-    )
+    return _STRAIGHT.sub("\u2018\\1\u2019", text)

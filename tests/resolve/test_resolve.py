@@ -279,3 +279,10 @@ def test_the_example_memo_prints_a_quote_inside_a_quote_in_single_marks(tmp_path
     page = (ws / "out" / "weekly.analyst.html").read_text(encoding="utf-8")
     assert "it ‘remains committed’ to a deal" in page
     assert "“remains committed”" not in page and "&quot;remains" not in page
+
+
+@pytest.mark.parametrize("typed", ['<span class="nocase">of</span>', '" & "x', '5" screen', '"'])
+def test_straight_marks_that_are_no_quotation_stay_as_typed(typed: str) -> None:
+    """Only a quotation's marks turn single: a markup attribute, a lone mark or inches
+    stay as the user typed them (found by the entities property in CI)."""
+    assert nested_quotes(typed) == typed
