@@ -92,7 +92,7 @@ def find_style(name: str, workspace: Path | None = None) -> Path:
         path = (workspace / name).resolve()
         if not path.is_relative_to(workspace.resolve()) or not path.is_file():
             raise StyleError(f"style file {name!r} is not a file inside the workspace")
-        return path
+        return _independent(path)  # a journal's own file may be a dependent style too
     folder = styles_folder()
     for candidate in (folder / f"{name}.csl", folder / "dependent" / f"{name}.csl"):
         if candidate.is_file():
@@ -102,15 +102,22 @@ def find_style(name: str, workspace: Path | None = None) -> Path:
 
 
 def _independent(path: Path) -> Path:
-    """Return the parent style of a dependent CSL style, which pandoc cannot follow itself."""
-    head = path.read_text(encoding="utf-8")[:4000]
-    m = re.search(r'<link[^>]+href="[^"]*/styles/([^"/]+)"[^>]+rel="independent-parent"', head)
-    if not m:
-        return path
-    parent = styles_folder() / f"{m.group(1)}.csl"
-    if not parent.is_file():
-        raise StyleError(f"style {path.stem!r} depends on {m.group(1)!r}, which is missing")
-    return parent
+    """Return the parent style of a dependent CSL style, from the shipped styles: pandoc
+    would fetch it over the network, and fail offline."""
+    head = path.read_text(encoding="utf-8", errors="replace")[:8000]
+    for link in re.findall(r"<link\b[^>]*>", head):
+        if re.search(r'\brel="independent-parent"', link):
+            href = re.search(r'\bhref="[^"]*/([^"/]+?)(?:\.csl)?"', link)
+            if href is None:
+                break
+            parent = styles_folder() / f"{href.group(1)}.csl"
+            if not parent.is_file():
+                raise StyleError(
+                    f"style {path.stem!r} depends on the style {href.group(1)!r}, which is not "
+                    "among the shipped styles; put its .csl file in the workspace and name it"
+                )
+            return parent
+    return path
 
 
 @lru_cache(maxsize=1)

@@ -398,3 +398,27 @@ def test_a_short_title_is_never_cut_inside_brackets(
     short = short_title(title)
     assert short.count(marks[0]) == short.count(marks[1]), (title, short)
     assert title.startswith(short) or title.split(maxsplit=1)[-1].startswith(short), (title, short)
+
+
+@pytest.mark.parametrize("order", ["href first", "rel first"])
+def test_a_dependent_style_file_in_the_workspace_uses_its_shipped_parent(
+    tmp_path: Path, order: str
+) -> None:
+    """A journal's dependent style, saved in the workspace, names its parent by URL:
+    pandoc would fetch it over the network. Its parent is taken from the shipped styles,
+    however the link's attributes are ordered; an unknown parent is an error to act on."""
+    shipped = cite.find_style("2d-materials")  # a shipped dependent style: its parent
+    attributes = [
+        'href="http://www.zotero.org/styles/institute-of-physics-numeric"',
+        'rel="independent-parent"',
+    ]
+    if order == "rel first":
+        attributes.reverse()
+    body = f'<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"><info><link {" ".join(attributes)}/></info></style>'
+    (tmp_path / "journal.csl").write_text(body, encoding="utf-8")
+    assert cite.find_style("journal.csl", tmp_path) == shipped
+    (tmp_path / "lost.csl").write_text(
+        body.replace("institute-of-physics-numeric", "no-such-style"), encoding="utf-8"
+    )
+    with pytest.raises(cite.StyleError, match="depends on the style 'no-such-style'"):
+        cite.find_style("lost.csl", tmp_path)
