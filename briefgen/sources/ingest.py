@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import BriefgenError, Problems, WorkspaceError, display_path
+from ..readers.fields import ID_PATTERN
 from ..readers.files import Refused, read_inside, write_atomic
 from ..readers.records import Source
 from ..readers.validate import validate
@@ -173,7 +174,7 @@ def _line_of_item(text: str, ident: Any) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*\Z")
+_ID = re.compile(ID_PATTERN)  # the id rule of the records
 
 
 def readable_id(item: dict[str, Any]) -> str:
