@@ -150,7 +150,8 @@ def build(
     root = _root(start)
     files = [b for b in briefs if not b.is_dir()]
     only = None if all_briefs or not files else [_brief_path(root, b) for b in files]
-    out = (out_dir or quick.output_folder(root)).resolve()
+    read = quick.settings(root)  # briefgen.yaml, read once before the workspace
+    out = (out_dir or quick.output_folder(root, read)).resolve()
     key = quick.command_key(
         {
             "root": str(root),
@@ -171,7 +172,7 @@ def build(
     # the writer processes and pandoc load while this process loads the workspace
     from ..speed.engine import Engine
 
-    style, locale = quick.citation_settings(root)
+    style, locale = quick.citation_settings(root, read)
     with Engine(
         jobs or os.cpu_count() or 1, [fmt] if fmt else list(DEFAULT_FORMATS), style, locale
     ) as engine:

@@ -38,12 +38,12 @@ def settings(root: Path) -> Settings:
     return read or Settings()
 
 
-def output_folder(root: Path) -> Path:
+def output_folder(root: Path, read: Settings | None = None) -> Path:
     """Return the workspace's output folder, where the last build's record is."""
-    return root / settings(root).output
+    return root / (read or settings(root)).output
 
 
-def citation_settings(root: Path) -> tuple[Path | None, str]:
+def citation_settings(root: Path, read: Settings | None = None) -> tuple[Path | None, str]:
     """Return the workspace's CSL style file and locale.
 
     Only a hint for priming pandoc ahead of the build (see engine.py): a style that
@@ -52,7 +52,7 @@ def citation_settings(root: Path) -> tuple[Path | None, str]:
     from ..cite.pandoc import find_style
     from ..errors import BriefgenError
 
-    read = settings(root)
+    read = read or settings(root)
     try:
         return find_style(read.citation_style, root), read.locale
     except BriefgenError:
