@@ -81,7 +81,7 @@ def wait_for_cache(ws: Path, seconds: float = 120) -> None:
     """Wait until the store cache written in the background exists (and its writer has
     gone: it renames the file into place as its last act)."""
     deadline = time.time() + seconds
-    while time.time() < deadline and not list((ws / ".briefgen" / "cache").glob("*.pickle")):
+    while time.time() < deadline and not list((ws / ".briefgen" / "cache").glob("*.msgpack")):
         time.sleep(0.2)
     time.sleep(0.5)
 
@@ -300,7 +300,7 @@ def wait_for_new_cache(ws: Path, seconds: float = 120) -> None:
     """Wait until the store cache of the store as it is now has been written."""
     from briefgen.speed import cache
 
-    name = f"store-{cache.digest(ws.resolve()).key}.pickle"
+    name = f"store-{cache.digest(ws.resolve()).key}.msgpack"
     deadline = time.time() + seconds
     while time.time() < deadline and not (ws / cache.FOLDER / name).exists():
         time.sleep(0.2)

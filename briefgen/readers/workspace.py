@@ -34,7 +34,7 @@ class Where(NamedTuple):
     Store files can hold thousands of records; keeping their located data would double
     the memory a large store needs, so it is read again, once, when a line is wanted:
     that happens only when something is wrong. (A named tuple: there is one per record,
-    and it takes half a dataclass's memory and unpickles faster from the store cache.)
+    and it takes half a dataclass's memory.)
     """
 
     path: Path

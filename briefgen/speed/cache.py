@@ -2,11 +2,12 @@
 
 A large store takes seconds to read, validate and check, and between two builds it has
 usually not changed. The whole loaded store (records, captured texts, derived locators,
-problems) is pickled under a digest of every file it was made from (inputs.py, the
-briefs aside) and of briefgen's code, beside the versions of the files the workspace
-names (the logo and fonts, which are checked too, the style, captured texts kept outside
-store/); any change to any of them gives another digest, or leaves the kept store
-unused, so a stale cache is never used.
+problems) is kept as data (stored.py: MessagePack of known types, never a pickle) under
+a digest of every file it was made from (inputs.py, the briefs aside) and of
+briefgen's code, beside the versions of the files the workspace names (the logo and
+fonts, which are checked too, the style, captured texts kept outside store/); any
+change to any of them gives another digest, or leaves the kept store unused, so a stale
+cache is never used.
 When a claim file was edited, the others' reads come from a cache of their own, one
 entry a file (ClaimFileReads), so only the edited file is read and checked again. Files
 are written atomically, so concurrent builds can share them safely.
@@ -19,7 +20,6 @@ import gc
 import hashlib
 import hmac
 import os
-import pickle
 import threading
 import time
 from dataclasses import dataclass
@@ -29,9 +29,10 @@ from ..build.inputs import code_digest, named_versions, workspace_files
 from ..readers.files import Refused, read_inside, write_atomic
 from ..readers.workspace import ListRead, Workspace, no_gc
 from ..readers.yamlio import MAX_FILE_BYTES
+from . import stored
 
 FOLDER = Path(".briefgen") / "cache"  # in the workspace: out/ holds only what a build made
-FORK_FROM_CLAIMS = 5_000  # smaller stores pickle in well under a second: just write
+FORK_FROM_CLAIMS = 5_000  # smaller stores encode in well under a second: just write
 # claim files this large in all (about 2,000 claims) take longer to read than their kept
 # reads to load; below it, keeping them would only add writes to every edit's build
 PER_FILE_FROM_BYTES = 1024 * 1024
@@ -129,49 +130,47 @@ def checked_store(root: Path) -> Workspace:
 def load_cached(root: Path, key: str) -> Workspace | None:
     """Return the store cached under `key`, or None; None too if a file the workspace
     names (which the key cannot know before the workspace is read) is not as it was."""
-    path = root / FOLDER / f"store-{key}.pickle"
-    # Unpickling makes millions of objects, none of them garbage, and they stay for the
+    data = _unsealed(root / FOLDER / f"store-{key}.{SUFFIX}")
+    if data is None:
+        return None
+    # Decoding makes millions of objects, none of them garbage, and they stay for the
     # command's life: frozen before the cyclic collector is back, or its next collection
     # would scan them all.
     with no_gc():
-        kept = _unpickle(path)
-        gc.freeze()
-    if not isinstance(kept, tuple) or len(kept) != 2 or not isinstance(kept[1], Workspace):
-        return None
-    named, ws = kept
+        try:
+            named, ws = stored.decode_store(data)
+        except Exception:  # noqa: BLE001 - whatever a damaged entry raises: a miss
+            return None
+        finally:
+            gc.freeze()
     return ws if named == named_versions(ws) else None
 
 
-def _unpickle(path: Path) -> object:
+def _unsealed(path: Path) -> memoryview | None:
     """Return what the cache file `path` holds, or None: a missing, damaged or unsealed
     entry is only a missed one.
 
-    A workspace travels on shared drives and in zip files, and unpickling runs whatever
-    code a pickle names: so an entry is unpickled only if it carries the seal of this
-    user's key, which lives outside every workspace (`_seal_key`). A file planted in
-    .briefgen/cache/ is never unpickled.
+    Entries are data, so a planted one cannot run code; but a workspace travels on shared
+    drives and in zip files, and a planted entry under the name the next run looks for
+    could still show claims its files do not hold. So an entry is read only if it carries
+    the seal of this user's key, which lives outside every workspace (`_seal_key`).
     """
     key = _seal_key()
     if key is None:
         return None
     try:
-        with open(path, "rb") as handle:  # streamed: its bytes are never all in memory
-            if handle.read(len(SEAL)) != SEAL:
-                return None
-            seal = handle.read(SEAL_BYTES)
-            mac = hashlib.blake2b(key=key, digest_size=SEAL_BYTES)
-            start = handle.tell()
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                mac.update(chunk)
-            if not hmac.compare_digest(mac.digest(), seal):
-                return None
-            handle.seek(start)
-            return pickle.load(handle)
-    except Exception:  # noqa: BLE001 - OSError, or whatever a damaged pickle raises
+        data = memoryview(Path(path).read_bytes())
+    except OSError:
         return None
+    start = len(SEAL) + SEAL_BYTES
+    if data[: len(SEAL)] != SEAL:
+        return None
+    mac = hashlib.blake2b(data[start:], key=key, digest_size=SEAL_BYTES).digest()
+    return data[start:] if hmac.compare_digest(mac, data[len(SEAL) : start]) else None
 
 
-SEAL = b"briefgen cache 1\n"
+SEAL = b"briefgen cache 2\n"  # 1 sealed pickles
+SUFFIX = "msgpack"
 SEAL_BYTES = 32
 
 
@@ -202,7 +201,7 @@ def _seal_key() -> bytes | None:
 
 class ClaimFileReads:
     """Each claim file's reads (its records and what the claim checks found), kept one
-    file a pickle under the file's key: after an edit to one claim file, only that file
+    file an entry under the file's key: after an edit to one claim file, only that file
     is read and checked again, and the others come from here (see workspace.ReadCache)."""
 
     def __init__(self, root: Path, keys: dict[Path, str]) -> None:
@@ -215,8 +214,13 @@ class ClaimFileReads:
         key = self.keys.get(path)
         if key is None:
             return None
-        read = _unpickle(self.folder / f"{key}.pickle")
-        return read if isinstance(read, ListRead) else None
+        data = _unsealed(self.folder / f"{key}.{SUFFIX}")
+        if data is None:
+            return None
+        try:
+            return stored.decode_read(data)
+        except Exception:  # noqa: BLE001 - whatever a damaged entry raises: a miss
+            return None
 
     def keep(self, path: Path, read: ListRead) -> None:
         """Remember what reading `path` gave, to be saved with the store."""
@@ -228,11 +232,12 @@ class ClaimFileReads:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for path, read in self.fresh.items():
-                sealed = _sealed(pickle.dumps(read, protocol=5))
+                sealed = _sealed(stored.encode_read(read))
                 if sealed is not None:
-                    write_atomic(self.folder / f"{self.keys[path]}.pickle", sealed, durable=False)
-            current = {f"{key}.pickle" for key in self.keys.values()}
-            for old in self.folder.glob("*.pickle"):
+                    name = f"{self.keys[path]}.{SUFFIX}"
+                    write_atomic(self.folder / name, sealed, durable=False)
+            current = {f"{key}.{SUFFIX}" for key in self.keys.values()}
+            for old in [*self.folder.glob("*.pickle"), *self.folder.glob(f"*.{SUFFIX}")]:
                 if old.name not in current:
                     old.unlink(missing_ok=True)
         except OSError:
@@ -246,7 +251,7 @@ def save_soon(
     the claim files' fresh `reads`, without making the user wait: from a forked process
     where there is fork.
 
-    Pickling a large store takes seconds; the child writes it while the command goes on
+    Encoding a large store takes a second; the child writes it while the command goes on
     (each file appears atomically, so a reader sees the old cache, the new one, or none).
     """
     claims = len(ws.claims) if ws is not None else 0
@@ -297,12 +302,13 @@ def save(root: Path, key: str, ws: Workspace) -> None:
     folder = root / FOLDER
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        sealed = _sealed(pickle.dumps((named_versions(ws), ws), protocol=5))
+        sealed = _sealed(stored.encode_store(ws, named_versions(ws)))
         if sealed is None:
             return
-        write_atomic(folder / f"store-{key}.pickle", sealed, durable=False)
-        for old in folder.glob("store-*.pickle"):
-            if old.name != f"store-{key}.pickle":
+        name = f"store-{key}.{SUFFIX}"
+        write_atomic(folder / name, sealed, durable=False)
+        for old in [*folder.glob("store-*.pickle"), *folder.glob(f"store-*.{SUFFIX}")]:
+            if old.name != name:
                 old.unlink(missing_ok=True)
     except OSError:
         pass  # a cache that cannot be written only costs time

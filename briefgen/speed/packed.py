@@ -1,10 +1,11 @@
 """Records packed as plain tuples, and a mapping that unpacks each record when it is used.
 
-A large store holds 100,000 claims, and every run of briefgen takes them from a pickle:
-the store index cache, or a reader process's reads. Records unpickle through a Python
-function each (`readers.fields.Record.__reduce__`), where plain tuples unpickle in C, several
-times faster. So they are pickled packed (`pack`), and `Records` unpacks a claim
-only when it is first used: a memo built from the cache uses a few thousand of them.
+A large store holds 100,000 claims, and a cold run takes them from reader processes,
+which hand their reads back pickled (the store cache keeps them as data: stored.py).
+Records unpickle through a Python function each (`readers.fields.Record.__reduce__`),
+where plain tuples unpickle in C, several times faster. So they are pickled packed
+(`pack`), and `Records` unpacks a claim only when it is first used: a memo uses a few
+thousand of them.
 
 A packed record is `(class, values, extra)`: the values in the order of the class's
 fields, each record among them packed in turn, and its unknown keys (or None). Only

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefgen.build.memos import check_workspace
 from briefgen.check.store import load_checked
@@ -233,7 +235,7 @@ def test_without_fork_the_claim_files_are_all_read_here(
 
 def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
     first = check_workspace(good)
-    cached = list((good / cache.FOLDER).glob("store-*.pickle"))
+    cached = list((good / cache.FOLDER).glob("store-*.msgpack"))
     assert len(cached) == 1
     again = check_workspace(good)
     assert _snapshot(again.ws) == _snapshot(first.ws)
@@ -249,12 +251,11 @@ def test_the_store_cache_is_used_until_a_file_changes(good: Path) -> None:
     assert edited.ws.claims["talks-stalled"].text.startswith(
         "Talks on the grain corridor stalled again"
     )
-    assert [p.name for p in (good / cache.FOLDER).glob("store-*.pickle")] != [cached[0].name]
+    assert [p.name for p in (good / cache.FOLDER).glob("store-*.msgpack")] != [cached[0].name]
 
 
-# damaged bytes, and a cache of briefgen before its modules moved into subpackages: the
-# classes it names (briefgen.records.Claim) are no longer there
-DAMAGED = [b"\x80\x05 damaged", b"\x80\x05cbriefgen.records\nClaim\n."]
+# damaged bytes, a cache of briefgen when it kept pickles, and a foreign layout
+DAMAGED = [b"\x80\x05 damaged", b"\x80\x05cbriefgen.records\nClaim\n.", b"\x93\x01\x02\x03"]
 
 
 class _Planted:
@@ -269,39 +270,90 @@ class _Planted:
 
 @pytest.mark.usefixtures("_kept_per_file")
 @pytest.mark.parametrize("where", ["store", "claim-files"])
-def test_a_planted_cache_file_runs_no_code(good: Path, tmp_path: Path, where: str) -> None:
+@pytest.mark.parametrize("sealed", [False, True])
+def test_a_planted_cache_file_runs_no_code(
+    good: Path, tmp_path: Path, where: str, sealed: bool
+) -> None:
     """A workspace from a zip file or a shared drive may hold any .briefgen/cache/: a
-    pickle planted there, under the name the next run looks for, is never unpickled
-    (it carries no seal of this user's key), and the store is read as if it were not
-    there."""
+    pickle planted there under the name the next run looks for, even one carrying this
+    user's seal, is only data that fails to decode, and the store is read as if it were
+    not there (and its cache written again)."""
     import pickle
 
     first = check_workspace(good)
     marker = tmp_path / "ran"
     planted = pickle.dumps(_Planted(marker))
-    entries = sorted((good / cache.FOLDER).rglob("*.pickle"))
+    if sealed:
+        planted = cache._sealed(planted) or b""
+    entries = sorted((good / cache.FOLDER).rglob("*.msgpack"))
     chosen = [p for p in entries if (p.parent.name == "claim-files") == (where == "claim-files")]
     assert chosen, entries
     for path in chosen:
         path.write_bytes(planted)
-        assert not marker.exists()
+    if where == "claim-files":  # so that they are looked at
+        for path in (good / cache.FOLDER).glob("store-*.msgpack"):
+            path.unlink()
     again = check_workspace(good)
     assert not marker.exists()
     assert _snapshot(again.ws) == _snapshot(first.ws)
-    # and the seal is what stops it: the same bytes sealed by the user's key would run
-    sealed = cache._sealed(planted)
-    assert sealed is not None
-    chosen[0].write_bytes(sealed)
-    cache._unpickle(chosen[0])
-    assert marker.read_text() == "ran"
+    assert all(path.read_bytes() != planted for path in chosen)  # rebuilt
 
 
 @pytest.mark.parametrize("kept", DAMAGED)
-def test_a_damaged_store_cache_is_ignored(good: Path, kept: bytes) -> None:
+@pytest.mark.parametrize("sealed", [False, True])
+def test_a_damaged_store_cache_is_ignored(good: Path, kept: bytes, sealed: bool) -> None:
     first = check_workspace(good)
-    for path in (good / cache.FOLDER).glob("store-*.pickle"):
-        path.write_bytes(kept)
+    for path in (good / cache.FOLDER).glob("store-*.msgpack"):
+        path.write_bytes((cache._sealed(kept) or b"") if sealed else kept)
     assert _snapshot(check_workspace(good).ws) == _snapshot(first.ws)
+
+
+@given(cut=st.floats(0, 1, exclude_max=True))
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_a_truncated_or_foreign_entry_is_a_miss(good: Path, cut: float) -> None:
+    """Cut anywhere, sealed again or not, an entry is never read as a store: the seal
+    fails, or decoding does, and the store is read from its files."""
+    check_workspace(good)
+    [path] = (good / cache.FOLDER).glob("store-*.msgpack")
+    whole = path.read_bytes()
+    body = whole[len(cache.SEAL) + cache.SEAL_BYTES :]
+    short = body[: int(len(body) * cut)]
+    key = cache.digest(good).key
+    for planted in (whole[: int(len(whole) * cut)], cache._sealed(short) or b""):
+        path.write_bytes(planted)
+        assert cache.load_cached(good, key) is None
+    path.write_bytes(whole)
+    assert cache.load_cached(good, key) is not None
+
+
+def test_every_kept_store_decodes_to_the_store_read(good: Path) -> None:
+    """The kept store is the read store, field for field: every record (unknown keys
+    included), where each was read, texts, locators, problems and the indexes."""
+    from briefgen.speed import stored
+
+    _many_files(good)  # one claim has an unknown key, "colour"
+    for root in (good, EXAMPLE):
+        ws = load_checked(root)
+        ws.select_facts()
+        ws.topic_index()
+        named, again = stored.decode_store(stored.encode_store(ws, {"logo.png": "v1"}))
+        assert named == {"logo.png": "v1"}
+        assert _snapshot(again) == _snapshot(ws)
+        assert [dump(c) for c in again.claims.values()] == [dump(c) for c in ws.claims.values()]
+        assert [dump(s) for s in again.sources.values()] == [dump(s) for s in ws.sources.values()]
+        assert any(c.extra for c in again.claims.values()) or root == EXAMPLE
+        assert {k: (w.path, w.loc) for k, w in again.where.items()} == {
+            k: (w.path, w.loc) for k, w in ws.where.items()
+        }
+        assert again.problems.items == ws.problems.items
+        assert again.select_facts() == ws.select_facts()
+        assert again.topic_index() == ws.topic_index()
+        assert again.locators == ws.locators
+        assert {i: t.paragraphs for i, t in again.texts.items()} == {
+            i: t.paragraphs for i, t in ws.texts.items()
+        }
 
 
 @pytest.fixture
@@ -370,9 +422,9 @@ def test_damaged_claim_file_entries_are_read_again(
 ) -> None:
     _many_files(good)
     check_workspace(good)
-    for entry in (good / cache.FOLDER / "claim-files").glob("*.pickle"):
+    for entry in (good / cache.FOLDER / "claim-files").glob("*.msgpack"):
         entry.write_bytes(kept)
-    for entry in (good / cache.FOLDER).glob("store-*.pickle"):
+    for entry in (good / cache.FOLDER).glob("store-*.msgpack"):
         entry.unlink()
     read = _claim_files_read(monkeypatch)
     again = check_workspace(good)
@@ -389,7 +441,7 @@ def test_a_moved_workspace_reads_its_own_files(good: Path, tmp_path: Path) -> No
     import shutil
 
     shutil.copytree(good, copy)
-    assert list((copy / cache.FOLDER / "claim-files").glob("*.pickle"))
+    assert list((copy / cache.FOLDER / "claim-files").glob("*.msgpack"))
     moved = check_workspace(copy)
     paths = {w.path for w in moved.ws.where.values()} | set(moved.ws.text_paths.values())
     assert paths and all(p.is_relative_to(copy) for p in paths)
@@ -494,7 +546,7 @@ def test_check_loads_no_writer(good: Path) -> None:
 def test_packed_claims_unpack_equal_to_the_claims_packed(good: Path) -> None:
     """Every claim of the fixture store and of the example (origins, several sources,
     partial dates, unknown keys kept as extra) survives packing: fields and extra keys,
-    and so does it pickled whole."""
+    and so does it pickled whole (as reader processes hand their reads back)."""
     import pickle
 
     from briefgen.speed.packed import pack, unpack
@@ -512,8 +564,9 @@ def test_packed_claims_unpack_equal_to_the_claims_packed(good: Path) -> None:
 
 
 def test_a_cached_store_unpacks_only_the_claims_a_memo_looks_at(good: Path) -> None:
-    """From the store cache, claims stay packed until asked for: selects test the
-    store's facts, and a memo unpacks only the claims it places or leaves out."""
+    """Handed back pickled by reader processes, claims stay packed until asked for:
+    selects test the store's facts, and a memo unpacks only the claims it places or
+    leaves out."""
     import pickle
 
     from briefgen.build.memos import plan_jobs
