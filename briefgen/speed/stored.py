@@ -11,7 +11,7 @@ then reads the store again. Paths are kept as text; the unknown keys a record ca
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,13 +86,6 @@ def encode_store(ws: Workspace, named: dict[str, str | None]) -> bytes:
     where: dict[str, dict[str, tuple[int, Place]]] = {}
     for (kind, ident), here in ws.where.items():
         where.setdefault(kind, {})[ident] = (paths.setdefault(here.path, len(paths)), here.loc)
-    tables: dict[str, dict[str, Record]] = {
-        "settings": {"": ws.settings},
-        "audiences": dict(ws.audiences),
-        "sources": dict(ws.sources),
-        "claims": dict(claims),
-        "sections": dict(ws.sections),
-    }
     return _ENCODER.encode(
         _Store(
             LAYOUT,
@@ -113,7 +106,7 @@ def encode_store(ws: Workspace, named: dict[str, str | None]) -> bytes:
             ws.problems.items,
             [
                 (table, ident, place, extra)
-                for table, records in tables.items()
+                for table, records in _tables(ws, claims).items()
                 for ident, record in records.items()
                 for place, extra in _extras(record)
             ],
@@ -157,13 +150,7 @@ def decode_store(data: bytes | memoryview) -> tuple[dict[str, str | None], Works
         _reverse=kept.reverse,
         _facts=kept.facts,
     )
-    tables: dict[str, Any] = {
-        "settings": {"": ws.settings},
-        "audiences": ws.audiences,
-        "sources": ws.sources,
-        "claims": ws.claims,
-        "sections": ws.sections,
-    }
+    tables = _tables(ws, ws.claims)
     for table, ident, place, extra in kept.extras:
         _set_extra(tables[table][ident], place, extra)
     return kept.named, ws
@@ -211,6 +198,17 @@ def decode_read(data: bytes | memoryview) -> ListRead:
         kept.contradicted_by,
         kept.facts,
     )
+
+
+def _tables(ws: Workspace, claims: Mapping[str, Claim]) -> dict[str, Mapping[str, Record]]:
+    """Return the workspace's records by table, as `Extra` names them."""
+    return {
+        "settings": {"": ws.settings},
+        "audiences": ws.audiences,
+        "sources": ws.sources,
+        "claims": claims,
+        "sections": ws.sections,
+    }
 
 
 def _unpacked(records: Records[Claim]) -> dict[str, Claim]:
