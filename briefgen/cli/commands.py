@@ -441,7 +441,7 @@ def ingest(
     that file's comments and order. Furniture patterns extend in briefgen.yaml.
     """
     from ..sources.ingest import ingest as run_ingest
-    from ..sources.ingest import parse_author
+    from ..sources.names import parse_author
 
     record: dict[str, object] = {"id": ident, "type": kind}
     optional = {
@@ -483,7 +483,7 @@ def _csl_date(text: str, circa: bool) -> object:
 def import_(file: Path, start: Path | None) -> None:
     """Add sources from a CSL-JSON (.json) or BibTeX (.bib) file, as Zotero exports them."""
     from ..errors import display_path
-    from ..sources.ingest import import_file
+    from ..sources.imports import import_file
 
     root = _root(start or Path.cwd())
     path, ids = import_file(root, file)

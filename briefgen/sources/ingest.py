@@ -1,66 +1,31 @@
-"""`briefgen ingest` and `briefgen import`: bring sources into the store.
-
-New records are appended to store/sources.yaml as text, so the file's comments, order
-and layout stay exactly as the user left them.
-"""
+"""`briefgen ingest`: capture a saved text as a new source's text, furniture removed."""
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..errors import BriefgenError, Problems, WorkspaceError, display_path
-from ..readers.fields import ID_PATTERN
-from ..readers.files import Refused, read_inside, write_atomic
-from ..readers.records import Source
-from ..readers.validate import validate
-from ..readers.workspace import Workspace, load
-from ..readers.yamlio import MAX_FILE_BYTES
+from ..errors import BriefgenError
+from ..readers.files import write_atomic
+from ..readers.workspace import load
 from .furniture import clean
-
-
-def parse_author(text: str) -> dict[str, str]:
-    """Return a CSL name from "Family, Given", "Given Family" or "{Organisation}".
-
-    nameparser splits the name as people write it: particles stay with the family name
-    ("Jan van der Berg": family "van der Berg", which citeproc sorts and prints by CMOS
-    and APA), suffixes apart ("King, Martin Luther, Jr."), a title ("Dr.") dropped. A name
-    of one word (or one without spaces, as Chinese and Japanese are written) is kept
-    whole, as written."""
-    from nameparser import HumanName
-
-    text = " ".join(text.split())
-    if text.startswith("{") and text.endswith("}"):
-        return {"literal": text[1:-1].strip()}
-    if " " not in text.replace(",", " ").strip():
-        return {"literal": text.strip(", ")}
-    name = HumanName(text)
-    given = " ".join(p for p in (name.first, name.middle) if p)
-    out = {"family": name.last or text, "given": given, "suffix": name.suffix}
-    return {k: v for k, v in out.items() if v}
-
-
-def _full_name(name: dict[str, str]) -> str:
-    return name.get("literal") or " ".join(p for p in (name.get("given"), name.get("family")) if p)
+from .names import full_name
+from .records import append_sources, refuse_duplicates, validated
 
 
 def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path]:
     """Capture `file` as the text of a new source `record`; return (text path, sources path)."""
     ws = load(root)
     ident = record["id"]
-    _refuse_duplicates(ws, [ident])
+    refuse_duplicates(ws, [ident])
     try:
         raw = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BriefgenError(f"cannot read {file} as UTF-8 text: {exc}") from None
-    names = [_full_name(a) for a in record.get("author", [])]
+    names = [full_name(a) for a in record.get("author", [])]
     text = clean(raw, names, record.get("container-title"), ws.settings.furniture)
     record = {**record, "text": f"texts/{ident}.txt"}
-    _validated(record, "command line")
+    validated(record, "command line")
     text_path = ws.store / "texts" / f"{ident}.txt"
     if text_path.exists():
         raise BriefgenError(f"{text_path} exists already; choose another --id")
@@ -68,262 +33,3 @@ def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path]:
     write_atomic(text_path, text.encode("utf-8"))
     sources = append_sources(ws, [record])
     return text_path, sources
-
-
-def _validated(record: dict[str, Any], where: str) -> None:
-    problems = Problems()
-    if validate(Source, record, Path(where), problems) is None or problems.errors:
-        raise WorkspaceError(problems)
-
-
-def _refuse_duplicates(ws: Workspace, ids: list[str]) -> None:
-    problems = Problems()
-    seen: set[str] = set()
-    for ident in ids:
-        where = ws.where.get(("source", ident))
-        if where is not None:
-            problems.add(
-                where.path,
-                where.line_of("id"),
-                "id",
-                f"source {ident!r} exists already; nothing was added",
-            )
-        elif ident in seen:
-            problems.add("import", 0, "id", f"source {ident!r} appears twice in the import")
-        seen.add(ident)
-    problems.raise_if_errors()
-
-
-def append_sources(ws: Workspace, records: list[dict[str, Any]]) -> Path:
-    """Append `records` to store/sources.yaml, leaving what is there untouched."""
-    path = ws.store / "sources.yaml"
-    existing = ""
-    if path.exists() or path.is_symlink():
-        try:  # a FIFO or a link out is refused here, as loading refuses it
-            existing = read_inside(path, ws.root, MAX_FILE_BYTES).decode("utf-8")
-        except (Refused, OSError, UnicodeDecodeError) as exc:
-            raise BriefgenError(f"{display_path(path)}: cannot add to it: {exc}") from None
-    if existing and not existing.endswith("\n"):
-        existing += "\n"
-    block = yaml.safe_dump(
-        records, sort_keys=False, allow_unicode=True, width=88, default_flow_style=None
-    )
-    write_atomic(path, (existing + block).encode("utf-8"))
-    return path
-
-
-# --- import: CSL-JSON and BibTeX ------------------------------------------------------
-
-
-def import_file(root: Path, file: Path) -> tuple[Path, list[str]]:
-    """Add every entry of a CSL-JSON or BibTeX file as a source; return the ids added."""
-    ws = load(root)
-    suffix = file.suffix.lower()
-    if suffix == ".json":
-        records = _csl_json(file)
-    elif suffix == ".bib":
-        records = _bibtex(file)
-    else:
-        raise BriefgenError(f"{file}: expected a .json (CSL-JSON) or .bib (BibTeX) file")
-    problems = Problems()
-    text = file.read_text(encoding="utf-8", errors="replace") if suffix == ".json" else ""
-    for i, record in enumerate(records):
-        found = Problems()
-        validate(Source, record, file, found)
-        written = record.get("x-zotero-uri", record.get("id"))
-        line = _line_of_item(text, written) if text else 0
-        for p in found.items:  # each names the item by its place and id, at its line
-            where = f"[{i}] {record.get('id')!r}" + (f".{p.key}" if p.key else "")
-            problems.add(file, line or p.line, where, p.message, p.severity)
-    problems.raise_if_errors()
-    ids = [r["id"] for r in records]
-    _refuse_duplicates(ws, ids)
-    return append_sources(ws, records), ids
-
-
-def _csl_json(file: Path) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BriefgenError(f"cannot read {file}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise BriefgenError(f"{file}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
-        raise BriefgenError(f"{file}: expected a CSL-JSON list of items")
-    problems = Problems()
-    for i, item in enumerate(data):
-        if not isinstance(item.get("id"), (str, int)):
-            problems.add(file, 0, f"[{i}].id", "every item needs an id")
-    problems.raise_if_errors()
-    records = [_from_csl(item) for item in data]
-    seen: dict[str, int] = {}
-    for record in records:  # two items made the same readable id: the second gets -2
-        if "x-zotero-uri" in record:
-            base = record["id"]
-            seen[base] = seen.get(base, 0) + 1
-            if seen[base] > 1:
-                record["id"] = f"{base}-{seen[base]}"
-    return records
-
-
-def _line_of_item(text: str, ident: Any) -> int:
-    """Return the line of the JSON text where the item with `ident` as its id is."""
-    match = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(ident)), text)
-    return text.count("\n", 0, match.start()) + 1 if match else 0
-
-
-_ID = re.compile(ID_PATTERN)  # the id rule of the records
-
-
-def readable_id(item: dict[str, Any]) -> str:
-    """Return an id for a CSL-JSON item whose own is a Zotero item URI or otherwise not an
-    id: its citation key where the export has one, else family name, year and the first
-    word of the title ("svetlova-2024-hidden")."""
-    key = item.get("citation-key") or item.get("citation-label")
-    if isinstance(key, str) and _ID.match(key):
-        return key
-    names = item.get("author") or item.get("editor") or []
-    first = names[0] if names and isinstance(names[0], dict) else {}
-    who = str(first.get("family") or first.get("literal") or "source")
-    year = ""
-    issued = item.get("issued")
-    if isinstance(issued, dict):
-        parts = issued.get("date-parts") or [[]]
-        year = str(parts[0][0]) if parts and parts[0] else str(issued.get("raw", ""))[:4]
-    title = next(iter(re.findall(r"\w+", str(item.get("title", "")))), "")
-    words = [_slug(w) for w in (who.split()[-1:] or ["source"]) + [year, title] if w]
-    return "-".join(w for w in words if w) or "source"
-
-
-def _slug(text: str) -> str:
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def _from_csl(item: dict[str, Any]) -> dict[str, Any]:
-    """Return a CSL-JSON item as a store record: dates simplified where they can be, and
-    a Zotero item URI for an id made a readable id (the URI kept as x-zotero-uri)."""
-    out = {k: v for k, v in item.items() if v not in (None, "", [])}
-    out["id"] = str(out["id"])
-    if not _ID.match(out["id"]):
-        out = {
-            "id": readable_id(item),
-            "x-zotero-uri": out["id"],
-            **{k: v for k, v in out.items() if k != "id"},
-        }
-    for key in ("issued", "accessed"):
-        value = out.get(key)
-        if not (isinstance(value, dict) and set(value) == {"date-parts"}):
-            continue
-        parts = value["date-parts"]
-        # a lone date reads more plainly as text; a range (two parts) stays date-parts
-        if (
-            isinstance(parts, list)
-            and len(parts) == 1
-            and isinstance(parts[0], list)
-            and 1 <= len(parts[0]) <= 3
-            and all(type(p) is int or (isinstance(p, str) and p.isdigit()) for p in parts[0])
-        ):  # Zotero writes the parts as text: "2024", 6
-            nums = [int(p) for p in parts[0]]
-            out[key] = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(nums))
-    return out
-
-
-BIBTEX_TYPES = {
-    "article": "article-journal",
-    "book": "book",
-    "inbook": "chapter",
-    "incollection": "chapter",
-    "inproceedings": "paper-conference",
-    "techreport": "report",
-    "report": "report",
-    "online": "webpage",
-    "misc": "document",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "unpublished": "manuscript",
-}
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-}
-
-
-def _bibtex(file: Path) -> list[dict[str, Any]]:
-    import bibtexparser
-
-    try:
-        library = bibtexparser.parse_string(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BriefgenError(f"cannot read {file}: {exc}") from None
-    problems = Problems()
-    for block in library.failed_blocks:
-        line = getattr(block, "start_line", -1) + 1
-        key = getattr(block, "key", "")
-        if type(block).__name__ == "DuplicateBlockKeyBlock":
-            problems.add(file, line, key, f"entry key {key!r} appears more than once")
-        else:
-            why = getattr(block, "error", None) or "cannot parse it"
-            problems.add(file, line, key, f"malformed BibTeX entry: {why}")
-    keys = [e.key for e in library.entries]
-    for key in {k for k in keys if keys.count(k) > 1}:
-        problems.add(file, 0, key, f"entry key {key!r} appears more than once")
-    problems.raise_if_errors()
-    return [_from_bibtex(e) for e in library.entries]
-
-
-def _from_bibtex(entry: Any) -> dict[str, Any]:
-    raw = {k.lower(): str(v.value) for k, v in entry.fields_dict.items()}
-    fields = {k: _untex(v) for k, v in raw.items()}
-    out: dict[str, Any] = {
-        "id": entry.key,
-        "type": BIBTEX_TYPES.get(entry.entry_type.lower(), "document"),
-    }
-    for bib, csl in (
-        ("title", "title"),
-        ("journal", "container-title"),
-        ("booktitle", "container-title"),
-        ("publisher", "publisher"),
-        ("institution", "publisher"),
-        ("address", "publisher-place"),
-        ("volume", "volume"),
-        ("number", "issue"),
-        ("pages", "page"),
-        ("doi", "DOI"),
-        ("url", "URL"),
-        ("edition", "edition"),
-    ):
-        if fields.get(bib):
-            out.setdefault(csl, fields[bib].replace("--", "–") if bib == "pages" else fields[bib])
-    for role in ("author", "editor"):
-        if raw.get(role):
-            out[role] = [_bib_name(n) for n in re.split(r"\s+and\s+", raw[role].strip())]
-    if fields.get("year"):
-        date = fields["year"]
-        month = MONTHS.get(fields.get("month", "")[:3].lower()) or (
-            int(fields["month"]) if fields.get("month", "").isdigit() else None
-        )
-        out["issued"] = f"{date}-{month:02d}" if month else date
-    if fields.get("urldate"):
-        out["accessed"] = fields["urldate"]
-    return out
-
-
-def _bib_name(text: str) -> dict[str, str]:
-    """Return a BibTeX name as CSL: "{World Bank}" stays whole, as an organisation."""
-    text = text.strip()
-    if text.startswith("{") and text.endswith("}") and text.count("{") == 1:
-        return {"literal": text[1:-1].strip()}
-    return parse_author(_untex(text))
-
-
-def _untex(text: str) -> str:
-    """Return BibTeX field text without braces, as plain text."""
-    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()

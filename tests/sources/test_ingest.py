@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from briefgen.sources.furniture import clean
-from briefgen.sources.ingest import parse_author
+from briefgen.sources.names import parse_author
 
 from ..conftest import ARTICLES, briefgen
 
