@@ -47,7 +47,15 @@ _FOLD = str.maketrans(
 # a dash between words: an em dash or bar however spaced, or any hyphen or dash with space
 # on both sides (a hyphen-minus so typed stands for a dash)
 _DASH = re.compile(r"\s*(?:[\u2014\u2015]|--+)\s*|\s+[-\u2010\u2011\u2012\u2013\u2212]\s+")
-_SENTENCE_END = re.compile(r"[.!?…:;]['\"\u2019\u201d)\]]*$")
+# a sentence ends in a full stop, question or exclamation mark of any script: Latin,
+# Chinese and Japanese (。！？), Arabic and Persian (؟), Urdu (۔), Devanagari (।)
+_SENTENCE_END = re.compile(r"[.!?…:;。！？؟۔।]['\"\u2019\u201d)\]」』）]*$")
+# scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar):
+# any letter of theirs may start or end a quote
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+    "\U00020000-\U0003134f]"
+)
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 
 
@@ -71,9 +79,12 @@ def _fold_spaced(text: str) -> str:
 
 def _inside_word(text: str, at: int, edge: str, step: int = -1) -> bool:
     """Return whether a quote's first (or, with step 1, last) character `edge`, at `at`
-    in `text`, continues a word there: a letter or digit next to another."""
+    in `text`, continues a word there: a letter or digit next to another, in a script
+    that spaces its words."""
     beside = at + step
-    return edge.isalnum() and 0 <= beside < len(text) and text[beside].isalnum()
+    if not (edge.isalnum() and 0 <= beside < len(text) and text[beside].isalnum()):
+        return False
+    return not (_UNSPACED.match(edge) or _UNSPACED.match(text[beside]))
 
 
 def is_heading(block: str) -> bool:

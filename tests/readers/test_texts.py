@@ -33,6 +33,11 @@ Well, perhaps.
         ("A line that ends a sentence?", False),
         ("one two three four five six seven eight nine ten eleven twelve thirteen", False),
         ("Two lines\nof content", False),
+        ("北京今天宣布了新的贸易协定。", False),  # Chinese full stop
+        ("本当にそうですか？", False),
+        ("هل ستوقع روسيا الاتفاق؟", False),  # Arabic question mark
+        ("کراچی میں ہے۔", False),  # Urdu full stop
+        ("北京", True),
     ],
 )
 def test_heading_rule(block: str, heading: bool) -> None:
@@ -126,6 +131,23 @@ def test_a_quote_starts_and_ends_where_words_do(words: list[str], data: st.DataO
     for cut in (quote[1:], quote[:-1]):
         whole = f" {cut} " in f" {' '.join(words)} "
         assert bool(text.find_all(cut)) == whole, cut
+
+
+@pytest.mark.parametrize(
+    "quote, found",
+    [
+        ("新的贸易", True),  # Chinese spaces no words: a quote may start anywhere
+        ("京今天", True),
+        ("ドローン", True),
+        ("รัฐบาลไทย", True),
+        ("nnual trade", False),  # a spaced script: not inside a word
+    ],
+)
+def test_a_quote_in_a_script_without_spaces_may_start_inside_a_run(quote: str, found: bool) -> None:
+    text = CapturedText.parse(
+        "北京今天宣布了新的贸易协定。ロシアのドローン工場。รัฐบาลไทยกล่าว. Annual trade fell."
+    )
+    assert bool(text.find_all(quote)) is found
 
 
 def test_every_paragraph_a_quote_stands_in_is_found_once() -> None:
