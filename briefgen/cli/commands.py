@@ -390,21 +390,29 @@ def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | N
 @main.command(epilog=EPILOG)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "ident", required=True, help="The new source's id, e.g. doe-2024.")
-@click.option("--title", help="Title as published (leave out if the page states none).")
+@click.option(
+    "--title", help="Title as published (default: the page's; leave out if it states none)."
+)
 @click.option(
     "--author",
     "authors",
     multiple=True,
     metavar="NAME",
     help='"Family, Given", "Given Family" (particles and suffixes kept), or '
-    '"{Organisation}"; repeat for several authors.',
+    '"{Organisation}"; repeat for several authors (default: the page\'s).',
 )
-@click.option("--container", help="Journal, magazine, newspaper or site it appeared in.")
+@click.option(
+    "--container", help="Journal, magazine, newspaper or site it appeared in (default: the page's)."
+)
 @click.option("--publisher", help="Publisher or issuing organisation.")
-@click.option("--issued", metavar="DATE", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option(
+    "--issued",
+    metavar="DATE",
+    help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD (default: the page's).",
+)
 @click.option("--circa", is_flag=True, help="The date is inferred, not stated.")
 @click.option("--accessed", metavar="DATE", help="When an online source was read.")
-@click.option("--url", help="The address it was read at.")
+@click.option("--url", help="The address it was read at (default: the page's).")
 @click.option(
     "--type",
     "kind",
@@ -437,8 +445,11 @@ def ingest(
 ) -> None:
     """Capture FILE as a source's text, page furniture removed, and register the source.
 
-    Writes store/texts/ID.txt and appends the record to store/sources.yaml, keeping
-    that file's comments and order. Furniture patterns extend in briefgen.yaml.
+    FILE is a UTF-8 text file, or a web page saved from a browser (.html, .htm), of which
+    the article's main text is kept, and whose own title, authors, date, site and address
+    are the defaults of the options below. Writes store/texts/ID.txt and appends the
+    record to store/sources.yaml, keeping that file's comments and order. Furniture
+    patterns extend in briefgen.yaml.
     """
     from ..sources.ingest import ingest as run_ingest
     from ..sources.names import parse_author

@@ -1,4 +1,5 @@
-"""`briefgen ingest`: capture a saved text as a new source's text, furniture removed."""
+"""`briefgen ingest`: capture a saved text, web page or PDF as a new source's text,
+furniture removed, the file's own metadata as the record's defaults."""
 
 from __future__ import annotations
 
@@ -11,20 +12,24 @@ from ..readers.workspace import load
 from .furniture import clean
 from .names import full_name
 from .records import append_sources, refuse_duplicates, validated
+from .saved import read_saved
+
+# the order a new record's keys are written in, as a person would write them
+ORDER = ["id", "type", "title", "author", "container-title", "publisher", "issued", "accessed"]
 
 
 def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path]:
-    """Capture `file` as the text of a new source `record`; return (text path, sources path)."""
+    """Capture `file` as the text of a new source `record`; return (text path, sources path).
+
+    What the file says of itself (a page's title, authors, date, site, address) fills the
+    fields `record` leaves out: the command line wins."""
     ws = load(root)
     ident = record["id"]
     refuse_duplicates(ws, [ident])
-    try:
-        raw = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BriefgenError(f"cannot read {file} as UTF-8 text: {exc}") from None
+    saved = read_saved(file)
+    record = _in_order({**saved.record, **record, "text": f"texts/{ident}.txt"})
     names = [full_name(a) for a in record.get("author", [])]
-    text = clean(raw, names, record.get("container-title"), ws.settings.furniture)
-    record = {**record, "text": f"texts/{ident}.txt"}
+    text = clean(saved.text, names, record.get("container-title"), ws.settings.furniture)
     validated(record, "command line")
     text_path = ws.store / "texts" / f"{ident}.txt"
     if text_path.exists():
@@ -33,3 +38,9 @@ def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path]:
     write_atomic(text_path, text.encode("utf-8"))
     sources = append_sources(ws, [record])
     return text_path, sources
+
+
+def _in_order(record: dict[str, Any]) -> dict[str, Any]:
+    """Return `record` with its keys in ORDER, any others after them as they came."""
+    rank = {key: n for n, key in enumerate(ORDER)}
+    return dict(sorted(record.items(), key=lambda item: rank.get(item[0], len(ORDER))))
