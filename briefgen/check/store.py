@@ -207,18 +207,45 @@ def _check_length(
         )
 
 
-_PARAGRAPH = re.compile(r"^\s*(?:para(?:graph)?|¶)\.?\s*(\d+)\s*$", re.IGNORECASE)
+_PLACE = re.compile(
+    r"^\s*(?:(?P<para>para(?:graph)?|¶)|(?P<page>p|pp|page|pages))\.?\s*(?P<n>\d+)\s*$",
+    re.IGNORECASE,
+)
+_RANGE = re.compile(r"(\d+)(?:\u2013(\d+))?$")
 
 
-def _paragraph_of(locator: str) -> int | None:
-    """Return the paragraph a locator names ("para. 9", "¶ 9"), or None for another kind."""
-    match = _PARAGRAPH.match(locator)
-    return int(match.group(1)) if match else None
+def _place_of(locator: str) -> tuple[str, int] | None:
+    """Return the kind ("para" or "page") and number a locator names ("para. 9", "¶ 9",
+    "p. 4"), or None for another kind."""
+    match = _PLACE.match(locator)
+    if not match:
+        return None
+    return ("para" if match["para"] else "page"), int(match["n"])
 
 
-def _listed(numbers: list[int]) -> str:
-    words = [str(n) for n in numbers]
+def _elsewhere(place: tuple[str, int], found: list[str]) -> bool:
+    """Return whether the paragraph or page `place` names is none of the places found of
+    its kind ("p. 4" says nothing against paragraphs, nor "para. 4" against pages)."""
+    kind, number = place
+    ranges = [
+        (int(m[1]), int(m[2] or m[1]))
+        for f in found
+        if f.startswith("para.") == (kind == "para") and (m := _RANGE.search(f))
+    ]
+    return bool(ranges) and not any(first <= number <= last for first, last in ranges)
+
+
+def _listed(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _places(found: list[str], long: bool = True) -> str:
+    """Return where a quote stands, as a message says it: "paragraphs 1 and 4" (or, not
+    `long`, "para. 1 and 4"), "p. 2 and pp. 4–5"."""
+    if all(f.startswith("para. ") for f in found):
+        numbers = _listed([f.removeprefix("para. ") for f in found])
+        return f"paragraphs {numbers}" if long and len(found) > 1 else f"para. {numbers}"
+    return _listed(found)
 
 
 def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
@@ -269,7 +296,7 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
                     f"source {cited.source!r} has no captured text, so the quote cannot be checked",
                 )
             continue
-        found = text.find_all(cited.quote)
+        found = text.places(cited.quote)
         if not found:
             problems.add(
                 where.path,
@@ -279,23 +306,22 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
                 f'passage: "{text.closest(cited.quote)}"',
             )
         elif cited.locator is None:
-            locators[(ident, i)] = sys.intern(f"para. {found[0]}")
+            locators[(ident, i)] = sys.intern(found[0])
             if len(found) > 1:
                 problems.warn(  # lines are found only for a problem: it reads the file again
                     where.path,
                     where.line_of("sources", i, "quote"),
                     f"{key}.quote",
-                    f"claim {ident!r}: the quote stands in paragraphs "
-                    f"{_listed(found)} of {cited.source!r}; the note cites para. {found[0]} "
-                    "(a locator settles it)",
+                    f"claim {ident!r}: the quote stands in {_places(found)} of "
+                    f"{cited.source!r}; the note cites {found[0]} (a locator settles it)",
                 )
-        elif (said := _paragraph_of(cited.locator)) is not None and said not in found:
+        elif (said := _place_of(cited.locator)) is not None and _elsewhere(said, found):
             problems.warn(
                 where.path,
                 where.line_of("sources", i, "locator"),
                 f"{key}.locator",
                 f"claim {ident!r}: locator {cited.locator!r}, but the quote stands in "
-                f"para. {_listed(found)} of {cited.source!r}",
+                f"{_places(found, long=False)} of {cited.source!r}",
             )
     for message in likelihood.warnings(claim.text, claim.confidence):
         problems.warn(where.path, where.line_of("text"), "text", f"claim {ident!r} {message}")

@@ -445,11 +445,13 @@ def ingest(
 ) -> None:
     """Capture FILE as a source's text, page furniture removed, and register the source.
 
-    FILE is a UTF-8 text file, or a web page saved from a browser (.html, .htm), of which
+    FILE is a UTF-8 text file; a web page saved from a browser (.html, .htm), of which
     the article's main text is kept, and whose own title, authors, date, site and address
-    are the defaults of the options below. Writes store/texts/ID.txt and appends the
-    record to store/sources.yaml, keeping that file's comments and order. Furniture
-    patterns extend in briefgen.yaml.
+    are the defaults of the options below; or a PDF (.pdf), whose pages are kept (each
+    ends with a form feed), so quotes are cited by page ("p. 2"), and whose running heads,
+    feet and page numbers go. Writes store/texts/ID.txt and appends the record to
+    store/sources.yaml, keeping that file's comments and order. Furniture patterns extend
+    in briefgen.yaml.
     """
     from ..sources.ingest import ingest as run_ingest
     from ..sources.names import parse_author

@@ -1,18 +1,28 @@
-"""Remove page furniture from a captured web page: prompts, credits, teasers, author boxes.
+"""Remove page furniture from a captured web page or PDF: prompts, credits, teasers,
+author boxes, and the running heads and page numbers of a paginated text.
 
 Rules work on lines and on blocks (paragraphs separated by blank lines). A line that
 matches a furniture pattern is dropped; a block is dropped whole when it is a photo
 caption, a teaser card (it holds a "Read More" line), a disclaimer, or the author's bio.
 Workspaces add line patterns of their own in briefgen.yaml (`furniture:`).
+
+A text whose pages end in form feeds (as a PDF's do, and pdftotext's output) loses, on
+each page, the short blocks repeated on most pages (running heads and feet, their page
+numbers aside) and the page numbers at a page's top or bottom; a paragraph cut by a page
+break is joined again, the form feed kept inside it so that quotes are placed by page.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
+
+from ..readers.texts import ends_sentence, is_heading
 
 LINE_PATTERNS = [
     r"read more\.?",
+    r"(read more|read also|see also|related|more on this|recommended)\s*[:»›→|]\s*.{1,150}",
     r"read the",
     r"print issue",
     r"download( (pdf|the report))?",
@@ -36,6 +46,14 @@ LINE_PATTERNS = [
     r"listen to this article.*",
     r"\d+ min(ute)? read",
 ]
+# a page number alone: "7", "- 7 -", "Page 7", "7 of 12", "7 / 12", "p. 7", "vii"
+PAGE_NUMBER = re.compile(
+    r"^[\s\-–—|]*(?:(?:page|p\.|pg\.?)\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})"
+    r"(?:\s*(?:/|of)\s*\d{1,4})?[\s\-–—|]*$",
+    re.IGNORECASE,
+)
+RUNNING_WORDS = 20  # a running head or foot is at most this long
+EDGE = 3  # blocks at a page's top and at its bottom where a page number may stand
 BLOCK_MARKERS = [
     r"\bphoto credit:",
     r"\bdo not necessarily (represent|reflect)\b",
@@ -52,23 +70,93 @@ def compile_patterns(extra: Iterable[str] = ()) -> list[re.Pattern[str]]:
 def clean(
     text: str, authors: Iterable[str] = (), container: str | None = None, extra: Iterable[str] = ()
 ) -> str:
-    """Return `text` without page furniture, paragraphs separated by one blank line."""
+    """Return `text` without page furniture, paragraphs separated by one blank line and
+    pages, where it has them, ended by form feeds as they were."""
     line_patterns = compile_patterns(extra)
     names = [n.strip().lower() for n in authors if n.strip()]
     boxes = {n for n in names} | ({container.strip().lower()} if container else set())
-    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-    kept = []
-    for block in blocks:
-        if _is_furniture_block(block, names):
-            continue
-        lines = [ln.rstrip() for ln in block.split("\n")]
-        lines = [
-            ln for ln in lines if ln.strip() and not _is_furniture_line(ln, line_patterns, boxes)
-        ]
-        rest = "\n".join(lines).strip()
-        if rest and not _is_bio(rest, names):
-            kept.append(rest)
-    return "\n\n".join(kept) + "\n"
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pages = [_blocks(page) for page in text.split("\f")]
+    if len(pages) > 1:
+        pages = _without_running_furniture(pages)
+    kept = [
+        [b for b in (_cleaned(block, names, line_patterns, boxes) for block in page) if b]
+        for page in pages
+    ]
+    return _paginated(kept)
+
+
+def _blocks(text: str) -> list[str]:
+    return [b.strip() for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
+
+
+def _cleaned(
+    block: str, names: list[str], patterns: list[re.Pattern[str]], boxes: set[str]
+) -> str | None:
+    """Return `block` without its furniture lines, or None where it is furniture whole."""
+    if _is_furniture_block(block, names):
+        return None
+    lines = [ln.rstrip() for ln in block.split("\n")]
+    lines = [ln for ln in lines if ln.strip() and not _is_furniture_line(ln, patterns, boxes)]
+    rest = "\n".join(lines).strip()
+    return rest if rest and not _is_bio(rest, names) else None
+
+
+def _without_running_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Return `pages` without the short blocks that most pages repeat (digits aside, so
+    "Report title 7" and "Page 7 of 12" repeat), nor page numbers at a page's edges."""
+    shapes = Counter(
+        shape
+        for page in pages
+        for shape in {_shape(b) for b in page if len(b.split()) <= RUNNING_WORDS}
+    )
+    written = sum(1 for page in pages if page)
+    repeated = {shape for shape, n in shapes.items() if n >= 2 and 2 * n >= written}
+    out = []
+    for page in pages:
+        edges = {*range(min(EDGE, len(page))), *range(max(0, len(page) - EDGE), len(page))}
+        out.append(
+            [
+                b
+                for i, b in enumerate(page)
+                if _shape(b) not in repeated and not (i in edges and PAGE_NUMBER.match(b))
+            ]
+        )
+    return out
+
+
+def _shape(block: str) -> str:
+    """Return what a running head or foot keeps from page to page: its words, any number
+    in it as #."""
+    return " ".join(re.sub(r"\d+", "#", block.lower()).split())
+
+
+def _paginated(pages: list[list[str]]) -> str:
+    """Return the blocks of `pages` as one text: blocks separated by a blank line, each
+    page but the last ended by a form feed, which stands before the next page's text."""
+    if len(pages) == 1:
+        return "\n\n".join(pages[0]) + "\n"
+    blocks: list[str] = []
+    breaks = ""  # the form feeds before the next block
+    for n, page in enumerate(pages):
+        for i, block in enumerate(page):
+            if i == 0 and blocks and _runs_on(blocks[-1], block):
+                blocks[-1] += "\n" + breaks + block
+            else:
+                blocks.append(breaks + block)
+            breaks = ""
+        breaks += "\f" if n < len(pages) - 1 else ""
+    return "\n\n".join(blocks) + ("\n" + breaks if breaks else "") + "\n"
+
+
+def _runs_on(before: str, after: str) -> bool:
+    """Return whether a page's first block `after` continues the paragraph `before` that
+    the previous page ended with: it begins in lower case, or `before` ends no sentence
+    (unless `before` could be a heading, as a title page's last line is, and `after`
+    begins in capitals)."""
+    if after[:1].islower():
+        return True
+    return not ends_sentence(before) and not (is_heading(before) and after[:1].isupper())
 
 
 def _is_furniture_line(line: str, patterns: list[re.Pattern[str]], boxes: set[str]) -> bool:

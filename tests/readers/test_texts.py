@@ -38,6 +38,7 @@ Well, perhaps.
         ("هل ستوقع روسيا الاتفاق؟", False),  # Arabic question mark
         ("کراچی میں ہے۔", False),  # Urdu full stop
         ("北京", True),
+        ("中国与俄罗斯的贸易关系在过去两年中迅速发展并且影响了整个地区", False),  # 30 characters
     ],
 )
 def test_heading_rule(block: str, heading: bool) -> None:
@@ -182,3 +183,32 @@ def test_the_closest_passage_is_shown_as_the_source_has_it() -> None:
     text = CapturedText.parse("Le café a dit « très bien » – puis “rien” de plus.\n")
     shown = text.closest("Le cafe\u0301 a dit « tres bien » - puis rien")
     assert shown.startswith("Le café a dit « très bien » – puis “rien”"), shown
+
+
+PAGED = (  # as pdftotext writes a report: every page ended by a form feed
+    "The Report\n\nTalks stalled on Tuesday, the ministry said.\n\nPrices rose in a week in\n"
+    "\fwhich nothing else moved.\n\n\fBrothers in Arms\n\nDrones were delivered early.\n\f"
+)
+
+
+@pytest.mark.parametrize(
+    "quote, places",
+    [
+        ("Talks stalled on Tuesday", ["p. 1"]),
+        ("Prices rose", ["p. 1"]),
+        ("which nothing else moved", ["p. 2"]),
+        ("a week in which nothing", ["pp. 1\u20132"]),
+        ("Drones were delivered early.", ["p. 3"]),
+        ("Brothers in Arms", []),  # a heading
+    ],
+)
+def test_a_text_with_pages_places_a_quote_by_page(quote: str, places: list[str]) -> None:
+    text = CapturedText.parse(PAGED)
+    assert text.places(quote) == places
+    assert len(text.find_all(quote)) == len(places)  # paragraphs are still counted
+
+
+def test_a_text_without_pages_places_a_quote_by_paragraph() -> None:
+    text = CapturedText.parse(PAGED.replace("\f", ""))
+    assert text.places("which nothing else moved") == ["para. 2"]
+    assert text.places("Drones were delivered early.") == ["para. 3"]

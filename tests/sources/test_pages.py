@@ -53,9 +53,10 @@ def added_record(workspace: Path) -> dict[str, object]:
 
 
 def assert_article_kept(text: str, article: Article, shown: list[str]) -> None:
-    """Every paragraph of the body is kept whole and in order, after the headline, and no
-    string any piece of furniture shows is left."""
-    assert blocks(text) == blocks("\n\n".join([article.title, *article.body]))
+    """Every paragraph of the body is kept whole and in order, after the headline (if the
+    extractor keeps it), and no string any piece of furniture shows is left."""
+    kept = blocks(text)
+    assert kept[kept[:1] == [article.title] :] == blocks("\n\n".join(article.body))
     left = [s for s in shown if s in text]
     assert not left, left
 
@@ -204,6 +205,7 @@ def articles(draw: st.DrawFn) -> Article:
             )
             body.append(heading[0].upper() + heading[1:])
         body.append(draw(paragraphs(script)))
+    assume(len(set(body)) == len(body))  # an extractor drops a paragraph repeated at once
     day = draw(st.dates(datetime.date(2000, 1, 1), datetime.date(2025, 12, 31)))
     title = " ".join(
         draw(st.lists(st.text(SCRIPTS["latin"][0], min_size=3, max_size=8), min_size=2, max_size=5))

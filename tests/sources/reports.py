@@ -1,0 +1,72 @@
+"""PDF reports made with reportlab, as think tanks publish them: a title, paragraphs that
+run over page breaks, and on every page a running head, a foot with a copyright line and
+the page number."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+from briefgen.readers.texts import is_heading
+
+FONTS = Path(__file__).parents[2] / "briefgen" / "fonts"
+# one font for each script the reports are written in
+FACES = {
+    "NotoSerif": "NotoSerif-Regular.ttf",  # Latin, Cyrillic, Greek
+    "Nanum": "NanumGothic-Regular.ttf",  # Hangul
+    "Droid": "DroidSansFallback-Regular.ttf",  # Chinese, Japanese
+}
+
+
+def running_furniture(org: str, title: str) -> list[str]:
+    """Return the strings the head and foot of every page show (but the page number)."""
+    return [f"{org} | {title}", f"© 2024 {org}. All rights reserved.", "Page "]
+
+
+def report_pdf(path: Path, org: str, title: str, body: list[str], face: str = "NotoSerif") -> int:
+    """Write a report of `body` (paragraphs, with subheadings among them) to `path`, in
+    the font `face` (its title and furniture in Latin type), on small pages so that
+    paragraphs run over page breaks; return its pages."""
+    for name, file in FACES.items():
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
+    size = (A4[0] * 0.7, A4[1] * 0.55)
+    text = ParagraphStyle("body", fontName=face, fontSize=10, leading=13, spaceAfter=7)
+    heading = ParagraphStyle(  # kept with its paragraph, as word processors keep it
+        "h2", text, fontSize=13, leading=16, spaceBefore=6, spaceAfter=4, keepWithNext=1
+    )
+    top = ParagraphStyle("title", text, fontName="NotoSerif", fontSize=17, leading=21)
+    org_line, copyright_line, _ = running_furniture(org, title)
+
+    def furnish(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("NotoSerif", 7)
+        canvas.drawString(14 * mm, size[1] - 9 * mm, org_line)
+        canvas.drawString(14 * mm, 8 * mm, copyright_line)
+        canvas.drawRightString(size[0] - 14 * mm, 8 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=size,
+        leftMargin=14 * mm,
+        rightMargin=14 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=title,
+        allowSplitting=1,
+    )
+    story = [Paragraph(html.escape(title), top)]
+    story += [
+        Paragraph(html.escape(p, quote=False), heading if is_heading(p) else text) for p in body
+    ]
+    doc.build(story, onFirstPage=furnish, onLaterPages=furnish)
+    return int(doc.page)
