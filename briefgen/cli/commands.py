@@ -449,9 +449,11 @@ def ingest(
     the article's main text is kept, and whose own title, authors, date, site and address
     are the defaults of the options below; or a PDF (.pdf), whose pages are kept (each
     ends with a form feed), so quotes are cited by page ("p. 2"), and whose running heads,
-    feet and page numbers go. Writes store/texts/ID.txt and appends the record to
-    store/sources.yaml, keeping that file's comments and order. Furniture patterns extend
-    in briefgen.yaml.
+    feet and page numbers go. From every kind, page furniture goes: skip links, bylines,
+    captions, "Read More" teasers, sign-up boxes, share rows, copyright lines, the author
+    box (patterns of your own under `furniture:` in briefgen.yaml). Writes
+    store/texts/ID.txt and appends the record to store/sources.yaml, keeping that file's
+    comments and order.
     """
     from ..sources.ingest import ingest as run_ingest
     from ..sources.names import parse_author

@@ -1,9 +1,12 @@
-"""Remove page furniture from a captured web page or PDF: prompts, credits, teasers,
-author boxes, and the running heads and page numbers of a paginated text.
+"""Remove page furniture from a captured web page or PDF: skip links, bylines, prompts,
+credits, teasers, share rows, copyright lines, author boxes, and the running heads and
+page numbers of a paginated text. It runs on every capture: a web page's extractor
+leaves some, and a page saved as text or a PDF has nothing else to remove it.
 
 Rules work on lines and on blocks (paragraphs separated by blank lines). A line that
-matches a furniture pattern is dropped; a block is dropped whole when it is a photo
-caption, a teaser card (it holds a "Read More" line), a disclaimer, or the author's bio.
+matches a furniture pattern is dropped, and so is a byline of the source's author; a
+block is dropped whole when it is a photo caption, a teaser card (it holds a "Read More"
+line), a newsletter box, a disclaimer, or the author's bio.
 Workspaces add line patterns of their own in briefgen.yaml (`furniture:`).
 
 A text whose pages end in form feeds (as a PDF's do, and pdftotext's output) loses, on
@@ -26,13 +29,21 @@ LINE_PATTERNS = [
     r"read the",
     r"print issue",
     r"download( (pdf|the report))?",
-    r"get the latest( from .{1,40})?",
+    r"get the latest( .{1,120})?",
     r"how often would you like to hear from us\??",
     r"thank you! your request was successfully submitted\.?",
-    r"sign up( now)?( to .{0,120})?\.?",
+    r"sign up( now)?( (to|for) .{0,120})?[.…]*",
     r"subscribe( now| to .{0,80})?\.?",
-    r"share( this( article| story)?)?:?",
+    r"(your )?e-?mail( address)?",
+    r"share( this( article| story| page)?)?( on \w+)?:?",
+    r"(e-?mail|print|tweet|save) this( article| story| page)?",
+    r"(facebook|twitter|x|linkedin|whatsapp|telegram|reddit|bluesky|threads|copy link)",
+    r"skip to (main )?(content|navigation)|jump to (main )?(content|navigation)",
     r"advertisement",
+    r"©.{0,120}|(\(c\)|copyright)\s*(©\s*)?\d{4}.{0,120}",  # a copyright line
+    r"all rights reserved\.?",
+    r"privacy( policy| notice)?|terms (of use|of service|and conditions)|cookie (policy|settings)",
+    r"(updated|published|posted)( on)?:? [^.!?]{0,40}\d[^.!?]{0,30}",  # a dateline
     r"related( articles| stories)?:?",
     r"follow us( on .{1,40})?\.?",
     r"(photo|image) credit:.*",
@@ -55,6 +66,7 @@ PAGE_NUMBER = re.compile(
 RUNNING_WORDS = 20  # a running head or foot is at most this long
 EDGE = 3  # blocks at a page's top and at its bottom where a page number may stand
 BLOCK_MARKERS = [
+    r"^sign up for (our|the)\b.{0,60}\bnewsletter",
     r"\bphoto credit:",
     r"\bdo not necessarily (represent|reflect)\b",
     r"\ball opinions are those of the author",
@@ -97,7 +109,9 @@ def _cleaned(
     if _is_furniture_block(block, names):
         return None
     lines = [ln.rstrip() for ln in block.split("\n")]
-    lines = [ln for ln in lines if ln.strip() and not _is_furniture_line(ln, patterns, boxes)]
+    lines = [
+        ln for ln in lines if ln.strip() and not _is_furniture_line(ln, patterns, boxes, names)
+    ]
     rest = "\n".join(lines).strip()
     return rest if rest and not _is_bio(rest, names) else None
 
@@ -159,10 +173,19 @@ def _runs_on(before: str, after: str) -> bool:
     return not ends_sentence(before) and not (is_heading(before) and after[:1].isupper())
 
 
-def _is_furniture_line(line: str, patterns: list[re.Pattern[str]], boxes: set[str]) -> bool:
+# what may follow the author's name in a byline: nothing, or a dateline after a separator
+_BYLINE = re.compile(r"^(\s*([|·•,–—-]|and\b|&)\s*.{0,80})?$")
+
+
+def _is_furniture_line(
+    line: str, patterns: list[re.Pattern[str]], boxes: set[str], names: list[str]
+) -> bool:
     stripped = line.strip().lower().replace("’", "'")
     if stripped in {b.replace("’", "'") for b in boxes}:
         return True  # the author's name or the publication's name alone: a byline or box
+    for name in names:  # "By Anna Smith | June 14, 2024 | 6 min read"
+        if stripped.startswith(f"by {name}") and _BYLINE.match(stripped[len(name) + 3 :]):
+            return True
     return any(p.match(line) for p in patterns)
 
 

@@ -41,6 +41,7 @@ class Furniture:
     shown: list[str] = field(default_factory=list)
     place: str = "page"  # "page": around the article; "body": among its paragraphs;
     # "header": under its headline
+    text: str = ""  # as a page saved as text shows it; "" where the README names it not
 
 
 def furniture(article: Article) -> list[Furniture]:
@@ -54,11 +55,13 @@ def furniture(article: Article) -> list[Furniture]:
             f"{article.date}</time> <span>6 min read</span></div>",
             [f"By {article.author}", f"Updated {article.date}", "6 min read"],
             place="header",
+            text=f"By {article.author} | Updated {article.date} | 6 min read",
         ),
         Furniture(
             "skip link",
             '<a class="skip-link screen-reader-text" href="#main">Skip to main content</a>',
             ["Skip to main content"],
+            text="Skip to main content",
         ),
         Furniture(
             "masthead",
@@ -82,6 +85,7 @@ def furniture(article: Article) -> list[Furniture]:
             '<li><a href="https://x.com/intent">Share on X</a></li>'
             '<li><a href="mailto:?subject=x">Email this story</a></li></ul></div>',
             ["Share this article", "Share on Facebook", "Share on X", "Email this story"],
+            text="Share this article\nShare on Facebook\nShare on X\nEmail this story",
         ),
         Furniture(
             "caption",
@@ -91,6 +95,8 @@ def furniture(article: Article) -> list[Furniture]:
             "Connect.</figcaption></figure>",
             ["Wreckage of a drone", "Photo credit", "Agency Pictures"],
             place="body",
+            text="Wreckage of a drone outside Kyiv, in a photograph released by the emergency "
+            "service. Photo credit: Agency Pictures via Wire Connect.",
         ),
         Furniture(
             "read more",
@@ -98,6 +104,7 @@ def furniture(article: Article) -> list[Furniture]:
             'grain-deal">Why the Grain Deal Collapsed Again</a></p>',
             ["Read More", "Why the Grain Deal Collapsed Again"],
             place="body",
+            text="Read More: Why the Grain Deal Collapsed Again",
         ),
         Furniture(
             "newsletter",
@@ -107,6 +114,8 @@ def furniture(article: Article) -> list[Furniture]:
             "<button>Subscribe</button></form></aside>",
             ["Sign up for our newsletter", "delivered to your inbox", "Subscribe"],
             place="body",
+            text="Sign up for our newsletter\nGet the latest analysis delivered to your inbox "
+            "every Thursday morning.\nYour email address\nSubscribe",
         ),
         Furniture(
             "bio",
@@ -114,6 +123,8 @@ def furniture(article: Article) -> list[Furniture]:
             "Institute for Regional Futures and a former correspondent in the region.</p>"
             "</div>",
             [f"{article.author} is a senior fellow"],
+            text=f"{article.author} is a senior fellow at the Institute for Regional Futures "
+            "and a former correspondent in the region.",
         ),
         Furniture(
             "related",
@@ -128,6 +139,7 @@ def furniture(article: Article) -> list[Furniture]:
             '</p><ul><li><a href="/privacy">Privacy Policy</a></li><li><a href="/terms">'
             "Terms of Use</a></li></ul></footer>",
             ["©", "All rights reserved", "Privacy Policy", "Terms of Use"],
+            text=f"© 2024 {article.site}. All rights reserved.\nPrivacy Policy\nTerms of Use",
         ),
         Furniture(
             "scripts",
@@ -194,6 +206,19 @@ def news_page(article: Article, pieces: list[Furniture], slots: list[int] | None
 </body>
 </html>
 """
+
+
+def text_capture(article: Article, pieces: list[Furniture], slots: list[int]) -> str:
+    """Return `article` as a page saved as text (or copied from the browser) shows it:
+    the headline, then blocks separated by blank lines, `pieces` among them."""
+    body = list(article.body)
+    inside = [p for p in pieces if p.place == "body"]
+    for piece, slot in sorted(zip(inside, slots, strict=False), key=lambda ps: -ps[1]):
+        body.insert(slot, piece.text)
+    around = [p.text for p in pieces if p.place == "page"]
+    header = [p.text for p in pieces if p.place == "header"]
+    half = len(around) // 2
+    return "\n\n".join([*around[:half], article.title, *header, *body, *around[half:]]) + "\n"
 
 
 # characters that pages often write as entities, so ingest must decode them

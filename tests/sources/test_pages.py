@@ -18,7 +18,7 @@ from briefgen.sources.furniture import clean
 from briefgen.sources.saved import read_html
 
 from ..conftest import ARTICLES, briefgen, make_workspace
-from .pages import Article, furniture, news_page
+from .pages import Article, Furniture, furniture, news_page, text_capture
 
 ARTICLE_FILES = {  # the real articles, with who wrote them and where
     "svetlova": (
@@ -311,3 +311,66 @@ def test_ingest_then_check_places_a_quote_in_its_paragraph(
             f"claim 'quoted-{wrong}': locator 'para. {wrong}', but the quote stands in para. {number} of 'page-2024'"
             in run.err
         )
+
+
+def named_furniture(article: Article) -> list[Furniture]:
+    """Return the furniture the README names, which a page saved as text still holds."""
+    return [p for p in furniture(article) if p.text]
+
+
+@st.composite
+def text_captures(draw: st.DrawFn) -> tuple[Article, str, list[str]]:
+    """Draw an article saved as text, in a random subset and order of the furniture."""
+    article = draw(articles())
+    pieces = draw(st.permutations(named_furniture(article)))
+    pieces = pieces[: draw(st.integers(0, len(pieces)))]
+    count = sum(p.place == "body" for p in pieces)
+    slots = draw(st.lists(st.integers(0, len(article.body)), min_size=count, max_size=count))
+    return article, text_capture(article, pieces, slots), [s for p in pieces for s in p.shown]
+
+
+@settings(max_examples=200, deadline=None)
+@given(drawn=text_captures())
+def test_any_article_saved_as_text_loses_its_furniture(
+    drawn: tuple[Article, str, list[str]],
+) -> None:
+    """furniture.clean alone, on a page saved as text: every paragraph whole and in
+    order, none of the furniture the README names."""
+    article, text, shown = drawn
+    assert_article_kept(clean(text, [article.author], article.site), article, shown)
+
+
+@pytest.mark.parametrize("name", sorted(ARTICLE_FILES))
+def test_a_real_article_saved_as_text_loses_its_furniture(name: str, good: Path) -> None:
+    article = real_article(name)
+    pieces = named_furniture(article)
+    slots = [3, len(article.body) // 2, len(article.body) - 2]
+    saved = good / "saved.txt"
+    saved.write_text(text_capture(article, pieces, slots), encoding="utf-8")
+    given, family = article.author.split()
+    run = briefgen(
+        "ingest", str(saved), "--id", "saved-2024", "--author", f"{family}, {given}", cwd=good
+    )
+    assert run.code == 0, run.err
+    assert_article_kept(captured(good, "saved-2024"), article, [s for p in pieces for s in p.shown])
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "By 2030, Russia plans to double its exports of grain to Iran.",
+        "By then it was over.",
+        "Published in 2019, the report found no trace of the deliveries.",
+        "Share prices fell by 4% on the news.",
+        "Subscribers to the agency’s service were told on Monday.",
+        "Copyright law in Iran does not protect foreign works.",
+        "Terms of the deal were not disclosed.",
+        "Read more widely, the statement is a warning to Baku.",
+    ],
+)
+def test_a_paragraph_like_furniture_is_kept(paragraph: str) -> None:
+    text = f"Talks stalled on Tuesday, the ministry said.\n\n{paragraph}\n"
+    assert blocks(clean(text, ["Anna Smith"], "Daily Example")) == [
+        "Talks stalled on Tuesday, the ministry said.",
+        paragraph,
+    ]
