@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import BriefgenError
 from .names import parse_author
+from .pdftext import pdf_text
 
 
 @dataclass
@@ -72,59 +73,8 @@ def read_html(file: Path) -> Saved:
 
 
 def read_pdf(file: Path) -> Saved:
-    """Return a PDF's text, each page's text boxes as blocks and each page ended by a form
-    feed, as pdftotext ends them, so that quotes are placed by page.
-
-    pdfminer.six groups characters into lines and lines into text boxes by their layout;
-    a box's lines are one paragraph, split where the font size changes (a heading set
-    close above its first paragraph)."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTTextBox
-    from pdfminer.psexceptions import PSException
-
-    pages = []
-    try:
-        for page in extract_pages(file, laparams=LAParams()):
-            boxes = [box for box in page if isinstance(box, LTTextBox)]
-            pages.append("\n\n".join(b for box in boxes for b in _paragraphs(box)))
-    except (OSError, PSException) as exc:
-        raise BriefgenError(f"cannot read {file} as a PDF: {exc or type(exc).__name__}") from None
-    if not any(p.strip() for p in pages):
-        raise BriefgenError(f"{file}: no text in the PDF (a scan? run OCR on it first)")
-    return Saved("".join(f"{p}\n\f" for p in pages))
-
-
-def _paragraphs(box: Any) -> list[str]:
-    """Return the paragraphs of a PDF text box: its lines joined, a new paragraph where
-    the font size changes by more than a point."""
-    from pdfminer.layout import LTChar, LTTextLine
-
-    out: list[list[str]] = []
-    size = None
-    for line in box:
-        if not isinstance(line, LTTextLine) or not line.get_text().strip():
-            continue
-        sizes = [c.size for c in line if isinstance(c, LTChar)]
-        here = max(sizes, key=sizes.count) if sizes else size
-        if not out or (size is not None and here is not None and abs(here - size) > 1):
-            out.append([])
-        out[-1].append(line.get_text().strip())
-        size = here
-    return [_joined(lines) for lines in out]
-
-
-def _joined(lines: list[str]) -> str:
-    """Return a paragraph's lines as one: a line ending in a hyphen after a letter runs
-    on without a space ("two-" "way" is "two-way"), every character kept, and so do lines
-    of Chinese or Japanese."""
-    from ..readers.texts import unspaced
-
-    text = ""
-    for line in lines:
-        hyphen = text.endswith("-") and text[-2:-1].isalpha()
-        joins = not text or hyphen or (unspaced(text[-1]) and unspaced(line[0]))
-        text += ("" if joins else " ") + line
-    return text
+    """Return a PDF's text: its paragraphs, its pages ended by form feeds."""
+    return Saved(pdf_text(file))
 
 
 # the readers by suffix; any other file is read as plain text

@@ -8,6 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -23,6 +24,7 @@ FACES = {
     "NotoSerif": "NotoSerif-Regular.ttf",  # Latin, Cyrillic, Greek
     "Nanum": "NanumGothic-Regular.ttf",  # Hangul
     "Droid": "DroidSansFallback-Regular.ttf",  # Chinese, Japanese
+    "Naskh": "NotoNaskhArabic-Regular.ttf",  # Arabic, Persian: shaped, set right to left
 }
 
 
@@ -31,15 +33,19 @@ def running_furniture(org: str, title: str) -> list[str]:
     return [f"{org} | {title}", f"© 2024 {org}. All rights reserved.", "Page "]
 
 
-def report_pdf(path: Path, org: str, title: str, body: list[str], face: str = "NotoSerif") -> int:
+def report_pdf(
+    path: Path, org: str, title: str, body: list[str], face: str = "NotoSerif", leading: int = 13
+) -> int:
     """Write a report of `body` (paragraphs, with subheadings among them) to `path`, in
-    the font `face` (its title and furniture in Latin type), on small pages so that
-    paragraphs run over page breaks; return its pages."""
+    the font `face` (its title and furniture in Latin type), its lines `leading` points
+    apart, on small pages so that paragraphs run over page breaks; return its pages."""
     for name, file in FACES.items():
         if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
+            pdfmetrics.registerFont(TTFont(name, str(FONTS / file), shapable=name == "Naskh"))
     size = (A4[0] * 0.7, A4[1] * 0.55)
-    text = ParagraphStyle("body", fontName=face, fontSize=10, leading=13, spaceAfter=7)
+    text = ParagraphStyle("body", fontName=face, fontSize=10, leading=leading, spaceAfter=7)
+    if face == "Naskh":
+        text = ParagraphStyle("rtl", text, wordWrap="RTL", alignment=TA_RIGHT)
     heading = ParagraphStyle(  # kept with its paragraph, as word processors keep it
         "h2", text, fontSize=13, leading=16, spaceBefore=6, spaceAfter=4, keepWithNext=1
     )
