@@ -89,8 +89,12 @@ def _claims(source: str, quotes: dict[str, tuple[str, str | None]]) -> str:
     return yaml.safe_dump(claims, allow_unicode=True, sort_keys=False)
 
 
-def test_a_quote_from_page_2_is_cited_as_p_2_through_check_and_the_memo(tmp_path: Path) -> None:
-    workspace = make_variant(tmp_path, "author-date-style")  # APA prints the "p."
+@pytest.mark.parametrize("style", ["apa", "chicago"])
+def test_a_quote_from_page_2_is_cited_as_p_2_through_check_and_the_memo(
+    style: str, tmp_path: Path
+) -> None:
+    workspace = make_variant(tmp_path, "author-date-style") if style == "apa" else None
+    workspace = workspace or make_workspace(tmp_path)
     article = real_article("kirillova")
     pdf = workspace / "report.pdf"
     report_pdf(pdf, ORG, TITLE, article.body)
@@ -125,13 +129,18 @@ def test_a_quote_from_page_2_is_cited_as_p_2_through_check_and_the_memo(tmp_path
     run = briefgen("build", "--format", "json", "-a", "analyst", "--out", str(out), cwd=workspace)
     assert run.code == 0, run.err
     memo = json.loads((out / "weekly.analyst.json").read_text(encoding="utf-8"))
-    shown = {
-        block["claim_id"]: "".join(span["text"] for span in block["content"])
-        for section in memo["sections"]
-        for block in section["blocks"]
-        if block["claim_id"]
-    }
-    assert "(Kirillova, 2023, p. 2)" in shown["on-page-two"], shown
+    if style == "apa":  # the citation in the text, "p." printed
+        shown = {
+            block["claim_id"]: "".join(span["text"] for span in block["content"])
+            for section in memo["sections"]
+            for block in section["blocks"]
+            if block["claim_id"]
+        }
+        assert "(Kirillova, 2023, p. 2)" in shown["on-page-two"], shown
+    else:  # the footnote: Chicago prints a page as its bare number
+        (note,) = [n for n in memo["notes"] if "on-page-two" in n["claim_ids"]]
+        text = "".join(span["text"] for span in note["content"])
+        assert text.startswith("Kseniya Kirillova") and text.endswith(", 2023, 2."), text
 
 
 def test_a_quote_over_a_page_break_is_cited_by_both_pages(good: Path) -> None:
@@ -250,3 +259,21 @@ def test_ingest_then_check_places_a_quote_on_its_page(
             f"claim 'wrong-page': locator 'p. {wrong}', but the quote stands in p. {page} of "
             "'report-2024'" in run.err
         )
+
+
+def test_a_quote_on_two_pages_is_warned_of_by_page(good: Path) -> None:
+    """In a text with pages, check names the pages a quote stands on, and cites the first."""
+    (good / "store" / "texts" / "doe-2024.txt").write_text(
+        "Grain Talks Stall Again\n\nTalks on the grain corridor stalled on Tuesday, officials"
+        " said.\n\n\fWheat prices rose 4% in the week to June 12, according to exchange data."
+        "\n\n\fThe ministry said it “remains committed” to a deal — but gave no date. Talks on"
+        " the grain corridor stalled on Tuesday, it added.\n\f",
+        encoding="utf-8",
+    )
+    run = briefgen("check", cwd=good)
+    assert run.code == 0, run.err
+    assert (
+        "claim 'talks-stalled': the quote stands in p. 1 and p. 3 of 'doe-2024'; the note "
+        "cites p. 1 (a locator settles it)" in run.err
+    )
+    assert "wheat-prices" not in run.err and "ministry-committed" not in run.err
