@@ -57,9 +57,11 @@ LINE_PATTERNS = [
     r"listen to this article.*",
     r"\d+ min(ute)? read",
 ]
-# a page number alone: "7", "- 7 -", "Page 7", "7 of 12", "7 / 12", "p. 7", "vii"
+# a page number alone: "7", "- 7 -", "Page 7", "7 of 12", "7 / 12", "p. 7", "vii" (a roman
+# number to 99, as front matter has)
 PAGE_NUMBER = re.compile(
-    r"^[\s\-–—|]*(?:(?:page|p\.|pg\.?)\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})"
+    r"^[\s\-–—|]*(?:(?:page|p\.|pg\.?)\s*)?"
+    r"(?:\d{1,4}|(?=[ivxlc])(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
     r"(?:\s*(?:/|of)\s*\d{1,4})?[\s\-–—|]*$",
     re.IGNORECASE,
 )

@@ -277,3 +277,35 @@ def test_a_quote_on_two_pages_is_warned_of_by_page(good: Path) -> None:
         "cites p. 1 (a locator settles it)" in run.err
     )
     assert "wheat-prices" not in run.err and "ministry-committed" not in run.err
+
+
+@pytest.mark.parametrize(
+    "head, foot",
+    [
+        ("The Limits of the Partnership {n}", "Page {n} of 3"),
+        ("{n} | Center for Regional Policy Analysis", ""),
+        ("", "- {n} -"),
+        ("Center for Regional Policy Analysis", "{n} / 3"),
+        ("", "{roman}"),
+    ],
+)
+def test_running_heads_and_page_numbers_of_a_text_with_pages_go(head: str, foot: str) -> None:
+    """A paginated text (as pdftotext writes one) loses its running heads and feet and
+    page numbers, whatever their form; its paragraphs and pages stay."""
+    body = [
+        ["Talks on the grain corridor stalled on Tuesday.", "Prices rose by 4% in a"],
+        ["week in which nothing else moved.", "Drones were delivered ahead of schedule."],
+        ["The ministry gave no date."],
+    ]
+    pages = []
+    for n, paragraphs in enumerate(body, 1):
+        roman = ["i", "ii", "iii"][n - 1]
+        furniture = [f.format(n=n, roman=roman) for f in (head, foot)]
+        pages.append("\n\n".join([furniture[0], *paragraphs, furniture[1]]).strip() + "\n")
+    text = clean("\f".join(pages) + "\f")
+    assert text.split("\f") == [
+        "Talks on the grain corridor stalled on Tuesday.\n\nPrices rose by 4% in a\n",
+        "week in which nothing else moved.\n\nDrones were delivered ahead of schedule.\n\n",
+        "The ministry gave no date.\n",
+        "\n",
+    ]
