@@ -309,3 +309,17 @@ def test_running_heads_and_page_numbers_of_a_text_with_pages_go(head: str, foot:
         "The ministry gave no date.\n",
         "\n",
     ]
+
+
+def test_a_pdf_without_text_is_refused_clearly(good: Path) -> None:
+    """A scan is images of pages: nothing to quote until it is read by OCR."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    scan = good / "scan.pdf"
+    canvas = Canvas(str(scan))
+    canvas.rect(50, 50, 400, 600, fill=1)
+    canvas.showPage()
+    canvas.save()
+    run = briefgen("ingest", str(scan), "--id", "scan-2024", cwd=good)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"briefgen: error: {scan}: no text in the PDF (a scan? run OCR on it first)" in run.err
