@@ -473,10 +473,13 @@ def ingest(
     if issued:
         record["issued"] = _csl_date(issued, circa)
     root = _root(start or Path.cwd())
-    text_path, sources = run_ingest(root, file, record)
+    text_path, sources, taken = run_ingest(root, file, record)
     from ..errors import display_path
 
-    click.echo(f"wrote {display_path(text_path)}; added {ident!r} to {display_path(sources)}")
+    shown = f" ({', '.join(taken)} from {file.name})" if taken else ""
+    click.echo(
+        f"wrote {display_path(text_path)}; added {ident!r} to {display_path(sources)}{shown}"
+    )
 
 
 def _csl_date(text: str, circa: bool) -> object:

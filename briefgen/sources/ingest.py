@@ -18,8 +18,9 @@ from .saved import read_saved
 ORDER = ["id", "type", "title", "author", "container-title", "publisher", "issued", "accessed"]
 
 
-def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path]:
-    """Capture `file` as the text of a new source `record`; return (text path, sources path).
+def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path, list[str]]:
+    """Capture `file` as the text of a new source `record`; return the text's path, the
+    sources file's, and the fields taken from the file.
 
     What the file says of itself (a page's title, authors, date, site, address) fills the
     fields `record` leaves out: the command line wins."""
@@ -27,6 +28,7 @@ def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path]:
     ident = record["id"]
     refuse_duplicates(ws, [ident])
     saved = read_saved(file)
+    given = set(record)
     record = _in_order({**saved.record, **record, "text": f"texts/{ident}.txt"})
     names = [full_name(a) for a in record.get("author", [])]
     text = clean(saved.text, names, record.get("container-title"), ws.settings.furniture)
@@ -37,7 +39,7 @@ def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path]:
     text_path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(text_path, text.encode("utf-8"))
     sources = append_sources(ws, [record])
-    return text_path, sources
+    return text_path, sources, [key for key in record if key in saved.record and key not in given]
 
 
 def _in_order(record: dict[str, Any]) -> dict[str, Any]:

@@ -69,6 +69,10 @@ def test_a_saved_news_page_keeps_the_article_and_its_metadata(name: str, good: P
     page.write_text(news_page(article, pieces), encoding="utf-8")
     run = briefgen("ingest", str(page), "--id", "page-2024", cwd=good)
     assert run.code == 0, run.err
+    assert run.out == (
+        "wrote store/texts/page-2024.txt; added 'page-2024' to store/sources.yaml (title, "
+        "author, container-title, issued, URL from saved.html)\n"
+    )
     assert_article_kept(captured(good, "page-2024"), article, [s for p in pieces for s in p.shown])
     given, family = article.author.split()
     assert added_record(good) == {
