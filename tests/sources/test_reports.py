@@ -217,9 +217,12 @@ def _line_on(pdf: Path, body: list[str], page: int) -> str:
     """Return a line of the body's paragraphs that pypdf reads on `page` and that stands
     once in the body."""
     paragraphs = [folded(p) for p in body if not is_heading(p)]
+    headings = {folded(p) for p in body if is_heading(p)}
     for line in page_lines(pdf)[page - 1]:
         # pypdf gives a right-to-left line in the order it is drawn: turned round
         for read in (line.strip(), line.strip()[::-1]):
+            if folded(read) in headings:
+                continue  # a subheading, which may also begin a paragraph elsewhere
             if len(read) > 8 and sum(p.count(folded(read)) for p in paragraphs) == 1:
                 return read
     return ""
