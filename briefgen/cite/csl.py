@@ -330,7 +330,7 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
         data["title-short"] = sentence_case(data["title-short"], names)
     _house_rules(data, family)
     for key in ("author", "editor"):
-        data[key] = [_as_written(name) for name in data.get(key, [])] or None
+        data[key] = [_as_written(name, family) for name in data.get(key, [])] or None
         if data[key] is None:
             del data[key]
     for key, value in data.items():
@@ -347,20 +347,29 @@ _BYZANTINE = re.compile(
 )
 
 
-def _as_written(name: Any) -> Any:
+def _as_written(name: Any, family: str) -> Any:
     """Return a name whose parts citeproc prints as written.
 
     citeproc takes a given name's trailing lower-case words for a particle and what
     follows a comma for a suffix, and prints a name in other scripts (Chinese, Korean,
     Devanagari) family name first, without those parts: "Anna jøgz" lost its "jøgz".
     Such a name is given empty particles and suffix, which citeproc then leaves alone.
+
+    pandoc's citeproc reads `static-ordering` but prints a name in Latin (or Cyrillic,
+    Greek, Arabic) letters given name first all the same, so such a name goes to it
+    whole, family name first, as CSL prints it: "Xi Jinping" in notes and bibliography
+    (CMOS 8.14). APA inverts every name ("Xi, J."; APA 7, 9.8): there it stays split.
     """
     if not isinstance(name, dict) or "literal" in name:
         return name
     letters = [
         c for part in (name.get("family"), name.get("given")) if part for c in part if c.isalpha()
     ]
-    if all(_BYZANTINE.match(c) for c in letters) and _particles_parse(name.get("family") or ""):
+    byzantine = all(_BYZANTINE.match(c) for c in letters)
+    if byzantine and name.get("static-ordering") and family != "apa":
+        parts = ("non-dropping-particle", "family", "given", "dropping-particle", "suffix")
+        return {"literal": " ".join(name[p] for p in parts if name.get(p))}
+    if byzantine and _particles_parse(name.get("family") or ""):
         return name
     return {"dropping-particle": "", "non-dropping-particle": "", "suffix": "", **name}
 

@@ -396,8 +396,14 @@ def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | N
     "authors",
     multiple=True,
     metavar="NAME",
-    help='"Family, Given", "Given Family" (particles and suffixes kept), or '
-    '"{Organisation}"; repeat for several authors.',
+    help='"Family, Given", "Given Family" (particles and suffixes kept), "毛泽东" or '
+    '"김정은" (family name first), or "{Organisation}"; repeat for several authors.',
+)
+@click.option(
+    "--family-first",
+    is_flag=True,
+    help='The --author names are written family name first in Latin letters ("Xi Jinping", '
+    '"Orbán Viktor") and print so (static-ordering).',
 )
 @click.option("--container", help="Journal, magazine, newspaper or site it appeared in.")
 @click.option("--publisher", help="Publisher or issuing organisation.")
@@ -425,6 +431,7 @@ def ingest(
     ident: str,
     title: str | None,
     authors: tuple[str, ...],
+    family_first: bool,
     container: str | None,
     publisher: str | None,
     issued: str | None,
@@ -441,7 +448,7 @@ def ingest(
     that file's comments and order. Furniture patterns extend in briefgen.yaml.
     """
     from ..sources.ingest import ingest as run_ingest
-    from ..sources.names import parse_author
+    from ..sources.names import parse_author, parse_family_first
 
     record: dict[str, object] = {"id": ident, "type": kind}
     optional = {
@@ -454,7 +461,8 @@ def ingest(
     }
     record.update({k: v for k, v in optional.items() if v})
     if authors:
-        record["author"] = [parse_author(a) for a in authors]
+        parse = parse_family_first if family_first else parse_author
+        record["author"] = [parse(a) for a in authors]
     if issued:
         record["issued"] = _csl_date(issued, circa)
     root = _root(start or Path.cwd())

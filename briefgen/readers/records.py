@@ -255,6 +255,10 @@ class Name(Record, kw_only=True):
     """A particle dropped when only the family name is shown (e.g. "de" in some styles)."""
     non_dropping_particle: str | None = field(name="non-dropping-particle", default=None)
     """A particle kept with the family name, e.g. "van" in van Gogh."""
+    static_ordering: bool | None = field(name="static-ordering", default=None)
+    """true: the name is written and printed family name first, as a Chinese, Hungarian or
+    Korean name in Latin letters is ("Xi Jinping", "Orbán Viktor"); a name in Chinese,
+    Japanese or Korean script is printed so without it."""
 
 
 class Source(Record, kw_only=True):
