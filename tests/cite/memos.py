@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from lxml import etree
 from lxml import html as lxml_html
 
 from briefgen.cite import pandoc as cite
 
+from .. import docx_read
 from ..conftest import Run, briefgen, make_workspace
-from ..test_content import docx_text, pdf_texts
+from ..test_content import pdf_texts
 
 
 def write_workspace(
@@ -75,10 +77,20 @@ def html_notes(root: Path) -> str:
     return " ".join(page.text_content().split())
 
 
-def docx_paragraphs(root: Path) -> list[str]:
-    return [
-        " ".join(p.split()) for p in docx_text(root / "out" / "weekly.analyst.docx").split("\n")
-    ]
+def docx_bibliography(root: Path) -> tuple[list[str], list[str]]:
+    """Return the DOCX memo's level-1 headings and its bibliography entries."""
+    w = docx_read.W
+    docx = root / "out" / "weekly.analyst.docx"
+    body = etree.fromstring(docx_read.part_xml(docx, "word/document.xml"))
+    headings, entries = [], []
+    for para in body.iter(f"{w}p"):
+        style = para.find(f"{w}pPr/{w}pStyle")
+        text = " ".join("".join(t.text or "" for t in para.iter(f"{w}t")).split())
+        if style is not None and style.get(f"{w}val") == "Heading1":
+            headings.append(text)
+        elif style is not None and style.get(f"{w}val") == "Bibliography":
+            entries.append(text)
+    return headings, entries
 
 
 def pdf_text(root: Path) -> str:
