@@ -269,12 +269,7 @@ class Citeproc:
         request = json.dumps(
             _document(clusters, references, self._compacted(style), locale)
         ).encode()
-        timer = threading.Timer(PANDOC_TIMEOUT_S, self._proc.kill)
-        timer.start()
-        try:
-            answer = self._ask(request)
-        finally:
-            timer.cancel()
+        answer = self._ask(request)
         if answer is None:
             if self._proc.poll() == -signal.SIGKILL:
                 raise BriefgenError("pandoc took too long to format the citations")
@@ -340,7 +335,16 @@ class Citeproc:
         return self._compact[style]
 
     def _ask(self, request: bytes) -> bytes | None:
-        """Send one request; return the answer, or None if pandoc stopped."""
+        """Send one request; return the answer, or None if pandoc stopped (or was
+        stopped after PANDOC_TIMEOUT_S)."""
+        timer = threading.Timer(PANDOC_TIMEOUT_S, self._proc.kill)
+        timer.start()
+        try:
+            return self._exchange(request)
+        finally:
+            timer.cancel()
+
+    def _exchange(self, request: bytes) -> bytes | None:
         stdin, stdout = self._proc.stdin, self._proc.stdout
         assert stdin is not None and stdout is not None
         try:
