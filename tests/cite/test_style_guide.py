@@ -290,6 +290,8 @@ def _near_names(draw: st.DrawFn) -> str:
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @example(name="vancuver")
+@example(name="vancouver")
+@example(name="apa")
 @example(name="chicago-notes-bibliografy")
 @given(name=_near_names())
 def test_a_misspelt_style_gets_the_nearest_shipped_names(
