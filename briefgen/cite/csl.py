@@ -249,14 +249,17 @@ def sentence_case(title: str, names: set[str]) -> str:
 
 def _protect(text: str, title: bool) -> Words:
     """Return a field's text with its tokens that are not words ("&amp;", "<i>x</i>",
-    "\\emph{x}") kept as written, and in a `title` the lower-case prepositions too.
+    "\\emph{x}") kept as written, and in a `title` the lower-case prepositions and the
+    words in another script than Latin too.
 
     A style re-cases words (headline case, a capital to start a sentence); code, markup
-    and entities are not words, and "&Amp;" would be nobody's intent.
+    and entities are not words, and "&Amp;" would be nobody's intent. Only an English
+    item's titles are put into headline case, where a Russian journal's name ("Россия в
+    глобальной политике") is not English.
     """
     pieces: list[tuple[str, bool]] = []
     for token in re.split(r"(\s+)", text):
-        if not _is_word(token):
+        if not _is_word(token) or title and _cased_non_latin(token):
             pieces.append((token, True))
             continue
         if not title:
@@ -269,6 +272,16 @@ def _protect(text: str, title: bool) -> Words:
                 at = match.end()
         pieces.append((token[at:], False))
     return Words(tuple((piece, keep) for piece, keep in pieces if piece))
+
+
+def _cased_non_latin(token: str) -> bool:
+    """Return whether `token` holds a letter with case in a script other than Latin
+    (Cyrillic, Greek, Armenian, ...)."""
+    if token.isascii():
+        return False
+    from fontTools.unicodedata import script
+
+    return any((c.isupper() or c.islower()) and script(c) != "Latn" for c in token)
 
 
 def _is_word(token: str) -> bool:
@@ -336,9 +349,10 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
         data[key] = [_as_written(name, family) for name in data.get(key, [])] or None
         if data[key] is None:
             del data[key]
+    english = str(data.get("language") or "en").lower().startswith("en")
     for key, value in data.items():
         if isinstance(value, str) and key not in PLAIN and not key.startswith("x-"):
-            data[key] = _protect(_kept_at_the_start(value), key in TITLES)
+            data[key] = _protect(_kept_at_the_start(value), key in TITLES and english)
     return data
 
 

@@ -321,3 +321,37 @@ def test_a_misspelt_style_gets_the_nearest_shipped_names(
         in run.err
     ), run.err
     assert "Traceback" not in run.err and not re.search(r"audiences\[\d\]", run.err)
+
+
+_NON_LATIN_WORDS = ["россия", "в", "глобальной", "политике", "νέα", "εστία", "հայաստան"]
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(st.sampled_from(_NON_LATIN_WORDS), min_size=1, max_size=4),
+    style=st.sampled_from(["chicago-notes-bibliography", "chicago-author-date"]),
+)
+def test_a_foreign_container_of_an_english_title_prints_as_typed(
+    tmp_path_factory: pytest.TempPathFactory, words: list[str], style: str
+) -> None:
+    """An English article in a Russian or Greek journal: the title is title-cased, the
+    journal's name is not. The oracle is pandoc's entry for the article in a journal
+    named by a placeholder that title case leaves alone, the name then put in."""
+    container = " ".join(words)
+    record = {
+        "id": "s0",
+        "type": "article-journal",
+        "title": "drones over the gulf",
+        "container-title": container,
+        "author": [{"family": "Roe", "given": "Ann"}],
+        "issued": "2020",
+    }
+    root = write_workspace(
+        tmp_path_factory.mktemp("container"), [record], {"citation-style": style}
+    )
+    assert build(root, "html").code == 0
+    placeholder = {**csl_json(record), "container-title": "QQQ"}
+    expected = [e.replace("QQQ", container) for e in pandoc_bibliography([placeholder], style)]
+    assert html_bibliography(root)[1] == expected
