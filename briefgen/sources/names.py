@@ -86,14 +86,16 @@ def parse_author(text: str) -> dict[str, str]:
 def parse_family_first(text: str) -> dict[str, Any]:
     """Return a CSL name written family name first in Latin letters, as Chinese,
     Hungarian or Korean names are ("Xi Jinping", "Orbán Viktor", or "Xi, Jinping"),
-    marked to print in that order (CSL's static ordering)."""
+    marked to print in that order (CSL's static ordering). An organisation, and a name
+    in Chinese, Japanese or Korean script, which citeproc orders itself, are read as
+    `parse_author` reads them."""
     text = " ".join(text.split())
-    name: dict[str, Any] = parse_author(text) if _in_family_first_script(text) else {}
-    if not name:
-        family, _, given = text.partition("," if "," in text else " ")
-        name = {"family": family.strip(), "given": given.strip()}
-        name = {k: v for k, v in name.items() if v}
-    if "given" in name and not _in_family_first_script(text):
+    if text.startswith("{") or _in_family_first_script(text):
+        return parse_author(text)
+    family, _, given = text.partition("," if "," in text else " ")
+    name: dict[str, Any] = {"family": family.strip(), "given": given.strip()}
+    name = {k: v for k, v in name.items() if v}
+    if "given" in name:
         name["static-ordering"] = True
     return name
 
