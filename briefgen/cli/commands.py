@@ -481,7 +481,9 @@ def _csl_date(text: str, circa: bool) -> object:
     help="A folder inside the workspace (default: the current folder).",
 )
 def import_(file: Path, start: Path | None) -> None:
-    """Add sources from a CSL-JSON (.json) or BibTeX (.bib) file, as Zotero exports them."""
+    """Add sources from a CSL-JSON (.json) or BibTeX/BibLaTeX (.bib) file, as Zotero and
+    Better BibTeX export them. A .bib is read by pandoc: TeX accents decoded, braced words'
+    case kept, langid as the language."""
     from ..errors import display_path
     from ..sources.imports import import_file
 

@@ -1,0 +1,348 @@
+"""`import` of BibTeX and BibLaTeX files, read by pandoc, as Better BibTeX exports them."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ..conftest import briefgen, make_workspace
+from ..docx_read import notes
+
+# A Better BibLaTeX export (TeX accents, langid, date, urldate) and a Better BibTeX one
+# (year and month, address, UTF-8 accents), as Zotero writes them.
+EXPORT = r"""
+@comment{jabref-meta: databaseType:biblatex;}
+
+@report{muller2023,
+  title = {Die {Zukunft} der {NATO}: Strategien f\"ur Au{\ss}enpolitik},
+  author = {M\"uller, J\"org and {Deutsche Gesellschaft f\"ur Ausw\"artige Politik}},
+  institution = {DGAP},
+  location = {Berlin},
+  number = {12},
+  type = {DGAP-Bericht},
+  date = {2023-05-17},
+  urldate = {2024-01-02},
+  url = {https://dgap.org/de/bericht-12},
+  langid = {ngerman},
+}
+
+@incollection{dupont2020,
+  title = {La {Russie} et l'{Iran} face aux sanctions},
+  booktitle = {Le {Moyen-Orient} en crise},
+  author = {Dupont, Marie-Hélène},
+  editor = {Lefèvre, Éric and Durand, Paul},
+  translator = {Smith, John},
+  publisher = {Presses universitaires de France},
+  address = {Paris},
+  year = {2020},
+  pages = {12--30},
+  langid = {french},
+}
+
+@techreport{icg2023,
+  title = {Drones and {Deterrence} in the {iPhone} era},
+  author = {{International Crisis Group}},
+  institution = {International Crisis Group},
+  number = {241},
+  type = {Middle East Report},
+  year = {2023},
+  month = may,
+}
+
+@misc{tass2024,
+  title = {Russia and {Iran} sign a treaty},
+  howpublished = {TASS},
+  url = {https://tass.com/politics/1},
+  urldate = {2024-06-01},
+  year = {2024},
+}
+
+@online{sahin2024,
+  title = {{\"U}nal and the {Caspian} corridor},
+  author = {{\c{S}}ahin, {\.I}brahim},
+  url = {https://example.org/caspian},
+  date = {2024-03},
+  urldate = {2024-04-02},
+}
+"""
+
+
+def _imported(ws: Path, text: str, name: str = "export.bib") -> dict[str, dict[str, Any]]:
+    path = ws.parent / name
+    path.write_text(text, encoding="utf-8")
+    run = briefgen("import", str(path), cwd=ws)
+    assert run.code == 0, run.err
+    return {s["id"]: s for s in yaml.safe_load((ws / "store" / "sources.yaml").read_text())}
+
+
+def test_a_better_bibtex_export_imports_every_field_decoded(good: Path) -> None:
+    sources = _imported(good, EXPORT)
+    assert sources["muller2023"] == {
+        "id": "muller2023",
+        "type": "report",
+        "title": "Die Zukunft der NATO: Strategien für Außenpolitik",
+        "author": [
+            {"family": "Müller", "given": "Jörg"},
+            {"literal": "Deutsche Gesellschaft für Auswärtige Politik"},
+        ],
+        "publisher": "DGAP",
+        "publisher-place": "Berlin",
+        "issued": "2023-05-17",
+        "accessed": "2024-01-02",
+        "URL": "https://dgap.org/de/bericht-12",
+        "genre": "DGAP-Bericht",
+        "language": "de-DE",
+        "number": "12",
+    }
+    chapter = sources["dupont2020"]
+    assert chapter["title"] == "La Russie et l’Iran face aux sanctions"  # pandoc's apostrophe
+    assert chapter["container-title"] == "Le Moyen-Orient en crise"
+    assert chapter["author"] == [{"family": "Dupont", "given": "Marie-Hélène"}]
+    assert chapter["editor"] == [
+        {"family": "Lefèvre", "given": "Éric"},
+        {"family": "Durand", "given": "Paul"},
+    ]
+    assert chapter["translator"] == [{"family": "Smith", "given": "John"}]
+    assert chapter["language"] == "fr-FR" and chapter["publisher-place"] == "Paris"
+    report = sources["icg2023"]
+    assert report["author"] == [{"literal": "International Crisis Group"}]
+    assert (report["number"], report["genre"], report["issued"]) == (
+        "241",
+        "Middle East Report",
+        "2023-05",
+    )
+    assert report["title"] == "Drones and Deterrence in the iPhone era"
+    misc = sources["tass2024"]
+    assert (misc["type"], misc["publisher"], misc["URL"]) == (
+        "document",
+        "TASS",
+        "https://tass.com/politics/1",
+    )
+    assert misc["accessed"] == "2024-06-01"
+    online = sources["sahin2024"]
+    assert online["type"] == "webpage" and online["issued"] == "2024-03"
+    assert online["title"] == "Ünal and the Caspian corridor"
+    assert online["author"] == [{"family": "Şahin", "given": "İbrahim"}]
+    assert briefgen("check", cwd=good).code == 0
+
+
+class _Text(HTMLParser):
+    """The text of an HTML page without its style sheet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _html_lines(path: Path) -> list[str]:
+    page = _Text()
+    page.feed(path.read_text(encoding="utf-8"))
+    return [" ".join(line.split()) for line in "".join(page.parts).splitlines()]
+
+
+def _cited(ws: Path) -> dict[str, list[str]]:
+    """Build the good workspace with a claim citing the imported sources; return the notes
+    and bibliography entries of the analysts' HTML and DOCX memos that name them."""
+    claims = ws / "store" / "claims" / "imported.yaml"
+    claims.write_text(
+        "- id: imported-one\n  text: The alliance is debated.\n  date: 2024-06-12\n"
+        "  topics: [trade]\n  sources:\n"
+        + "".join(f"    - source: {s}\n" for s in ("muller2023", "icg2023", "sahin2024")),
+        encoding="utf-8",
+    )
+    for fmt in ("html", "docx"):
+        run = briefgen("build", "--all", str(ws), "--format", fmt, cwd=ws)
+        assert run.code == 0, run.err
+    out = ws / "out"
+    docx = out / "weekly.analyst.docx"
+    texts = {
+        "html": _html_lines(out / "weekly.analyst.html"),
+        "docx": list(notes(docx).values()) + list(notes(docx, "endnotes").values()),
+    }
+    return {k: [t for t in v if re.search("Müller|Crisis|Şahin", t)] for k, v in texts.items()}
+
+
+def test_imported_names_and_protected_case_print_in_the_memo_without_markup(good: Path) -> None:
+    """What pandoc decoded prints in notes and bibliography, the braced words in their
+    case, and no TeX or CSL markup is left to print."""
+    _imported(good, EXPORT)
+    for fmt, texts in _cited(good).items():
+        assert texts, fmt
+        shown = " ".join(texts)
+        for name in ("Müller", "Jörg", "Deutsche Gesellschaft für Auswärtige Politik", "Şahin"):
+            assert name in shown, (fmt, name, shown)
+        # Chicago puts the English title in headline case, braced words as written
+        assert "iPhone" in shown and "Deterrence" in shown and "NATO" in shown, shown
+        assert "Ünal and the Caspian Corridor" in shown, shown
+        for markup in ("nocase", "<span", "{", "}", "\\"):
+            assert markup not in shown, (fmt, markup, shown)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cite/csl.py puts every headline-looking title into sentence case, a German one "
+    "too ('Die zukunft der NATO'); CSL re-cases English titles only",
+)
+def test_a_german_titles_nouns_keep_their_capitals_in_the_memo(good: Path) -> None:
+    _imported(good, EXPORT)
+    for texts in _cited(good).values():
+        assert "Die Zukunft der NATO: Strategien für Außenpolitik" in " ".join(texts)
+
+
+def test_language_stands_for_langid_when_there_is_none(good: Path) -> None:
+    """Zotero's own BibTeX export writes `language`; pandoc reads only `langid`, and took
+    the German title for English, putting it into sentence case."""
+    sources = _imported(
+        good,
+        "@book{a, title = {Die Zukunft Europas}, language = {german}, year = 2020}\n"
+        '@book{b,\n  title = {Die Zukunft Europas}, langid = {french},\n  language = "german"}\n',
+    )
+    assert sources["a"]["title"] == "Die Zukunft Europas" and sources["a"]["language"] == "de-DE"
+    assert sources["b"]["language"] == "fr-FR"
+
+
+def test_a_malformed_bib_names_its_line_entry_and_what_pandoc_expected(
+    good: Path, tmp_path: Path
+) -> None:
+    before = (good / "store" / "sources.yaml").read_bytes()
+    bib = tmp_path / "bad.bib"
+    bib.write_text(
+        "@article{one, title = {One}}\n\n@article{two, title = {Two}\n@book{three, title={x}}\n",
+        encoding="utf-8",
+    )
+    run = briefgen("import", str(bib), cwd=good)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"{bib}:4: two: malformed BibTeX entry: unexpected '@' (column 1)" in run.err
+    bib.write_text("@article{a, title = {One}}\n\n@book{a, title = {Two}}\n", encoding="utf-8")
+    run = briefgen("import", str(bib), cwd=good)
+    assert run.code == 1
+    assert f"{bib}:3: a: entry key 'a' appears more than once (first at line 1)" in run.err
+    bib.write_text("@book{b,\n  title = {Au\\ssenpolitik},\n}\n", encoding="utf-8")
+    run = briefgen("import", str(bib), cwd=good)
+    assert run.code == 1
+    assert (
+        f"{bib}:1: [0] 'b'.title: TeX command \\ssenpolitik is not one pandoc reads: write "
+        "the character itself, or brace the command (Au{\\ss}enpolitik)" in run.err
+    )
+    assert (good / "store" / "sources.yaml").read_bytes() == before
+
+
+# Accents as TeX writes them, with the character each stands for (LaTeX's own tables)
+TEX_ACCENTS = [
+    (r"\"u", "ü"),
+    (r"\"o", "ö"),
+    (r"\'e", "é"),
+    (r"\`a", "à"),
+    (r"\^o", "ô"),
+    (r"\~n", "ñ"),
+    (r"\c{c}", "ç"),
+    (r"\v{s}", "š"),
+    (r"{\ss}", "ß"),
+    (r"\o{}", "ø"),
+    (r"\aa{}", "å"),
+    (r"\l{}", "ł"),
+    (r"\H{o}", "ő"),
+    (r"\k{a}", "ą"),
+    (r"\={a}", "ā"),
+    (r"\.{z}", "ż"),
+]
+_LATIN = [(c, c) for c in "abcdefghijklmnopqrstuvwxyzäéø"] + TEX_ACCENTS
+_CYRILLIC = [(c, c) for c in "абвгдежзиклмнопрстуфхцчшщыэюяё"]
+_CJK = [(c, c) for c in "日本中国語政策北京東京대한민국"]
+SCRIPTS = {"latin": _LATIN, "cyrillic": _CYRILLIC, "cjk": _CJK}
+_CAPITALS = {
+    "latin": [(c, c) for c in "ABDEGKLMNPRSTVZ"] + [(r"\"U", "Ü"), (r"\'E", "É"), (r"\v{S}", "Š")],
+    "cyrillic": [(c, c) for c in "АБВГДЕЖЗИКЛМНОПРСТ"],
+    "cjk": _CJK,
+}
+LANGIDS = {"latin": ["ngerman", "french", None], "cyrillic": ["russian", None], "cjk": [None]}
+
+
+@st.composite
+def _word(draw: st.DrawFn, script: str, capital: bool) -> tuple[str, str]:
+    """Return a word as TeX and as the Unicode it stands for."""
+    letters = SCRIPTS[script]
+    first = draw(st.sampled_from(_CAPITALS[script] if capital else letters))
+    rest = draw(st.lists(st.sampled_from(letters), min_size=1, max_size=7))
+    word = [first, *rest]
+    tex, text = "".join(t for t, _ in word), "".join(u for _, u in word)
+    if text.lower() in ("and", "others"):  # the word between names
+        return draw(_word(script, capital))
+    return tex, text
+
+
+@st.composite
+def _entry(draw: st.DrawFn, key: str) -> tuple[str, dict[str, Any]]:
+    """Return a BibLaTeX entry and what its title and names are in Unicode."""
+    script = draw(st.sampled_from(sorted(SCRIPTS)))
+    langid = draw(st.sampled_from(LANGIDS[script]))
+    fields: dict[str, str] = {}
+    expected: dict[str, Any] = {}
+    if draw(st.booleans()):  # a sentence-case title: pandoc leaves it so, any language
+        words = [draw(_word(script, i == 0)) for i in range(draw(st.integers(1, 5)))]
+        sep = "" if script == "cjk" else " "
+        fields["title"] = sep.join(t for t, _ in words)
+        expected["title"] = sep.join(u for _, u in words)
+    for role in draw(st.sets(st.sampled_from(["author", "editor", "translator"]))):
+        names = []
+        for _ in range(draw(st.integers(1, 3))):
+            family, given = draw(_word(script, True)), draw(_word(script, True))
+            names.append((f"{family[0]}, {given[0]}", {"family": family[1], "given": given[1]}))
+        fields[role] = " and ".join(tex for tex, _ in names)
+        expected[role] = [name for _, name in names]
+    if langid:
+        fields["langid"] = langid
+    for name, value in (
+        ("date", "2023-05-17"),
+        ("url", "https://example.org/a"),
+        ("urldate", "2024-01-02"),
+        ("publisher", "Example Press"),
+        ("number", "7"),
+    ):
+        if draw(st.booleans()):
+            fields[name] = value
+    kind = draw(st.sampled_from(["article", "book", "report", "misc", "online", "incollection"]))
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items())
+    return f"@{kind}{{{key},\n{body}\n}}\n", expected
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.integers(1, 4).flatmap(lambda n: st.tuples(*[_entry(f"k{i}") for i in range(n)])))
+def test_generated_entries_import_decoded(entries: tuple[tuple[str, dict[str, Any]], ...]) -> None:
+    """Titles and names in Latin (accents as TeX commands), Cyrillic and CJK, with any
+    subset of fields, import without a traceback, as the Unicode they stand for."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = make_workspace(Path(tmp))
+        bib = Path(tmp) / "generated.bib"
+        bib.write_text("\n".join(tex for tex, _ in entries), encoding="utf-8")
+        run = briefgen("import", str(bib), cwd=ws)
+        assert run.code == 0 and "Traceback" not in run.err, (run.err, bib.read_text())
+        stored = yaml.safe_load((ws / "store" / "sources.yaml").read_text(encoding="utf-8"))
+    for record, (_, expected) in zip(stored[-len(entries) :], entries, strict=True):
+        for key, value in expected.items():
+            assert record[key] == value, (key, record, expected)
+        assert "title" in record or "title" not in expected
