@@ -8,20 +8,61 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import BriefgenError, Problems, WorkspaceError
-from ..readers.fields import ID_PATTERN
+from ..readers.fields import ID_PATTERN, dump
 from ..readers.records import Source
 from ..readers.validate import validate
-from ..readers.workspace import load
-from .records import append_sources, refuse_duplicates
+from ..readers.workspace import Workspace, load
+from .records import write_sources
+
+Existing = Literal["refuse", "update", "skip"]
 
 
-def import_file(root: Path, file: Path) -> tuple[Path, list[str]]:
-    """Add every entry of a CSL-JSON or BibTeX file as a source; return the ids added."""
+@dataclass
+class Imported:
+    """What an import did to store/sources.yaml: the ids added, updated and left as they were."""
+
+    path: Path
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def import_file(root: Path, file: Path, existing: Existing = "refuse") -> Imported:
+    """Add every entry of a CSL-JSON or BibTeX file as a source. A source whose id exists
+    already is refused (`refuse`: nothing is written), takes the fields the entry holds,
+    keeping the others (`update`), or is left as it is (`skip`)."""
     ws = load(root)
+    records = _read(file)
+    ids = [r["id"] for r in records]
+    problems = Problems()
+    for ident, count in Counter(ids).items():
+        if count > 1:
+            problems.add(file, 0, "id", f"source {ident!r} appears {count} times in the import")
+    problems.raise_if_errors()
+    there = [i for i in ids if ("source", i) in ws.where]
+    if there and existing == "refuse":
+        _refuse_existing(ws, file, there)
+    new = [r for r in records if r["id"] not in there]
+    changes = {}
+    if existing == "update":
+        for record in records:
+            if record["id"] in there:
+                changed = _changed_fields(ws.sources.get(record["id"]), record, file)
+                if changed:
+                    changes[record["id"]] = changed
+    path = write_sources(ws, changes, new)
+    added = [r["id"] for r in new]
+    return Imported(path, added, list(changes), [i for i in there if i not in changes])
+
+
+def _read(file: Path) -> list[dict[str, Any]]:
+    """Return the entries of a CSL-JSON or BibTeX file as valid store records."""
     suffix = file.suffix.lower()
     if suffix == ".json":
         items, lines = _csl_json(file)
@@ -42,9 +83,39 @@ def import_file(root: Path, file: Path) -> tuple[Path, list[str]]:
             where = f"[{i}] {record.get('id')!r}" + (f".{p.key}" if p.key else "")
             problems.add(file, line or p.line, where, p.message, p.severity)
     problems.raise_if_errors()
-    ids = [r["id"] for r in records]
-    refuse_duplicates(ws, ids)
-    return append_sources(ws, records), ids
+    return records
+
+
+def _refuse_existing(ws: Workspace, file: Path, there: list[str]) -> None:
+    problems = Problems()
+    for ident in there:
+        where = ws.where[("source", ident)]
+        problems.add(
+            where.path,
+            where.line_of("id"),
+            "id",
+            f"source {ident!r} exists already; nothing was added",
+        )
+    count = f"{len(there)} source{'s' if len(there) != 1 else ''}"
+    problems.warn(
+        file,
+        0,
+        "",
+        f"{count} of this file exist{'s' if len(there) == 1 else ''} already: import it with "
+        "--update to update them from it, or with --skip-existing to add only the new ones",
+    )
+    raise WorkspaceError(problems)
+
+
+def _changed_fields(source: Source | None, record: dict[str, Any], file: Path) -> dict[str, Any]:
+    """Return the fields of `record` whose value differs from the stored `source`'s
+    (None: a record the store could not read), compared as the store reads them
+    (2024-06 is {date-parts: [[2024, 6]]})."""
+    imported = validate(Source, record, file, Problems())
+    if source is None or imported is None:
+        return dict(record)
+    old, new = dump(source, exclude_none=True), dump(imported, exclude_none=True)
+    return {k: v for k, v in record.items() if new.get(k) != old.get(k)}
 
 
 def _csl_json(file: Path) -> tuple[list[dict[str, Any]], list[int]]:

@@ -346,3 +346,209 @@ def test_generated_entries_import_decoded(entries: tuple[tuple[str, dict[str, An
         for key, value in expected.items():
             assert record[key] == value, (key, record, expected)
         assert "title" in record or "title" not in expected
+
+
+# --- importing again: --update and --skip-existing -------------------------------------
+
+STORE = """\
+# Sources of the grain desk: keep this header.
+- id: doe-2024
+  type: article-newspaper
+  title: Grain Talks Stall Again
+  author: [{family: Doe, given: Jane}]
+  container-title: The Daily Example
+  issued: 2024-06-12
+  text: texts/doe-2024.txt
+  reliability: B
+
+# --- reports (checked by Ann) ---
+- id: icg2023
+  type: report
+  title: Old title   # to be replaced
+  author: [{literal: International Crisis Group}]
+  issued: 2023-05
+  reliability: A     # graded by hand
+  x-desk-note: ask Ann first
+- id: tass2024
+  type: document
+  title: Russia and Iran sign a treaty
+  publisher: TASS
+  URL: https://tass.com/politics/1
+  accessed: 2024-06-01
+  issued: 2024
+# end of file
+"""
+
+
+def _store(ws: Path, text: str = STORE) -> Path:
+    path = ws / "store" / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _ids_and_comments(text: str) -> tuple[list[str], list[str]]:
+    ids = re.findall(r"^- id: (\S+)$", text, re.MULTILINE)
+    return ids, [line for line in text.splitlines() if line.lstrip().startswith("#")]
+
+
+def _records_of(text: str) -> dict[str, str]:
+    """Return each record's lines (up to the next record) of a store file, by id."""
+    parts = re.split(r"^(?=- id: )", text, flags=re.MULTILINE)
+    return {p.split("\n", 1)[0][6:]: p for p in parts if p.startswith("- id: ")}
+
+
+def test_update_sets_the_imported_fields_in_place_and_keeps_the_rest(good: Path) -> None:
+    path = _store(good)
+    bib = good.parent / "again.bib"
+    bib.write_text(EXPORT, encoding="utf-8")
+    run = briefgen("import", str(bib), "--update", cwd=good)
+    assert run.code == 0, run.err
+    assert "added 3 sources, updated 1, unchanged 1 in store/sources.yaml" in run.out
+    after = path.read_text(encoding="utf-8")
+    ids, comments = _ids_and_comments(after)
+    assert ids == ["doe-2024", "icg2023", "tass2024", "muller2023", "dupont2020", "sahin2024"]
+    before_ids, before_comments = _ids_and_comments(STORE)
+    # every comment kept, in order; only the replaced title's own comment may move
+    assert [c.strip() for c in comments] == [c.strip() for c in before_comments]
+    assert after.startswith(STORE.split("- id: icg2023")[0])  # byte for byte
+    assert _records_of(after)["tass2024"] == _records_of(STORE)["tass2024"]
+    record = {s["id"]: s for s in yaml.safe_load(after)}["icg2023"]
+    assert record["title"] == "Drones and Deterrence in the iPhone era"  # the import's
+    assert record["number"] == "241" and record["genre"] == "Middle East Report"
+    assert record["reliability"] == "A" and record["x-desk-note"] == "ask Ann first"
+    assert "reliability: A     # graded by hand" in after
+    check = briefgen("check", cwd=good)
+    assert check.code == 0, check.err
+
+    again = briefgen("import", str(bib), "--update", cwd=good)
+    assert again.code == 0, again.err
+    assert "added 0 sources, updated 0, unchanged 5 in store/sources.yaml" in again.out
+    assert path.read_text(encoding="utf-8") == after
+
+
+def test_skip_existing_adds_only_the_new_sources(good: Path) -> None:
+    path = _store(good)
+    bib = good.parent / "again.bib"
+    bib.write_text(EXPORT.split("@misc{tass2024")[0], encoding="utf-8")  # three entries
+    run = briefgen("import", str(bib), "--skip-existing", cwd=good)
+    assert run.code == 0, run.err
+    assert "added 2 sources, updated 0, unchanged 1 in store/sources.yaml" in run.out
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(STORE)
+    assert _ids_and_comments(after)[0][3:] == ["muller2023", "dupont2020"]
+    one = good.parent / "one.json"
+    one.write_text('[{"id": "new-one", "title": "A new one"}, {"id": "doe-2024"}]')
+    run = briefgen("import", str(one), "--skip-existing", cwd=good)
+    assert "added 1 source, updated 0, unchanged 1 in" in run.out, run.err
+
+
+def test_a_plain_import_names_the_sources_that_exist_and_the_two_options(good: Path) -> None:
+    path = _store(good)
+    bib = good.parent / "again.bib"
+    bib.write_text(EXPORT, encoding="utf-8")
+    run = briefgen("import", str(bib), cwd=good)
+    assert run.code == 1
+    lines = STORE.splitlines()
+    for ident in ("icg2023", "tass2024"):
+        line = lines.index(f"- id: {ident}") + 1
+        assert (
+            f"store/sources.yaml:{line}: id: source {ident!r} exists already; nothing was added"
+            in run.err
+        )
+    assert (
+        f"{bib}: warning: 2 sources of this file exist already: import it with --update to "
+        "update them from it, or with --skip-existing to add only the new ones" in run.err
+    )
+    assert path.read_text(encoding="utf-8") == STORE
+    both = briefgen("import", str(bib), "--update", "--skip-existing", cwd=good)
+    assert both.code == 2 and "--update and --skip-existing cannot be used together" in both.err
+    assert path.read_text(encoding="utf-8") == STORE
+
+
+def test_an_update_that_would_break_the_store_writes_nothing(good: Path) -> None:
+    path = _store(good)
+    bad = good.parent / "bad.json"
+    bad.write_text('[{"id": "icg2023", "reliability": "Z"}]', encoding="utf-8")
+    run = briefgen("import", str(bad), "--update", cwd=good)
+    assert run.code == 1 and "reliability" in run.err and "Traceback" not in run.err
+    assert path.read_text(encoding="utf-8") == STORE
+
+
+# Hard text for the stores and imports the property generates: every script
+_HARD = st.text(
+    st.sampled_from(list("aéøßçАяЖ中文한국어العربیفارسی") + [" ", "-", ":", "'", '"', "#"]),
+    min_size=1,
+    max_size=12,
+).map(lambda t: "x" + t.strip() + "y")
+_NAME = st.fixed_dictionaries({"family": _HARD, "given": _HARD})
+_IMPORTED = {
+    "title": _HARD,
+    "container-title": _HARD,
+    "publisher": _HARD,
+    "issued": st.sampled_from(["2021", "2023-05", "2024-06-12"]),
+    "URL": st.sampled_from(["https://example.org/a", "https://example.org/b?x=1"]),
+    "author": st.lists(_NAME, min_size=1, max_size=2),
+    "language": st.sampled_from(["de-DE", "fr-FR", "ru-RU", "zh-CN"]),
+}
+_OWN = {  # fields an analyst adds by hand, which imports do not carry
+    "reliability": st.sampled_from(list("ABCDEF")),
+    "x-desk-note": _HARD,
+}
+
+
+@st.composite
+def _fields(draw: st.DrawFn, own: bool) -> dict[str, Any]:
+    pool = {**_IMPORTED, **(_OWN if own else {})}
+    keys = draw(st.lists(st.sampled_from(sorted(pool)), unique=True, max_size=len(pool)))
+    return {k: draw(pool[k]) for k in keys}
+
+
+@st.composite
+def _store_and_import(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    stored = [{"id": f"s{i}", **draw(_fields(True))} for i in range(draw(st.integers(1, 4)))]
+    again = draw(st.lists(st.sampled_from([s["id"] for s in stored]), unique=True))
+    new = [f"n{i}" for i in range(draw(st.integers(0, 2)))]
+    items = [{"id": i, **draw(_fields(False))} for i in again + new]
+    return stored, draw(st.permutations(items))
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(_store_and_import())
+def test_update_leaves_the_union_imported_fields_winning(
+    case: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    """After --update the store holds every stored and imported source, stored ones in
+    their place and new ones after; an imported field replaces the stored one, every
+    other field stays; comments stay; and the workspace still checks."""
+    import json
+
+    stored, items = case
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = make_workspace(Path(tmp))
+        path = ws / "store" / "sources.yaml"
+        text = path.read_text(encoding="utf-8")
+        for i, record in enumerate(stored):
+            text += f"# comment {i}: {record['id']}\n" + yaml.safe_dump(
+                [record], allow_unicode=True, sort_keys=False, default_flow_style=None
+            )
+        path.write_text(text, encoding="utf-8")
+        file = Path(tmp) / "import.json"
+        file.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+        run = briefgen("import", str(file), "--update", cwd=ws)
+        assert run.code == 0, run.err
+        after = path.read_text(encoding="utf-8")
+        check = briefgen("check", cwd=ws)
+        assert check.code == 0, check.err
+    records = yaml.safe_load(after)
+    expected = {r["id"]: dict(r) for r in yaml.safe_load(text)}
+    for item in items:
+        expected[item["id"]] = {**expected.get(item["id"], {}), **item}
+    assert [r["id"] for r in records] == list(expected)
+    for record in records:
+        assert record == expected[record["id"]], (record, expected[record["id"]])
+    assert _ids_and_comments(after)[1] == _ids_and_comments(text)[1]
