@@ -111,11 +111,26 @@ def _changed_in_place(text: str, rt: Any, doc: Any, changes: dict[str, dict[str,
     old_at, new_at = _starts(doc, len(old)), _starts(rt.load(whole), len(new))
     lines = old[: old_at[0]]
     for i in range(len(doc)):
-        lines += new[new_at[i] : new_at[i + 1]] if i in changed else old[old_at[i] : old_at[i + 1]]
+        region = old[old_at[i] : old_at[i + 1]]
+        lines += _tail_last(new[new_at[i] : new_at[i + 1]], region) if i in changed else region
     spliced = "".join(lines)
     safe = YAML(typ="safe", pure=True)
     # a layout the lines cannot be cut from (records in flow style, several on a line)
     return spliced if safe.load(spliced) == safe.load(whole) else whole
+
+
+def _tail_last(new: list[str], old: list[str]) -> list[str]:
+    """Return a record's new lines with the comment and blank lines that ended its old
+    ones at the end again: they head what follows, and ruamel.yaml puts fields added to
+    the record after them."""
+    tail = len(old)
+    while tail and (not old[tail - 1].strip() or old[tail - 1].lstrip().startswith("#")):
+        tail -= 1
+    after = old[tail:]
+    for at in range(len(new) - len(after), -1, -1):
+        if after and new[at : at + len(after)] == after:
+            return new[:at] + new[at + len(after) :] + after
+    return new
 
 
 def _starts(doc: Any, end: int) -> list[int]:

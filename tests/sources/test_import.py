@@ -372,6 +372,8 @@ STORE = """\
   issued: 2023-05
   reliability: A     # graded by hand
   x-desk-note: ask Ann first
+
+# --- news (wire copy) ---
 - id: tass2024
   type: document
   title: Russia and Iran sign a treaty
@@ -420,6 +422,9 @@ def test_update_sets_the_imported_fields_in_place_and_keeps_the_rest(good: Path)
     assert record["number"] == "241" and record["genre"] == "Middle East Report"
     assert record["reliability"] == "A" and record["x-desk-note"] == "ask Ann first"
     assert "reliability: A     # graded by hand" in after
+    # the comment heading the next record stays there, after the fields added
+    assert "\n\n# --- news (wire copy) ---\n- id: tass2024\n" in after
+    assert after.index("genre: Middle East Report") < after.index("# --- news")
     check = briefgen("check", cwd=good)
     assert check.code == 0, check.err
 
@@ -555,3 +560,7 @@ def test_update_leaves_the_union_imported_fields_winning(
     for record in records:
         assert record == expected[record["id"]], (record, expected[record["id"]])
     assert _ids_and_comments(after)[1] == _ids_and_comments(text)[1]
+    for record in stored:  # each comment still heads its record
+        lines = after.splitlines()
+        at = lines.index(next(c for c in lines if c.endswith(f": {record['id']}")))
+        assert re.match(rf"- \{{?id: {record['id']}\b", lines[at + 1]), after
