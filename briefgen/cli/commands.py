@@ -477,7 +477,8 @@ def _csl_date(text: str, circa: bool) -> object:
     "--update",
     is_flag=True,
     help="Update sources that exist already: the fields the file holds replace theirs; "
-    "fields it does not hold (reliability, text, your own) are kept.",
+    "fields it does not hold (reliability, text, your own) are kept. A Zotero item updates "
+    "the source made from it (its x-zotero-uri).",
 )
 @click.option(
     "--skip-existing",

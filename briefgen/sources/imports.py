@@ -39,6 +39,7 @@ def import_file(root: Path, file: Path, existing: Existing = "refuse") -> Import
     keeping the others (`update`), or is left as it is (`skip`)."""
     ws = load(root)
     records = _read(file)
+    _same_items(ws, records, file)
     ids = [r["id"] for r in records]
     problems = Problems()
     for ident, count in Counter(ids).items():
@@ -84,6 +85,37 @@ def _read(file: Path) -> list[dict[str, Any]]:
             problems.add(file, line or p.line, where, p.message, p.severity)
     problems.raise_if_errors()
     return records
+
+
+def _same_items(ws: Workspace, records: list[dict[str, Any]], file: Path) -> None:
+    """Give an item the id of the source made from it before (the same `x-zotero-uri`),
+    though its readable id may differ now (a title edited in Zotero); refuse an item whose
+    readable id is that of a source made from another item."""
+    made = {
+        str(s.extra["x-zotero-uri"]): ident
+        for ident, s in ws.sources.items()
+        if "x-zotero-uri" in s.extra
+    }
+    problems = Problems()
+    for record in records:
+        uri = record.get("x-zotero-uri")
+        if uri is None:
+            continue
+        if uri in made:
+            record["id"] = made[uri]
+            continue
+        stored = ws.sources.get(record["id"])
+        other = stored.extra.get("x-zotero-uri") if stored else None
+        if other is not None:
+            where = ws.where[("source", record["id"])]
+            problems.add(
+                where.path,
+                where.line_of("id"),
+                "id",
+                f"source {record['id']!r} was made from the item {other}; the item {uri} "
+                f"of {file} would take its id: give one of them a citation key",
+            )
+    problems.raise_if_errors()
 
 
 def _refuse_existing(ws: Workspace, file: Path, there: list[str]) -> None:

@@ -564,3 +564,33 @@ def test_update_leaves_the_union_imported_fields_winning(
         lines = after.splitlines()
         at = lines.index(next(c for c in lines if c.endswith(f": {record['id']}")))
         assert re.match(rf"- \{{?id: {record['id']}\b", lines[at + 1]), after
+
+
+def test_update_finds_a_zotero_item_by_its_uri_whatever_its_readable_id(good: Path) -> None:
+    """A title edited in Zotero gives the item another readable id; --update still
+    updates the source made from it, and refuses an item that would take the id of a
+    source made from another."""
+    import json
+
+    from .test_ingest import ZOTERO
+
+    path = good.parent / "zotero.json"
+    path.write_text(json.dumps(ZOTERO), encoding="utf-8")
+    assert briefgen("import", str(path), cwd=good).code == 0
+    edited = [{**ZOTERO[0], "title": "Quiet Discord in the Alliance"}, *ZOTERO[1:]]
+    path.write_text(json.dumps(edited), encoding="utf-8")
+    run = briefgen("import", str(path), "--update", cwd=good)
+    assert "added 0 sources, updated 1, unchanged 2 in store/sources.yaml" in run.out, run.err
+    sources = {s["id"]: s for s in yaml.safe_load((good / "store" / "sources.yaml").read_text())}
+    assert sources["svetlova-2024-hidden"]["title"] == "Quiet Discord in the Alliance"
+    other = {**ZOTERO[0], "id": "http://zotero.org/users/123/items/ZZZZ0000"}
+    path.write_text(json.dumps([other]), encoding="utf-8")
+    before = (good / "store" / "sources.yaml").read_bytes()
+    run = briefgen("import", str(path), "--update", cwd=good)
+    assert run.code == 1
+    assert (
+        "id: source 'svetlova-2024-hidden' was made from the item "
+        f"{ZOTERO[0]['id']}; the item {other['id']} of {path} would take its id: give one "
+        "of them a citation key" in run.err
+    )
+    assert (good / "store" / "sources.yaml").read_bytes() == before
