@@ -66,7 +66,7 @@ def write_sources(
     if existing and not existing.endswith("\n"):
         existing += "\n"
     text = existing + (_dumped(rt, [_block(r) for r in records]) if records else "")
-    _readable(text, path)
+    _readable(text, path, set(changes) | {r["id"] for r in records})
     write_atomic(path, text.encode("utf-8"))
     return path
 
@@ -172,15 +172,19 @@ def _flow_inside(value: Any) -> Any:
     return node
 
 
-def _readable(text: str, path: Path) -> None:
-    """Raise unless `text` reads as a list of valid sources with distinct ids."""
+def _readable(text: str, path: Path, written: set[str]) -> None:
+    """Raise unless `text` reads as YAML and the `written` sources in it are valid and
+    there once each (a mistake elsewhere in the file is `check`'s to report)."""
     problems = Problems()
     data = load_text(text, path, problems)
     problems.raise_if_errors()
-    seen: set[str] = set()
-    for i, record in enumerate(data or []):
-        source = validate(Source, record, path, problems, data, (i,))
-        if source is not None and source.id in seen:
-            problems.add(path, line_of(record, "id"), "id", f"source {source.id!r} is there twice")
-        seen.add(source.id if source else "")
+    seen: set[Any] = set()
+    for i, record in enumerate(data if isinstance(data, list) else []):
+        ident = record.get("id") if isinstance(record, dict) else None
+        if ident not in written:
+            continue
+        validate(Source, record, path, problems, data, (i,))
+        if ident in seen:
+            problems.add(path, line_of(record, "id"), "id", f"source {ident!r} is there twice")
+        seen.add(ident)
     problems.raise_if_errors()
