@@ -128,13 +128,14 @@ def _refuse_existing(ws: Workspace, file: Path, there: list[str]) -> None:
             "id",
             f"source {ident!r} exists already; nothing was added",
         )
-    count = f"{len(there)} source{'s' if len(there) != 1 else ''}"
+    one = len(there) == 1
     problems.warn(
         file,
         0,
         "",
-        f"{count} of this file exist{'s' if len(there) == 1 else ''} already: import it with "
-        "--update to update them from it, or with --skip-existing to add only the new ones",
+        f"{len(there)} source{'' if one else 's'} of this file exist{'s' if one else ''} "
+        f"already: import again with --update to update {'it' if one else 'them'}, or with "
+        "--skip-existing to add only the new ones",
     )
     raise WorkspaceError(problems)
 

@@ -1,4 +1,4 @@
-"""`import` of BibTeX and BibLaTeX files, read by pandoc, as Better BibTeX exports them."""
+"""`import`: .bib files read by pandoc, as Better BibTeX exports them, and importing again."""
 
 from __future__ import annotations
 
@@ -464,8 +464,8 @@ def test_a_plain_import_names_the_sources_that_exist_and_the_two_options(good: P
             in run.err
         )
     assert (
-        f"{bib}: warning: 2 sources of this file exist already: import it with --update to "
-        "update them from it, or with --skip-existing to add only the new ones" in run.err
+        f"{bib}: warning: 2 sources of this file exist already: import again with --update "
+        "to update them, or with --skip-existing to add only the new ones" in run.err
     )
     assert path.read_text(encoding="utf-8") == STORE
     both = briefgen("import", str(bib), "--update", "--skip-existing", cwd=good)
