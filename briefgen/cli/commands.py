@@ -483,23 +483,52 @@ def _csl_date(text: str, circa: bool) -> object:
 @main.command("import", epilog=EPILOG)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
+    "--update",
+    is_flag=True,
+    help="Update sources that exist already: the fields the file holds replace theirs; "
+    "fields it does not hold (reliability, text, your own) are kept. A Zotero item updates "
+    "the source made from it (its x-zotero-uri).",
+)
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="Add only the sources that do not exist yet; leave the others as they are.",
+)
+@click.option(
     "--path",
     "start",
     type=click.Path(path_type=Path),
     default=None,
     help="A folder inside the workspace (default: the current folder).",
 )
-def import_(file: Path, start: Path | None) -> None:
-    """Add sources from a CSL-JSON (.json) or BibTeX (.bib) file, as Zotero exports them."""
+def import_(file: Path, update: bool, skip_existing: bool, start: Path | None) -> None:
+    """Add sources from a CSL-JSON (.json) or BibTeX/BibLaTeX (.bib) file, as Zotero and
+    Better BibTeX export them. A .bib is read by pandoc: TeX accents decoded, braced words'
+    case kept, langid as the language.
+
+    A source whose id exists already is refused, and nothing is written, unless --update
+    or --skip-existing says what to do with it. store/sources.yaml keeps its comments and
+    order."""
     from ..errors import display_path
     from ..sources.imports import import_file
 
+    if update and skip_existing:
+        raise click.UsageError("--update and --skip-existing cannot be used together")
     root = _root(start or Path.cwd())
-    path, ids = import_file(root, file)
+    done = import_file(root, file, "update" if update else "skip" if skip_existing else "refuse")
+    where = display_path(done.path)
+    if not (update or skip_existing):
+        count = _count(len(done.added), "source")
+        click.echo(f"added {count} to {where}: {', '.join(done.added)}")
+        return
     click.echo(
-        f"added {len(ids)} source{'s' if len(ids) != 1 else ''} to "
-        f"{display_path(path)}: {', '.join(ids)}"
+        f"added {_count(len(done.added), 'source')}, updated {len(done.updated)}, "
+        f"unchanged {len(done.unchanged)} in {where}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 @main.command(epilog=EPILOG)
