@@ -247,10 +247,10 @@ def sentence_case(title: str, names: set[str]) -> str:
     return "".join(out)
 
 
-def _protect(text: str, title: bool) -> Words:
+def _protect(text: str, title: bool, kept: set[str]) -> Words:
     """Return a field's text with its tokens that are not words ("&amp;", "<i>x</i>",
-    "\\emph{x}") kept as written, and in a `title` the lower-case prepositions and the
-    words in another script than Latin too.
+    "\\emph{x}") kept as written, and in a `title` the lower-case prepositions, the
+    words in another script than Latin and the words the source keeps the case of too.
 
     A style re-cases words (headline case, a capital to start a sentence); code, markup
     and entities are not words, and "&Amp;" would be nobody's intent. Only an English
@@ -259,7 +259,7 @@ def _protect(text: str, title: bool) -> Words:
     """
     pieces: list[tuple[str, bool]] = []
     for token in re.split(r"(\s+)", text):
-        if not _is_word(token) or title and _cased_non_latin(token):
+        if not _is_word(token) or title and (_cased_non_latin(token) or _bare(token) in kept):
             pieces.append((token, True))
             continue
         if not title:
@@ -330,6 +330,7 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
     data = dump(source, exclude_none=True)
     data.pop("text", None)
     data.pop("reliability", None)
+    kept = set(data.pop("keep-case", None) or ())
     for key in ("issued", "accessed"):
         value = getattr(source, key)
         if value is not None:
@@ -339,20 +340,21 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
             data.pop(key, None)
     if "language" not in data and (language := script_language(source)):
         data["language"] = language
+    english = str(data.get("language") or "en").lower().startswith("en")
     title = data.get("title")
     if isinstance(title, str) and title:
         data.setdefault("title-short", short_title(title))
-        data["title"] = sentence_case(title, names)
-        data["title-short"] = sentence_case(data["title-short"], names)
+        if english:  # a German title's nouns keep their capitals, as in any other language
+            data["title"] = sentence_case(title, names | kept)
+            data["title-short"] = sentence_case(data["title-short"], names | kept)
     _house_rules(data, family)
     for key in ("author", "editor"):
         data[key] = [_as_written(name, family) for name in data.get(key, [])] or None
         if data[key] is None:
             del data[key]
-    english = str(data.get("language") or "en").lower().startswith("en")
     for key, value in data.items():
         if isinstance(value, str) and key not in PLAIN and not key.startswith("x-"):
-            data[key] = _protect(_kept_at_the_start(value), key in TITLES and english)
+            data[key] = _protect(_kept_at_the_start(value), key in TITLES and english, kept)
     return data
 
 

@@ -300,6 +300,10 @@ class Source(Record, kw_only=True):
     """Path of the captured full text, relative to store/: used for quote checks."""
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = None
     """Source reliability grade, A (reliable) to F (cannot be judged)."""
+    keep_case: list[str] = field(name="keep-case", default_factory=list)
+    """Words of its titles printed with their capitals as written, whatever case the
+    citation style asks for, as BibTeX's braces ("{NATO}") and Zotero's "nocase" mark
+    them; `import` fills it in."""
 
     known_extra: ClassVar[frozenset[str]] = frozenset(CSL_VARIABLES)
 

@@ -243,11 +243,36 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+# CSL-JSON's rich text, which Zotero writes in titles (the CSL-JSON schema's whole list)
+_RICH = re.compile(
+    r'<span class="nocase">(.*?)</span>|</?(?:i|b|sup|sub)>'
+    r'|<span style="font-variant:\s*small-caps;?">|</span>'
+)
+_TITLES = ("title", "title-short", "container-title", "collection-title")
+
+
+def _plain_titles(item: dict[str, Any]) -> None:
+    """Make an item's titles plain text, as the store holds them, keeping as `keep-case`
+    the words whose capitals the export protects: Zotero's `<span class="nocase">` and,
+    from a .bib, the braced words pandoc's reader found (plain.lua)."""
+    found = str(item.pop("keep-case", "")).split("\x1f")
+    for key in _TITLES:
+        if isinstance(item.get(key), str):
+            found += [m.group(1) for m in _RICH.finditer(item[key]) if m.group(1)]
+            item[key] = _RICH.sub(lambda m: m.group(1) or "", item[key])
+    words = dict.fromkeys(
+        w for phrase in found for w in re.findall(r"\w[\w'’.-]*\w|\w", phrase) if len(w) > 1
+    )
+    if words:
+        item["keep-case"] = list(words)
+
+
 def _from_csl(item: dict[str, Any], kept_as: str) -> dict[str, Any]:
     """Return a CSL-JSON item as a store record: dates simplified where they can be, and
     an id that is not an id (a Zotero item URI) made a readable id, kept as `kept_as`."""
     out = {k: v for k, v in item.items() if v not in (None, "", [])}
     out["id"] = str(out["id"])
+    _plain_titles(out)
     if not _ID.match(out["id"]):
         out = {
             "id": readable_id(item),

@@ -170,6 +170,7 @@ def test_import_bibtex_with_corporate_author(good: Path, tmp_path: Path) -> None
         "page": "45-67",  # as pandoc reads "45--67"; the style sets the dash
         "author": [{"family": "Smith", "given": "Anna"}, {"literal": "International Crisis Group"}],
         "issued": "2021-03",
+        "keep-case": ["Deterrence"],
     }
 
 
