@@ -2,8 +2,9 @@
 
 Each example draws claims whose origins are labels ("An industry survey", a capitalised
 word of Latin, Cyrillic or Greek letters and lower-case words), names the store knows
-(written inside a sentence of the captured text) or words of scripts without case
-(Arabic, Chinese, Korean); their texts start with a name or a common word, and either
+(written inside a sentence once, anywhere: the claims' own source's captured text,
+another source's text or title, a claim no memo places, its origin) or words of scripts
+without case (Arabic, Chinese, Korean); their texts start with a name or a common word, and either
 leave the origin out, name it, or attribute themselves to someone else ("According to
 …"). Four audiences word the claims with templates putting `{origin}` and `{text}` at
 the start, middle and end of the sentence. The workspace goes through the real `check`
@@ -51,6 +52,9 @@ TEMPLATES = {
     "brackets": "{text} (as reported by {origin})",
 }
 FIXED_LABELS = ["An industry survey", "Officials", "Investigators in Helsinki", "Port officials"]
+# Where the store writes a name inside a sentence, which is how it learns the name: the
+# claims' own source's captured text, or anywhere else in the store.
+PLACES = ["own text", "other text", "other title", "other claim", "other origin"]
 
 
 def _word(script: str, capital: bool) -> st.SearchStrategy[str]:
@@ -86,8 +90,9 @@ class Claim:
 
 
 @st.composite
-def claims(draw: st.DrawFn) -> tuple[list[Claim], list[str]]:
-    """Draw four claims and the names the store knows (each a capitalised word)."""
+def claims(draw: st.DrawFn) -> tuple[list[Claim], dict[str, str]]:
+    """Draw four claims and the names the store knows (each a capitalised word), with
+    where the store writes each."""
     script = st.sampled_from(sorted(CASED))
     names = draw(
         st.lists(
@@ -121,10 +126,10 @@ def claims(draw: st.DrawFn) -> tuple[list[Claim], list[str]]:
         if not c.first_is_name:
             assume(c.first.casefold() not in known)
         assume(c.origin.casefold() not in c.text(0).casefold() or c.text_kind != "plain")
-    return out, names
+    return out, {n: draw(st.sampled_from(PLACES)) for n in names}
 
 
-def write_workspace(root: Path, drawn: list[Claim], names: list[str]) -> list[str]:
+def write_workspace(root: Path, drawn: list[Claim], names: dict[str, str]) -> list[str]:
     """Write a workspace holding the drawn claims; return the claims' texts."""
     (root / "store" / "claims").mkdir(parents=True)
     (root / "store" / "texts").mkdir()
@@ -149,22 +154,51 @@ def write_workspace(root: Path, drawn: list[Claim], names: list[str]) -> list[st
         ),
         encoding="utf-8",
     )
-    # the store writes each name inside a sentence once: that is how it knows them
-    known = " ".join(f"Talks with {n} went on." for n in names)
-    (root / "store" / "texts" / "src.txt").write_text(f"{known}\n", encoding="utf-8")
+
+    # the store writes each name inside a sentence once, in the place drawn for it (a
+    # title in sentence case, as one in headline case teaches no names)
+    def known(place: str) -> str:
+        return ", ".join(f"talks with {n} went on" for n, p in names.items() if p == place)
+
+    for source, place in (("src", "own text"), ("other", "other text")):
+        (root / "store" / "texts" / f"{source}.txt").write_text(
+            f"Shipping news: {known(place)}.\n", encoding="utf-8"
+        )
     (root / "store" / "sources.yaml").write_text(
         yaml.safe_dump(
             [
                 {
-                    "id": "src",
+                    "id": s,
                     "type": "report",
-                    "title": "Shipping",
+                    "title": t,
                     "issued": "2024-06",
-                    "text": "texts/src.txt",
+                    "text": f"texts/{s}.txt",
                 }
-            ]
+                for s, t in (
+                    ("src", "Shipping"),
+                    ("other", f"Shipping news: {known('other title')}".strip()),
+                )
+            ],
+            allow_unicode=True,
         ),
         encoding="utf-8",
+    )
+    in_origin = " and to ".join(n for n, p in names.items() if p == "other origin")
+    elsewhere = [  # claims no memo places
+        {
+            "id": "known-text",
+            "text": f"Shipping news: {known('other claim')}.",
+            "sources": ["other"],
+        },
+        {
+            "id": "known-origin",
+            "text": "Routes stay open.",
+            "origin": f"officials close to {in_origin or 'nobody'}",
+            "sources": ["other"],
+        },
+    ]
+    (root / "store" / "claims" / "elsewhere.yaml").write_text(
+        yaml.safe_dump(elsewhere, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     texts = [c.text(100 + i) for i, c in enumerate(drawn)]
     records = [
