@@ -99,9 +99,12 @@ _KEEP_LOWER = {
     "since",
     "until",
 }
+# the capital letters of the scripts that have case (Latin, Greek, Cyrillic, Armenian,
+# Georgian): all of them stand below U+2000
+_CAPITALS = re.escape("".join(c for c in map(chr, range(0x2000)) if c.isupper() or c.istitle()))
 # a capitalised word after white space; names_in keeps those after a lower-case word
-_SPACE_THEN_NAME = re.compile(r"\s+([A-Z][\w’']*(?:-[A-Z][\w’']*)*)")
-_BEFORE_NAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789,;)’'”")
+_SPACE_THEN_NAME = re.compile(rf"\s+([{_CAPITALS}][\w’']*(?:-[{_CAPITALS}][\w’']*)*)")
+_BEFORE_NAME = frozenset("0123456789,;)’'”")  # or a lower-case letter, of any script
 _TOKEN = re.compile(r"(\s+|[-–—/])")
 _EDGE = "\"'“”‘’([{"
 _PROSE = frozenset(".,:;!?'\"’‘“”«»„‚()-‐‑–—/…")
@@ -192,8 +195,8 @@ def proper_nouns(texts: Iterable[str]) -> set[str]:
 
 
 def names_in(text: str) -> Iterator[str]:
-    """Yield the words `text` capitalises after a lower-case word (or a digit, comma,
-    semicolon, closing bracket or quote).
+    """Yield the words `text` capitalises after a lower-case word of any script (or a
+    digit, comma, semicolon, closing bracket or quote).
 
     The pattern starts at the white space, which the regular expression engine finds
     quickly, and the character before it is tested here: a third less time than a
@@ -203,7 +206,7 @@ def names_in(text: str) -> Iterator[str]:
     end = 0
     for match in _SPACE_THEN_NAME.finditer(text):
         start = match.start()
-        if start > end and text[start - 1] in _BEFORE_NAME:
+        if start > end and ((before := text[start - 1]) in _BEFORE_NAME or before.islower()):
             end = match.end()
             for part in match.group(1).split("-"):
                 yield _bare(part)

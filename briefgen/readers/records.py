@@ -227,7 +227,9 @@ class Audience(Record, kw_only=True):
     max_pages: Annotated[int, Meta(ge=1)] | None = field(name="max-pages", default=None)
     """The PDF must fit in this many pages, or the build fails and says by how much."""
     attribution: Annotated[str, ATTRIBUTION] = "According to {origin}, {text}"
-    """How a second-hand claim reads: {origin} is who asserted it, {text} the claim."""
+    """How a second-hand claim reads: {origin} is who asserted it, {text} the claim; each
+    is cased for where it stands (a capital to start a sentence, a label lowered inside
+    one, names kept), and a text that already names its origin is printed as written."""
     mark_new: bool = field(name="mark-new", default=False)
     """Mark claims dated within the memo's period as new."""
     source_count: bool = field(name="source-count", default=False)
