@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..check import likelihood
 from ..check.store import check_brief, load_checked
 from ..errors import BriefgenError, DiskFull, Problems, UsageError, WorkspaceError, display_path
 from ..model import Memo
@@ -105,6 +106,7 @@ def trial_build(checked: Checked, engine: Engine | None = None) -> None:
     ws.problems.items += [p for p in problems.items if p not in ws.problems.items]
     for job in work:
         job.todo = list(job.formats)
+        _warn_of_scales(checked, job)
     if not work:
         return
     own = engine is None
@@ -134,13 +136,27 @@ def _failed(checked: Checked, job: _Job, fmt: str | None, exc: BriefgenError) ->
         problems.extend(exc.problems)
         return
     name = job.plan.audience_id
-    audiences = checked.briefs[job.brief].audiences
-    line, key = 0, ""  # the workspace's default audience: the brief names none
-    if name in audiences:
-        j = audiences.index(name)
-        line, key = Where(job.brief, None).line_of("audiences", j), f"audiences[{j}]"
+    line, key = _audience_place(checked, job)
     made = f"the {name} memo" + (f" as {fmt.upper()}" if fmt else "")
     problems.add(job.brief, line, key, f"{made}: {exc}")
+
+
+def _warn_of_scales(checked: Checked, job: _Job) -> None:
+    """Warn where one claim of a memo uses the ICD 203 scale and another the PHIA one."""
+    ws = checked.ws
+    message = likelihood.memo_warning({i: ws.claims[i].text for i in job.plan.claim_ids()})
+    if message:
+        line, key = _audience_place(checked, job)
+        ws.problems.warn(job.brief, line, key, f"the {job.plan.audience_id} memo {message}")
+
+
+def _audience_place(checked: Checked, job: _Job) -> tuple[int, str]:
+    """Return the line and key of the job's audience in its brief's `audiences`."""
+    audiences = checked.briefs[job.brief].audiences
+    if job.plan.audience_id not in audiences:
+        return 0, ""  # the workspace's default audience: the brief names none
+    j = audiences.index(job.plan.audience_id)
+    return Where(job.brief, None).line_of("audiences", j), f"audiences[{j}]"
 
 
 def plan_jobs(

@@ -1,8 +1,10 @@
-"""The places briefgen.yaml names: the output folder, the logo and the fonts, each
-inside the workspace, and the files real files of the right kind."""
+"""The places briefgen.yaml names: the citation style, a shipped one or a file; the
+output folder, the logo and the fonts, each inside the workspace, and the files real
+files of the right kind."""
 
 from __future__ import annotations
 
+from ..cite.pandoc import StyleError, find_style
 from ..readers.files import inside, refusal
 from ..readers.workspace import Where, Workspace
 
@@ -11,10 +13,14 @@ LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 
 
 def check_settings_files(ws: Workspace) -> None:
-    """Check the output folder, logo and fonts of briefgen.yaml: inside the workspace,
-    and the files real files of the right kind."""
+    """Check the citation style, output folder, logo and fonts of briefgen.yaml: the
+    style known, the paths inside the workspace, the files real files of the right kind."""
     settings = ws.settings
     where = ws.where[("settings", "")]
+    try:
+        find_style(settings.citation_style, ws.root)
+    except StyleError as exc:
+        ws.problems.add(where.path, where.line_of("citation-style"), "citation-style", str(exc))
     if inside(ws.root, settings.output) is None:  # a path, or a link, that leads out
         ws.problems.add(
             where.path,

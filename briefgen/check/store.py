@@ -16,7 +16,7 @@ from ..readers.records import Brief, Claim
 from ..readers.texts import CapturedText
 from ..readers.workspace import Checks, ListRead, ReadCache, Where, Workspace, load, load_brief
 from ..readers.yamlio import MAX_FILE_BYTES
-from ..resolve import prose
+from ..resolve import attribution, prose
 from ..resolve.templates import known_templates
 from . import likelihood
 from .settings import check_settings_files
@@ -258,7 +258,9 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
     """
     problems, locators = read.problems, read.locators
     read.file(claim, ws.dated(claim.date, claim.sources))
-    read.names.setdefault(claim.marking, set()).update(csl.names_in(claim.text))
+    names = read.names.setdefault(claim.marking, set())
+    names.update(csl.names_in(claim.text))
+    names.update(csl.names_in(claim.origin or ""))
     ident = claim.id
     check_chars(ws, claim.text, where, ("text",), f"claim {ident!r}", problems)
     check_chars(ws, claim.origin, where, ("origin",), f"claim {ident!r}", problems)
@@ -323,6 +325,15 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
                 f"claim {ident!r}: locator {cited.locator!r}, but the quote stands in "
                 f"{_places(found, long=False)} of {cited.source!r}",
             )
+    named = attribution.names_origin(claim.text, claim.origin) if claim.origin else None
+    if named:
+        problems.warn(
+            where.path,
+            where.line_of("text"),
+            "text",
+            f"claim {ident!r}: its text already names who asserted it ({named!r}), so "
+            f"memos print it as written, without attributing it to {claim.origin!r} again",
+        )
     for message in likelihood.warnings(claim.text, claim.confidence):
         problems.warn(where.path, where.line_of("text"), "text", f"claim {ident!r} {message}")
     if claim.marking is not None and claim.marking not in _marking_names(ws):

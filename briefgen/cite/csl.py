@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -98,9 +99,12 @@ _KEEP_LOWER = {
     "since",
     "until",
 }
+# the capital letters of the scripts that have case (Latin, Greek, Cyrillic, Armenian,
+# Georgian): all of them stand below U+2000
+_CAPITALS = re.escape("".join(c for c in map(chr, range(0x2000)) if c.isupper() or c.istitle()))
 # a capitalised word after white space; names_in keeps those after a lower-case word
-_SPACE_THEN_NAME = re.compile(r"\s+([A-Z][\w’']*(?:-[A-Z][\w’']*)*)")
-_BEFORE_NAME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789,;)’'”")
+_SPACE_THEN_NAME = re.compile(rf"\s+([{_CAPITALS}][\w’']*(?:-[{_CAPITALS}][\w’']*)*)")
+_BEFORE_NAME = frozenset("0123456789,;)’'”")  # or a lower-case letter, of any script
 _TOKEN = re.compile(r"(\s+|[-–—/])")
 _EDGE = "\"'“”‘’([{"
 _PROSE = frozenset(".,:;!?'\"’‘“”«»„‚()-‐‑–—/…")
@@ -191,8 +195,8 @@ def proper_nouns(texts: Iterable[str]) -> set[str]:
 
 
 def names_in(text: str) -> Iterator[str]:
-    """Yield the words `text` capitalises after a lower-case word (or a digit, comma,
-    semicolon, closing bracket or quote).
+    """Yield the words `text` capitalises after a lower-case word of any script (or a
+    digit, comma, semicolon, closing bracket or quote).
 
     The pattern starts at the white space, which the regular expression engine finds
     quickly, and the character before it is tested here: a third less time than a
@@ -202,7 +206,7 @@ def names_in(text: str) -> Iterator[str]:
     end = 0
     for match in _SPACE_THEN_NAME.finditer(text):
         start = match.start()
-        if start > end and text[start - 1] in _BEFORE_NAME:
+        if start > end and ((before := text[start - 1]) in _BEFORE_NAME or before.islower()):
             end = match.end()
             for part in match.group(1).split("-"):
                 yield _bare(part)
@@ -246,16 +250,19 @@ def sentence_case(title: str, names: set[str]) -> str:
     return "".join(out)
 
 
-def _protect(text: str, title: bool) -> Words:
+def _protect(text: str, title: bool, kept: set[str]) -> Words:
     """Return a field's text with its tokens that are not words ("&amp;", "<i>x</i>",
-    "\\emph{x}") kept as written, and in a `title` the lower-case prepositions too.
+    "\\emph{x}") kept as written, and in a `title` the lower-case prepositions, the
+    words in another script than Latin and the words the source keeps the case of too.
 
     A style re-cases words (headline case, a capital to start a sentence); code, markup
-    and entities are not words, and "&Amp;" would be nobody's intent.
+    and entities are not words, and "&Amp;" would be nobody's intent. Only an English
+    item's titles are put into headline case, where a Russian journal's name ("Россия в
+    глобальной политике") is not English.
     """
     pieces: list[tuple[str, bool]] = []
     for token in re.split(r"(\s+)", text):
-        if not _is_word(token):
+        if not _is_word(token) or title and (_cased_non_latin(token) or _bare(token) in kept):
             pieces.append((token, True))
             continue
         if not title:
@@ -268,6 +275,16 @@ def _protect(text: str, title: bool) -> Words:
                 at = match.end()
         pieces.append((token[at:], False))
     return Words(tuple((piece, keep) for piece, keep in pieces if piece))
+
+
+def _cased_non_latin(token: str) -> bool:
+    """Return whether `token` holds a letter with case in a script other than Latin
+    (Cyrillic, Greek, Armenian, ...)."""
+    if token.isascii():
+        return False
+    from fontTools.unicodedata import script
+
+    return any((c.isupper() or c.islower()) and script(c) != "Latn" for c in token)
 
 
 def _is_word(token: str) -> bool:
@@ -316,6 +333,7 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
     data = dump(source, exclude_none=True)
     data.pop("text", None)
     data.pop("reliability", None)
+    kept = set(data.pop("keep-case", None) or ())
     for key in ("issued", "accessed"):
         value = getattr(source, key)
         if value is not None:
@@ -323,20 +341,42 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
     for key in ("author", "editor"):
         if not data.get(key):
             data.pop(key, None)
+    if "language" not in data and (language := script_language(source)):
+        data["language"] = language
+    english = str(data.get("language") or "en").lower().startswith("en")
     title = data.get("title")
     if isinstance(title, str) and title:
         data.setdefault("title-short", short_title(title))
-        data["title"] = sentence_case(title, names)
-        data["title-short"] = sentence_case(data["title-short"], names)
+        if english:  # a German title's nouns keep their capitals, as in any other language
+            data["title"] = sentence_case(title, names | kept)
+            data["title-short"] = sentence_case(data["title-short"], names | kept)
     _house_rules(data, family)
     for key in ("author", "editor"):
-        data[key] = [_as_written(name) for name in data.get(key, [])] or None
+        data[key] = [_as_written(name, family) for name in data.get(key, [])] or None
         if data[key] is None:
             del data[key]
     for key, value in data.items():
         if isinstance(value, str) and key not in PLAIN and not key.startswith("x-"):
-            data[key] = _protect(_kept_at_the_start(value), key in TITLES)
+            data[key] = _protect(_kept_at_the_start(value), key in TITLES and english, kept)
     return data
+
+
+def script_language(source: Source) -> str | None:
+    """Return a language tag for a source that states none, from its title's script:
+    "und-Cyrl" (a language in Cyrillic) for "Севморпуть теряет транзит", None for Latin.
+
+    citeproc title-cases only items in English, and takes an item without a language
+    for English (in an English locale): a Russian title came out "Севморпуть Теряет
+    Транзит". Which language a Latin title is in cannot be told from its letters.
+    """
+    from fontTools.unicodedata import script
+
+    text = source.title or source.container_title or ""
+    scripts = Counter(script(c) for c in text if c.isalpha())
+    if not scripts:
+        return None
+    main = scripts.most_common(1)[0][0]
+    return None if main == "Latn" else f"und-{main}"
 
 
 # The letters of names citeproc sets given name first ("Byzantine" names, as citeproc
@@ -347,20 +387,29 @@ _BYZANTINE = re.compile(
 )
 
 
-def _as_written(name: Any) -> Any:
+def _as_written(name: Any, family: str) -> Any:
     """Return a name whose parts citeproc prints as written.
 
     citeproc takes a given name's trailing lower-case words for a particle and what
     follows a comma for a suffix, and prints a name in other scripts (Chinese, Korean,
     Devanagari) family name first, without those parts: "Anna jøgz" lost its "jøgz".
     Such a name is given empty particles and suffix, which citeproc then leaves alone.
+
+    pandoc's citeproc reads `static-ordering` but prints a name in Latin (or Cyrillic,
+    Greek, Arabic) letters given name first all the same, so such a name goes to it
+    whole, family name first, as CSL prints it: "Xi Jinping" in notes and bibliography
+    (CMOS 8.14). APA inverts every name ("Xi, J."; APA 7, 9.8): there it stays split.
     """
     if not isinstance(name, dict) or "literal" in name:
         return name
     letters = [
         c for part in (name.get("family"), name.get("given")) if part for c in part if c.isalpha()
     ]
-    if all(_BYZANTINE.match(c) for c in letters) and _particles_parse(name.get("family") or ""):
+    byzantine = all(_BYZANTINE.match(c) for c in letters)
+    if byzantine and name.get("static-ordering") and family != "apa":
+        parts = ("non-dropping-particle", "family", "given", "dropping-particle", "suffix")
+        return {"literal": " ".join(name[p] for p in parts if name.get(p))}
+    if byzantine and _particles_parse(name.get("family") or ""):
         return name
     return {"dropping-particle": "", "non-dropping-particle": "", "suffix": "", **name}
 

@@ -48,6 +48,7 @@ class Rendered:
     note_style: bool  # True: clusters are notes; False: in-text citations (author-date)
     clusters: list[list[Span]]
     bibliography: list[tuple[str, list[Span]]]  # (source id, entry), in the style's order
+    references: str = "References"  # the locale's word for a list of references
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,32 @@ def find_style(name: str, workspace: Path | None = None) -> Path:
             raise StyleError(f"style file {name!r} is not a file inside the workspace")
         return _independent(path)  # a journal's own file may be a dependent style too
     folder = styles_folder()
-    for candidate in (folder / f"{name}.csl", folder / "dependent" / f"{name}.csl"):
+    current = renamed_styles().get(name, name)
+    for candidate in (folder / f"{current}.csl", folder / "dependent" / f"{current}.csl"):
         if candidate.is_file():
             return _independent(candidate)
-    names = [p.stem for p in folder.glob("*.csl")]
-    raise StyleError(f"unknown citation style {name!r}{did_you_mean(name, names, 3)}")
+    raise StyleError(f"unknown citation style {name!r}{did_you_mean(name, style_names(), 3)}")
+
+
+@lru_cache(maxsize=1)
+def renamed_styles() -> dict[str, str]:
+    """Return the styles' former names and their current ones ("vancouver" is now
+    "nlm-citation-sequence"), as the style repository lists them."""
+    try:
+        names = json.loads((styles_folder() / "renamed-styles.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in names.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+@lru_cache(maxsize=1)
+def style_names() -> list[str]:
+    """Return every name a shipped style goes by: independent, dependent and former."""
+    folder = styles_folder()
+    found = [p.stem for p in folder.glob("*.csl")] + [
+        p.stem for p in folder.glob("dependent/*.csl")
+    ]
+    return sorted({*found, *renamed_styles()})
 
 
 def _independent(path: Path) -> Path:
@@ -199,6 +221,7 @@ class Citeproc:
         try:
             folder = Path(self._folder.name)
             self._compact: dict[Path, Path] = {}
+            self._terms: dict[tuple[Path, str], str] = {}
             warm = ""
             if style is not None:
                 warm = json.dumps(
@@ -246,12 +269,7 @@ class Citeproc:
         request = json.dumps(
             _document(clusters, references, self._compacted(style), locale)
         ).encode()
-        timer = threading.Timer(PANDOC_TIMEOUT_S, self._proc.kill)
-        timer.start()
-        try:
-            answer = self._ask(request)
-        finally:
-            timer.cancel()
+        answer = self._ask(request)
         if answer is None:
             if self._proc.poll() == -signal.SIGKILL:
                 raise BriefgenError("pandoc took too long to format the citations")
@@ -264,7 +282,42 @@ class Citeproc:
                 f"pandoc could not format citations with {style.name}: "
                 f"{_lua_error(answer[1:].decode(errors='replace'))}"
             )
-        return _parse(json.loads(answer), len(clusters))
+        rendered = _parse(json.loads(answer), len(clusters))
+        if not rendered.note_style:
+            rendered.references = self.references(style, locale)
+        return rendered
+
+    def references(self, style: Path, locale: str) -> str:
+        """Return the locale's word for a list of references ("References", "Referenzen"),
+        as `style` may redefine it: CSL's term "reference", plural, capitalised."""
+        key = (style, locale)
+        if key not in self._terms:
+            self._terms[key] = "References"
+            styled = self._term_style(style)
+            request = json.dumps(
+                _document([[Cite("briefgen-warm-1")]], WARM_SOURCES, styled, locale)
+            )
+            answer = self._ask(request.encode())
+            if answer is not None and not answer.startswith(b"!"):
+                term = "".join(s.text for s in _parse(json.loads(answer), 1).clusters[0])
+                if term.strip():
+                    self._terms[key] = term[:1].upper() + term[1:]
+        return self._terms[key]
+
+    def _term_style(self, style: Path) -> Path:
+        """Return a style that prints only the term "reference", plural, with the
+        locale overrides of `style`."""
+        text = self._compacted(style).read_text(encoding="utf-8")
+        locales = "".join(re.findall(r"<locale\b.*?</locale>", text, flags=re.DOTALL))
+        target = Path(self._folder.name) / f"term-{len(self._terms)}.csl"
+        target.write_text(
+            '<?xml version="1.0" encoding="utf-8"?><style xmlns="http://purl.org/net/xbiblio'
+            '/csl" class="in-text" version="1.0"><info><title>term</title><id>term</id>'
+            f"<updated>2024-01-01T00:00:00+00:00</updated></info>{locales}<citation><layout>"
+            '<text term="reference" plural="true"/></layout></citation></style>',
+            encoding="utf-8",
+        )
+        return target
 
     def _compacted(self, style: Path) -> Path:
         """Return a copy of `style` without comments and indentation, made once.
@@ -282,7 +335,16 @@ class Citeproc:
         return self._compact[style]
 
     def _ask(self, request: bytes) -> bytes | None:
-        """Send one request; return the answer, or None if pandoc stopped."""
+        """Send one request; return the answer, or None if pandoc stopped (or was
+        stopped after PANDOC_TIMEOUT_S)."""
+        timer = threading.Timer(PANDOC_TIMEOUT_S, self._proc.kill)
+        timer.start()
+        try:
+            return self._exchange(request)
+        finally:
+            timer.cancel()
+
+    def _exchange(self, request: bytes) -> bytes | None:
         stdin, stdout = self._proc.stdin, self._proc.stdout
         assert stdin is not None and stdout is not None
         try:
@@ -463,7 +525,11 @@ def _parse(doc: dict[str, Any], count: int) -> Rendered:
             for entry in block["c"][1]:
                 ident = entry["c"][0][0].removeprefix("ref-")
                 inlines = [x for b in entry["c"][1] for x in _block_inlines(b)]
-                bibliography.append((ident, spans(inlines)))
+                entry_spans = spans(inlines)
+                # a type the style leaves out of its list (Chicago: personal
+                # communications, interviews) comes as an empty entry
+                if "".join(s.text for s in entry_spans).strip():
+                    bibliography.append((ident, entry_spans))
     return Rendered(note_style, clusters, bibliography)
 
 

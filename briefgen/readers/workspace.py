@@ -126,21 +126,32 @@ class Workspace:
         return ident in known or ident in self.broken.get(kind, set()) or kind in self.incomplete
 
     def proper_nouns(self, markings: Callable[[str | None], bool] | None = None) -> set[str]:
-        """Return the words the store's captured texts and claims capitalise inside
-        sentences; with `markings`, only those of claims whose marking it accepts.
+        """Return the words the whole store capitalises inside sentences (captured texts,
+        claims' texts and origins, sources' titles and container titles); with
+        `markings`, only those of claims whose marking it accepts.
 
-        A title is put in sentence case by these names, so an audience's memo is cased by
-        the claims it may see: a restricted claim's words must not shape a public memo.
+        A title is put in sentence case by these names, and an origin or a claim's first
+        word keeps its capital by them, so an audience's memo is cased by the claims it
+        may see: a restricted claim's words must not shape a public memo. A title in
+        headline case capitalises every word, so only one in sentence case teaches names.
         """
         if self._names is None:
-            from ..cite.csl import names_in, proper_nouns
+            from ..cite.csl import looks_headline_case, names_in, proper_nouns
 
+            titles = [
+                t
+                for s in self.sources.values()
+                for t in (s.title, s.container_title)
+                if t and not looks_headline_case(t)
+            ]
             by_marking: dict[str | None, set[str]] = {
-                None: proper_nouns(p for t in self.texts.values() for p in t.paragraphs)
+                None: proper_nouns([p for t in self.texts.values() for p in t.paragraphs] + titles)
             }
             if self.claim_names is None:  # loaded without checks: read the claims now
                 for claim in self.claims.values():
-                    by_marking.setdefault(claim.marking, set()).update(names_in(claim.text))
+                    found = by_marking.setdefault(claim.marking, set())
+                    found.update(names_in(claim.text))
+                    found.update(names_in(claim.origin or ""))
             else:
                 for marking, names in self.claim_names.items():
                     by_marking.setdefault(marking, set()).update(names)

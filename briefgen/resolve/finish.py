@@ -112,9 +112,7 @@ class Resolver(Selection):
         markings = self.ws.settings.markings
         header = self._header(audience_id, placed, today)
         header.fields = _fields(header, layout.fields)
-        words = Words(
-            bibliography=bibliography_heading(self.ws.settings.citation_style, rendered.note_style)
-        )
+        words = Words(bibliography=bibliography_heading(self.ws.settings.citation_style, rendered))
         summary = self._summary(placed) if self.audience.summary and layout.summary else []
         compact = layout.layout == "one-page"
         headings = [s.title for s in sections if s.title]
@@ -270,10 +268,12 @@ def _replace_refs(content: list[Inline], clusters: list[list[Span]]) -> list[Inl
     return out
 
 
-def bibliography_heading(style: str, note_style: bool) -> str:
+def bibliography_heading(style: str, rendered: cite.Rendered) -> str:
     """Return what a style's guide heads its list of sources: Works Cited for MLA,
-    Bibliography for notes, References for author-date styles (APA, Harvard)."""
+    Bibliography for notes, and for author-date and numeric styles (APA, Harvard,
+    Vancouver) the locale's word for references ("Referenzen" in de-DE). CSL has no
+    term for a bibliography or works cited, so those two are in English."""
     name = Path(style).stem.lower()
     if name.startswith(("modern-language-association", "mla")):
         return "Works Cited"
-    return "Bibliography" if note_style else "References"
+    return "Bibliography" if rendered.note_style else rendered.references

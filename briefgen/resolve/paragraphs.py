@@ -16,36 +16,8 @@ from ..dates import PartialDate, Period
 from ..model import Inline, NoteRef, Paragraph, Quote, Section, Span
 from ..readers.records import Audience, Brief, Claim, Source
 from ..readers.workspace import Workspace
-from . import prose
+from . import attribution, prose
 from .visibility import Visibility
-
-LOWER_FIRST_WORDS = {
-    "The",
-    "A",
-    "An",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "Its",
-    "It",
-    "There",
-    "Some",
-    "Many",
-    "Most",
-    "Both",
-    "Each",
-    "Every",
-    "Several",
-    "About",
-    "Around",
-    "Approximately",
-    "Nearly",
-    "Over",
-    "More",
-    "Less",
-    "Fewer",
-}
 
 
 @dataclass
@@ -83,6 +55,7 @@ class Paragraphs:
         self.audience = audience
         self.period = period
         self.visibility = Visibility(ws, audience)
+        self._names: set[str] | None = None  # the store's names, made when first needed
 
     # --- paragraphs
 
@@ -185,28 +158,9 @@ class Paragraphs:
         text = claim.text.strip()
         if not claim.origin:
             return text
-        first, _, rest = text.partition(" ")
-        template = self.audience.attribution
-        if not template.startswith("{text}") and not self._proper_noun(first, claim):
-            text = f"{first[:1].lower()}{first[1:]} {rest}"
-        return template.format(origin=claim.origin, text=text)
-
-    def _proper_noun(self, word: str, claim: Claim) -> bool:
-        """Return whether a sentence's first word keeps its capital inside a sentence.
-
-        A word counts as a name when it is an acronym or stands capitalised after a
-        lower-case word somewhere in the claim or its sources' captured texts.
-        """
-        bare = word.strip("\"'“‘(")
-        if not bare[:1].isupper() or bare in LOWER_FIRST_WORDS:
-            return False
-        if any(c.isupper() for c in bare[1:]) or not bare.isalpha():
-            return True
-        pattern = re.compile(r"[a-z0-9,;:)]\s+" + re.escape(bare) + r"\b")
-        texts = [claim.text] + [
-            "\n".join(t.paragraphs) for s in claim.sources if (t := self.ws.texts.get(s.source))
-        ]
-        return any(pattern.search(t) for t in texts)
+        if self._names is None:  # what the audience may see shapes its memo's casing
+            self._names = self.ws.proper_nouns(self.visibility.sees_marking)
+        return attribution.attribute(self.audience.attribution, claim.origin, text, self._names)
 
     def _note(self, claim: Claim, draft: Draft, placed: bool = True) -> NoteRef:
         """Open a note citing the claim's sources; return its marker.

@@ -298,18 +298,24 @@ def test_a_citation_server_formats_each_memo_afresh(tmp_path: Path) -> None:
     assert _marked(first.clusters[2]).startswith("Svetlova, “Hidden Discord")
 
 
-_NAME_AFTER_LOWER = re.compile(r"[a-z0-9,;)’'”]\s+([A-Z][\w’']*(?:-[A-Z][\w’']*)*)")
+_LOWER = "".join(c for c in map(chr, range(0x2000)) if c.islower())
+_UPPER = "".join(c for c in map(chr, range(0x2000)) if c.isupper() or c.istitle())
+_NAME_AFTER_LOWER = re.compile(rf"[{_LOWER}0-9,;)’'”]\s+([{_UPPER}][\w’']*(?:-[{_UPPER}][\w’']*)*)")
 
 
 @settings(max_examples=2000, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(list("aZB9,;)’'”. -\t\né") + ["Iran", "met ", " Putin"]), max_size=30
+        st.sampled_from(
+            list("aZB9,;)’'”. -\t\néÉжЖλΛ") + ["Iran", "met ", " Putin", "Москва", "Αθήνα"]
+        ),
+        max_size=30,
     ).map("".join)
 )
 def test_names_are_found_as_by_the_plain_pattern(text: str) -> None:
     """names_in tests the character before a name itself; it finds what one pattern
-    holding that character finds, consecutive capitalised words included."""
+    holding that character finds, consecutive capitalised words included, in every
+    script that has case."""
     plain = [
         _bare(part) for m in _NAME_AFTER_LOWER.finditer(text) for part in m.group(1).split("-")
     ]

@@ -136,8 +136,8 @@ def test_author_date_styles_title_the_list_references(good: Path, tmp_path: Path
 def test_an_audience_words_second_hand_claims_its_own_way(tmp_path: Path) -> None:
     memo = _memo(make_variant(tmp_path, "own-attribution"), "analyst")
     assert (
-        _texts(memo)[2] == "Wheat prices rose 4% in the week to 12 June. (as reported by "
-        "exchange data)[2]"
+        _texts(memo)[2] == "Wheat prices rose 4% in the week to 12 June (as reported by "
+        "exchange data).[2]"
     )
 
 
