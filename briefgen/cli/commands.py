@@ -424,9 +424,9 @@ def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | N
 @click.option(
     "--type",
     "kind",
-    default="article",
-    show_default=True,
-    help="CSL type: article-magazine, article-newspaper, report, webpage, …",
+    default=None,
+    help="CSL type: article-magazine, article-newspaper, report, webpage, … (default: "
+    "report for a PDF, article-newspaper for a page that says it is an article, else webpage).",
 )
 @click.option("--reliability", type=click.Choice(list("ABCDEF")), help="Reliability grade.")
 @click.option(
@@ -448,7 +448,7 @@ def ingest(
     circa: bool,
     accessed: str | None,
     url: str | None,
-    kind: str,
+    kind: str | None,
     reliability: str | None,
     start: Path | None,
 ) -> None:
@@ -467,8 +467,9 @@ def ingest(
     from ..sources.ingest import ingest as run_ingest
     from ..sources.names import parse_author, parse_family_first
 
-    record: dict[str, object] = {"id": ident, "type": kind}
+    record: dict[str, object] = {"id": ident}
     optional = {
+        "type": kind,
         "title": title,
         "container-title": container,
         "publisher": publisher,

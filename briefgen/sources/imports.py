@@ -232,7 +232,7 @@ def readable_id(item: dict[str, Any]) -> str:
         parts = issued.get("date-parts") or [[]]
         year = str(parts[0][0]) if parts and parts[0] else str(issued.get("raw", ""))[:4]
     title = next(iter(re.findall(r"\w+", str(item.get("title", "")))), "")
-    words = [_slug(w) for w in (who.split()[-1:] or ["source"]) + [year, title] if w]
+    words = [_slug(w) for w in (who, year, title) if w]  # "van-der-berg-2024-shadow"
     return "-".join(w for w in words if w) or "source"
 
 

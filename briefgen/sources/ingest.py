@@ -29,7 +29,9 @@ def ingest(root: Path, file: Path, record: dict[str, Any]) -> tuple[Path, Path, 
     refuse_duplicates(ws, [ident])
     saved = read_saved(file)
     given = set(record)
-    record = _in_order({**saved.record, **record, "text": f"texts/{ident}.txt"})
+    # a text file is mostly a page saved or copied from a browser; CSL's "article" is a
+    # preprint, which Chicago prints so
+    record = _in_order({"type": "webpage", **saved.record, **record, "text": f"texts/{ident}.txt"})
     names = [full_name(a) for a in record.get("author", [])]
     text = clean(saved.text, names, record.get("container-title"), ws.settings.furniture)
     validated(record, "command line")

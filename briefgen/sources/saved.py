@@ -62,6 +62,9 @@ def read_html(file: Path) -> Saved:
         raise BriefgenError(f"{file}: no article text found in the page")
     blocks = [line.strip() for line in page.text.splitlines() if line.strip()]
     record: dict[str, Any] = {
+        # CSL's "article" is a preprint; a page whose OpenGraph type is "article" is a
+        # news site's or journal's article, any other a web page
+        "type": "article-newspaper" if page.pagetype == "article" else "webpage",
         "title": page.title,
         "container-title": page.sitename,
         "URL": page.url,
@@ -74,7 +77,7 @@ def read_html(file: Path) -> Saved:
 
 def read_pdf(file: Path) -> Saved:
     """Return a PDF's text: its paragraphs, its pages ended by form feeds."""
-    return Saved(pdf_text(file))
+    return Saved(pdf_text(file), {"type": "report"})
 
 
 # the readers by suffix; any other file is read as plain text

@@ -70,14 +70,14 @@ def test_a_saved_news_page_keeps_the_article_and_its_metadata(name: str, good: P
     run = briefgen("ingest", str(page), "--id", "page-2024", cwd=good)
     assert run.code == 0, run.err
     assert run.out == (
-        "wrote store/texts/page-2024.txt; added 'page-2024' to store/sources.yaml (title, "
-        "author, container-title, issued, URL from saved.html)\n"
+        "wrote store/texts/page-2024.txt; added 'page-2024' to store/sources.yaml (type, "
+        "title, author, container-title, issued, URL from saved.html)\n"
     )
     assert_article_kept(captured(good, "page-2024"), article, [s for p in pieces for s in p.shown])
     given, family = article.author.split()
     assert added_record(good) == {
         "id": "page-2024",
-        "type": "article",
+        "type": "article-newspaper",  # its OpenGraph type is "article"
         "title": article.title,
         "author": [{"family": family, "given": given}],
         "container-title": article.site,

@@ -102,6 +102,7 @@ def test_a_quote_from_page_2_is_cited_as_p_2_through_check_and_the_memo(
         "ingest",
         str(pdf),
         *("--id", "kirillova-2023", "--author", "Kirillova, Kseniya", "--issued", "2023"),
+        *("--title", TITLE, "--type", "article-journal"),  # Chicago: the page's bare number
         cwd=workspace,
     )
     assert run.code == 0, run.err
