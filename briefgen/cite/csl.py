@@ -418,7 +418,10 @@ def _particles_parse(family: str) -> bool:
     """Return whether citeproc may take a family name's leading lower-case words for
     particles, as it does "van" in "van Gogh": only where they are words and a name
     follows them. citeproc took "- θβνγωλης -" of "- θβνγωλης - Doe" for a particle
-    ending in a hyphen, and printed neither."""
+    ending in a hyphen, and printed neither; and with a family name of no letters ('"'),
+    it took the given name's last word for a particle and left it out."""
+    if not any(c.isalpha() for c in family):
+        return False
     words = family.split()
     lead = 0
     while lead < len(words) - 1 and words[lead] == words[lead].lower():

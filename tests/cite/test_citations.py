@@ -352,6 +352,7 @@ _NAME = st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=4).map(" ".j
 
 @settings(max_examples=25, deadline=None)
 @example(family="नबम", given_name="Anna jøgz", style="chicago-notes-bibliography")
+@example(family='"', given_name="Anna jøgz", style="chicago-notes-bibliography")
 @example(family="- 나국", given_name="- , Łódź", style="chicago-notes-bibliography")
 @example(family=", & नबम", given_name='" jøgz', style="chicago-notes-bibliography")
 @example(family="- θβνγωληςβνδ - \u2011", given_name="bell", style="chicago-notes-bibliography")
