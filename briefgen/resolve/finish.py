@@ -95,7 +95,7 @@ class Resolver(Selection):
         rendered = self._render(draft, citeproc)
         notes: list[Note] = []
         sections = draft.sections
-        _word_links(sections, rendered.note_style)
+        _word_links(sections, rendered)
         if rendered.note_style:
             notes = [
                 Note(i + 1, rendered.clusters[i], c.claim_ids) for i, c in enumerate(draft.clusters)
@@ -244,24 +244,29 @@ def _renumber(sections: list[Section], clusters: list[Cluster]) -> list[Cluster]
     return ordered
 
 
-def _word_links(sections: list[Section], note_style: bool) -> None:
-    """Word each mention of a note: "see note 4", or, where a style has no notes, where
-    the claim stands ("see above")."""
+def _word_links(sections: list[Section], rendered: cite.Rendered) -> None:
+    """Word each mention of a note: "see note 4", or, in a style without notes, where the
+    claim stands and its citation ("see above (Doe, 2024)")."""
     seen = 0  # notes read so far
     for section in sections:
         for para in section.blocks:
             for content in [para.content, *para.remarks]:
-                for k, item in enumerate(content):
+                worded: list[Inline] = []
+                for item in content:
                     if isinstance(item, NoteLink):
-                        content[k] = Span(_see(item.number, seen, note_style))
-                    elif isinstance(item, NoteRef):
+                        worded += _see(item.number, seen, rendered)
+                        continue
+                    if isinstance(item, NoteRef):
                         seen = max(seen, item.number)
+                    worded.append(item)
+                content[:] = worded
 
 
-def _see(number: int, seen: int, note_style: bool) -> str:
-    if note_style:
-        return f"see note {number}"
-    return "see above" if number <= seen else "see below"
+def _see(number: int, seen: int, rendered: cite.Rendered) -> list[Inline]:
+    if rendered.note_style:
+        return [Span(f"see note {number}")]
+    where = "see above" if number <= seen else "see below"
+    return [Span(f"{where} "), *rendered.clusters[number - 1]]
 
 
 def _fields(header: Header, labels: list[str]) -> list[tuple[str, str]]:

@@ -65,6 +65,7 @@ brief_plan = st.fixed_dictionaries(
         "topics": st.lists(st.sampled_from(["a", "b"]), min_size=CLAIMS, max_size=CLAIMS),
         "words": st.lists(st.sampled_from(WORDS), min_size=CLAIMS, max_size=CLAIMS),
         "contradicts": st.lists(st.tuples(st.integers(0, CLAIMS - 1), st.integers(0, CLAIMS - 1))),
+        "style": st.sampled_from(["chicago-notes-bibliography", "apa"]),
     }
 )
 
@@ -94,6 +95,9 @@ def write(root: Path, plan: dict) -> None:
         for k, calls in enumerate(plan["store"])
     ]
     (root / "store" / "sections" / "context.yaml").write_text(dump(stored), encoding="utf-8")
+    settings = yaml.safe_load((root / "briefgen.yaml").read_text(encoding="utf-8"))
+    settings["citation-style"] = plan.get("style", "chicago-notes-bibliography")
+    (root / "briefgen.yaml").write_text(dump(settings), encoding="utf-8")
     (root / "audiences.yaml").write_text(
         dump(
             {
@@ -193,9 +197,14 @@ def test_each_claim_appears_once_and_explicit_ones_where_placed(
         for r in b["remarks"]
     ]
     numbers = {n["number"] for n in memo["notes"]}
-    for remark in remarks:  # a remark on a claim the memo holds points to a note it has
-        if m := re.fullmatch(r"Sources differ: see note (\d+)", remark):
-            assert int(m.group(1)) in numbers
+    for remark in remarks:  # a remark on a claim the memo holds points to where it is
+        if plan["style"] == "apa":
+            assert not re.search(r"see note \d", remark), remark
+        elif m := re.fullmatch(r"Sources differ: see note (\d+)", remark):
+            assert int(m.group(1)) in numbers, remark
+        assert not re.match(r"Sources differ: see (above|below)", remark) or (
+            plan["style"] == "apa" and remark.endswith(")")
+        ), remark
 
 
 def test_a_claim_placed_twice_is_a_warning_naming_both_places(tmp_path: Path) -> None:
