@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..cite import pandoc as cite
 from ..dates import PartialDate, Period
@@ -20,6 +20,14 @@ from . import attribution, prose
 from .visibility import Visibility
 
 SOURCES_DIFFER = "Sources differ: "
+
+
+class Previous(NamedTuple):
+    """The memo of the same brief its reader had before: its period as printed, and the
+    claims it held."""
+
+    period: str | None
+    claims: frozenset[str]
 
 
 @dataclass
@@ -50,6 +58,7 @@ class Draft:
     homes: dict[str, int] = field(default_factory=dict)
     # claim paragraphs whose "Sources differ" remarks wait for every placement to be known
     differ: list[tuple[Paragraph, Claim]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # claims listed as dropped since last time
 
 
 def claim_date(ws: Workspace, claim: Claim) -> PartialDate | None:
@@ -61,12 +70,18 @@ class Paragraphs:
     """The claims an audience may see, as paragraphs with their notes."""
 
     def __init__(
-        self, ws: Workspace, brief: Brief, audience: Audience, period: Period | None
+        self,
+        ws: Workspace,
+        brief: Brief,
+        audience: Audience,
+        period: Period | None,
+        previous: Previous | None = None,
     ) -> None:
         self.ws = ws
         self.brief = brief
         self.audience = audience
         self.period = period
+        self.previous = previous
         self.visibility = Visibility(ws, audience)
         self._names: set[str] | None = None  # the store's names, made when first needed
 
@@ -173,9 +188,14 @@ class Paragraphs:
         return f"Backed by {groups} independent sources{extra}."
 
     def _is_new(self, claim: Claim) -> bool:
-        """Return whether a claim is dated within the memo's period."""
+        """Return whether a claim is new to the memo's reader: not in the previous memo
+        of the brief for this audience; for a first memo, dated wholly within its period
+        (a claim of June 2024 is not news of one week in June)."""
+        if self.previous is not None:
+            return claim.id not in self.previous.claims
         date = claim_date(self.ws, claim)
-        return bool(self.period and date and self.period.overlaps(date))
+        period = self.period
+        return bool(period and date and period.start <= date.start and date.end <= period.end)
 
     def _wording(self, claim: Claim) -> str:
         """Return the claim's text, attributed to its origin when it has one."""

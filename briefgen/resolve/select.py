@@ -13,13 +13,20 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from ..dates import sort_key
-from ..model import Paragraph, Section, Span
+from ..model import Inline, Paragraph, Section, Span
 from ..readers.records import Brief, BriefSection, Select
 from ..readers.workspace import Workspace
 from . import prose
 from .paragraphs import Draft, Paragraphs
 
 NOTHING_TO_REPORT = "Nothing to report for this period."
+DROPPED_TITLE = "No longer in this memo"
+DROPPED_INTRO = "These claims were in the previous memo{since} and are not in this one:"
+NOTHING_DROPPED = "Every claim of the previous memo{since} is in this one."
+DROPPED_UNKNOWN = (
+    "{count} further claim{s} of the previous memo can no longer be shown: withdrawn from "
+    "the store, or not for this audience."
+)
 CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
 
 
@@ -33,7 +40,44 @@ class Selection(Paragraphs):
         for section in self.brief.sections:
             draft.sections.append(self._section(section, draft))
         self._remarks(draft)
+        if self.audience.changes and self.previous is not None:
+            draft.sections.append(self._dropped(draft))
         return draft
+
+    def _dropped(self, draft: Draft) -> Section:
+        """Return the section listing the claims of the previous memo that this one no
+        longer holds, each with its note, as its reader saw it; those the store no longer
+        holds, or this audience may no longer see, are only counted."""
+        assert self.previous is not None
+        held = {i for c in draft.clusters for i in c.claim_ids}
+        left = sorted(self.previous.claims - held, key=self._store_order)
+        since = f", for {self.previous.period}," if self.previous.period else ""
+        if not left:
+            return Section(DROPPED_TITLE, [Paragraph([Span(NOTHING_DROPPED.format(since=since))])])
+        blocks = [Paragraph([Span(DROPPED_INTRO.format(since=since))])]
+        unknown = 0
+        for ident in left:
+            claim = self._admit(ident, draft, counted=False)
+            if claim is None:
+                unknown += 1
+                continue
+            draft.gone.append(ident)
+            content: list[Inline] = [
+                Span(self._wording(claim)),
+                self._note(claim, draft, home=True),
+            ]
+            portion = self._portion(self.ws.marking_rank(claim.marking))
+            blocks.append(Paragraph(content, kind="claim", claim_id=ident, portion=portion))
+        if unknown:
+            blocks.append(
+                Paragraph([Span(DROPPED_UNKNOWN.format(count=unknown, s="s" * (unknown != 1)))])
+            )
+        return Section(DROPPED_TITLE, blocks)
+
+    def _store_order(self, ident: str) -> tuple[int, str]:
+        """Return where a claim stands in the store (one it no longer holds goes last)."""
+        order = self.ws.claim_order()
+        return (order.get(ident, len(order)), ident)
 
     def _section(self, spec: BriefSection, draft: Draft) -> Section:
         stored = self.ws.sections.get(spec.section) if spec.section else None
