@@ -108,8 +108,10 @@ class Resolver(Selection):
             else []
         )
         shown = dict.fromkeys(i for c in draft.clusters for i in c.claim_ids)
-        placed = [self.ws.claims[i] for i in shown]
-        rank = max([self.ws.marking_rank(c.marking) for c in placed], default=0)
+        rank = max([self.ws.marking_rank(self.ws.claims[i].marking) for i in shown], default=0)
+        # what the memo rests on and is about: the claims it lists as dropped out aside
+        gone = set(draft.gone)
+        placed = [self.ws.claims[i] for i in shown if i not in gone]
         markings = self.ws.settings.markings
         header = self._header(audience_id, placed, today)
         header.fields = _fields(header, layout.fields)

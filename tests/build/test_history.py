@@ -265,3 +265,18 @@ def test_a_damaged_record_counts_as_no_memo_before(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     memos = json.loads(record.read_text(encoding="utf-8"))["memos"]
     assert [m["claims"] for m in memos["weekly.analyst"]] == [["c0", "c1"]]
+
+
+def test_a_memo_recorded_before_this_one_makes_it_out_of_date(good: Path) -> None:
+    """A memo built for an earlier week changes what is new in this week's: `status`
+    names it, and the next build (the no-op check included) writes this week's again."""
+    assert briefgen("build", "--all", "-f", "html", cwd=good).code == 0
+    assert briefgen("build", "--all", "-f", "html", cwd=good).out.endswith(
+        "0 written, 2 up to date\n"
+    )
+    run = briefgen("build", "--all", "-f", "json", "--period", "2024-W23", cwd=good)
+    assert run.code == 0, run.err
+    status = briefgen("status", cwd=good).out.splitlines()
+    assert "weekly.analyst.html: the previous memo changed" in status
+    again = briefgen("build", "--all", "-f", "html", cwd=good)
+    assert again.out.endswith("2 written, 0 up to date\n"), again.out
