@@ -244,6 +244,8 @@ class Paragraphs:
         remarks: list[list[Inline]] = []
         shown: list[Claim] = []
         for other_id in dict.fromkeys(others):
+            if other_id == claim.id:  # a claim does not differ from itself
+                continue
             other = self._admit(other_id, draft, counted=False)
             if other is None:
                 continue

@@ -75,9 +75,8 @@ def write(root: Path, plan: dict) -> None:
     shutil.copytree(WORKSPACES / "good", root, ignore=shutil.ignore_patterns("out"))
     dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)  # noqa: E731
     differ: dict[int, list[str]] = {}
-    for a, b in plan["contradicts"]:
-        if a != b:
-            differ.setdefault(a, []).append(f"c{b}")
+    for a, b in plan["contradicts"]:  # a claim said to contradict itself, too
+        differ.setdefault(a, []).append(f"c{b}")
     claims = [
         {
             "id": f"c{n}",
