@@ -226,6 +226,10 @@ def _build(ws: Path, fields: dict[str, Any], pdf: bool) -> Path:
         ws / "weekly.yaml",
         {
             **brief,
+            # every claim in a list of its own, where the analysts see its quote: the
+            # reusable section would place wheat-prices in prose instead (a claim is
+            # placed once)
+            "sections": [s for s in brief["sections"] if "section" not in s],
             "audiences": ["analyst", "reader"],
             "formats": ["docx", "html", "json"] + ["pdf"] * pdf,
         },

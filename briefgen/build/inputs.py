@@ -248,7 +248,17 @@ def memo_inputs(
         "briefgen": __version__,
         "code": code_digest()[:16],
         "today": (today or dt.date.today()).isoformat() if relative else None,
+        "previous": _previous_version(plan),
     }
+
+
+def _previous_version(plan: Plan) -> str | None:
+    """Return a digest of the memo its reader had before (what NEW marks and the dropped
+    claims are reckoned from), or None for a first memo."""
+    previous = plan.resolver.previous
+    if previous is None:
+        return None
+    return _short(json.dumps([previous.period, sorted(previous.claims)]))
 
 
 def _source_version(ws: Workspace, ident: str) -> str:

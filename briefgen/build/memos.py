@@ -30,6 +30,7 @@ from ..readers.workspace import Where, Workspace
 from ..resolve.memo import Plan, plan_memo
 from ..speed.engine import Done, Engine, Unit
 from ..writers import FORMATS
+from .history import History
 from .inputs import Fingerprint, fingerprint, sha256_file
 
 STATE_DIR = ".briefgen"
@@ -102,7 +103,7 @@ def trial_build(checked: Checked, engine: Engine | None = None) -> None:
     ws = checked.ws
     if ws.problems.errors:
         return
-    work, problems = _plan_jobs(checked, None, None)
+    work, problems = _plan_jobs(checked, None, None, history=History(ws.out))
     ws.problems.items += [p for p in problems.items if p not in ws.problems.items]
     for job in work:
         job.todo = list(job.formats)
@@ -165,9 +166,12 @@ def plan_jobs(
     fmt: str | None,
     period: str | None = None,
     today: dt.date | None = None,
+    history: History | None = None,
 ) -> list[_Job]:
-    """Return a job for each memo the build makes: each brief for each of its audiences."""
-    jobs, problems = _plan_jobs(checked, audience, fmt, period, today)
+    """Return a job for each memo the build makes: each brief for each of its audiences,
+    each after the memos `history` (by default, the output folder's) records."""
+    history = history or History(checked.ws.out)
+    jobs, problems = _plan_jobs(checked, audience, fmt, period, today, history)
     problems.raise_if_errors()
     return jobs
 
@@ -178,6 +182,7 @@ def _plan_jobs(
     fmt: str | None,
     period: str | None = None,
     today: dt.date | None = None,
+    history: History | None = None,
 ) -> tuple[list[_Job], Problems]:
     """Return the jobs of the memos that could be planned, and the others' problems."""
     ws = checked.ws
@@ -194,7 +199,7 @@ def _plan_jobs(
         formats: list[str] = [fmt] if fmt else list(dict.fromkeys(brief.formats))
         for name in names:
             try:
-                plan = plan_memo(ws, path.stem, brief, name, period, today)
+                plan = plan_memo(ws, path.stem, brief, name, period, today, history)
             except WorkspaceError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -222,7 +227,8 @@ def build(
     ws = checked.ws
     ws.problems.raise_if_errors()
     out = out_dir or ws.out
-    work = plan_jobs(checked, audience, fmt, period, today)
+    history = History(out)
+    work = plan_jobs(checked, audience, fmt, period, today, history)
     state = _load_state(out)
     outputs: list[Output] = []
     for job in work:
@@ -278,6 +284,7 @@ def build(
                     os.replace(item.path, target)
                 item.path = target
             _fsync_folder(out)
+            _record_memos(out, work)
             state = {**state, **_load_state(out)}  # what builds before this one recorded
             _save_state(
                 out,
@@ -293,6 +300,18 @@ def build(
 
 
 STAGING_PREFIX = ".briefgen-"
+
+
+def _record_memos(out: Path, work: list[_Job]) -> None:
+    """Record the claims each memo of the run holds, for its reader's next memo (read
+    again: a build of another brief may have recorded its own since this one began)."""
+    history = History(out)
+    for job in work:
+        plan = job.plan
+        period = plan.resolver.period
+        shown = period.display() if period else None
+        history.add(plan.brief_id, plan.audience_id, plan.when(), shown, plan.held_ids())
+    history.save()
 
 
 def _clear_leftovers(out: Path) -> None:

@@ -22,6 +22,7 @@ LABELS = {
     "code": "briefgen's code",
     "period": "the period",
     "today": "today's date",
+    "previous": "the previous memo",
 }
 
 

@@ -17,6 +17,7 @@ from ..readers.texts import CapturedText
 from ..readers.workspace import Checks, ListRead, ReadCache, Where, Workspace, load, load_brief
 from ..readers.yamlio import MAX_FILE_BYTES
 from ..resolve import attribution, prose
+from ..resolve.select import explicit_placements
 from ..resolve.templates import known_templates
 from . import likelihood
 from .settings import check_settings_files
@@ -474,7 +475,33 @@ def check_brief(ws: Workspace, path: Path) -> Brief | None:
         check_chars(ws, section.title, where, ("sections", i, "title"), "the brief")
         check_chars(ws, section.text, where, ("sections", i, "text"), "the brief")
         _check_brief_section(ws, where, i, section)
+    _check_placed_once(ws, brief, where)
     return brief if len(ws.problems.errors) == before else None
+
+
+def _check_placed_once(ws: Workspace, brief: Brief, where: Where) -> None:
+    """Warn where a brief places a claim explicitly a second time, naming both places:
+    the memo shows a claim once, at its first place."""
+    first: dict[str, str] = {}
+    for placed in explicit_placements(ws, brief):
+        if not ws.exists("claim", placed.claim_id):
+            continue  # an error of its own
+        keys = ("sections", placed.section) + placed.key
+        line = where.line_of(*keys)
+        here = f"{display_path(where.path)}:{line}: {key_path(keys)}"
+        if placed.key == ("section",):  # claim() in the prose of a store section
+            stored = ws.where[("section", brief.sections[placed.section].section or "")]
+            here += f" (claim() in {display_path(stored.path)}:{stored.line_of('text')}: text)"
+        if placed.claim_id not in first:
+            first[placed.claim_id] = here
+            continue
+        ws.problems.warn(
+            where.path,
+            line,
+            key_path(keys),
+            f"claim {placed.claim_id!r} is placed twice: at {first[placed.claim_id]} and at "
+            f"{here}; the memo shows it once, at the first",
+        )
 
 
 def _check_brief_section(ws: Workspace, where: Where, i: int, section) -> None:

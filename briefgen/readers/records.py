@@ -231,13 +231,18 @@ class Audience(Record, kw_only=True):
     is cased for where it stands (a capital to start a sentence, a label lowered inside
     one, names kept), and a text that already names its origin is printed as written."""
     mark_new: bool = field(name="mark-new", default=False)
-    """Mark claims dated within the memo's period as new."""
+    """Mark claims new to this reader as NEW: those not in the previous memo of the brief
+    for this audience (as the output folder records it); in a first memo, those dated
+    wholly within its period."""
     source_count: bool = field(name="source-count", default=False)
     """Say under each claim how many independent sources back it, and who first said it."""
     contradictions: bool = True
     """Flag claims that a claim in the store contradicts ("Sources differ: …")."""
     summary: bool = False
     """End the memo with a source summary statement (number, kinds, dates, grades)."""
+    changes: bool = False
+    """End the memo's sections with those claims of the brief's previous memo for this
+    audience that this one no longer holds, each with its note."""
 
 
 # --- store/sources.yaml --------------------------------------------------------------

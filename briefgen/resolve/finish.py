@@ -26,7 +26,7 @@ from ..model import (
 from ..readers.fields import dump
 from ..readers.records import Claim
 from . import templates
-from .paragraphs import Cluster, Draft
+from .paragraphs import Cluster, Draft, NoteLink
 from .select import Selection
 
 CONTENTS_FROM_HEADINGS = 6  # a full memo with this many headings opens with its contents
@@ -95,6 +95,7 @@ class Resolver(Selection):
         rendered = self._render(draft, citeproc)
         notes: list[Note] = []
         sections = draft.sections
+        _word_links(sections, rendered)
         if rendered.note_style:
             notes = [
                 Note(i + 1, rendered.clusters[i], c.claim_ids) for i, c in enumerate(draft.clusters)
@@ -107,8 +108,10 @@ class Resolver(Selection):
             else []
         )
         shown = dict.fromkeys(i for c in draft.clusters for i in c.claim_ids)
-        placed = [self.ws.claims[i] for i in shown]
-        rank = max([self.ws.marking_rank(c.marking) for c in placed], default=0)
+        rank = max([self.ws.marking_rank(self.ws.claims[i].marking) for i in shown], default=0)
+        # what the memo rests on and is about: the claims it lists as dropped out aside
+        gone = set(draft.gone)
+        placed = [self.ws.claims[i] for i in shown if i not in gone]
         markings = self.ws.settings.markings
         header = self._header(audience_id, placed, today)
         header.fields = _fields(header, layout.fields)
@@ -211,14 +214,19 @@ class Resolver(Selection):
 
 
 def _renumber(sections: list[Section], clusters: list[Cluster]) -> list[Cluster]:
-    """Number notes in reading order of the laid-out memo; drop notes no longer placed."""
+    """Number notes in reading order of the laid-out memo; drop notes no longer placed.
+
+    A mention of a note in words (`NoteLink`) takes its note's new number; a remark that
+    mentions a note the layout left out goes with it."""
     ordered: list[Cluster] = []
+    numbers: dict[int, int] = {}  # a note's number in the draft -> in the memo
 
     def walk(content: list[Inline]) -> list[Inline]:
         out: list[Inline] = []
         for item in content:
-            if isinstance(item, NoteRef):
+            if isinstance(item, NoteRef) and not isinstance(item, NoteLink):
                 ordered.append(clusters[item.number - 1])
+                numbers[item.number] = len(ordered)
                 out.append(NoteRef(len(ordered)))
             else:
                 out.append(item)
@@ -228,7 +236,39 @@ def _renumber(sections: list[Section], clusters: list[Cluster]) -> list[Cluster]
         for para in section.blocks:
             para.content = walk(para.content)
             para.remarks = [walk(r) for r in para.remarks]
+    for section in sections:
+        for para in section.blocks:
+            para.remarks = [
+                [NoteLink(numbers[i.number]) if isinstance(i, NoteLink) else i for i in r]
+                for r in para.remarks
+                if all(i.number in numbers for i in r if isinstance(i, NoteLink))
+            ]
     return ordered
+
+
+def _word_links(sections: list[Section], rendered: cite.Rendered) -> None:
+    """Word each mention of a note: "see note 4", or, in a style without notes, where the
+    claim stands and its citation ("see above (Doe, 2024)")."""
+    seen = 0  # notes read so far
+    for section in sections:
+        for para in section.blocks:
+            for content in [para.content, *para.remarks]:
+                worded: list[Inline] = []
+                for item in content:
+                    if isinstance(item, NoteLink):
+                        worded += _see(item.number, seen, rendered)
+                        continue
+                    if isinstance(item, NoteRef):
+                        seen = max(seen, item.number)
+                    worded.append(item)
+                content[:] = worded
+
+
+def _see(number: int, seen: int, rendered: cite.Rendered) -> list[Inline]:
+    if rendered.note_style:
+        return [Span(f"see note {number}")]
+    where = "see above" if number <= seen else "see below"
+    return [Span(f"{where} "), *rendered.clusters[number - 1]]
 
 
 def _fields(header: Header, labels: list[str]) -> list[tuple[str, str]]:

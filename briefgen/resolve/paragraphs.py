@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..cite import pandoc as cite
 from ..dates import PartialDate, Period
@@ -19,6 +19,16 @@ from ..readers.workspace import Workspace
 from . import attribution, prose
 from .visibility import Visibility
 
+SOURCES_DIFFER = "Sources differ: "
+
+
+class Previous(NamedTuple):
+    """The memo of the same brief its reader had before: its period as printed, and the
+    claims it held."""
+
+    period: str | None
+    claims: frozenset[str]
+
 
 @dataclass
 class Cluster:
@@ -26,6 +36,13 @@ class Cluster:
 
     cites: list[cite.Cite]
     claim_ids: list[str]
+
+
+@dataclass(frozen=True)
+class NoteLink(NoteRef):
+    """A mention of note `number` in words ("see note 4"), numbered with the notes and
+    worded when the memo is finished: a "Sources differ" remark pointing to a claim the
+    memo already holds."""
 
 
 @dataclass
@@ -37,6 +54,11 @@ class Draft:
     placed: list[str] = field(default_factory=list)  # claim ids in memo order
     omitted: dict[str, set[str]] = field(default_factory=dict)  # reason -> claim ids
     info: dict[int, dict[str, Any]] = field(default_factory=dict)  # id(paragraph) -> facts
+    # claim id -> the note of the place the memo shows its text, first place only
+    homes: dict[str, int] = field(default_factory=dict)
+    # claim paragraphs whose "Sources differ" remarks wait for every placement to be known
+    differ: list[tuple[Paragraph, Claim]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)  # claims listed as dropped since last time
 
 
 def claim_date(ws: Workspace, claim: Claim) -> PartialDate | None:
@@ -48,12 +70,18 @@ class Paragraphs:
     """The claims an audience may see, as paragraphs with their notes."""
 
     def __init__(
-        self, ws: Workspace, brief: Brief, audience: Audience, period: Period | None
+        self,
+        ws: Workspace,
+        brief: Brief,
+        audience: Audience,
+        period: Period | None,
+        previous: Previous | None = None,
     ) -> None:
         self.ws = ws
         self.brief = brief
         self.audience = audience
         self.period = period
+        self.previous = previous
         self.visibility = Visibility(ws, audience)
         self._names: set[str] | None = None  # the store's names, made when first needed
 
@@ -86,13 +114,17 @@ class Paragraphs:
                 if isinstance(part, str):
                     content.append(Span(part))
                     continue
+                if part.kind == "claim" and part.claim_id in draft.homes:
+                    continue  # placed once already: `check` warns of the second place
                 claim = self._admit(part.claim_id, draft)
                 if claim is None:
                     continue
                 ranks.append(self.ws.marking_rank(claim.marking))
                 if part.kind == "claim":
                     content.append(Span(self._wording(claim)))
-                content.append(self._note(claim, draft))
+                    content.append(self._note(claim, draft, home=True))
+                else:
+                    content.append(self._note(claim, draft))
             content = _tidy(content)
             if any(isinstance(i, Span) and i.text.strip() for i in content):
                 out.append(Paragraph(content, portion=self._portion(max(ranks))))
@@ -100,7 +132,7 @@ class Paragraphs:
 
     def _claim_paragraph(self, claim_id: str, draft: Draft) -> Paragraph:
         claim = self.ws.claims[claim_id]
-        content: list[Inline] = [Span(self._wording(claim)), self._note(claim, draft)]
+        content: list[Inline] = [Span(self._wording(claim)), self._note(claim, draft, home=True)]
         para = Paragraph(
             content,
             kind="claim",
@@ -127,13 +159,20 @@ class Paragraphs:
         if self.audience.source_count:
             para.remarks.append([Span(self._sourcing(claim))])
         if self.audience.contradictions:
+            draft.differ.append((para, claim))
+        return para
+
+    def _remarks(self, draft: Draft) -> None:
+        """Add the "Sources differ" remarks, once every claim is placed, so that a remark
+        can point to the note of a claim the memo holds anywhere, before or after it."""
+        for para, claim in draft.differ:
             remarks, others = self._contradictions(claim, draft)
             para.remarks += remarks
             # a portion is marked with the highest marking of what it shows
             rank = max([self.ws.marking_rank(o.marking) for o in others], default=0)
             if rank > self.ws.marking_rank(claim.marking):
                 para.portion = self._portion(rank)
-        return para
+        draft.differ.clear()
 
     def _sourcing(self, claim: Claim) -> str:
         """Return how many independent sources back a claim, and whose claim it is."""
@@ -149,9 +188,14 @@ class Paragraphs:
         return f"Backed by {groups} independent sources{extra}."
 
     def _is_new(self, claim: Claim) -> bool:
-        """Return whether a claim is dated within the memo's period."""
+        """Return whether a claim is new to the memo's reader: not in the previous memo
+        of the brief for this audience; for a first memo, dated wholly within its period
+        (a claim of June 2024 is not news of one week in June)."""
+        if self.previous is not None:
+            return claim.id not in self.previous.claims
         date = claim_date(self.ws, claim)
-        return bool(self.period and date and self.period.overlaps(date))
+        period = self.period
+        return bool(period and date and period.start <= date.start and date.end <= period.end)
 
     def _wording(self, claim: Claim) -> str:
         """Return the claim's text, attributed to its origin when it has one."""
@@ -162,11 +206,11 @@ class Paragraphs:
             self._names = self.ws.proper_nouns(self.visibility.sees_marking)
         return attribution.attribute(self.audience.attribution, claim.origin, text, self._names)
 
-    def _note(self, claim: Claim, draft: Draft, placed: bool = True) -> NoteRef:
+    def _note(self, claim: Claim, draft: Draft, placed: bool = True, home: bool = False) -> NoteRef:
         """Open a note citing the claim's sources; return its marker.
 
-        `placed` is False for a claim only mentioned in a remark: it may still be
-        selected later in its own right.
+        `placed` is False for a claim only mentioned in a remark; `home` is True where
+        the note follows the claim's text, the place other mentions of it point to.
         """
         cites = _one_per_source(
             [
@@ -177,6 +221,8 @@ class Paragraphs:
         draft.clusters.append(Cluster(cites, [claim.id]))
         if placed:
             draft.placed.append(claim.id)
+        if home:
+            draft.homes.setdefault(claim.id, len(draft.clusters))
         return NoteRef(len(draft.clusters))
 
     def _locator(self, claim_id: str, index: int, given: str | None) -> str | None:
@@ -190,21 +236,25 @@ class Paragraphs:
         return f"{who}, {where}" if where else who
 
     def _contradictions(self, claim: Claim, draft: Draft) -> tuple[list[list[Inline]], list[Claim]]:
-        """Return a claim's "Sources differ" remarks, and the claims they show."""
+        """Return a claim's "Sources differ" remarks, and the claims whose text they show.
+
+        A claim the memo already shows is not repeated: the remark points to its note.
+        """
         others = list(claim.contradicts) + self.ws.contradicted_by().get(claim.id, [])
         remarks: list[list[Inline]] = []
         shown: list[Claim] = []
         for other_id in dict.fromkeys(others):
+            if other_id == claim.id:  # a claim does not differ from itself
+                continue
             other = self._admit(other_id, draft, counted=False)
             if other is None:
                 continue
-            remarks.append(
-                [
-                    Span("Sources differ: "),
-                    Span(self._wording(other)),
-                    self._note(other, draft, placed=False),
-                ]
-            )
+            home = draft.homes.get(other_id)
+            if home is not None:
+                remarks.append([Span(SOURCES_DIFFER), NoteLink(home)])
+                continue
+            note = self._note(other, draft, placed=False, home=True)
+            remarks.append([Span(SOURCES_DIFFER), Span(self._wording(other)), note])
             shown.append(other)
         return remarks, shown
 

@@ -1,21 +1,32 @@
 """Which claims a memo's sections hold: the brief's own, then what each select picks.
 
-Claims listed by id come first, then a select's matches within the period, sorted as it
-asks, up to the audience's max-claims; every claim is admitted by `Paragraphs._admit`.
+A claim appears once in a memo. Explicit placements (a section's `claims`, `claim()` in
+prose) anywhere in the brief win, the first in reading order; a select's matches within
+the period fill in only claims placed nowhere else, sorted as it asks, up to the
+audience's max-claims. Every claim is admitted by `Paragraphs._admit`.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..dates import sort_key
-from ..model import Paragraph, Section, Span
-from ..readers.records import BriefSection, Select
+from ..model import Inline, Paragraph, Section, Span
+from ..readers.records import Brief, BriefSection, Select
+from ..readers.workspace import Workspace
+from . import prose
 from .paragraphs import Draft, Paragraphs
 
 NOTHING_TO_REPORT = "Nothing to report for this period."
+DROPPED_TITLE = "No longer in this memo"
+DROPPED_INTRO = "These claims were in the previous memo{since} and are not in this one:"
+NOTHING_DROPPED = "Every claim of the previous memo{since} is in this one."
+DROPPED_UNKNOWN = (
+    "{count} further claim{s} of the previous memo can no longer be shown: withdrawn from "
+    "the store, or not for this audience."
+)
 CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
 
 
@@ -25,9 +36,48 @@ class Selection(Paragraphs):
     def run(self) -> Draft:
         """Return the draft memo: every section with its paragraphs and note clusters."""
         draft = Draft()
+        self.explicit = {p.claim_id for p in explicit_placements(self.ws, self.brief)}
         for section in self.brief.sections:
             draft.sections.append(self._section(section, draft))
+        self._remarks(draft)
+        if self.audience.changes and self.previous is not None:
+            draft.sections.append(self._dropped(draft))
         return draft
+
+    def _dropped(self, draft: Draft) -> Section:
+        """Return the section listing the claims of the previous memo that this one no
+        longer holds, each with its note, as its reader saw it; those the store no longer
+        holds, or this audience may no longer see, are only counted."""
+        assert self.previous is not None
+        held = {i for c in draft.clusters for i in c.claim_ids}
+        left = sorted(self.previous.claims - held, key=self._store_order)
+        since = f", for {self.previous.period}," if self.previous.period else ""
+        if not left:
+            return Section(DROPPED_TITLE, [Paragraph([Span(NOTHING_DROPPED.format(since=since))])])
+        blocks = [Paragraph([Span(DROPPED_INTRO.format(since=since))])]
+        unknown = 0
+        for ident in left:
+            claim = self._admit(ident, draft, counted=False)
+            if claim is None:
+                unknown += 1
+                continue
+            draft.gone.append(ident)
+            content: list[Inline] = [
+                Span(self._wording(claim)),
+                self._note(claim, draft, home=True),
+            ]
+            portion = self._portion(self.ws.marking_rank(claim.marking))
+            blocks.append(Paragraph(content, kind="claim", claim_id=ident, portion=portion))
+        if unknown:
+            blocks.append(
+                Paragraph([Span(DROPPED_UNKNOWN.format(count=unknown, s="s" * (unknown != 1)))])
+            )
+        return Section(DROPPED_TITLE, blocks)
+
+    def _store_order(self, ident: str) -> tuple[int, str]:
+        """Return where a claim stands in the store (one it no longer holds goes last)."""
+        order = self.ws.claim_order()
+        return (order.get(ident, len(order)), ident)
 
     def _section(self, spec: BriefSection, draft: Draft) -> Section:
         stored = self.ws.sections.get(spec.section) if spec.section else None
@@ -36,7 +86,10 @@ class Selection(Paragraphs):
         for text in (stored.text if stored else None, spec.text):
             if text:
                 blocks += self._prose(text, draft)
-        picks = [c for c in spec.claims if self._admit(c, draft) is not None]
+        picks = []
+        for ident in dict.fromkeys(spec.claims):  # a claim placed twice: `check` warns
+            if ident not in draft.homes and self._admit(ident, draft) is not None:
+                picks.append(ident)
         if spec.select is not None:
             picks += self._select(spec.select, draft, picks)
         cap = self.audience.max_claims
@@ -50,8 +103,9 @@ class Selection(Paragraphs):
         return Section(title, blocks)
 
     def _select(self, query: Select, draft: Draft, chosen: list[str]) -> list[str]:
-        """Return the claims a select picks, within the period, none placed before."""
-        taken = set(draft.placed) | set(chosen)
+        """Return the claims a select picks, within the period, none placed explicitly
+        anywhere in the brief or cited before."""
+        taken = set(draft.placed) | set(chosen) | self.explicit
         matches = self._matcher(query)
         found = [i for i in self._candidates(query) if i not in taken and matches(i)]
         picked: list[str] = []
@@ -131,3 +185,41 @@ class Selection(Paragraphs):
             head = heapq.nsmallest(wanted, ids, key=key)
             yield from head[done:]
             done, wanted = len(head), wanted * 4
+
+
+class Placement(NamedTuple):
+    """An explicit placement of a claim in a brief: in section `section`, at `key` inside
+    it (("claims", j); ("text",): claim() in the brief's prose; ("section",): claim() in
+    the prose of the store section it names)."""
+
+    claim_id: str
+    section: int
+    key: tuple[str | int, ...]
+
+
+def explicit_placements(ws: Workspace, brief: Brief) -> Iterator[Placement]:
+    """Yield each explicit placement of a claim in `brief`, in reading order."""
+    for i, spec in enumerate(brief.sections):
+        stored = ws.sections.get(spec.section) if spec.section else None
+        for key, text in (("section", stored.text if stored else None), ("text", spec.text)):
+            for ident in _claim_calls(text):
+                yield Placement(ident, i, (key,))
+        for j, ident in enumerate(spec.claims):
+            yield Placement(ident, i, ("claims", j))
+
+
+def _claim_calls(text: str | None) -> list[str]:
+    """Return the claims that prose places with claim(), in order (none if it is broken:
+    `check` reports that)."""
+    if not text:
+        return []
+    try:
+        paragraphs = prose.render(text)
+    except prose.ProseError:
+        return []
+    return [
+        p.claim_id
+        for parts in paragraphs
+        for p in parts
+        if isinstance(p, prose.Call) and p.kind == "claim"
+    ]

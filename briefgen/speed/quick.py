@@ -22,6 +22,7 @@ from ..build.inputs import code_files, workspace_files
 from ..readers.records import Settings
 
 STATE = Path(".briefgen") / "quick.json"
+HISTORY = Path(".briefgen") / "memos.json"  # history.HISTORY_FILE, without importing it
 
 
 def settings(root: Path) -> Settings:
@@ -128,7 +129,7 @@ def _fresh(entry: object, files: dict[str, list[int]], root: Path, out: Path) ->
     if not isinstance(entry, dict):
         return None
     named = _stats(root, out, [Path(p) for p in entry.get("named", [])])
-    if entry.get("files") != {**files, **named}:
+    if entry.get("files") != {**files, **named} or entry.get("history") != _history_stat(out):
         return None
     outputs = entry.get("outputs", {})
     for name, (size, mtime) in outputs.items():
@@ -139,6 +140,16 @@ def _fresh(entry: object, files: dict[str, list[int]], root: Path, out: Path) ->
         if [stat.st_size, stat.st_mtime_ns] != [size, mtime]:
             return None
     return sorted(outputs)
+
+
+def _history_stat(out: Path) -> list[int] | None:
+    """Return the size and change time of the record of memos built (history.py): a
+    memo's NEW marks and dropped claims are reckoned from the memo before it."""
+    try:
+        stat = (out / HISTORY).stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def record(root: Path, out: Path, key: str, outputs: list[Path], named: list[Path]) -> None:
@@ -152,6 +163,7 @@ def record(root: Path, out: Path, key: str, outputs: list[Path], named: list[Pat
         "files": {**_stats(root, out, workspace_files(root, named)), **_code_stats()},
         "named": [str(p) for p in named],
         "outputs": {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in outputs},
+        "history": _history_stat(out),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(saved, sort_keys=True).encode())

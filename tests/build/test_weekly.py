@@ -62,7 +62,7 @@ def test_new_claims_are_marked_for_audiences_that_ask(tmp_path: Path) -> None:
     flags = {
         b["claim_id"]: b["new"] for s in memo["sections"] for b in s["blocks"] if b["claim_id"]
     }
-    assert flags == {"talks-stalled": True, "wheat-prices": True, "ministry-committed": True}
+    assert flags == {"talks-stalled": True, "ministry-committed": True}
     principal = json.loads((good / "out" / "weekly.principal.json").read_text())
     assert not any(b["new"] for s in principal["sections"] for b in s["blocks"])
 

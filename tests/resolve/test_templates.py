@@ -26,13 +26,13 @@ def test_a_workspace_template_lays_out_a_new_audience(tmp_path: Path) -> None:
     assert plain_text(memo.sections[0].blocks[0].content) == ("Prepared for Analysts by Test Desk.")
     assert memo.bibliography == [] and memo.summary == []
     refs = [plain_text(b.content)[-3:] for s in memo.sections for b in s.blocks if b.claim_id]
-    assert refs == ["[1]", "[2]", "[3]"]  # renumbered in reading order
+    assert refs == ["[1]", "[2]"]  # renumbered in reading order
 
 
 def test_notes_are_renumbered_when_a_template_reorders(tmp_path: Path) -> None:
     memo = _memo(make_variant(tmp_path, "reversed-template"))
     assert [s.title for s in memo.sections] == ["Context", "Trade", "Bottom line"]
-    assert [n.number for n in memo.notes] == [1, 2, 3, 4]
+    assert [n.number for n in memo.notes] == [1, 2, 3]
     assert memo.notes[0].claim_ids == ["wheat-prices"]
     assert plain_text(memo.notes[0].content).startswith("Jane Doe, “Grain Talks Stall Again,”")
 
