@@ -19,7 +19,7 @@ from typing import Any
 
 from ..readers.fields import dump
 from ..readers.records import Source
-from .pandoc import Words
+from .pandoc import SHORT_NAMES, Words
 
 STOP_WORDS = {
     "a",
@@ -351,10 +351,17 @@ def csl_item(source: Source, names: set[str], family: str) -> dict[str, Any]:
             data["title"] = sentence_case(title, names | kept)
             data["title-short"] = sentence_case(data["title-short"], names | kept)
     _house_rules(data, family)
+    short: dict[str, str] = {}
     for key in ("author", "editor"):
-        data[key] = [_as_written(name, family) for name in data.get(key, [])] or None
+        written = [_as_written(name, family) for name in data.get(key, [])]
+        for name, given in zip(data.get(key, []), written, strict=True):
+            if "literal" in given and isinstance(name, dict) and "literal" not in name:
+                short[given["literal"]] = _short_name(name)
+        data[key] = written or None
         if data[key] is None:
             del data[key]
+    if short:
+        data[SHORT_NAMES] = short
     for key, value in data.items():
         if isinstance(value, str) and key not in PLAIN and not key.startswith("x-"):
             data[key] = _protect(_kept_at_the_start(value), key in TITLES and english, kept)
@@ -412,6 +419,13 @@ def _as_written(name: Any, family: str) -> Any:
     if byzantine and _particles_parse(name.get("family") or ""):
         return name
     return {"dropping-particle": "", "non-dropping-particle": "", "suffix": "", **name}
+
+
+def _short_name(name: dict[str, Any]) -> str:
+    """Return a name's short form, as a short note or an in-text citation gives it: the
+    family name with its particle ("Xi" of "Xi Jinping")."""
+    parts = (name.get("non-dropping-particle"), name.get("family"))
+    return " ".join(p for p in parts if p)
 
 
 def _particles_parse(family: str) -> bool:

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -160,6 +160,32 @@ def pandoc_path() -> str:
     return found
 
 
+# on a CSL item: each name handed to citeproc whole (a static-ordered one), with its
+# short form, which `short_forms` puts into short citations
+SHORT_NAMES = "x-briefgen-short-names"
+
+
+def short_forms(
+    rendered: Rendered, clusters: list[list[Cite]], references: list[dict[str, Any]]
+) -> None:
+    """Put the short form of a static-ordered name into every short citation.
+
+    pandoc's citeproc ignores `static-ordering`, so such a name ("Xi Jinping") reaches it
+    whole, and it prints it whole where a short form is due too: a later note of the
+    same source, and every in-text citation. CMOS gives the family name there ("Xi,
+    *Governance*"; "(Xi 2020)"), as for any other name."""
+    short = {r["id"]: r[SHORT_NAMES] for r in references if r.get(SHORT_NAMES)}
+    if not short:
+        return
+    seen: set[str] = set()
+    for cluster, spans in zip(clusters, rendered.clusters, strict=True):
+        cited = [c.source_id for c in cluster]
+        later = {i for i in cited if i in seen or not rendered.note_style} & short.keys()
+        seen.update(cited)
+        for whole, family in (pair for ident in later for pair in short[ident].items()):
+            spans[:] = [replace(s, text=s.text.replace(whole, family)) for s in spans]
+
+
 def render(
     clusters: list[list[Cite]],
     references: list[dict[str, Any]],
@@ -266,9 +292,8 @@ class Citeproc:
         locale: str = DEFAULT_LOCALE,
     ) -> Rendered:
         """Return every cluster and the bibliography of one memo rendered in `style`."""
-        request = json.dumps(
-            _document(clusters, references, self._compacted(style), locale)
-        ).encode()
+        sent = [{k: v for k, v in r.items() if k != SHORT_NAMES} for r in references]
+        request = json.dumps(_document(clusters, sent, self._compacted(style), locale)).encode()
         answer = self._ask(request)
         if answer is None:
             if self._proc.poll() == -signal.SIGKILL:
@@ -283,6 +308,7 @@ class Citeproc:
                 f"{_lua_error(answer[1:].decode(errors='replace'))}"
             )
         rendered = _parse(json.loads(answer), len(clusters))
+        short_forms(rendered, clusters, references)
         if not rendered.note_style:
             rendered.references = self.references(style, locale)
         return rendered

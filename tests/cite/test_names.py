@@ -16,6 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefgen.cite import pandoc as cite
+from briefgen.cite.csl import csl_item, style_family
+from briefgen.readers.records import Source
+from briefgen.readers.validate import read
 from briefgen.sources.names import full_name, parse_author, parse_family_first
 
 from .memos import (
@@ -101,6 +105,32 @@ def test_a_static_ordered_name_prints_family_name_first(
     assert run.code == 0, run.err
     assert note in html_notes(root)
     assert html_bibliography(root)[1][0].startswith(entry)
+
+
+@pytest.mark.parametrize(
+    "style, first, later",
+    [
+        ("chicago-notes-bibliography", "Xi Jinping, Names", "Xi, Names"),
+        ("chicago-author-date", "(Xi 2020", "(Xi 2020"),
+        ("modern-language-association", "(Xi", "(Xi"),
+    ],
+)
+def test_a_static_ordered_name_is_the_family_name_in_a_short_citation(
+    tmp_path: Path, style: str, first: str, later: str
+) -> None:
+    """pandoc's citeproc prints a static-ordered name whole where its short form is due:
+    CMOS's later notes give the family name alone ("Xi, *Names*"), as its in-text
+    citations do ("(Xi 2020)"); the bibliography keeps the whole name."""
+    name = {"family": "Xi", "given": "Jinping", "static-ordering": True}
+    source = _source(0, [name])
+    record = read(Source, source)
+    assert record is not None
+    item = csl_item(record, set(), style_family(style))
+    rendered = cite.render([[cite.Cite(source["id"])]] * 2, [item], cite.find_style(style))
+    first_text, later_text = ("".join(s.text for s in c) for c in rendered.clusters)
+    assert first_text.startswith(first) and later_text.startswith(later), rendered.clusters
+    assert "Jinping" not in later_text
+    assert "".join(s.text for s in rendered.bibliography[0][1]).startswith("Xi Jinping")
 
 
 @pytest.mark.parametrize(
