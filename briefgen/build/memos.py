@@ -29,6 +29,7 @@ from ..readers.records import Brief
 from ..readers.workspace import Where, Workspace
 from ..resolve.memo import Plan, plan_memo
 from ..speed.engine import Done, Engine, Unit
+from ..words import plural
 from ..writers import FORMATS
 from .history import History
 from .inputs import Fingerprint, fingerprint, sha256_file
@@ -426,15 +427,16 @@ def _page_problems(outputs: list[Output], ws: Workspace) -> Problems:
             overflow = (
                 f"about {item.last_page_lines} lines too long"
                 if over == 1 and item.last_page_lines
-                else f"{over} pages too long"
+                else f"{plural(over, 'page')} too long"
             )
             problems.add(
                 where.path,
                 where.line_of("max-pages"),
                 f"{name}.max-pages",
-                f"{item.path.name} is {item.pages} pages, "
+                f"{item.path.name} is {plural(item.pages, 'page')}, "
                 f"{over} more than max-pages {limit} allows ({overflow}); cut claims "
-                f"(it holds {facts['claims']} in {facts['sections']} sections: lower "
+                f"(it holds {plural(facts['claims'], 'claim')} in "
+                f"{plural(facts['sections'], 'section')}: lower "
                 "the audience's max-claims or the brief's select limits) or shorten "
                 "the prose",
             )
@@ -448,12 +450,12 @@ def describe(item: Output) -> str:
         return f"up to date {display_path(item.path)}"
     parts = []
     if item.pages is not None:
-        parts.append(f"{item.pages} page{'s' if item.pages != 1 else ''}")
-    parts.append(f"{facts['notes']} notes")
+        parts.append(plural(item.pages, "page"))
+    parts.append(plural(facts["notes"], "note"))
     left = sum(facts["omitted"].values())
     if left:
         why = ", ".join(f"{n} {reason}" for reason, n in facts["omitted"].items())
-        parts.append(f"{left} claim{'s' if left != 1 else ''} left out ({why})")
+        parts.append(f"{plural(left, 'claim')} left out ({why})")
     if item.kept:
         parts.append(f"the edited file kept as {display_path(item.kept)}")
     return f"wrote {display_path(item.path)} ({'; '.join(parts)})"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import WorkspaceError
+from ..words import plural
 from ..writers import FORMATS
 from .memos import Checked, edited_since_built, load_state, output_name, plan_jobs
 
@@ -39,7 +40,7 @@ def status_lines(checked: Checked) -> Iterator[str]:
             for fmt in FORMATS:
                 current[output_name(job.plan, fmt)] = job.fingerprint.manifest
     except WorkspaceError as exc:
-        yield f"cannot compare: the workspace has errors ({len(exc.problems.errors)})"
+        yield f"cannot compare: the workspace has {plural(len(exc.problems.errors), 'error')}"
         return
     for name, entry in sorted(state.items()):
         now = current.get(name)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import BriefgenError, WorkspaceError
+from ..words import noun, plural
 from .inputs import named_files, workspace_files
 
 
@@ -64,7 +65,9 @@ def watch(
         except WorkspaceError as exc:
             for problem in exc.problems.sorted():
                 say(str(problem))
-            say(f"{time.strftime('%H:%M:%S')} {len(exc.problems.errors)} errors; fix them and save")
+            count = len(exc.problems.errors)
+            fix = f"{plural(count, 'error')}; fix {noun(count, 'it', 'them')} and save"
+            say(f"{time.strftime('%H:%M:%S')} {fix}")
         except BriefgenError as exc:
             say(f"error: {exc}")
 

@@ -17,9 +17,10 @@ import click
 
 from .. import __version__
 from ..errors import BriefgenError, Problems, WorkspaceError
+from ..words import plural
 from ..writers import DEFAULT_FORMATS, FORMATS
 
-EPILOG = "Docs: README.md. Exit status: 0 ok, 1 errors in the workspace or build, 2 usage."
+EPILOG = "Docs: README.md. Exit status: 0 ok, 1 on errors in the workspace or build, 2 on usage."
 
 
 def _print_problems(problems: Problems) -> None:
@@ -30,8 +31,8 @@ def _print_problems(problems: Problems) -> None:
 def _fail(exc: BriefgenError) -> None:
     if isinstance(exc, WorkspaceError):
         _print_problems(exc.problems)
-        count = len(exc.problems.errors)
-        click.echo(f"briefgen: {count} error{'s' if count != 1 else ''}; nothing written", err=True)
+        errors = plural(len(exc.problems.errors), "error")
+        click.echo(f"briefgen: {errors}; nothing written", err=True)
     else:
         click.echo(f"briefgen: error: {exc}", err=True)
     sys.exit(exc.exit_code)
@@ -282,10 +283,10 @@ def check(path: Path | None, strict: bool) -> None:
     errors, warnings = len(problems.errors), len(problems.warnings)
     ws = checked.ws
     summary = (
-        f"{len(ws.sources)} sources, {len(ws.claims)} claims, {len(ws.sections)} "
-        f"sections, {len(checked.briefs)} briefs, {len(ws.audiences)} audiences: "
-        f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''}"
+        f"{plural(len(ws.sources), 'source')}, {plural(len(ws.claims), 'claim')}, "
+        f"{plural(len(ws.sections), 'section')}, {plural(len(checked.briefs), 'brief')}, "
+        f"{plural(len(ws.audiences), 'audience')}: "
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
     )
     click.echo(summary, err=bool(errors))
     _leave(1 if errors or (strict and warnings) else 0)
@@ -313,7 +314,7 @@ def new(folder: Path) -> None:
     from .scaffold import new_workspace
 
     files = new_workspace(folder)
-    click.echo(f"created {folder} ({len(files)} files); try: briefgen build {folder}")
+    click.echo(f"created {folder} ({plural(len(files), 'file')}); try: briefgen build {folder}")
 
 
 @main.command(epilog=EPILOG)
@@ -538,17 +539,13 @@ def import_(file: Path, update: bool, skip_existing: bool, start: Path | None) -
     done = import_file(root, file, "update" if update else "skip" if skip_existing else "refuse")
     where = display_path(done.path)
     if not (update or skip_existing):
-        count = _count(len(done.added), "source")
+        count = plural(len(done.added), "source")
         click.echo(f"added {count} to {where}: {', '.join(done.added)}")
         return
     click.echo(
-        f"added {_count(len(done.added), 'source')}, updated {len(done.updated)}, "
+        f"added {plural(len(done.added), 'source')}, updated {len(done.updated)}, "
         f"unchanged {len(done.unchanged)} in {where}"
     )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 @main.command(epilog=EPILOG)

@@ -20,6 +20,7 @@ import msgspec
 from msgspec import Meta
 
 from ..dates import PartialDate
+from ..words import plural
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*\Z"
 Id = Annotated[
@@ -171,11 +172,11 @@ def expected(tp: Any) -> str:
         text = expected(base)
         for meta in metas:
             if meta.min_length and get_origin(base) is list:
-                text = f"a list of at least {meta.min_length} item(s)"
+                text = f"a list of at least {plural(meta.min_length, 'item')}"
             if meta.ge is not None:
                 text += f" of at least {meta.ge}"
             if meta.max_length is not None and base is str:
-                text = f"text of at most {meta.max_length} characters"
+                text = f"text of at most {plural(meta.max_length, 'character')}"
         return text
     if _is_union(tp):
         parts = [expected(arg) for arg in get_args(tp) if arg is not type(None)]

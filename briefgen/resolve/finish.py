@@ -25,24 +25,13 @@ from ..model import (
 )
 from ..readers.fields import dump
 from ..readers.records import Claim
+from ..words import are, kind_words, plural
 from . import templates
 from .paragraphs import Cluster, Draft, NoteLink
 from .select import Selection
 
 CONTENTS_FROM_HEADINGS = 6  # a full memo with this many headings opens with its contents
 ENDNOTES_IN_COLUMNS_FROM = 4  # a one-page memo with more endnotes sets them in two columns
-TYPE_NAMES = {
-    "article-magazine": ("magazine article", "magazine articles"),
-    "article-newspaper": ("newspaper article", "newspaper articles"),
-    "article-journal": ("journal article", "journal articles"),
-    "report": ("report", "reports"),
-    "webpage": ("web page", "web pages"),
-    "book": ("book", "books"),
-    "chapter": ("book chapter", "book chapters"),
-    "post-weblog": ("blog post", "blog posts"),
-    "speech": ("speech", "speeches"),
-    "interview": ("interview", "interviews"),
-}
 
 
 class Resolver(Selection):
@@ -191,9 +180,7 @@ class Resolver(Selection):
         if not sources:
             return []
         kinds = Counter(s.type for s in sources)
-        kind_text = ", ".join(
-            f"{n} {TYPE_NAMES.get(t, (t, t + 's'))[n != 1]}" for t, n in sorted(kinds.items())
-        )
+        kind_text = ", ".join(f"{n} {kind_words(t, n)}" for t, n in sorted(kinds.items()))
         bounds = earliest_and_latest([s.issued for s in sources if s.issued])
         published = (
             ""
@@ -206,10 +193,11 @@ class Resolver(Selection):
         second = sum(1 for c in placed if c.origin)
         multi = sum(1 for c in placed if len({s.source for s in c.sources}) > 1)
         return [
-            f"This memo rests on {len(sources)} source{'s' if len(sources) != 1 else ''} "
+            f"This memo rests on {plural(len(sources), 'source')} "
             f"({kind_text}){published}. Reliability grades: {grade_text}.",
-            f"Of its {len(placed)} claims, {second} are second-hand (reported by the source "
-            f"from another originator) and {multi} are backed by more than one source.",
+            f"Of its {plural(len(placed), 'claim')}, {second} {are(second)} second-hand "
+            "(reported by the source from another originator) and "
+            f"{multi} {are(multi)} backed by more than one source.",
         ]
 
 

@@ -16,6 +16,7 @@ from ..dates import PartialDate, Period
 from ..model import Inline, NoteRef, Paragraph, Quote, Section, Span
 from ..readers.records import Audience, Brief, Claim, Source
 from ..readers.workspace import Workspace
+from ..words import plural
 from . import attribution, prose
 from .visibility import Visibility
 
@@ -178,14 +179,13 @@ class Paragraphs:
         """Return how many independent sources back a claim, and whose claim it is."""
         ids = list(dict.fromkeys(s.source for s in claim.sources))
         count = len(ids)
-        noun = "source" if count == 1 else "sources"
         if claim.origin:
-            return f"Second-hand: {claim.origin}, as reported by {count} {noun}."
+            return f"Second-hand: {claim.origin}, as reported by {plural(count, 'source')}."
         groups = len({_lineage(self.ws.sources[i]) for i in ids if i in self.ws.sources})
         if count == 1:
             return "Single source."
         extra = f" ({count} in all)" if groups < count else ""
-        return f"Backed by {groups} independent sources{extra}."
+        return f"Backed by {plural(groups, 'independent source')}{extra}."
 
     def _is_new(self, claim: Claim) -> bool:
         """Return whether a claim is new to the memo's reader: not in the previous memo

@@ -16,6 +16,7 @@ from ..dates import sort_key
 from ..model import Inline, Paragraph, Section, Span
 from ..readers.records import Brief, BriefSection, Select
 from ..readers.workspace import Workspace
+from ..words import plural
 from . import prose
 from .paragraphs import Draft, Paragraphs
 
@@ -24,7 +25,7 @@ DROPPED_TITLE = "No longer in this memo"
 DROPPED_INTRO = "These claims were in the previous memo{since} and are not in this one:"
 NOTHING_DROPPED = "Every claim of the previous memo{since} is in this one."
 DROPPED_UNKNOWN = (
-    "{count} further claim{s} of the previous memo can no longer be shown: withdrawn from "
+    "{claims} of the previous memo can no longer be shown: withdrawn from "
     "the store, or not for this audience."
 )
 CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
@@ -70,7 +71,7 @@ class Selection(Paragraphs):
             blocks.append(Paragraph(content, kind="claim", claim_id=ident, portion=portion))
         if unknown:
             blocks.append(
-                Paragraph([Span(DROPPED_UNKNOWN.format(count=unknown, s="s" * (unknown != 1)))])
+                Paragraph([Span(DROPPED_UNKNOWN.format(claims=plural(unknown, "further claim")))])
             )
         return Section(DROPPED_TITLE, blocks)
 

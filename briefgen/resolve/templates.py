@@ -31,6 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from ..errors import Problems, WorkspaceError
 from ..model import Paragraph, Section, Span, plain_text
 from ..readers.workspace import Workspace
+from ..words import plural
 from . import sandbox
 
 BUILT_IN = Path(__file__).parent / "templates"
@@ -141,6 +142,7 @@ def _environment(ws: Workspace) -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=False,
     )
     env.filters["plain"] = lambda block: getattr(block, "text", str(block))
+    env.filters["plural"] = plural  # {{ n | plural("item") }}: "1 item", "2 items"
     return env
 
 
