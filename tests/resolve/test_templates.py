@@ -113,7 +113,7 @@ def test_the_readme_worked_example_works(tmp_path: Path) -> None:
     (ws / "templates" / "briefing.j2").write_text(template, encoding="utf-8")
     memo = _memo(ws, "principal")
     assert plain_text(memo.sections[0].blocks[0].content) == (
-        "Prepared for Principals by Test Desk. 1 further items are held at a higher marking."
+        "Prepared for Principals by Test Desk. 1 further item held at a higher marking."
     )
     assert [s.title for s in memo.sections[1:]] == ["BOTTOM LINE", "TRADE"]
     assert memo.bibliography == []
