@@ -425,7 +425,7 @@ def _page_problems(outputs: list[Output], ws: Workspace) -> Problems:
             where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
             over = item.pages - limit
             overflow = (
-                f"about {item.last_page_lines} lines too long"
+                f"about {plural(item.last_page_lines, 'line')} too long"
                 if over == 1 and item.last_page_lines
                 else f"{plural(over, 'page')} too long"
             )

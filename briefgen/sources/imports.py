@@ -18,6 +18,7 @@ from ..readers.fields import ID_PATTERN, dump
 from ..readers.records import Source
 from ..readers.validate import validate
 from ..readers.workspace import Workspace, load
+from ..words import noun, plural
 from .records import write_sources
 
 Existing = Literal["refuse", "update", "skip"]
@@ -128,13 +129,13 @@ def _refuse_existing(ws: Workspace, file: Path, there: list[str]) -> None:
             "id",
             f"source {ident!r} exists already; nothing was added",
         )
-    one = len(there) == 1
+    n = len(there)
     problems.warn(
         file,
         0,
         "",
-        f"{len(there)} source{'' if one else 's'} of this file exist{'s' if one else ''} "
-        f"already: import again with --update to update {'it' if one else 'them'}, or with "
+        f"{plural(n, 'source')} of this file {noun(n, 'exists', 'exist')} already: import "
+        f"again with --update to update {noun(n, 'it', 'them')}, or with "
         "--skip-existing to add only the new ones",
     )
     raise WorkspaceError(problems)
