@@ -42,6 +42,19 @@ NOUNS = [
     ("file", "files"),
     ("item", "items"),
     ("is", "are"),  # the verb agrees too: "1 is second-hand", "2 are"
+    # kinds of source, as the source summary counts them
+    ("article", "articles"),
+    ("journal article", "journal articles"),
+    ("newspaper article", "newspaper articles"),
+    ("personal communication", "personal communications"),
+    ("legal case", "legal cases"),
+    ("blog post", "blog posts"),
+    ("web page", "web pages"),
+    ("report", "reports"),
+    ("speech", "speeches"),
+    ("thesis", "theses"),
+    ("entry", "entries"),
+    ("treaty", "treaties"),
 ]
 TYPES = list(get_args(CSL_TYPES))
 RAW_TYPES = [t for t in TYPES if "_" in t or "-" in t]  # a name no reader says as is
@@ -144,6 +157,11 @@ CLAIMS = st.lists(
     max_size=6,
 )
 
+# claims that cite every source of TYPES * 2, three a claim, every other one second-hand
+EVERY_TYPE_TWICE = [
+    (list(range(i, min(i + 3, 2 * len(TYPES)))), i % 2 == 0) for i in range(0, 2 * len(TYPES), 3)
+]
+
 
 @EXAMPLES
 @given(
@@ -152,6 +170,7 @@ CLAIMS = st.lists(
     title=WORD,
 )
 @example(kinds=["personal_communication"], claims=[([0], True)], title="a")
+@example(kinds=TYPES * 2, claims=EVERY_TYPE_TWICE, title="é")
 @example(kinds=["article-newspaper", "legal_case"], claims=[([0, 1], True)], title="ж")
 @example(kinds=["post-weblog", "post-weblog"], claims=[([0], False), ([0, 1], False)], title="한")
 def test_memos_and_build_messages_agree_in_number(kinds, claims, title) -> None:
