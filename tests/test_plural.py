@@ -205,8 +205,10 @@ def test_check_and_build_count_errors_in_agreement(ghosts, sources, claims) -> N
         workspace(root, ["report"] * sources, [([0], False)] * claims, ghosts)
         check = briefgen("check", cwd=root)
         build = briefgen("build", cwd=root)
+        watch = briefgen("watch", "-f", "json", "--exit-after", "1", cwd=root)
     assert check.code == build.code == 1
-    said = check.out + check.err + build.out + build.err
+    assert f"{ghosts} error" in watch.out  # watch's line was searched
+    said = check.out + check.err + build.out + build.err + watch.out + watch.err
     assert disagreements(said) == []
     # the count printed is the count of errors listed, each a line of its own
     listed = len(re.findall(r"unknown source 'ghost-", build.err))
