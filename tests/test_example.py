@@ -158,7 +158,7 @@ def test_a_memo_over_max_pages_fails_and_says_by_how_much(tmp_path: Path) -> Non
     assert re.search(
         r"briefs/audiences\.yaml:11: principal\.max-pages: "
         r"russia-iran-weekly\.principal\.pdf is 2 pages, 1 more than max-pages 1 "
-        r"allows \(about \d+ lines too long\); cut claims \(it holds 11 in 7 "
+        r"allows \(about \d+ lines too long\); cut claims \(it holds 11 claims in 7 "
         r"sections",
         run.err,
     ), run.err
