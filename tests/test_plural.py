@@ -11,20 +11,17 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import get_args
 
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from lxml import etree
 
 from briefgen.readers.records import CSL_TYPES
 
 from .conftest import WORKSPACES, briefgen
-from .docx_read import W
+from .test_content import docx_text, html_text
 
 # Nouns a message or memo counts, singular and plural, as English has them.
 NOUNS = [
@@ -119,36 +116,6 @@ def workspace(root: Path, kinds: list[str], claims: list[tuple[list[int], bool]]
     brief = yaml.safe_load((root / "weekly.yaml").read_text("utf-8"))
     brief["sections"] = [{"title": "Trade", "select": {"topics": ["trade"], "limit": 50}}]
     (root / "weekly.yaml").write_text(yaml.safe_dump(brief), "utf-8")
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_text(path: Path) -> str:
-    """Return the text a browser shows of an HTML memo (style sheet left out)."""
-    page = re.sub(r"<style>.*?</style>", "", path.read_text("utf-8"), flags=re.S)
-    parser = _Text()
-    parser.feed(page)
-    return " ".join(" ".join(parser.parts).split())
-
-
-def docx_text(path: Path) -> str:
-    """Return the text of a DOCX memo's body, headers, footers and notes, paragraph by
-    paragraph."""
-    lines = []
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name.startswith("word/") and name.endswith(".xml"):
-                root = etree.fromstring(archive.read(name))
-                for para in root.iter(f"{W}p"):
-                    lines.append("".join(t.text or "" for t in para.iter(f"{W}t")))
-    return "\n".join(lines)
 
 
 CLAIMS = st.lists(

@@ -16,13 +16,16 @@ from ..dates import sort_key
 from ..model import Inline, Paragraph, Section, Span
 from ..readers.records import Brief, BriefSection, Select
 from ..readers.workspace import Workspace
-from ..words import plural
+from ..words import noun, plural
 from . import prose
 from .paragraphs import Draft, Paragraphs
 
 NOTHING_TO_REPORT = "Nothing to report for this period."
 DROPPED_TITLE = "No longer in this memo"
-DROPPED_INTRO = "These claims were in the previous memo{since} and are not in this one:"
+DROPPED_INTRO = (  # one claim, many
+    "This claim was in the previous memo{since} and is not in this one:",
+    "These claims were in the previous memo{since} and are not in this one:",
+)
 NOTHING_DROPPED = "Every claim of the previous memo{since} is in this one."
 DROPPED_UNKNOWN = (
     "{claims} of the previous memo can no longer be shown: withdrawn from "
@@ -55,7 +58,7 @@ class Selection(Paragraphs):
         since = f", for {self.previous.period}," if self.previous.period else ""
         if not left:
             return Section(DROPPED_TITLE, [Paragraph([Span(NOTHING_DROPPED.format(since=since))])])
-        blocks = [Paragraph([Span(DROPPED_INTRO.format(since=since))])]
+        blocks = []
         unknown = 0
         for ident in left:
             claim = self._admit(ident, draft, counted=False)
@@ -69,6 +72,8 @@ class Selection(Paragraphs):
             ]
             portion = self._portion(self.ws.marking_rank(claim.marking))
             blocks.append(Paragraph(content, kind="claim", claim_id=ident, portion=portion))
+        intro = noun(len(blocks), *DROPPED_INTRO).format(since=since)
+        blocks.insert(0, Paragraph([Span(intro)]))
         if unknown:
             blocks.append(
                 Paragraph([Span(DROPPED_UNKNOWN.format(claims=plural(unknown, "further claim")))])

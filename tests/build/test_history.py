@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from ..conftest import WORKSPACES, briefgen
 from ..test_content import docx_text, html_text
+from ..test_plural import disagreements
 
 EXAMPLES = int(os.environ.get("BRIEFGEN_HISTORY_EXAMPLES", "4"))
 WEEKS = [dt.date(2024, 6, 3) + dt.timedelta(weeks=k) for k in range(4)]  # 2024-W23..W26
@@ -219,6 +220,8 @@ def test_new_is_what_the_reader_has_not_had_and_changes_what_left(
                 assert all(by_n[n].tag in listed for n in shown), where
                 gone = len([n for n in left if n not in by_n])
                 assert (f"{gone} further claim" in listed) == bool(gone), where
+                assert ("This claim was" in listed) == (len(shown) == 1), where
+                assert disagreements(listed) == [], where
                 assert ("Every claim of the previous memo" in listed) == (not left), where
             last[name] = held
     record = json.loads((root / "out" / ".briefgen" / "memos.json").read_text(encoding="utf-8"))
