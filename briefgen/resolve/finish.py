@@ -48,6 +48,11 @@ TYPE_NAMES = {
 class Resolver(Selection):
     """A brief resolved for one audience: its sections placed, then laid out and finished."""
 
+    @property
+    def locale(self) -> str:
+        """Return the memo's locale: the audience's, else the workspace's."""
+        return self.audience.locale or self.ws.settings.locale
+
     def lay_out(
         self, draft: Draft, brief_id: str, audience_id: str, today: dt.date | None
     ) -> templates.Layout:
@@ -134,7 +139,7 @@ class Resolver(Selection):
             page_size=self.ws.settings.page_size,
             branding=self._branding(),
             max_pages=self.audience.max_pages,
-            language=self.ws.settings.locale,
+            language=self.locale,
             words=words,
             contents=compact is False and len(headings) >= CONTENTS_FROM_HEADINGS,
             note_columns=2 if compact and len(notes) > ENDNOTES_IN_COLUMNS_FROM else 1,
@@ -164,8 +169,8 @@ class Resolver(Selection):
             return cite.Rendered(True, [], [])
         clusters = [c.cites for c in draft.clusters]
         if citeproc is not None:
-            return citeproc.render(clusters, references, style, self.ws.settings.locale)
-        return cite.render(clusters, references, style, self.ws.settings.locale)
+            return citeproc.render(clusters, references, style, self.locale)
+        return cite.render(clusters, references, style, self.locale)
 
     def _header(self, audience_id: str, placed: list[Claim], today: dt.date | None) -> Header:
         brief = self.brief

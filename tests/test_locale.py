@@ -1,0 +1,94 @@
+"""A memo is tagged with its reader's locale in every format, as the built files say."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from .conftest import briefgen, make_workspace
+
+LOCALES = ["en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "ru-RU"]
+WORKSPACE_LOCALE = "en-GB"  # what an audience that sets no locale of its own gets
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the good workspace for one audience per locale, and one that sets none."""
+    root = make_workspace(tmp_path_factory.mktemp("locale"))
+    (root / "briefgen.yaml").write_text(
+        (root / "briefgen.yaml").read_text() + f"locale: {WORKSPACE_LOCALE}\n"
+    )
+    audiences = ["plain:\n  label: Plain\n"]
+    audiences += [f"r-{tag}:\n  label: Readers {tag}\n  locale: {tag}\n" for tag in LOCALES]
+    (root / "audiences.yaml").write_text((root / "audiences.yaml").read_text() + "".join(audiences))
+    brief = (root / "weekly.yaml").read_text()
+    names = ", ".join(["plain", *(f"r-{tag}" for tag in LOCALES)])
+    brief = brief.replace("audiences: [principal, analyst]", f"audiences: [{names}]")
+    (root / "weekly.yaml").write_text(brief + "formats: [docx, pdf, html]\n")
+    run = briefgen("build", "--all", cwd=root)
+    assert run.code == 0, run.err
+    return root / "out"
+
+
+def _docx_languages(path: Path) -> dict[str, str]:
+    """Return the language slots of the DOCX's style defaults, as Word reads them."""
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("word/styles.xml").decode()
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.DOTALL)
+    assert defaults is not None
+    found = re.search(r"<w:lang ([^>]*)/>", defaults.group(0))
+    assert found is not None
+    return dict(re.findall(r'w:(\w+)="([^"]*)"', found.group(1)))
+
+
+class _Lang(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.lang = dict(attrs).get("lang")
+
+
+def _html_language(path: Path) -> str | None:
+    parser = _Lang()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.lang
+
+
+@pytest.mark.parametrize(
+    ("audience", "tag"),
+    [("plain", WORKSPACE_LOCALE), *((f"r-{tag}", tag) for tag in LOCALES)],
+)
+def test_every_format_is_tagged_with_the_audiences_locale(
+    built: Path, audience: str, tag: str
+) -> None:
+    languages = _docx_languages(built / f"weekly.{audience}.docx")
+    assert languages["val"] == tag
+    assert languages["bidi"] != tag  # none of these is a right-to-left language
+    with zipfile.ZipFile(built / f"weekly.{audience}.docx") as z:
+        assert f"<dc:language>{tag}</dc:language>" in z.read("docProps/core.xml").decode()
+    catalog = pypdf.PdfReader(built / f"weekly.{audience}.pdf").trailer["/Root"]
+    assert catalog["/Lang"] == tag
+    assert _html_language(built / f"weekly.{audience}.html") == tag
+
+
+@pytest.mark.parametrize(("tag", "slot"), [("ar-EG", "bidi"), ("ja-JP", "eastAsia")])
+def test_a_language_of_another_script_takes_its_own_docx_slot(
+    tmp_path: Path, tag: str, slot: str
+) -> None:
+    from briefgen.writers.docx.writer import write_docx
+
+    from .sample_memo import sample_memo
+
+    memo = sample_memo()
+    memo.language = tag
+    write_docx(memo, tmp_path / "m.docx")
+    languages = _docx_languages(tmp_path / "m.docx")
+    assert languages["val"] == languages[slot] == tag
