@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from .conftest import briefgen, make_workspace
+from .test_content import SCRIPTS
 
 LOCALES = ["en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "ru-RU"]
 WORKSPACE_LOCALE = "en-GB"  # what an audience that sets no locale of its own gets
@@ -74,8 +77,10 @@ def test_every_format_is_tagged_with_the_audiences_locale(
     assert languages["bidi"] != tag  # none of these is a right-to-left language
     with zipfile.ZipFile(built / f"weekly.{audience}.docx") as z:
         assert f"<dc:language>{tag}</dc:language>" in z.read("docProps/core.xml").decode()
-    catalog = pypdf.PdfReader(built / f"weekly.{audience}.pdf").trailer["/Root"]
-    assert catalog["/Lang"] == tag
+    pdf = pypdf.PdfReader(built / f"weekly.{audience}.pdf")
+    assert pdf.trailer["/Root"]["/Lang"] == tag
+    assert pdf.xmp_metadata is not None
+    assert pdf.xmp_metadata.dc_language == [tag]
     assert _html_language(built / f"weekly.{audience}.html") == tag
 
 
@@ -92,3 +97,26 @@ def test_a_language_of_another_script_takes_its_own_docx_slot(
     write_docx(memo, tmp_path / "m.docx")
     languages = _docx_languages(tmp_path / "m.docx")
     assert languages["val"] == languages[slot] == tag
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    title=st.lists(st.sampled_from(SCRIPTS + ["<a & b>", '"quoted"']), min_size=1, max_size=4),
+    tag=st.sampled_from([*LOCALES, "ar-EG", "fa-IR", "zh-CN", "ko-KR"]),
+)
+def test_the_pdfs_xmp_names_its_title_and_language_in_any_script(
+    tmp_path: Path, title: list[str], tag: str
+) -> None:
+    from briefgen.writers.pdf.writer import write_pdf
+
+    from .sample_memo import sample_memo
+
+    memo = sample_memo()
+    memo.header.title, memo.language = " ".join(title), tag
+    write_pdf(memo, tmp_path / "m.pdf")
+    xmp = pypdf.PdfReader(tmp_path / "m.pdf").xmp_metadata
+    assert xmp is not None
+    assert xmp.dc_language == [tag]
+    assert xmp.dc_title == {"x-default": memo.header.title}
