@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
 import zipfile
 from html.parser import HTMLParser
@@ -9,8 +11,13 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import yaml
+from babel import Locale
+from babel.dates import format_date, format_interval, format_skeleton
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from briefgen.dates import PartialDate, format_partial
 
 from .conftest import briefgen, make_workspace
 from .test_content import SCRIPTS
@@ -120,3 +127,64 @@ def test_the_pdfs_xmp_names_its_title_and_language_in_any_script(
     assert xmp is not None
     assert xmp.dc_language == [tag]
     assert xmp.dc_title == {"x-default": memo.header.title}
+
+
+def _docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode()
+    return html.unescape("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)))
+
+
+def _html_text(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_the_memo_prints_its_date_and_period_as_babel_writes_them(built: Path, tag: str) -> None:
+    brief = yaml.safe_load((built.parent / "weekly.yaml").read_text())
+    year, week = (int(n) for n in brief["period"].split("-W"))
+    first, last = dt.date.fromisocalendar(year, week, 1), dt.date.fromisocalendar(year, week, 7)
+    where = Locale.parse(tag, sep="-")
+    date = format_date(brief["date"], "long", locale=where)
+    period = f"{format_interval(first, last, 'yMMMMd', locale=where)} ({brief['period']})"
+    for text in (
+        _docx_text(built / f"weekly.r-{tag}.docx"),
+        _html_text(built / f"weekly.r-{tag}.html"),
+    ):
+        assert date in text
+        assert period in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    day=st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+    precision=st.sampled_from([1, 2, 3]),
+    tag=st.sampled_from(LOCALES),
+)
+def test_a_partial_date_is_written_by_babel_at_its_precision(
+    day: dt.date, precision: int, tag: str
+) -> None:
+    date = PartialDate(
+        day.year, day.month if precision > 1 else None, day.day if precision > 2 else None
+    )
+    where = Locale.parse(tag, sep="-")
+    expected = {
+        3: format_date(day, "long", locale=where),
+        2: format_skeleton("yMMMM", day, locale=where),
+        1: format_skeleton("y", day, locale=where),
+    }[precision]
+    assert format_partial(date, tag) == expected
+
+
+def test_an_unknown_locale_is_an_error_at_its_line(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    (root / "audiences.yaml").write_text(
+        (root / "audiences.yaml").read_text() + "x:\n  locale: xx-QQ\n"
+    )
+    run = briefgen("check", cwd=root)
+    assert run.code == 1
+    line = (root / "audiences.yaml").read_text().splitlines().index("  locale: xx-QQ") + 1
+    assert (
+        f"audiences.yaml:{line}: x.locale: unknown locale 'xx-QQ' (expected a tag like en-GB or de-DE)"
+        in run.err + run.out
+    )

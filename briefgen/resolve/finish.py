@@ -8,9 +8,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .. import dates
 from ..cite import csl
 from ..cite import pandoc as cite
-from ..dates import PartialDate, earliest_and_latest
+from ..dates import earliest_and_latest
 from ..model import (
     BibEntry,
     Branding,
@@ -61,7 +62,7 @@ class Resolver(Selection):
             "memo": self._template_memo(brief_id, audience_id, today),
             "audience": dump(self.audience),
             "omitted": {k: len(v) for k, v in sorted(draft.omitted.items())},
-            "period": self.period.display() if self.period else None,
+            "period": dates.format_period(self.period, self.locale) if self.period else None,
         }
         layout = templates.apply(
             self.ws, self.audience.template, draft.sections, context, draft.info
@@ -182,9 +183,9 @@ class Resolver(Selection):
             audience=self.audience.label or audience_id,
             to=brief.to,
             sender=brief.from_ or self.ws.settings.organisation or None,
-            date=f"{date.day} {PartialDate(date.year, date.month).display()}",
+            date=dates.format_day(date, self.locale),
             subject=brief.subject,
-            period=self.period.display() if self.period else None,
+            period=dates.format_period(self.period, self.locale) if self.period else None,
             iso_date=date.isoformat(),
             keywords=topics,
         )
@@ -203,8 +204,12 @@ class Resolver(Selection):
         published = (
             ""
             if bounds is None
-            else f", published {bounds[0].display()}"
-            + (f" to {bounds[1].display()}" if bounds[1] != bounds[0] else "")
+            else f", published {dates.format_partial(bounds[0], self.locale)}"
+            + (
+                f" to {dates.format_partial(bounds[1], self.locale)}"
+                if bounds[1] != bounds[0]
+                else ""
+            )
         )
         grades = Counter(s.reliability or "ungraded" for s in sources)
         grade_text = ", ".join(f"{g} ({n})" for g, n in sorted(grades.items()))
