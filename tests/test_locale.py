@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import shutil
+import subprocess
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,15 +16,20 @@ import pytest
 import yaml
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.dates import PartialDate, format_partial
+from briefgen.resolve.words import CATALOGUES
 
 from .conftest import briefgen, make_workspace
 from .test_content import SCRIPTS
 
 LOCALES = ["en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "ru-RU"]
+LANGUAGES = ["en", "fr", "de", "es", "ru"]  # the catalogues: en-US and en-GB share en
 WORKSPACE_LOCALE = "en-GB"  # what an audience that sets no locale of its own gets
 
 
@@ -34,7 +41,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / "briefgen.yaml").read_text() + f"locale: {WORKSPACE_LOCALE}\n"
     )
     audiences = ["plain:\n  label: Plain\n"]
-    audiences += [f"r-{tag}:\n  label: Readers {tag}\n  locale: {tag}\n" for tag in LOCALES]
+    audiences += [
+        f"r-{tag}:\n  label: Readers {tag}\n  locale: {tag}\n  confidence: true\n  mark-new: true\n"
+        for tag in LOCALES
+    ]
     (root / "audiences.yaml").write_text((root / "audiences.yaml").read_text() + "".join(audiences))
     brief = (root / "weekly.yaml").read_text()
     names = ", ".join(["plain", *(f"r-{tag}" for tag in LOCALES)])
@@ -188,3 +198,59 @@ def test_an_unknown_locale_is_an_error_at_its_line(tmp_path: Path) -> None:
         f"audiences.yaml:{line}: x.locale: unknown locale 'xx-QQ' (expected a tag like en-GB or de-DE)"
         in run.err + run.out
     )
+
+
+def _catalogue(language: str) -> Catalog:
+    with (CATALOGUES / f"{language}.po").open("rb") as po:
+        return read_po(po, locale=language)
+
+
+def _message_ids() -> set[str]:
+    """Return every message id the code asks a catalogue for, as Babel extracts them."""
+    found = extract_from_dir(
+        CATALOGUES.parent,
+        method_map=[("**.py", "python")],
+        keywords={"gettext": None, "ngettext": (1, 2)},
+    )
+    ids: set[str] = set()
+    for _file, _line, message, _comments, _context in found:
+        ids.update([message] if isinstance(message, str) else message[:1])
+    return ids
+
+
+def test_the_code_asks_for_the_memos_words() -> None:
+    assert {"TO", "Notes", "NEW", "Page {page} of {pages}"} <= _message_ids()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_has_a_translation_in_each_catalogue(language: str) -> None:
+    catalogue = _catalogue(language)
+    for message_id in _message_ids():
+        message = catalogue.get(message_id)
+        assert message is not None and message.string, f"{language}.po lacks {message_id!r}"
+        holes = sorted(re.findall(r"\{\w*\}", message_id))
+        assert sorted(re.findall(r"\{\w*\}", str(message.string))) == holes, message_id
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing")
+@pytest.mark.parametrize("tag", ["de-DE", "fr-FR"])
+def test_a_memo_in_german_or_french_prints_none_of_the_english_words(built: Path, tag: str) -> None:
+    catalogue = _catalogue(tag.split("-")[0])
+    pdf = built / f"weekly.r-{tag}.pdf"
+    texts = {
+        "pdf": subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+        "docx": _docx_text(built / f"weekly.r-{tag}.docx"),
+        "html": _html_text(built / f"weekly.r-{tag}.html"),
+    }
+    shown = 0
+    for message_id in _message_ids():
+        translated = str(catalogue[message_id].string)
+        if translated == message_id or "{" in message_id:
+            continue
+        english = re.compile(rf"(?<!\w){re.escape(message_id)}(?!\w)")
+        for kind, text in texts.items():
+            assert not english.search(text), f"{kind} says {message_id!r}"
+            shown += translated in text
+    assert shown >= 3 * 8  # the labels, confidences and NEW, in each format

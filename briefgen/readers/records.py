@@ -187,8 +187,8 @@ class Settings(Record, kw_only=True):
     """The folder, inside the workspace, where memos are written."""
     locale: str = DEFAULT_LOCALE
     """The memo's language and region (en-US, en-GB, fr-FR, de-DE, es-ES, ru-RU, …): its
-    citations' CSL locale and the language its DOCX, PDF and HTML are tagged with; an
-    audience may set its own."""
+    dates (Babel), its own words (briefgen/locale/), its citations' CSL locale and the
+    language its DOCX, PDF and HTML are tagged with; an audience may set its own."""
     logo: str | None = None
     """A PNG, JPEG or SVG file inside the workspace, shown at the top of every memo."""
     accent_colour: Colour = field(name="accent-colour", default="#1f3a5f")

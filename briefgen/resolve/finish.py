@@ -4,6 +4,7 @@ citations formatted, and the header, summary and banner made."""
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -48,11 +49,6 @@ TYPE_NAMES = {
 
 class Resolver(Selection):
     """A brief resolved for one audience: its sections placed, then laid out and finished."""
-
-    @property
-    def locale(self) -> str:
-        """Return the memo's locale: the audience's, else the workspace's."""
-        return self.audience.locale or self.ws.settings.locale
 
     def lay_out(
         self, draft: Draft, brief_id: str, audience_id: str, today: dt.date | None
@@ -120,8 +116,10 @@ class Resolver(Selection):
         placed = [self.ws.claims[i] for i in shown if i not in gone]
         markings = self.ws.settings.markings
         header = self._header(audience_id, placed, today)
-        header.fields = _fields(header, layout.fields)
-        words = Words(bibliography=bibliography_heading(self.ws.settings.citation_style, rendered))
+        header.fields = _fields(header, layout.fields, self.words)
+        words = _words(
+            self.words, bibliography_heading(self.ws.settings.citation_style, rendered, self.words)
+        )
         summary = self._summary(placed) if self.audience.summary and layout.summary else []
         compact = layout.layout == "one-page"
         headings = [s.title for s in sections if s.title]
@@ -281,17 +279,25 @@ def _see(number: int, seen: int, rendered: cite.Rendered) -> list[Inline]:
     return [Span(f"{where} "), *rendered.clusters[number - 1]]
 
 
-def _fields(header: Header, labels: list[str]) -> list[tuple[str, str]]:
-    """Return the heading block's (label, value) rows the template asked for, if set."""
+def _fields(
+    header: Header, labels: list[str], t: gettext.NullTranslations
+) -> list[tuple[str, str]]:
+    """Return the heading block's (label, value) rows the template asked for, if set,
+    each label in the memo's language."""
     values = {
-        "TO": header.to,
-        "FROM": header.sender,
-        "DATE": header.date,
-        "SUBJECT": header.subject,
-        "PERIOD": header.period,
-        "FOR": header.audience,
+        "TO": (t.gettext("TO"), header.to),
+        "FROM": (t.gettext("FROM"), header.sender),
+        "DATE": (t.gettext("DATE"), header.date),
+        "SUBJECT": (t.gettext("SUBJECT"), header.subject),
+        "PERIOD": (t.gettext("PERIOD"), header.period),
+        "FOR": (t.gettext("FOR"), header.audience),
     }
-    return [(label, value) for label in labels if (value := values.get(label))]
+    rows = []
+    for label in labels:
+        shown, value = values.get(label, (label, None))
+        if value:
+            rows.append((shown, value))
+    return rows
 
 
 def _inline_citations(section: Section, clusters: list[list[Span]]) -> Section:
@@ -318,12 +324,25 @@ def _replace_refs(content: list[Inline], clusters: list[list[Span]]) -> list[Inl
     return out
 
 
-def bibliography_heading(style: str, rendered: cite.Rendered) -> str:
+def _words(t: gettext.NullTranslations, bibliography: str) -> Words:
+    """Return the memo's own words in its language."""
+    return Words(
+        notes=t.gettext("Notes"),
+        bibliography=bibliography,
+        summary=t.gettext("Source summary"),
+        contents=t.gettext("Contents"),
+        new=t.gettext("NEW"),
+        page=t.gettext("Page {page} of {pages}"),
+        quoted=t.gettext("“{}”"),
+    )
+
+
+def bibliography_heading(style: str, rendered: cite.Rendered, t: gettext.NullTranslations) -> str:
     """Return what a style's guide heads its list of sources: Works Cited for MLA,
     Bibliography for notes, and for author-date and numeric styles (APA, Harvard,
     Vancouver) the locale's word for references ("Referenzen" in de-DE). CSL has no
     term for a bibliography or works cited, so those two are in English."""
     name = Path(style).stem.lower()
     if name.startswith(("modern-language-association", "mla")):
-        return "Works Cited"
-    return "Bibliography" if rendered.note_style else rendered.references
+        return t.gettext("Works Cited")
+    return t.gettext("Bibliography") if rendered.note_style else rendered.references

@@ -18,6 +18,7 @@ from ..readers.records import Audience, Brief, Claim, Source
 from ..readers.workspace import Workspace
 from . import attribution, prose
 from .visibility import Visibility
+from .words import translations
 
 SOURCES_DIFFER = "Sources differ: "
 
@@ -84,6 +85,9 @@ class Paragraphs:
         self.previous = previous
         self.visibility = Visibility(ws, audience)
         self._names: set[str] | None = None  # the store's names, made when first needed
+        self.locale = audience.locale or ws.settings.locale
+        """The memo's locale: the audience's, else the workspace's."""
+        self.words = translations(self.locale)
 
     # --- paragraphs
 
@@ -149,7 +153,11 @@ class Paragraphs:
             "origin": claim.origin,
         }
         if self.audience.confidence and claim.confidence:
-            para.confidence = f"{claim.confidence} confidence"
+            para.confidence = {
+                "high": self.words.gettext("high confidence"),
+                "moderate": self.words.gettext("moderate confidence"),
+                "low": self.words.gettext("low confidence"),
+            }[claim.confidence]
         if self.audience.quotes:
             para.quotes = [
                 Quote(nested_quotes(s.quote), self._quote_attribution(claim_id, i))

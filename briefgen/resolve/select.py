@@ -19,7 +19,6 @@ from ..readers.workspace import Workspace
 from . import prose
 from .paragraphs import Draft, Paragraphs
 
-NOTHING_TO_REPORT = "Nothing to report for this period."
 DROPPED_TITLE = "No longer in this memo"
 DROPPED_INTRO = "These claims were in the previous memo{since} and are not in this one:"
 NOTHING_DROPPED = "Every claim of the previous memo{since} is in this one."
@@ -99,7 +98,9 @@ class Selection(Paragraphs):
         for claim_id in picks:
             blocks.append(self._claim_paragraph(claim_id, draft))
         if not blocks:
-            blocks.append(Paragraph([Span(NOTHING_TO_REPORT)]))
+            blocks.append(
+                Paragraph([Span(self.words.gettext("Nothing to report for this period."))])
+            )
         return Section(title, blocks)
 
     def _select(self, query: Select, draft: Draft, chosen: list[str]) -> list[str]:
