@@ -97,7 +97,7 @@ class Resolver(Selection):
         rendered = self._render(draft, citeproc)
         notes: list[Note] = []
         sections = draft.sections
-        _word_links(sections, rendered)
+        _word_links(sections, rendered, self.words)
         if rendered.note_style:
             notes = [
                 Note(i + 1, rendered.clusters[i], c.claim_ids) for i, c in enumerate(draft.clusters)
@@ -254,7 +254,9 @@ def _renumber(sections: list[Section], clusters: list[Cluster]) -> list[Cluster]
     return ordered
 
 
-def _word_links(sections: list[Section], rendered: cite.Rendered) -> None:
+def _word_links(
+    sections: list[Section], rendered: cite.Rendered, t: gettext.NullTranslations
+) -> None:
     """Word each mention of a note: "see note 4", or, in a style without notes, where the
     claim stands and its citation ("see above (Doe, 2024)")."""
     seen = 0  # notes read so far
@@ -264,7 +266,7 @@ def _word_links(sections: list[Section], rendered: cite.Rendered) -> None:
                 worded: list[Inline] = []
                 for item in content:
                     if isinstance(item, NoteLink):
-                        worded += _see(item.number, seen, rendered)
+                        worded += _see(item.number, seen, rendered, t)
                         continue
                     if isinstance(item, NoteRef):
                         seen = max(seen, item.number)
@@ -272,10 +274,12 @@ def _word_links(sections: list[Section], rendered: cite.Rendered) -> None:
                 content[:] = worded
 
 
-def _see(number: int, seen: int, rendered: cite.Rendered) -> list[Inline]:
+def _see(
+    number: int, seen: int, rendered: cite.Rendered, t: gettext.NullTranslations
+) -> list[Inline]:
     if rendered.note_style:
-        return [Span(f"see note {number}")]
-    where = "see above" if number <= seen else "see below"
+        return [Span(t.gettext("see note {number}").format(number=number))]
+    where = t.gettext("see above") if number <= seen else t.gettext("see below")
     return [Span(f"{where} "), *rendered.clusters[number - 1]]
 
 

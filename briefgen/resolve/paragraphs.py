@@ -20,8 +20,6 @@ from . import attribution, prose
 from .visibility import Visibility
 from .words import translations
 
-SOURCES_DIFFER = "Sources differ: "
-
 
 class Previous(NamedTuple):
     """The memo of the same brief its reader had before: its period as printed, and the
@@ -259,10 +257,12 @@ class Paragraphs:
                 continue
             home = draft.homes.get(other_id)
             if home is not None:
-                remarks.append([Span(SOURCES_DIFFER), NoteLink(home)])
+                remarks.append([Span(self.words.gettext("Sources differ: ")), NoteLink(home)])
                 continue
             note = self._note(other, draft, placed=False, home=True)
-            remarks.append([Span(SOURCES_DIFFER), Span(self._wording(other)), note])
+            remarks.append(
+                [Span(self.words.gettext("Sources differ: ")), Span(self._wording(other)), note]
+            )
             shown.append(other)
         return remarks, shown
 
