@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.dates import PartialDate, format_partial
-from briefgen.resolve.words import CATALOGUES
+from briefgen.resolve.words import CATALOGUES, translations
 
 from .conftest import briefgen, make_workspace
 from .test_content import SCRIPTS
@@ -227,9 +227,29 @@ def test_every_message_has_a_translation_in_each_catalogue(language: str) -> Non
     catalogue = _catalogue(language)
     for message_id in _message_ids():
         message = catalogue.get(message_id)
-        assert message is not None and message.string, f"{language}.po lacks {message_id!r}"
+        assert message is not None, f"{language}.po lacks {message_id!r}"
+        forms = message.string if message.pluralizable else (message.string,)
+        assert len(forms) == (catalogue.num_plurals if message.pluralizable else 1), message_id
         holes = sorted(re.findall(r"\{\w*\}", message_id))
-        assert sorted(re.findall(r"\{\w*\}", str(message.string))) == holes, message_id
+        for form in forms:
+            assert form, f"{language}.po has no translation of {message_id!r}"
+            assert sorted(re.findall(r"\{\w*\}", form)) == holes, message_id
+
+
+CLDR_ORDER = ["zero", "one", "two", "few", "many", "other"]  # as gettext's forms go
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_count_takes_the_plural_form_cldr_gives_it(language: str) -> None:
+    """The catalogue's Plural-Forms rule picks the form of CLDR's plural category."""
+    catalogue = _catalogue(language)
+    forms = next(m.string for m in catalogue if m.id and m.pluralizable)
+    singular, plural = next(m.id for m in catalogue if m.id and m.pluralizable)
+    rules = Locale.parse(language).plural_form
+    categories = [c for c in CLDR_ORDER if c in rules.tags | {"other"}]
+    for n in [*range(0, 125), 1_000_000]:
+        expected = forms[categories.index(rules(n))]
+        assert translations(language).ngettext(singular, plural, n) == expected, n
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing")

@@ -184,14 +184,22 @@ class Paragraphs:
         """Return how many independent sources back a claim, and whose claim it is."""
         ids = list(dict.fromkeys(s.source for s in claim.sources))
         count = len(ids)
-        noun = "source" if count == 1 else "sources"
+        t = self.words
         if claim.origin:
-            return f"Second-hand: {claim.origin}, as reported by {count} {noun}."
+            return t.ngettext(
+                "Second-hand: {origin}, as reported by {count} source.",
+                "Second-hand: {origin}, as reported by {count} sources.",
+                count,
+            ).format(origin=claim.origin, count=count)
         groups = len({_lineage(self.ws.sources[i]) for i in ids if i in self.ws.sources})
         if count == 1:
-            return "Single source."
-        extra = f" ({count} in all)" if groups < count else ""
-        return f"Backed by {groups} independent sources{extra}."
+            return t.gettext("Single source.")
+        extra = t.gettext(" ({count} in all)").format(count=count) if groups < count else ""
+        return t.ngettext(
+            "Backed by {groups} independent source{extra}.",
+            "Backed by {groups} independent sources{extra}.",
+            groups,
+        ).format(groups=groups, extra=extra)
 
     def _is_new(self, claim: Claim) -> bool:
         """Return whether a claim is new to the memo's reader: not in the previous memo
