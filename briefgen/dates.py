@@ -9,6 +9,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache, total_ordering
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_interval, format_skeleton
+
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 MONTHS = [calendar.month_name[m] for m in range(1, 13)]
@@ -284,3 +287,53 @@ def _span(start: dt.date, end: dt.date) -> str:
             f"{start.day} {MONTHS[start.month - 1]} – {end.day} {MONTHS[end.month - 1]} {end.year}"
         )
     return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {end.year}"
+
+
+# How a memo prints dates, by precision (day, month, year), as CLDR skeletons: Babel
+# writes each in the reader's locale ("June 14, 2024", "14. Juni 2024", "juin 2024").
+SKELETONS = {3: "yMMMMd", 2: "yMMMM", 1: "y"}
+
+
+def babel_locale(tag: str) -> Locale:
+    """Return Babel's locale for a BCP 47 tag ("de-DE"), or raise ValueError."""
+    try:
+        return Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"unknown locale {tag!r} (expected a tag like en-GB or de-DE)") from None
+
+
+def format_day(day: dt.date, locale: str) -> str:
+    """Return a day as the memo prints it: CLDR's long date format of `locale`."""
+    return format_date(day, "long", locale=babel_locale(locale))
+
+
+def format_partial(date: PartialDate, locale: str) -> str:
+    """Return a partial date (or range) for a reader of `locale`: a day in the long format,
+    a month or year by its skeleton, a range of equal precision as Babel's interval (the
+    shared year or month named once), "c." before a conjectured one."""
+    where = babel_locale(locale)
+    last = date.until
+    if last is not None and last._precision() == date._precision():
+        skeleton = SKELETONS[date._precision()]
+        text = format_interval(date.start, last.start, skeleton, locale=where)
+    elif last is not None:
+        text = f"{_one(date, where)} – {_one(last, where)}"
+    else:
+        text = _one(date, where)
+    return f"c. {text}" if date.circa else text
+
+
+def _one(date: PartialDate, where: Locale) -> str:
+    if date.day:
+        return format_date(date.start, "long", locale=where)
+    return format_skeleton(SKELETONS[date._precision()], date.start, locale=where)
+
+
+def format_period(period: Period, locale: str) -> str:
+    """Return the period for a reader of `locale`: Babel's interval of its first and last
+    day ("10–16 June 2024", "Jun 10 – 16, 2024"), with an ISO week's label."""
+    if period.start == period.end:
+        text = format_day(period.start, locale)
+    else:
+        text = format_interval(period.start, period.end, SKELETONS[3], locale=babel_locale(locale))
+    return f"{text} ({period.label})" if _WEEK.match(period.label) else text

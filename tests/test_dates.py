@@ -17,11 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.dates import format_date, format_interval, format_skeleton
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.build.memos import build, check_workspace
-from briefgen.dates import PartialDate, earliest_and_latest, parse_date, parse_period, sort_key
+from briefgen.dates import (
+    PartialDate,
+    earliest_and_latest,
+    format_partial,
+    parse_date,
+    parse_period,
+    sort_key,
+)
 
 from .conftest import make_variant
 
@@ -364,19 +372,33 @@ def _assert_date_range(summary: list[str], dates: list[PartialDate]) -> None:
         return
     assert said is not None, summary[0]
     first, last = said.group(1), said.group(2) or said.group(1)
-    assert first in {d.display() for d in dates if d.start == min(x.start for x in dates)}
-    assert last in {d.display() for d in dates if d.end == max(x.end for x in dates)}
+    shown = {d: format_partial(d, "en-US") for d in dates}  # the workspace's locale
+    assert first in {shown[d] for d in dates if d.start == min(x.start for x in dates)}
+    assert last in {shown[d] for d in dates if d.end == max(x.end for x in dates)}
+
+
+def _us(form: str, year: int, month: int = 1, day: int = 1, until: Any = None) -> str:
+    """Return a date as Babel writes it in en-US: a long date, a skeleton, an interval."""
+    day_ = dt.date(year, month, day)
+    if until:
+        return format_interval(day_, dt.date(*until, 1), form, locale="en_US")
+    if form == "long":
+        return format_date(day_, "long", locale="en_US")
+    return format_skeleton(form, day_, locale="en_US")
 
 
 @pytest.mark.parametrize(
     "issued, said",
     [
-        (["2024-06", "2024-06-12"], "published June 2024."),
-        (["2024-06-12", "2024-06"], "published June 2024."),
-        (["2024-05", "2024-06-12"], "published May 2024 to 12 June 2024."),
+        (["2024-06", "2024-06-12"], f"published {_us('yMMMM', 2024, 6)}."),
+        (["2024-06-12", "2024-06"], f"published {_us('yMMMM', 2024, 6)}."),
+        (
+            ["2024-05", "2024-06-12"],
+            f"published {_us('yMMMM', 2024, 5)} to {_us('long', 2024, 6, 12)}.",
+        ),
         (
             ["2024-06-12", 2023, {"date-parts": [[2024, 7], [2024, 8]], "circa": True}],
-            "published 2023 to c. July–August 2024.",
+            f"published {_us('y', 2023)} to c. {_us('yMMMM', 2024, 7, until=(2024, 8))}.",
         ),
     ],
 )

@@ -5,6 +5,7 @@ files of the right kind."""
 from __future__ import annotations
 
 from ..cite.pandoc import StyleError, find_style
+from ..dates import babel_locale
 from ..readers.files import inside, refusal
 from ..readers.workspace import Where, Workspace
 
@@ -21,6 +22,7 @@ def check_settings_files(ws: Workspace) -> None:
         find_style(settings.citation_style, ws.root)
     except StyleError as exc:
         ws.problems.add(where.path, where.line_of("citation-style"), "citation-style", str(exc))
+    check_locale(ws, settings.locale, where, "locale")
     if inside(ws.root, settings.output) is None:  # a path, or a link, that leads out
         ws.problems.add(
             where.path,
@@ -61,3 +63,11 @@ def _check_file(
         ws.problems.add(where.path, where.line_of(key), key, f"{value!r} {why}")
     elif path.suffix.lower() not in kinds:
         ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
+
+
+def check_locale(ws: Workspace, tag: str, where: Where, key: str) -> None:
+    """Check that `tag` names a locale Babel knows, as the memo's dates need."""
+    try:
+        babel_locale(tag)
+    except ValueError as exc:
+        ws.problems.add(where.path, where.line_of(key.rsplit(".", 1)[-1]), key, str(exc))

@@ -20,7 +20,7 @@ from ..resolve import attribution, prose
 from ..resolve.select import explicit_placements
 from ..resolve.templates import known_templates
 from . import likelihood
-from .settings import check_settings_files
+from .settings import check_locale, check_settings_files
 
 
 def load_checked(root: Path, reads: ReadCache | None = None) -> Workspace:
@@ -381,6 +381,8 @@ def _check_audiences(ws: Workspace) -> None:
         where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
         path = where.path
         check_chars(ws, audience.label, where, ("label",), f"audience {name!r}")
+        if audience.locale is not None:
+            check_locale(ws, audience.locale, where, f"{name}.locale")
         _check_property(
             ws, audience.label, where, "label", f"{name}.label", "comments", DOCX_COMMENTS
         )

@@ -186,7 +186,9 @@ class Settings(Record, kw_only=True):
     output: str = "out"
     """The folder, inside the workspace, where memos are written."""
     locale: str = DEFAULT_LOCALE
-    """The CSL locale for citations (en-US, en-GB, de-DE, …)."""
+    """The memo's language and region (en-US, en-GB, fr-FR, de-DE, es-ES, ru-RU, …): its
+    dates (Babel), its own words (briefgen/locale/), its citations' CSL locale and the
+    language its DOCX, PDF and HTML are tagged with; an audience may set its own."""
     logo: str | None = None
     """A PNG, JPEG or SVG file inside the workspace, shown at the top of every memo."""
     accent_colour: Colour = field(name="accent-colour", default="#1f3a5f")
@@ -243,6 +245,8 @@ class Audience(Record, kw_only=True):
     changes: bool = False
     """End the memo's sections with those claims of the brief's previous memo for this
     audience that this one no longer holds, each with its note."""
+    locale: str | None = None
+    """This audience's language and region, in place of the workspace's `locale`."""
 
 
 # --- store/sources.yaml --------------------------------------------------------------

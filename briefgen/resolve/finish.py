@@ -4,13 +4,15 @@ citations formatted, and the header, summary and banner made."""
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .. import dates
 from ..cite import csl
 from ..cite import pandoc as cite
-from ..dates import PartialDate, earliest_and_latest
+from ..dates import earliest_and_latest
 from ..model import (
     BibEntry,
     Branding,
@@ -45,7 +47,7 @@ class Resolver(Selection):
             "memo": self._template_memo(brief_id, audience_id, today),
             "audience": dump(self.audience),
             "omitted": {k: len(v) for k, v in sorted(draft.omitted.items())},
-            "period": self.period.display() if self.period else None,
+            "period": dates.format_period(self.period, self.locale) if self.period else None,
         }
         layout = templates.apply(
             self.ws, self.audience.template, draft.sections, context, draft.info
@@ -84,7 +86,7 @@ class Resolver(Selection):
         rendered = self._render(draft, citeproc)
         notes: list[Note] = []
         sections = draft.sections
-        _word_links(sections, rendered)
+        _word_links(sections, rendered, self.words)
         if rendered.note_style:
             notes = [
                 Note(i + 1, rendered.clusters[i], c.claim_ids) for i, c in enumerate(draft.clusters)
@@ -103,8 +105,10 @@ class Resolver(Selection):
         placed = [self.ws.claims[i] for i in shown if i not in gone]
         markings = self.ws.settings.markings
         header = self._header(audience_id, placed, today)
-        header.fields = _fields(header, layout.fields)
-        words = Words(bibliography=bibliography_heading(self.ws.settings.citation_style, rendered))
+        header.fields = _fields(header, layout.fields, self.words)
+        words = _words(
+            self.words, bibliography_heading(self.ws.settings.citation_style, rendered, self.words)
+        )
         summary = self._summary(placed) if self.audience.summary and layout.summary else []
         compact = layout.layout == "one-page"
         headings = [s.title for s in sections if s.title]
@@ -123,7 +127,7 @@ class Resolver(Selection):
             page_size=self.ws.settings.page_size,
             branding=self._branding(),
             max_pages=self.audience.max_pages,
-            language=self.ws.settings.locale,
+            language=self.locale,
             words=words,
             contents=compact is False and len(headings) >= CONTENTS_FROM_HEADINGS,
             note_columns=2 if compact and len(notes) > ENDNOTES_IN_COLUMNS_FROM else 1,
@@ -153,8 +157,8 @@ class Resolver(Selection):
             return cite.Rendered(True, [], [])
         clusters = [c.cites for c in draft.clusters]
         if citeproc is not None:
-            return citeproc.render(clusters, references, style, self.ws.settings.locale)
-        return cite.render(clusters, references, style, self.ws.settings.locale)
+            return citeproc.render(clusters, references, style, self.locale)
+        return cite.render(clusters, references, style, self.locale)
 
     def _header(self, audience_id: str, placed: list[Claim], today: dt.date | None) -> Header:
         brief = self.brief
@@ -166,9 +170,9 @@ class Resolver(Selection):
             audience=self.audience.label or audience_id,
             to=brief.to,
             sender=brief.from_ or self.ws.settings.organisation or None,
-            date=f"{date.day} {PartialDate(date.year, date.month).display()}",
+            date=dates.format_day(date, self.locale),
             subject=brief.subject,
-            period=self.period.display() if self.period else None,
+            period=dates.format_period(self.period, self.locale) if self.period else None,
             iso_date=date.isoformat(),
             keywords=topics,
         )
@@ -185,8 +189,12 @@ class Resolver(Selection):
         published = (
             ""
             if bounds is None
-            else f", published {bounds[0].display()}"
-            + (f" to {bounds[1].display()}" if bounds[1] != bounds[0] else "")
+            else f", published {dates.format_partial(bounds[0], self.locale)}"
+            + (
+                f" to {dates.format_partial(bounds[1], self.locale)}"
+                if bounds[1] != bounds[0]
+                else ""
+            )
         )
         grades = Counter(s.reliability or "ungraded" for s in sources)
         grade_text = ", ".join(f"{g} ({n})" for g, n in sorted(grades.items()))
@@ -234,7 +242,9 @@ def _renumber(sections: list[Section], clusters: list[Cluster]) -> list[Cluster]
     return ordered
 
 
-def _word_links(sections: list[Section], rendered: cite.Rendered) -> None:
+def _word_links(
+    sections: list[Section], rendered: cite.Rendered, t: gettext.NullTranslations
+) -> None:
     """Word each mention of a note: "see note 4", or, in a style without notes, where the
     claim stands and its citation ("see above (Doe, 2024)")."""
     seen = 0  # notes read so far
@@ -244,7 +254,7 @@ def _word_links(sections: list[Section], rendered: cite.Rendered) -> None:
                 worded: list[Inline] = []
                 for item in content:
                     if isinstance(item, NoteLink):
-                        worded += _see(item.number, seen, rendered)
+                        worded += _see(item.number, seen, rendered, t)
                         continue
                     if isinstance(item, NoteRef):
                         seen = max(seen, item.number)
@@ -252,24 +262,34 @@ def _word_links(sections: list[Section], rendered: cite.Rendered) -> None:
                 content[:] = worded
 
 
-def _see(number: int, seen: int, rendered: cite.Rendered) -> list[Inline]:
+def _see(
+    number: int, seen: int, rendered: cite.Rendered, t: gettext.NullTranslations
+) -> list[Inline]:
     if rendered.note_style:
-        return [Span(f"see note {number}")]
-    where = "see above" if number <= seen else "see below"
+        return [Span(t.gettext("see note {number}").format(number=number))]
+    where = t.gettext("see above") if number <= seen else t.gettext("see below")
     return [Span(f"{where} "), *rendered.clusters[number - 1]]
 
 
-def _fields(header: Header, labels: list[str]) -> list[tuple[str, str]]:
-    """Return the heading block's (label, value) rows the template asked for, if set."""
+def _fields(
+    header: Header, labels: list[str], t: gettext.NullTranslations
+) -> list[tuple[str, str]]:
+    """Return the heading block's (label, value) rows the template asked for, if set,
+    each label in the memo's language."""
     values = {
-        "TO": header.to,
-        "FROM": header.sender,
-        "DATE": header.date,
-        "SUBJECT": header.subject,
-        "PERIOD": header.period,
-        "FOR": header.audience,
+        "TO": (t.gettext("TO"), header.to),
+        "FROM": (t.gettext("FROM"), header.sender),
+        "DATE": (t.gettext("DATE"), header.date),
+        "SUBJECT": (t.gettext("SUBJECT"), header.subject),
+        "PERIOD": (t.gettext("PERIOD"), header.period),
+        "FOR": (t.gettext("FOR"), header.audience),
     }
-    return [(label, value) for label in labels if (value := values.get(label))]
+    rows = []
+    for label in labels:
+        shown, value = values.get(label, (label, None))
+        if value:
+            rows.append((shown, value))
+    return rows
 
 
 def _inline_citations(section: Section, clusters: list[list[Span]]) -> Section:
@@ -296,12 +316,25 @@ def _replace_refs(content: list[Inline], clusters: list[list[Span]]) -> list[Inl
     return out
 
 
-def bibliography_heading(style: str, rendered: cite.Rendered) -> str:
+def _words(t: gettext.NullTranslations, bibliography: str) -> Words:
+    """Return the memo's own words in its language."""
+    return Words(
+        notes=t.gettext("Notes"),
+        bibliography=bibliography,
+        summary=t.gettext("Source summary"),
+        contents=t.gettext("Contents"),
+        new=t.gettext("NEW"),
+        page=t.gettext("Page {page} of {pages}"),
+        quoted=t.gettext("“{}”"),
+    )
+
+
+def bibliography_heading(style: str, rendered: cite.Rendered, t: gettext.NullTranslations) -> str:
     """Return what a style's guide heads its list of sources: Works Cited for MLA,
     Bibliography for notes, and for author-date and numeric styles (APA, Harvard,
     Vancouver) the locale's word for references ("Referenzen" in de-DE). CSL has no
     term for a bibliography or works cited, so those two are in English."""
     name = Path(style).stem.lower()
     if name.startswith(("modern-language-association", "mla")):
-        return "Works Cited"
-    return "Bibliography" if rendered.note_style else rendered.references
+        return t.gettext("Works Cited")
+    return t.gettext("Bibliography") if rendered.note_style else rendered.references

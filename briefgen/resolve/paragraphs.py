@@ -16,11 +16,9 @@ from ..dates import PartialDate, Period
 from ..model import Inline, NoteRef, Paragraph, Quote, Section, Span
 from ..readers.records import Audience, Brief, Claim, Source
 from ..readers.workspace import Workspace
-from ..words import plural
 from . import attribution, prose
 from .visibility import Visibility
-
-SOURCES_DIFFER = "Sources differ: "
+from .words import translations
 
 
 class Previous(NamedTuple):
@@ -85,6 +83,9 @@ class Paragraphs:
         self.previous = previous
         self.visibility = Visibility(ws, audience)
         self._names: set[str] | None = None  # the store's names, made when first needed
+        self.locale = audience.locale or ws.settings.locale
+        """The memo's locale: the audience's, else the workspace's."""
+        self.words = translations(self.locale)
 
     # --- paragraphs
 
@@ -150,7 +151,11 @@ class Paragraphs:
             "origin": claim.origin,
         }
         if self.audience.confidence and claim.confidence:
-            para.confidence = f"{claim.confidence} confidence"
+            para.confidence = {
+                "high": self.words.gettext("high confidence"),
+                "moderate": self.words.gettext("moderate confidence"),
+                "low": self.words.gettext("low confidence"),
+            }[claim.confidence]
         if self.audience.quotes:
             para.quotes = [
                 Quote(nested_quotes(s.quote), self._quote_attribution(claim_id, i))
@@ -179,13 +184,22 @@ class Paragraphs:
         """Return how many independent sources back a claim, and whose claim it is."""
         ids = list(dict.fromkeys(s.source for s in claim.sources))
         count = len(ids)
+        t = self.words
         if claim.origin:
-            return f"Second-hand: {claim.origin}, as reported by {plural(count, 'source')}."
+            return t.ngettext(
+                "Second-hand: {origin}, as reported by {count} source.",
+                "Second-hand: {origin}, as reported by {count} sources.",
+                count,
+            ).format(origin=claim.origin, count=count)
         groups = len({_lineage(self.ws.sources[i]) for i in ids if i in self.ws.sources})
         if count == 1:
-            return "Single source."
-        extra = f" ({count} in all)" if groups < count else ""
-        return f"Backed by {plural(groups, 'independent source')}{extra}."
+            return t.gettext("Single source.")
+        extra = t.gettext(" ({count} in all)").format(count=count) if groups < count else ""
+        return t.ngettext(
+            "Backed by {groups} independent source{extra}.",
+            "Backed by {groups} independent sources{extra}.",
+            groups,
+        ).format(groups=groups, extra=extra)
 
     def _is_new(self, claim: Claim) -> bool:
         """Return whether a claim is new to the memo's reader: not in the previous memo
@@ -251,10 +265,12 @@ class Paragraphs:
                 continue
             home = draft.homes.get(other_id)
             if home is not None:
-                remarks.append([Span(SOURCES_DIFFER), NoteLink(home)])
+                remarks.append([Span(self.words.gettext("Sources differ: ")), NoteLink(home)])
                 continue
             note = self._note(other, draft, placed=False, home=True)
-            remarks.append([Span(SOURCES_DIFFER), Span(self._wording(other)), note])
+            remarks.append(
+                [Span(self.words.gettext("Sources differ: ")), Span(self._wording(other)), note]
+            )
             shown.append(other)
         return remarks, shown
 

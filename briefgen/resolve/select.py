@@ -20,7 +20,6 @@ from ..words import noun, plural
 from . import prose
 from .paragraphs import Draft, Paragraphs
 
-NOTHING_TO_REPORT = "Nothing to report for this period."
 DROPPED_TITLE = "No longer in this memo"
 DROPPED_INTRO = (  # one claim, many
     "This claim was in the previous memo{since} and is not in this one:",
@@ -105,7 +104,9 @@ class Selection(Paragraphs):
         for claim_id in picks:
             blocks.append(self._claim_paragraph(claim_id, draft))
         if not blocks:
-            blocks.append(Paragraph([Span(NOTHING_TO_REPORT)]))
+            blocks.append(
+                Paragraph([Span(self.words.gettext("Nothing to report for this period."))])
+            )
         return Section(title, blocks)
 
     def _select(self, query: Select, draft: Draft, chosen: list[str]) -> list[str]:

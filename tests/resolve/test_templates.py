@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 
 from briefgen.build.memos import check_workspace
 from briefgen.model import plain_text
@@ -21,7 +23,8 @@ def _memo(ws: Path, audience: str = "analyst"):
 
 def test_a_workspace_template_lays_out_a_new_audience(tmp_path: Path) -> None:
     memo = _memo(make_variant(tmp_path, "briefing-template"))
-    assert memo.header.fields == [("TO", "Director"), ("DATE", "14 June 2024")]
+    day = format_date(dt.date(2024, 6, 14), "long", locale="en_US")  # the workspace's locale
+    assert memo.header.fields == [("TO", "Director"), ("DATE", day)]
     assert [s.title for s in memo.sections] == ["", "BOTTOM LINE", "TRADE"]
     assert plain_text(memo.sections[0].blocks[0].content) == ("Prepared for Analysts by Test Desk.")
     assert memo.bibliography == [] and memo.summary == []

@@ -356,6 +356,28 @@ def drop_template_leftovers(doc: Any) -> None:
             setting.set(qn("w:val"), "15")
 
 
+# Languages whose text Word keeps in the east-Asian or the complex-script (bidi) slot.
+EAST_ASIAN = ("zh", "ja", "ko")
+COMPLEX_SCRIPT = ("ar", "fa", "he", "ur", "yi", "ps")
+
+
+def set_language(doc: Any, tag: str) -> None:
+    """Tag the memo's text as `tag` in the style defaults, so Word spell-checks it in the
+    memo's language: python-docx's template says en-US whatever the memo is in.
+
+    Word takes a run's language from one of three slots by its script; the east-Asian and
+    complex-script slots keep the template's languages unless `tag` is one of theirs."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    props = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    lang = props.find(qn("w:lang"))
+    lang.set(qn("w:val"), tag)
+    primary = tag.split("-")[0].lower()
+    if primary in EAST_ASIAN:
+        lang.set(qn("w:eastAsia"), tag)
+    if primary in COMPLEX_SCRIPT:
+        lang.set(qn("w:bidi"), tag)
+
+
 def deterministic_zip(data: bytes) -> bytes:
     """Return the zip `data` rewritten with fixed times, so equal memos give equal bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))

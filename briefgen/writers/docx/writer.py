@@ -65,6 +65,7 @@ def write_docx(memo: Memo, path: Path) -> None:
     """Write `memo` as a DOCX file to `path`."""
     doc = Document()
     ox.drop_template_leftovers(doc)
+    ox.set_language(doc, memo.language)
     book = _styles(doc, compact=memo.layout == "one-page", brand=memo.branding)
     _remember_style_ids(doc, book)
     _page(doc, memo)

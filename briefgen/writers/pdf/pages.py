@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -293,6 +294,25 @@ def _metadata(canv: Any, memo: Memo) -> None:
         doc._timeStamp = _TimeStamp(dt.date.fromisoformat(memo.header.iso_date))
     if memo.manifest:
         doc.info = _Info(doc.info, json.dumps(memo.manifest, sort_keys=True))
+    doc.Catalog.Metadata = pdfdoc.XMP(creator=lambda _doc: _xmp(memo))
+
+
+def _xmp(memo: Memo) -> str:
+    """Return the XMP packet naming the memo's title and language: readers that take
+    the language from XMP (PDF/UA checkers, assistive software) rather than /Lang."""
+    title, language = escape(memo.header.title), escape(memo.language)
+    packet = (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>"
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="r"?>'
+    )
+    # reportlab counts the stream's length in characters: keep to ASCII, others as
+    # references; so the packet says UTF-8 by an empty `begin`, as XMP allows, not a BOM
+    return packet.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 class _TimeStamp:
