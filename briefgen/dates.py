@@ -315,12 +315,37 @@ def format_partial(date: PartialDate, locale: str) -> str:
     last = date.until
     if last is not None and last._precision() == date._precision():
         skeleton = SKELETONS[date._precision()]
-        text = format_interval(date.start, last.start, skeleton, locale=where)
+        text = (
+            days_interval(date.start, last.start, where)
+            if skeleton == "yMMMMd"
+            else format_interval(date.start, last.start, skeleton, locale=where)
+        )
     elif last is not None:
         text = f"{_one(date, where)} – {_one(last, where)}"
     else:
         text = _one(date, where)
     return f"c. {text}" if date.circa else text
+
+
+def days_interval(first: dt.date, last: dt.date, where: Locale) -> str:
+    """Return two days as one interval with the month named in full, as the long date
+    names it ("June 10 – 16, 2024", "10–16 juin 2024").
+
+    CLDR has no interval pattern for the skeleton yMMMMd, and Babel then falls back to
+    yMMMd's, abbreviated ("Jun 10 – 16, 2024"); UTS #35 (2.6.2.1) has a pattern of the
+    nearest skeleton adjusted to the widths asked for, which is done here: MMM to MMMM."""
+    formats = where.interval_formats
+    if "yMMMMd" in formats or "yMMMd" not in formats or first >= last:
+        return format_interval(first, last, "yMMMMd", locale=where)
+    differ = "y" if first.year != last.year else "M" if first.month != last.month else "d"
+    pair = formats["yMMMd"].get(differ)
+    if not pair or len(pair) != 2:
+        return format_interval(first, last, "yMMMMd", locale=where)
+    wide = [
+        re.sub(r"(?<![ML])(M{3}|L{3})(?![ML])", lambda m: m.group(1) + m.group(1)[0], p)
+        for p in pair
+    ]
+    return format_date(first, wide[0], locale=where) + format_date(last, wide[1], locale=where)
 
 
 def _one(date: PartialDate, where: Locale) -> str:
@@ -335,5 +360,5 @@ def format_period(period: Period, locale: str) -> str:
     if period.start == period.end:
         text = format_day(period.start, locale)
     else:
-        text = format_interval(period.start, period.end, SKELETONS[3], locale=babel_locale(locale))
+        text = days_interval(period.start, period.end, babel_locale(locale))
     return f"{text} ({period.label})" if _WEEK.match(period.label) else text

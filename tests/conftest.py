@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -105,3 +107,17 @@ def no_local_constants(monkeypatch: pytest.MonkeyPatch) -> None:
     if hasattr(providers, "_get_local_constants"):
         monkeypatch.setattr(providers, "_get_local_constants", providers.Constants)
         providers.CONSTANTS_CACHE.cache.clear()
+
+
+def babel_days(first: dt.date, last: dt.date, locale: str) -> str:
+    """Return Babel's interval of two days with the month named in full, as UTS #35 adjusts
+    the nearest skeleton's pattern to the widths asked for (Babel gives yMMMd's)."""
+    from babel import Locale
+    from babel.dates import format_date, format_interval
+
+    where = Locale.parse(locale.replace("-", "_"))
+    text = format_interval(first, last, "yMMMMd", locale=where)
+    for day in (first, last):
+        short, full = format_date(day, "MMM", locale=where), format_date(day, "MMMM", locale=where)
+        text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", full, text)
+    return text

@@ -15,7 +15,7 @@ import pypdf
 import pytest
 import yaml
 from babel import Locale
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.dates import format_date, format_skeleton
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from briefgen.dates import PartialDate, format_partial
 from briefgen.resolve.words import CATALOGUES, translations
 
-from .conftest import briefgen, make_workspace
+from .conftest import babel_days, briefgen, make_workspace
 from .test_content import SCRIPTS
 
 LOCALES = ["en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "ru-RU"]
@@ -156,7 +156,7 @@ def test_the_memo_prints_its_date_and_period_as_babel_writes_them(built: Path, t
     first, last = dt.date.fromisocalendar(year, week, 1), dt.date.fromisocalendar(year, week, 7)
     where = Locale.parse(tag, sep="-")
     date = format_date(brief["date"], "long", locale=where)
-    period = f"{format_interval(first, last, 'yMMMMd', locale=where)} ({brief['period']})"
+    period = f"{babel_days(first, last, tag)} ({brief['period']})"
     for text in (
         _docx_text(built / f"weekly.r-{tag}.docx"),
         _html_text(built / f"weekly.r-{tag}.html"),

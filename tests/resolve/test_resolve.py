@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from babel.dates import format_interval
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +15,7 @@ from briefgen.model import NoteRef, plain_text
 from briefgen.resolve.memo import build_memo
 from briefgen.resolve.paragraphs import nested_quotes
 
-from ..conftest import briefgen, make_variant, make_workspace
+from ..conftest import babel_days, briefgen, make_variant, make_workspace
 
 
 def _memo(ws: Path, audience: str, period: str | None = None):
@@ -75,7 +74,7 @@ def test_select_keeps_only_claims_within_the_period(good: Path) -> None:
     memo = _memo(good, "analyst", period="2024-W30")
     assert [b.claim_id for b in memo.sections[1].blocks] == [None]  # nothing to report
     assert _texts(memo)[2] == "Nothing to report for this period."
-    week = format_interval(dt.date(2024, 7, 22), dt.date(2024, 7, 28), "yMMMMd", locale="en_US")
+    week = babel_days(dt.date(2024, 7, 22), dt.date(2024, 7, 28), "en-US")
     assert memo.header.period == f"{week} (2024-W30)"
 
 
