@@ -410,7 +410,7 @@ def test_check_finds_a_memo_over_max_pages(good: Path) -> None:
     expected = (
         r"audiences\.yaml:6: principal\.max-pages: weekly\.principal\.pdf is \d+ "
         r"pages, \d+ more than max-pages 1 allows \((about \d+ lines|\d+ pages) too "
-        r"long\); cut claims \(it holds 6\d in 4 sections"
+        r"long\); cut claims \(it holds 6\d claims in 4 sections"
     )
     assert re.search(expected, run.err), run.err
     assert "1 error," in run.err

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from briefgen.cite import pandoc as cite
+from briefgen.resolve.words import translations
 
 from ..conftest import briefgen
 from .memos import (
@@ -214,7 +215,8 @@ def test_the_heading_follows_the_style_and_the_locale(
     tmp_path: Path, style: str, locale: str, heading: str | None
 ) -> None:
     """Author-date and numeric styles head their list with the locale's word for
-    references; CSL has none for a bibliography or works cited (Chicago, MLA)."""
+    references; CSL has none for a bibliography or works cited (Chicago, MLA), so those
+    come from briefgen's own catalogue for the locale."""
     records = [
         {
             "id": "s0",
@@ -226,7 +228,8 @@ def test_the_heading_follows_the_style_and_the_locale(
     ]
     root = write_workspace(tmp_path, records, {"citation-style": style, "locale": locale})
     assert build(root, "html").code == 0
-    assert html_bibliography(root)[0] == (heading or _locale_term(locale))
+    expected = translations(locale).gettext(heading) if heading else _locale_term(locale)
+    assert html_bibliography(root)[0] == expected
 
 
 def test_vancouver_is_the_renamed_nlm_style(tmp_path: Path) -> None:
