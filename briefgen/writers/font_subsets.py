@@ -1,4 +1,4 @@
-"""The shipped fallback fonts a memo needs, cut down to its characters, for DOCX and HTML.
+"""The shipped fonts a memo needs, cut down to its characters, for DOCX and HTML.
 
 A DOCX or HTML file names its fonts and leaves them to the reader's machine, which may have
 no font for Persian, Chinese or Thai at all. So the fallback families a memo's text needs
@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from pathlib import Path
 
 from .. import scripts
 
@@ -67,14 +68,33 @@ def subset(family: str, face: str, chars: Iterable[str]) -> bytes:
     return _subset(family, face, frozenset(chars) | {" "})
 
 
+def subset_file(path: Path, chars: Iterable[str]) -> bytes:
+    """Return the font file `path` holding only `chars`, under its own names: a memo's
+    own font, embedded as the font its styles name."""
+    return _cut(path, frozenset(chars) | {" "}, True)
+
+
 @lru_cache(maxsize=32)
 def _subset(family: str, face: str, chars: frozenset[str]) -> bytes:
-    """Cut the font with HarfBuzz's subsetter (uharfbuzz, which reportlab's shaping already
-    needs): it keeps the OpenType layout a reader shapes with, and takes milliseconds where
-    fontTools' subsetter takes a second on a CJK font. fontTools then renames the small
-    result."""
-    import uharfbuzz as hb
+    """Cut the font, then rename the small result with fontTools."""
     from fontTools.ttLib import TTFont
+
+    result = _cut(scripts.font_file(family, face), chars, family not in UNSHAPED)
+    with TTFont(io.BytesIO(result), recalcTimestamp=False) as font:
+        _rename(font, family_name(family), face)
+        out = io.BytesIO()
+        font.save(out)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=32)
+def _cut(path: Path, chars: frozenset[str], shaped: bool) -> bytes:
+    """Return the font file `path` cut down to `chars`, its layout tables kept if `shaped`.
+
+    HarfBuzz's subsetter (uharfbuzz, which reportlab's shaping already needs) keeps the
+    OpenType layout a reader shapes with, and takes milliseconds where fontTools'
+    subsetter takes a second on a CJK font."""
+    import uharfbuzz as hb
 
     cut = hb.SubsetInput()
     cut.unicode_set.update(ord(c) for c in chars)
@@ -82,17 +102,12 @@ def _subset(family: str, face: str, chars: frozenset[str]) -> bytes:
     for everything in (cut.name_id_set, cut.layout_feature_tag_set):
         everything.clear()  # from HarfBuzz's default choice ...
         everything.invert()  # ... to all: the licence's names, every feature a reader uses
-    for tag in ("DSIG", "FFTM") + (LAYOUT_TABLES if family in UNSHAPED else ()):
+    for tag in ("DSIG", "FFTM") + (() if shaped else LAYOUT_TABLES):
         cut.drop_table_tag_set.add(_tag(tag))
-    source = hb.Face(hb.Blob.from_file_path(str(scripts.font_file(family, face))))
-    result = hb.subset(source, cut)
+    result = hb.subset(hb.Face(hb.Blob.from_file_path(str(path))), cut)
     if result is None:
-        raise ValueError(f"HarfBuzz cannot subset {family} {face}")
-    with TTFont(io.BytesIO(result.blob.data), recalcTimestamp=False) as font:
-        _rename(font, family_name(family), face)
-        out = io.BytesIO()
-        font.save(out)
-    return out.getvalue()
+        raise ValueError(f"HarfBuzz cannot subset {path.name}")
+    return bytes(result.blob.data)
 
 
 def _tag(name: str) -> int:

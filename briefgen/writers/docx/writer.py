@@ -72,9 +72,9 @@ def write_docx(memo: Memo, path: Path) -> None:
     writer = _Writer(doc, memo)
     writer.body()
     _properties(doc, memo)
-    docx_fonts.embed_fallbacks(
-        doc, _coverage(memo.branding.body_font) & _coverage(memo.branding.heading_font)
-    )
+    brand = memo.branding
+    own = {_font_name(f): docx_fonts.own_faces(f) for f in (brand.body_font, brand.heading_font)}
+    docx_fonts.embed(doc, _coverage(brand.body_font) & _coverage(brand.heading_font), own)
     buffer = io.BytesIO()
     doc.save(buffer)
     path.write_bytes(ox.deterministic_zip(buffer.getvalue()))
