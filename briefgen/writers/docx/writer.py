@@ -18,7 +18,7 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.shared import Mm, Pt, RGBColor
@@ -38,6 +38,7 @@ from ...model import (
 )
 from ...model import Paragraph as MemoParagraph
 from ...scripts import direction_runs
+from .. import measure
 from . import fonts as docx_fonts
 from . import ooxml as ox
 
@@ -47,7 +48,11 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 COMPLEX_SCRIPT_FONT = "Arial"  # has Arabic and Hebrew on every Word installation
 PAGE = {"A4": (Mm(210), Mm(297)), "letter": (Mm(215.9), Mm(279.4))}
 LOGO_HEIGHT = Mm(13)
-LABEL_WIDTH = Mm(26)  # the heading block's label column
+# the heading block's columns: label and value, twice a line in the one-page memo
+HEADER_COLUMNS = {"policy-memo": (Mm(24),), "one-page": (Mm(18), Mm(66), Mm(18))}
+HEADER_ROW_GAP = 1.5  # points between the heading block's lines, as in the PDF's table
+BULLET_AT = 2.0  # points from the margin to a claim's bullet, as in the PDF
+RULE_LINE = 4.0  # points: the line of the paragraph that draws the heading block's rule
 # Word knows these styles by their internal names; matching them (and not flagging them
 # custom) makes Word use ours for notes, links and contents it adds itself.
 WORD_NAMES = {
@@ -66,7 +71,7 @@ def write_docx(memo: Memo, path: Path) -> None:
     doc = Document()
     ox.drop_template_leftovers(doc)
     ox.set_language(doc, memo.language)
-    book = _styles(doc, compact=memo.layout == "one-page", brand=memo.branding)
+    book = _styles(doc, memo.layout, memo.branding)
     _remember_style_ids(doc, book)
     _page(doc, memo)
     writer = _Writer(doc, memo)
@@ -119,30 +124,33 @@ def _remember_style_ids(doc: Any, book: _StyleBook) -> None:
     part.get_style_id = get_style_id
 
 
-def _styles(doc: Any, compact: bool, brand: Branding) -> _StyleBook:
-    """Define the memo's styles: Word's built-in names where they exist, our own otherwise."""
-    body = 9.5 if compact else 10.5
+def _styles(doc: Any, layout: str, brand: Branding) -> _StyleBook:
+    """Define the memo's styles: Word's built-in names where they exist, our own otherwise.
+
+    Each is set to the PDF's measure (`writers.measure`): its size, exact line spacing
+    (the PDF's leading, not the font's own line height, which is a third taller), space
+    before and after and indents, so that the DOCX breaks its pages where the PDF does.
+    """
+    look = measure.LOOKS[layout]
+    role = measure.roles(look)
     styles = _StyleBook(doc.styles)
     serif, sans = _font_name(brand.body_font), _font_name(brand.heading_font)
     accent = RGBColor.from_string(brand.accent.lstrip("#").upper())
     normal = styles["Normal"]
-    _font(normal, serif, body)
-    normal.paragraph_format.space_after = Pt(3 if compact else 6)
-    normal.paragraph_format.line_spacing = 1.1
-    _font(styles["Title"], sans, 15 if compact else 20, bold=True, color=accent)
-    styles["Title"].paragraph_format.space_after = Pt(4 if compact else 8)
+    _font(normal, serif, look.body)
+    _measure(normal, role["body"])
+    _font(styles["Title"], sans, look.title, bold=True, color=accent)
+    _measure(styles["Title"], role["title"])
     _no_border(styles["Title"])
-    sizes = (11, 10.5) if compact else (13, 11.5)
-    for name, size in zip(("Heading 1", "Heading 2"), sizes, strict=True):
+    for name, size in zip(("Heading 1", "Heading 2"), (look.heading, look.body), strict=True):
         style = styles[name]
         _font(style, sans, size, bold=True, color=accent)
-        style.paragraph_format.space_before = Pt(6 if compact else 12)
-        style.paragraph_format.space_after = Pt(2 if compact else 4)
+        _measure(style, role["heading"])
         style.paragraph_format.keep_with_next = True
-    _font(styles["List Bullet"], serif, body)
-    styles["List Bullet"].paragraph_format.space_after = Pt(2 if compact else 4)
-    _add(styles, "Footnote Text", WD_STYLE_TYPE.PARAGRAPH, serif, 8 if compact else 8.5, after=1)
-    _add(styles, "Endnote Text", WD_STYLE_TYPE.PARAGRAPH, serif, 8 if compact else 8.5, after=1)
+    _font(styles["List Bullet"], serif, look.body)
+    _measure(styles["List Bullet"], role["claim"])
+    _add(styles, "Footnote Text", WD_STYLE_TYPE.PARAGRAPH, serif, role=role["note"])
+    _add(styles, "Endnote Text", WD_STYLE_TYPE.PARAGRAPH, serif, role=role["endnote"])
     for name in ("Footnote Reference", "Endnote Reference"):
         style = _add(styles, name, WD_STYLE_TYPE.CHARACTER)
         style.font.superscript = True
@@ -154,52 +162,64 @@ def _styles(doc: Any, compact: bool, brand: Branding) -> _StyleBook:
         "Claim Quote",
         WD_STYLE_TYPE.PARAGRAPH,
         serif,
-        body - 1.5,
         italic=True,
-        indent=Mm(10),
-        after=2,
         color=GREY,
+        role=role["quote"],
     )
     quote.paragraph_format.keep_together = True
-    _add(
+    _add(styles, "Claim Remark", WD_STYLE_TYPE.PARAGRAPH, sans, color=GREY, role=role["remark"])
+    _add(styles, "Memo Organisation", WD_STYLE_TYPE.PARAGRAPH, sans, color=GREY, role=role["org"])
+    field = role["field"]
+    header = _add(
         styles,
-        "Claim Remark",
+        "Memo Header",
         WD_STYLE_TYPE.PARAGRAPH,
-        sans,
-        body - 2,
-        indent=Mm(10),
-        after=2,
-        color=GREY,
+        serif,
+        role=measure.Role(field.size, field.leading, after=HEADER_ROW_GAP),
     )
-    _add(styles, "Memo Organisation", WD_STYLE_TYPE.PARAGRAPH, sans, 8.5, after=2, color=GREY)
-    header = _add(styles, "Memo Header", WD_STYLE_TYPE.PARAGRAPH, serif, body, after=1)
     # label, tab, value: one line keeps both on a baseline; the hanging indent lines up
     # a value that wraps
-    header.paragraph_format.left_indent = LABEL_WIDTH
-    header.paragraph_format.first_line_indent = -LABEL_WIDTH
-    header.paragraph_format.tab_stops.add_tab_stop(LABEL_WIDTH)
-    _add(styles, "Memo Header Label", WD_STYLE_TYPE.CHARACTER, sans, body - 1.5, bold=True)
-    bib = _add(styles, "Bibliography", WD_STYLE_TYPE.PARAGRAPH, serif, body - 1, after=3)
-    bib.paragraph_format.left_indent = Mm(8)
-    bib.paragraph_format.first_line_indent = Mm(-8)
+    widths = HEADER_COLUMNS[layout]
+    header.paragraph_format.left_indent = widths[0]
+    header.paragraph_format.first_line_indent = -widths[0]
+    stop = 0
+    for width in widths:
+        stop += width
+        header.paragraph_format.tab_stops.add_tab_stop(stop)
+    _add(styles, "Memo Header Label", WD_STYLE_TYPE.CHARACTER, sans, role["label"].size, bold=True)
+    _add(styles, "Bibliography", WD_STYLE_TYPE.PARAGRAPH, serif, role=role["bib"])
     _add(
         styles, "Banner", WD_STYLE_TYPE.PARAGRAPH, sans, 9, bold=True, color=BANNER, after=0
     ).paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _add(styles, "New Mark", WD_STYLE_TYPE.CHARACTER, sans, body - 2.5, bold=True, color=BANNER)
+    _add(
+        styles, "New Mark", WD_STYLE_TYPE.CHARACTER, sans, look.body - 2.5, bold=True, color=BANNER
+    )
     toc = _add(
         styles,
         "TOC Heading",
         WD_STYLE_TYPE.PARAGRAPH,
         sans,
-        body + 1,
+        look.body + 1,
         bold=True,
         after=3,
         color=accent,
     )
     toc.paragraph_format.space_before = Pt(6)
-    _add(styles, "TOC 1", WD_STYLE_TYPE.PARAGRAPH, serif, body - 0.5, after=1, indent=Mm(2))
+    _add(styles, "TOC 1", WD_STYLE_TYPE.PARAGRAPH, serif, look.body - 0.5, after=1, indent=Mm(2))
     _add(styles, "Running Footer", WD_STYLE_TYPE.PARAGRAPH, sans, 7.5, after=0, color=GREY)
     return styles
+
+
+def _measure(style: Any, role: measure.Role) -> None:
+    """Set a paragraph style to a role's measure: the PDF's size, leading and spacing."""
+    style.font.size = Pt(role.size)
+    fmt = style.paragraph_format
+    fmt.line_spacing = Pt(role.leading)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.space_before = Pt(role.before)
+    fmt.space_after = Pt(role.after)
+    fmt.left_indent = Pt(role.indent)
+    fmt.first_line_indent = Pt(role.first)
 
 
 def _coverage(font: str) -> frozenset[int]:
@@ -231,6 +251,7 @@ def _add(
     indent: Any = None,
     after: float | None = None,
     color: RGBColor | None = None,
+    role: measure.Role | None = None,
 ) -> Any:
     """Add (or reuse) a style with the given look, based on Normal for paragraphs."""
     internal = WORD_NAMES.get(name, name)
@@ -247,6 +268,8 @@ def _add(
             style.paragraph_format.space_after = Pt(after)
     if font or size or bold or italic or color:
         _font(style, font, size, bold=bold, italic=italic, color=color)
+    if role is not None:
+        _measure(style, role)
     style.hidden = False
     style.quick_style = kind == WD_STYLE_TYPE.PARAGRAPH
     return style
@@ -294,9 +317,9 @@ def _page(doc: Any, memo: Memo) -> None:
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = PAGE[memo.page_size]
     for side in ("left_margin", "right_margin"):
-        setattr(section, side, Mm(20))
-    section.top_margin = Mm(24)
-    section.bottom_margin = Mm(22)
+        setattr(section, side, Mm(measure.MARGIN))
+    section.top_margin = Mm(measure.TOP)
+    section.bottom_margin = Mm(measure.BOTTOM)
     section.header_distance = Mm(8)
     section.footer_distance = Mm(7)
     header = section.header.paragraphs[0]
@@ -306,7 +329,7 @@ def _page(doc: Any, memo: Memo) -> None:
     line = footer.paragraphs[0]
     line.style = doc.styles["Running Footer"]
     line.paragraph_format.tab_stops.add_tab_stop(
-        section.page_width - Mm(40), alignment=2
+        section.page_width - Mm(2 * measure.MARGIN), alignment=2
     )  # right tab
     line.add_run(memo.header.organisation + "\t")
     before, between, after = memo.words.page_parts()
@@ -398,19 +421,33 @@ class _Writer:
             p.add_run().add_picture(path, height=LOGO_HEIGHT)
 
     def _header_block(self) -> None:
-        """Add the TO / FROM / DATE … lines, labels bold, then a rule under them."""
-        for label, value in header_rows(self.memo.header):
+        """Add the TO / FROM / DATE … lines, labels bold, then a rule under them; the
+        one-page memo has two fields a line, as its PDF has."""
+        rows = header_rows(self.memo.header)
+        per_line = (len(HEADER_COLUMNS[self.memo.layout]) + 1) // 2
+        for i in range(0, len(rows), per_line):
             p = self.doc.add_paragraph(style="Memo Header")
-            p.add_run(label, style="Memo Header Label")
-            p.add_run("\t")
-            p.add_run(value)
+            for j, (label, value) in enumerate(rows[i : i + per_line]):
+                if j:
+                    p.add_run("\t")
+                p.add_run(label, style="Memo Header Label")
+                p.add_run("\t")
+                p.add_run(value)
         rule = self.doc.add_paragraph(style="Normal")
         _bottom_border(rule, self.memo.branding.accent)
-        rule.paragraph_format.space_after = Pt(6)
+        # as tall as the PDF's rule: its line, the border (1.5 points, 1 from the text),
+        # and the space after
+        fmt = rule.paragraph_format
+        fmt.line_spacing, fmt.line_spacing_rule = Pt(RULE_LINE), WD_LINE_SPACING.EXACTLY
+        fmt.space_before, fmt.space_after = Pt(0), Pt(measure.HEADER_RULE - RULE_LINE - 2.5)
 
     def _block(self, block: MemoParagraph) -> None:
         style = "List Bullet" if block.kind == "claim" else "Normal"
         p = self.doc.add_paragraph(style=style)
+        if block.kind == "claim":  # the bullet list's own indents would win over the style's
+            claim = measure.roles(measure.LOOKS[self.memo.layout])["claim"]
+            p.paragraph_format.left_indent = Pt(claim.indent)
+            p.paragraph_format.first_line_indent = Pt(BULLET_AT - claim.indent)
         words = self.memo.words
         if block.portion:
             p._p.append(ox.run(words.mark.format(block.portion) + " ", bold=True))
@@ -425,7 +462,9 @@ class _Writer:
         for remark in block.remarks:
             group.append(self.doc.add_paragraph(style="Claim Remark"))
             self._inlines(group[-1]._p, remark, self.doc.part)
-        for member in group[:-1]:  # a claim's quotes and remarks stay on its page
+        for member in group:  # a claim, its quotes and remarks stay whole, on one page
+            member.paragraph_format.keep_together = True
+        for member in group[:-1]:
             member.paragraph_format.keep_with_next = True
 
     def _inlines(self, p: Any, content: Sequence[Inline], part: Any) -> None:

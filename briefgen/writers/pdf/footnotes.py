@@ -16,9 +16,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Frame, Paragraph
 from reportlab.platypus.paragraph import ParaLines, _processed_frags
 
+from .. import measure
+
 NOTE_CALLBACK = "briefgen_note"  # the onDraw name that tags a note marker in markup
 RULE = colors.HexColor("#9fb0c4")
-RULE_ABOVE, RULE_BELOW = 9.0, 5.0  # space around the short rule over the footnotes
+RULE_ABOVE, RULE_BELOW = measure.FOOTNOTE_RULE  # space around the short rule over them
 
 
 # --- which notes a flowable holds ------------------------------------------------------------

@@ -28,12 +28,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, PageTemplate, Paragraph
 
 from ...model import Memo
+from .. import measure
 from . import text as pdf_text
 from .footnotes import NOTE_CALLBACK, RULE, FootnoteFrame, PageNotes
 
 BANNER = colors.HexColor("#8a1c1c")
 GREY = colors.HexColor("#666666")
-MARGIN = 20 * mm
+MARGIN = measure.MARGIN * mm
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ class MemoDoc(BaseDocTemplate):
             pagesize=A4 if memo.page_size == "A4" else LETTER,
             leftMargin=MARGIN,
             rightMargin=MARGIN,
-            topMargin=MARGIN + 4 * mm,
-            bottomMargin=MARGIN + 2 * mm,
+            topMargin=measure.TOP * mm,
+            bottomMargin=measure.BOTTOM * mm,
             title=memo.header.title,
             author=memo.header.organisation,
             subject=memo.header.subject or "",

@@ -11,7 +11,6 @@ import io
 import re
 from collections.abc import Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from reportlab.platypus import (
 
 from ...model import Branding, Inline, Memo, NoteRef, Section, Span, Words, header_rows
 from ...model import Paragraph as MemoParagraph
+from ..measure import HEADER_RULE, LOOKS, NOTE_GAP, Look, Role, roles
 from . import fonts as pdf_fonts
 from . import text as pdf_text
 from .pages import NOTE_CALLBACK, MemoDoc, PageCount, count_lines
@@ -40,29 +40,6 @@ pdf_text.install()
 _ACCENT: ContextVar[str] = ContextVar("accent", default="#1f3a5f")  # links of this memo
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 LONG_BLOCK = 180.0  # points: a heading's first block taller than this may split
-
-
-@dataclass
-class _Look:
-    """Sizes of one layout: the policy memo, or the compact one-page memo."""
-
-    body: float
-    leading: float
-    space: float
-    heading: float
-    title: float
-    note: float  # footnotes
-    endnote: float
-
-
-LOOKS = {
-    "policy-memo": _Look(
-        body=10.5, leading=14.2, space=5, heading=12.5, title=19, note=8.4, endnote=9
-    ),
-    "one-page": _Look(
-        body=9.5, leading=11.9, space=2.4, heading=10.6, title=15, note=7.4, endnote=7.4
-    ),
-}
 
 
 def write_pdf(memo: Memo, path: Path) -> int:
@@ -95,113 +72,51 @@ def _build(memo: Memo, styles: dict[str, ParagraphStyle], out: str | io.BytesIO)
 # --- styles ------------------------------------------------------------------------------
 
 
-def _styles(look: _Look, brand: Branding) -> dict[str, ParagraphStyle]:
+def _styles(look: Look, brand: Branding) -> dict[str, ParagraphStyle]:
     """Return the paragraph styles of one layout in the workspace's fonts, by role."""
     serif, sans = pdf_fonts.family(brand.body_font), pdf_fonts.family(brand.heading_font)
     accent = colors.HexColor(brand.accent)
+    role = roles(look)
     base = ParagraphStyle(
         "body",
         fontName=serif,
-        fontSize=look.body,
-        leading=look.leading,
-        spaceAfter=look.space,
         alignment=TA_LEFT,
         splitLongWords=1,
         bulletFontName=serif,
+        **_measure(role["body"]),
     )
-    small = look.note
+
+    def style(name: str, **kwargs: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, base, **{**_measure(role[name]), **kwargs})
+
+    bold = f"{sans}-Bold"
     return {
         "body": base,
-        "org": ParagraphStyle(
-            "org",
-            base,
-            fontName=sans,
-            fontSize=small + 0.6,
-            textColor=colors.HexColor("#555555"),
-            spaceAfter=2,
-        ),
-        "title": ParagraphStyle(
-            "title",
-            base,
-            fontName=f"{sans}-Bold",
-            fontSize=look.title,
-            leading=look.title * 1.2,
-            textColor=accent,
-            spaceAfter=look.space * 1.5,
-        ),
+        "org": style("org", fontName=sans, textColor=colors.HexColor("#555555")),
+        "title": style("title", fontName=bold, textColor=accent),
         # the table drops each label to the value's baseline; its leading makes up for it
-        "label": ParagraphStyle(
-            "label",
-            base,
-            fontName=f"{sans}-Bold",
-            fontSize=small + 0.6,
-            leading=look.leading * 0.95 - (look.body - small - 0.6),
-            spaceAfter=0,
-        ),
-        "field": ParagraphStyle("field", base, leading=look.leading * 0.95, spaceAfter=0),
-        "heading": ParagraphStyle(
-            "heading",
-            base,
-            fontName=f"{sans}-Bold",
-            fontSize=look.heading,
-            leading=look.heading * 1.3,
-            textColor=accent,
-            spaceBefore=look.space * 2.2,
-            spaceAfter=look.space,
-            keepWithNext=1,
-        ),
-        "claim": ParagraphStyle(
-            "claim", base, leftIndent=12, bulletIndent=2, spaceAfter=look.space * 0.6
-        ),
-        "quote": ParagraphStyle(
-            "quote",
-            base,
-            fontSize=small + 0.8,
-            leading=(small + 0.8) * 1.3,
-            leftIndent=24,
-            textColor=colors.HexColor("#333333"),
-            spaceAfter=2,
-        ),
-        "remark": ParagraphStyle(
-            "remark",
-            base,
-            fontName=sans,
-            fontSize=small + 0.2,
-            leading=(small + 0.2) * 1.3,
-            leftIndent=24,
-            textColor=colors.HexColor("#444444"),
-            spaceAfter=2,
-        ),
+        "label": style("label", fontName=bold),
+        "field": style("field"),
+        "heading": style("heading", fontName=bold, textColor=accent, keepWithNext=1),
+        "claim": style("claim", bulletIndent=2),
+        "quote": style("quote", textColor=colors.HexColor("#333333")),
+        "remark": style("remark", fontName=sans, textColor=colors.HexColor("#444444")),
         # the number hangs in the margin of the note, as a bullet: the text lines align
-        "note": ParagraphStyle(
-            "note",
-            base,
-            fontSize=small,
-            leading=small * 1.28,
-            leftIndent=small * 2.1,
-            bulletIndent=0,
-            bulletFontSize=small,
-            spaceAfter=1.2,
-        ),
-        "endnote": ParagraphStyle(
-            "endnote",
-            base,
-            fontSize=look.endnote,
-            leading=look.endnote * 1.28,
-            leftIndent=look.endnote * 2.1,
-            bulletIndent=0,
-            bulletFontSize=look.endnote,
-            spaceAfter=1.2,
-        ),
-        "bib": ParagraphStyle(
-            "bib",
-            base,
-            fontSize=small + 0.6,
-            leading=(small + 0.6) * 1.3,
-            leftIndent=18,
-            firstLineIndent=-18,
-            spaceAfter=2,
-        ),
+        "note": style("note", firstLineIndent=0, bulletIndent=0, bulletFontSize=look.note),
+        "endnote": style("endnote", firstLineIndent=0, bulletIndent=0, bulletFontSize=look.endnote),
+        "bib": style("bib"),
+    }
+
+
+def _measure(role: Role) -> dict[str, float]:
+    """Return a role's measure as reportlab's style arguments."""
+    return {
+        "fontSize": role.size,
+        "leading": role.leading,
+        "spaceBefore": role.before,
+        "spaceAfter": role.after,
+        "leftIndent": role.indent,
+        "firstLineIndent": role.first,
     }
 
 
@@ -224,7 +139,9 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle], width: float) -> list[Flow
         notes = [_note_paragraph(n.number, n.content, st["endnote"]) for n in memo.notes]
         if memo.note_columns > 1:
             story.append(
-                BalancedColumns(notes, nCols=memo.note_columns, spaceBefore=0, innerPadding=10)
+                BalancedColumns(
+                    notes, nCols=memo.note_columns, spaceBefore=0, innerPadding=NOTE_GAP
+                )
             )
         else:
             story += notes
@@ -446,7 +363,7 @@ class _Rule(Flowable):
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        return avail_width, 9
+        return avail_width, HEADER_RULE
 
     def draw(self) -> None:
         self.canv.setStrokeColor(colors.HexColor(_ACCENT.get()))
