@@ -175,17 +175,16 @@ def test_markup_like_text_round_trips_literally(tmp_path: Path) -> None:
 # --- notes -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("placement", ["footnotes", "endnotes"])
-def test_real_notes_match_the_memo_notes(tmp_path: Path, placement: str) -> None:
+def test_real_footnotes_match_the_memo_notes(tmp_path: Path) -> None:
+    placement = "footnotes"
     memo = sample_memo(placement)
     path = _write(tmp_path, placement)
-    other = "endnotes" if placement == "footnotes" else "footnotes"
     found = notes(path, placement)
     assert list(found.items()) == [
         (n.number, " ".join(plain_text(n.content).split())) for n in memo.notes
     ]
     assert body_note_ids(path, placement) == [1, 2, 3]
-    assert notes(path, other) == {} and body_note_ids(path, other) == []
+    assert notes(path, "endnotes") == {} and body_note_ids(path, "endnotes") == []
     tag = placement[:-1]
     root = _xml(path, f"word/{placement}.xml")
     separators = [(n.get(f"{W}type"), n.get(f"{W}id")) for n in root if n.get(f"{W}type")]
@@ -204,6 +203,34 @@ def test_real_notes_match_the_memo_notes(tmp_path: Path, placement: str) -> None
     settings = _xml(path, "word/settings.xml").find(f"{W}{tag}Pr")
     assert [n.get(f"{W}id") for n in settings.iter(f"{W}{tag}")] == ["-1", "0"]
     assert f"word/{placement}.xml" in zipfile.ZipFile(path).namelist()
+
+
+def test_endnotes_follow_their_heading_before_the_bibliography(tmp_path: Path) -> None:
+    """Endnotes are the body's, in the PDF's order: Notes heading, notes, Bibliography;
+    each marker links to its note's bookmark."""
+    memo = sample_memo("endnotes")
+    path = _write(tmp_path, "endnotes")
+    assert list(notes(path, "endnotes").items()) == [
+        (n.number, " ".join(plain_text(n.content).split())) for n in memo.notes
+    ]
+    assert body_note_ids(path, "endnotes") == [1, 2, 3]
+    assert notes(path, "footnotes") == {} and body_note_ids(path, "footnotes") == []
+    names = zipfile.ZipFile(path).namelist()
+    assert "word/endnotes.xml" not in names and "word/footnotes.xml" not in names
+    body = _xml(path, "word/document.xml")
+    order = [
+        ("".join(p.itertext()), _style_ids(p, "pStyle"))
+        for p in body.iter(f"{W}p")
+        if _style_ids(p, "pStyle") in (["Heading1"], ["EndnoteText"])
+    ]
+    titles = [t for t, style in order if style == ["Heading1"]]
+    notes_at = titles.index(memo.words.notes)
+    assert titles[notes_at + 1] == memo.words.bibliography
+    first_note = next(i for i, (_, style) in enumerate(order) if style == ["EndnoteText"])
+    assert order[first_note - 1][0] == memo.words.notes
+    marks = {m.get(f"{W}name") for m in body.iter(f"{W}bookmarkStart")}
+    anchors = [a.get(f"{W}anchor") for a in body.iter(f"{W}hyperlink") if a.get(f"{W}anchor")]
+    assert anchors and set(anchors) <= marks
 
 
 def test_italic_spans_stay_italic_in_notes(tmp_path: Path) -> None:
@@ -423,6 +450,7 @@ def test_libreoffice_keeps_all_text_and_places_the_notes(tmp_path: Path, placeme
         page = next(i for i, p in enumerate(pages) if content in p)
         if placement == "footnotes":  # at the foot of the page that cites it, under the body
             assert page == 0 and pages[0].index(content) > pages[0].index(last_body)
-        else:  # after the memo's last words
-            assert page == len(pages) - 1 and text.index(content) > text.index(last_body)
+        else:  # under the Notes heading, before the bibliography
+            start = text.index(f"{memo.words.notes} 1.")
+            assert start < text.index(content) < text.index(memo.words.bibliography)
     assert f"Page 1 of {len(pages)}" in pages[0]

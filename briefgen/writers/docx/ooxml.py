@@ -130,6 +130,42 @@ def note_reference(kind: str, number: int) -> Any:
     return r
 
 
+def endnote_anchor(number: int) -> str:
+    """Return the bookmark name of endnote `number` (a body paragraph; see the writer)."""
+    return f"_Note{number}"
+
+
+def endnote_link(number: int) -> Any:
+    """Return the marker of endnote `number`: its number, raised, linked to the note."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), endnote_anchor(number))
+    link.set(qn("w:history"), "1")
+    link.append(run(str(number), "EndnoteReference"))
+    return link
+
+
+def tab() -> Any:
+    """Return a run holding a tab."""
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:tab"))
+    return r
+
+
+def section_columns(sect: Any, count: int, gap: Any, continuous: bool) -> None:
+    """Set a section's text columns (`gap` apart) and whether it starts on the same page."""
+    for old in sect.findall(qn("w:cols")) + sect.findall(qn("w:type")):
+        sect.remove(old)
+    cols = OxmlElement("w:cols")
+    cols.set(qn("w:num"), str(count))
+    if gap is not None:
+        cols.set(qn("w:space"), str(gap.twips))
+    # w:type comes before the page's size, w:cols after its margins (the schema's order)
+    sect.find(qn("w:pgMar")).addnext(cols)
+    if continuous:
+        kind = _val("w:type", "continuous")
+        sect.find(qn("w:pgSz")).addprevious(kind)
+
+
 class NotesPart:
     """A footnotes or endnotes part: the separators Word expects, then one note per number."""
 

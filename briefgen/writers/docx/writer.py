@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 from collections.abc import Sequence
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ LOGO_HEIGHT = Mm(13)
 # the heading block's columns: label and value, twice a line in the one-page memo
 HEADER_COLUMNS = {"policy-memo": (Mm(24),), "one-page": (Mm(18), Mm(66), Mm(18))}
 HEADER_ROW_GAP = 1.5  # points between the heading block's lines, as in the PDF's table
+NOTE_BOOKMARKS = 100_000  # the endnotes' bookmark ids start here, apart from the headings'
 BULLET_AT = 2.0  # points from the margin to a claim's bullet, as in the PDF
 RULE_LINE = 4.0  # points: the line of the paragraph that draws the heading block's rule
 # Word knows these styles by their internal names; matching them (and not flagging them
@@ -353,7 +355,8 @@ class _Writer:
         self.memo = memo
         self.notes: ox.NotesPart | None = None
         self.bookmarks: list[str] = []
-        if memo.notes:
+        self.endnotes = bool(memo.notes) and memo.note_placement == "endnotes"
+        if memo.notes and not self.endnotes:
             self.notes = ox.NotesPart(doc.part, memo.note_placement)
 
     def body(self) -> None:
@@ -374,6 +377,8 @@ class _Writer:
         if self.notes is not None:
             for note in memo.notes:
                 self.notes.add(note.number, self._filler(note.content))
+        if self.endnotes:
+            self._endnotes()
         if memo.bibliography:
             self._heading(memo.words.bibliography)
             for entry in memo.bibliography:
@@ -384,10 +389,41 @@ class _Writer:
             for line in memo.summary:
                 self.doc.add_paragraph(line)
 
+    def _endnotes(self) -> None:
+        """Add the endnotes under their heading, in the PDF's place: before the
+        bibliography, in the PDF's columns, on pages with the banner and page numbers.
+
+        They are paragraphs of the body, each marker a link to its note, not Word's own
+        endnotes: Word sets those after the document's last paragraph (after the
+        bibliography, without a heading), or at a section's end (`w:pos sectEnd`), which
+        LibreOffice ignores; and LibreOffice sets them on pages of an "Endnote" page
+        style without the memo's header and footer. The notes are numbered by the memo
+        (`Memo.notes`) in any case, so nothing of Word's renumbering is lost.
+        """
+        memo = self.memo
+        self._heading(memo.words.notes)
+        body = self.doc.element.body
+        if memo.note_columns > 1:  # the notes are a section of their own, in columns
+            last = body.findall(qn("w:p"))[-1]
+            last.get_or_add_pPr().append(deepcopy(body.sectPr))
+        p = None
+        for note in memo.notes:
+            p = self.doc.add_paragraph(style=WORD_NAMES["Endnote Text"])
+            p._p.append(ox.run(f"{note.number}."))
+            p._p.append(ox.tab())
+            self._inlines(p._p, note.content, self.doc.part)
+            ox.bookmark(p._p, NOTE_BOOKMARKS + note.number, ox.endnote_anchor(note.number))
+        if memo.note_columns > 1 and p is not None:
+            notes = deepcopy(body.sectPr)
+            ox.section_columns(notes, memo.note_columns, Pt(measure.NOTE_GAP), continuous=True)
+            p._p.get_or_add_pPr().append(notes)
+            ox.section_columns(body.sectPr, 1, None, continuous=True)
+
     def _headings(self) -> list[str]:
         """Return the memo's level-1 headings, in order, as the body will hold them."""
         memo = self.memo
         titles = [s.title for s in memo.sections if s.title]
+        titles += [memo.words.notes] if self.endnotes else []
         titles += [memo.words.bibliography] if memo.bibliography else []
         titles += [memo.words.summary] if memo.summary else []
         return titles
@@ -472,10 +508,12 @@ class _Writer:
         rtl = scripts.has_rtl("".join(i.text for i in content if isinstance(i, Span)))
         for item in content:
             if isinstance(item, NoteRef):
+                if rtl and (self.notes or self.endnotes):
+                    p.append(ox.run("\u200e"))  # the number stays with its sentence
                 if self.notes is not None:
-                    if rtl:  # after a left-to-right mark, the number stays with its sentence
-                        p.append(ox.run("\u200e"))
                     p.append(ox.note_reference(self.notes.kind, item.number))
+                elif self.endnotes:
+                    p.append(ox.endnote_link(item.number))
                 continue
             for element in self._span(item, part):
                 p.append(element)
