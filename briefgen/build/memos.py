@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..check import likelihood
+from ..check import libreoffice, likelihood
 from ..check.store import check_brief, load_checked
 from ..errors import BriefgenError, DiskFull, Problems, UsageError, WorkspaceError, display_path
 from ..model import Memo
@@ -91,7 +91,9 @@ def check_workspace(root: Path, only: list[Path] | None = None, use_cache: bool 
     return checked
 
 
-def trial_build(checked: Checked, engine: Engine | None = None) -> None:
+def trial_build(
+    checked: Checked, engine: Engine | None = None, docx_pages: bool = True
+) -> list[str]:
     """Build every brief for every audience in every format it builds, as `build` would,
     into a temporary folder that is then removed; what the build would fail on (a
     template, a PDF over its audience's max-pages, a writer's failure) goes to the
@@ -99,18 +101,20 @@ def trial_build(checked: Checked, engine: Engine | None = None) -> None:
     so that a workspace that passes `check` builds.
 
     `engine` holds writer processes and a citation server started earlier; without one,
-    this starts its own.
+    this starts its own. With `docx_pages`, each DOCX with a max-pages is laid out by
+    LibreOffice where it is installed, and one over is a warning. Returns what it could
+    not check, for `check` to say.
     """
     ws = checked.ws
     if ws.problems.errors:
-        return
+        return []
     work, problems = _plan_jobs(checked, None, None, history=History(ws.out))
     ws.problems.items += [p for p in problems.items if p not in ws.problems.items]
     for job in work:
         job.todo = list(job.formats)
         _warn_of_scales(checked, job)
     if not work:
-        return
+        return []
     own = engine is None
     if engine is None:
         engine = Engine(min(os.cpu_count() or 1, sum(len(j.todo) for j in work)), [])
@@ -124,6 +128,7 @@ def trial_build(checked: Checked, engine: Engine | None = None) -> None:
                 work, Path(tmp), engine, None, lambda job, fmt, exc: _failed(checked, job, fmt, exc)
             )
             ws.problems.extend(_page_problems(written, ws))
+            return _docx_page_problems(written, ws, Path(tmp)) if docx_pages else []
     finally:
         if own:
             engine.close()
@@ -420,27 +425,71 @@ def _page_problems(outputs: list[Output], ws: Workspace) -> Problems:
     for item in outputs:
         limit = item.memo_facts["max_pages"]
         if FORMATS[item.fmt].paged and limit and item.pages and item.pages > limit:
-            facts = item.memo_facts
-            name = facts["audience"]
-            where = ws.where.get(("audience", name), Where(ws.root / "audiences.yaml", None))
             over = item.pages - limit
             overflow = (
                 f"about {plural(item.last_page_lines, 'line')} too long"
                 if over == 1 and item.last_page_lines
                 else f"{plural(over, 'page')} too long"
             )
+            path, line, key = _max_pages_place(ws, item.memo_facts["audience"])
             problems.add(
-                where.path,
-                where.line_of("max-pages"),
-                f"{name}.max-pages",
+                path,
+                line,
+                key,
                 f"{item.path.name} is {plural(item.pages, 'page')}, "
-                f"{over} more than max-pages {limit} allows ({overflow}); cut claims "
-                f"(it holds {plural(facts['claims'], 'claim')} in "
-                f"{plural(facts['sections'], 'section')}: lower "
-                "the audience's max-claims or the brief's select limits) or shorten "
-                "the prose",
+                f"{over} more than max-pages {limit} allows ({overflow}); {_cut(item)}",
             )
     return problems
+
+
+def _max_pages_place(ws: Workspace, audience: str) -> tuple[Path, int, str]:
+    """Return the file, line and key of an audience's max-pages."""
+    where = ws.where.get(("audience", audience), Where(ws.root / "audiences.yaml", None))
+    return where.path, where.line_of("max-pages"), f"{audience}.max-pages"
+
+
+def _cut(item: Output) -> str:
+    """Return how a memo over its max-pages can be shortened."""
+    facts = item.memo_facts
+    return (
+        f"cut claims (it holds {plural(facts['claims'], 'claim')} in "
+        f"{plural(facts['sections'], 'section')}: lower "
+        "the audience's max-claims or the brief's select limits) or shorten the prose"
+    )
+
+
+def _docx_page_problems(outputs: list[Output], ws: Workspace, work: Path) -> list[str]:
+    """Warn of each DOCX that LibreOffice lays out on more pages than its audience's
+    max-pages; return what was skipped, for `check` to say.
+
+    A warning, not an error: `build` holds the PDF to max-pages but cannot lay out a
+    DOCX (that is its reader's), so a workspace that builds still passes `check`."""
+    limited = [o for o in outputs if o.fmt == "docx" and o.memo_facts["max_pages"]]
+    if not limited:
+        return []
+    if not libreoffice.installed():
+        return [
+            "LibreOffice (soffice) is not installed: the DOCX memos' pages were not "
+            "counted against max-pages"
+        ]
+    counts = libreoffice.page_counts([o.path for o in limited], work)
+    for item in limited:
+        limit = item.memo_facts["max_pages"]
+        path, line, key = _max_pages_place(ws, item.memo_facts["audience"])
+        pages = counts.get(item.path)
+        if pages is None:
+            ws.problems.warn(
+                path, line, key, f"LibreOffice could not lay out {item.path.name} in time"
+            )
+        elif pages > limit:
+            ws.problems.warn(
+                path,
+                line,
+                key,
+                f"{item.path.name} is {plural(pages, 'page')} as LibreOffice lays it out, "
+                f"{pages - limit} more than max-pages {limit} allows; {_cut(item)}",
+            )
+    return []
 
 
 def describe(item: Output) -> str:

@@ -262,8 +262,9 @@ def check(path: Path | None, strict: bool) -> None:
     citation style (an unknown one with the nearest shipped names); then build
     every brief for every audience, in each format it builds, into a temporary folder
     that is removed after, so that what a build would fail on (a template error, a PDF
-    over its audience's max-pages, a writer's failure) is found too. Nothing is written
-    to out/.
+    over its audience's max-pages, a writer's failure) is found too. Where LibreOffice
+    is installed, each DOCX with a max-pages is laid out by it, and one over its
+    max-pages is a warning. Nothing is written to out/.
 
     Prints every problem as file:line: key: message; exits 1 on any error.
     """
@@ -277,9 +278,11 @@ def check(path: Path | None, strict: bool) -> None:
         from ..build.memos import check_workspace, trial_build
 
         checked = check_workspace(root)
-        trial_build(checked, engine)
+        skipped = trial_build(checked, engine)
     problems = checked.ws.problems
     _print_problems(problems)
+    for line in skipped:
+        click.echo(line, err=True)
     errors, warnings = len(problems.errors), len(problems.warnings)
     ws = checked.ws
     summary = (
