@@ -227,7 +227,8 @@ class Audience(Record, kw_only=True):
     max_marking: str | None = field(name="max-marking", default=None)
     """Leave out claims marked higher than this; the build reports how many."""
     max_pages: Annotated[int, Meta(ge=1)] | None = field(name="max-pages", default=None)
-    """The PDF must fit in this many pages, or the build fails and says by how much."""
+    """The PDF must fit in this many pages, or the build fails and says by how much;
+    `check` warns of a DOCX that LibreOffice lays out on more."""
     attribution: Annotated[str, ATTRIBUTION] = "According to {origin}, {text}"
     """How a second-hand claim reads: {origin} is who asserted it, {text} the claim; each
     is cased for where it stands (a capital to start a sentence, a label lowered inside
