@@ -291,16 +291,20 @@ def test_only_web_and_mail_links_become_hyperlinks(tmp_path: Path) -> None:
 def test_header_and_footer_carry_banner_and_page_fields(tmp_path: Path) -> None:
     document = docx.Document(str(_write(tmp_path)))
     section = document.sections[0]
-    header = section.header.paragraphs
+    title = sample_memo().header.title
+    assert section.different_first_page_header_footer
+    header = section.first_page_header.paragraphs
     assert [(p.style.name, p.text) for p in header] == [("Banner", "INTERNAL")]
-    footer = section.footer.paragraphs
-    assert footer[-1].style.name == "Banner" and footer[-1].text == "INTERNAL"
-    # the fields' cached results show before Word updates them
-    assert footer[0].text == "Eurasia Desk, Example Policy Institute\tPage 1 of 1"
-    instructions = [t.text.strip() for t in footer[0]._p.iter(f"{W}instrText")]
-    assert instructions == ["PAGE", "NUMPAGES"]
-    kinds = [c.get(f"{W}fldCharType") for c in footer[0]._p.iter(f"{W}fldChar")]
-    assert kinds == ["begin", "separate", "end"] * 2
+    later = [(p.style.name, p.text) for p in section.header.paragraphs]
+    assert later == [("Banner", "INTERNAL"), ("Running Header", title)]  # as the PDF's
+    for footer in (section.first_page_footer.paragraphs, section.footer.paragraphs):
+        assert footer[-1].style.name == "Banner" and footer[-1].text == "INTERNAL"
+        # the fields' cached results show before Word updates them
+        assert footer[0].text == "Eurasia Desk, Example Policy Institute\tPage 1 of 1"
+        instructions = [t.text.strip() for t in footer[0]._p.iter(f"{W}instrText")]
+        assert instructions == ["PAGE", "NUMPAGES"]
+        kinds = [c.get(f"{W}fldCharType") for c in footer[0]._p.iter(f"{W}fldChar")]
+        assert kinds == ["begin", "separate", "end"] * 2
     banner = document.styles["Banner"]
     assert banner.font.bold and banner.paragraph_format.alignment == 1  # centred
 

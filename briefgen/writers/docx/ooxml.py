@@ -19,6 +19,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement
 from lxml import etree
 
+from .. import measure
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NOTES = {
     "footnotes": (
@@ -173,13 +175,15 @@ class NotesPart:
         tag, partname, reltype, content_type = NOTES[kind]
         self.kind = kind
         self.tag = tag
+        # the separators are as tall as the space the PDF keeps around its rule
+        line = f'w:line="{round(sum(measure.FOOTNOTE_RULE) * 20)}" w:lineRule="exact"'
         xml = (
             f"<w:{kind} {nsdecls('w', 'r')}>"
             f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
-            f'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p>'
+            f"{line}/></w:pPr><w:r><w:separator/></w:r></w:p>"
             f"</w:{tag}>"
             f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing '
-            f'w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r>'
+            f'w:after="0" {line}/></w:pPr><w:r>'
             f"<w:continuationSeparator/></w:r></w:p></w:{tag}>"
             f"</w:{kind}>"
         )
@@ -201,7 +205,7 @@ class NotesPart:
         ref.append(ref_props)
         ref.append(OxmlElement(f"w:{self.tag}Ref"))
         p.append(ref)
-        p.append(run(" "))
+        p.append(tab())  # the number hangs, the text lines align, as in the PDF
         fill(p, self.part)
         note.append(p)
         self.part.element.append(note)

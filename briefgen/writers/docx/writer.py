@@ -53,6 +53,7 @@ LOGO_HEIGHT = Mm(13)
 HEADER_COLUMNS = {"policy-memo": (Mm(24),), "one-page": (Mm(18), Mm(66), Mm(18))}
 HEADER_ROW_GAP = 1.5  # points between the heading block's lines, as in the PDF's table
 NOTE_BOOKMARKS = 100_000  # the endnotes' bookmark ids start here, apart from the headings'
+RUNNING_TITLE_GAP = 2.0  # points between the banner and the running title
 BULLET_AT = 2.0  # points from the margin to a claim's bullet, as in the PDF
 RULE_LINE = 4.0  # points: the line of the paragraph that draws the heading block's rule
 # Word knows these styles by their internal names; matching them (and not flagging them
@@ -209,6 +210,10 @@ def _styles(doc: Any, layout: str, brand: Branding) -> _StyleBook:
     toc.paragraph_format.space_before = Pt(6)
     _add(styles, "TOC 1", WD_STYLE_TYPE.PARAGRAPH, serif, look.body - 0.5, after=1, indent=Mm(2))
     _add(styles, "Running Footer", WD_STYLE_TYPE.PARAGRAPH, sans, 7.5, after=0, color=GREY)
+    running = _add(
+        styles, "Running Header", WD_STYLE_TYPE.PARAGRAPH, sans, 7.5, after=0, color=GREY
+    )
+    running.paragraph_format.space_before = Pt(RUNNING_TITLE_GAP)
     return styles
 
 
@@ -324,15 +329,22 @@ def _page(doc: Any, memo: Memo) -> None:
     section.bottom_margin = Mm(measure.BOTTOM)
     section.header_distance = Mm(8)
     section.footer_distance = Mm(7)
-    header = section.header.paragraphs[0]
-    header.style = doc.styles["Banner"]
-    header.add_run(memo.banner)
-    footer = section.footer
+    # the first page carries the title in full; the others a running header, as the PDF
+    section.different_first_page_header_footer = True
+    for header in (section.first_page_header, section.header):
+        line = header.paragraphs[0]
+        line.style = doc.styles["Banner"]
+        line.add_run(memo.banner)
+    section.header.add_paragraph(memo.header.title, style=doc.styles["Running Header"])
+    for footer in (section.first_page_footer, section.footer):
+        _footer(doc, footer, memo, section.page_width - Mm(2 * measure.MARGIN))
+
+
+def _footer(doc: Any, footer: Any, memo: Memo, width: Any) -> None:
+    """Fill a footer: organisation and "Page X of Y" on one line, the banner under it."""
     line = footer.paragraphs[0]
     line.style = doc.styles["Running Footer"]
-    line.paragraph_format.tab_stops.add_tab_stop(
-        section.page_width - Mm(2 * measure.MARGIN), alignment=2
-    )  # right tab
+    line.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right tab
     line.add_run(memo.header.organisation + "\t")
     before, between, after = memo.words.page_parts()
     for words, field in ((before, "PAGE"), (between, "NUMPAGES"), (after, None)):
