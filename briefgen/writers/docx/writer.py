@@ -227,6 +227,10 @@ def _measure(style: Any, role: measure.Role) -> None:
     fmt.space_after = Pt(role.after)
     fmt.left_indent = Pt(role.indent)
     fmt.first_line_indent = Pt(role.first)
+    # the template's List Bullet drops the space between its paragraphs; the PDF keeps it
+    for props in style.element.findall(qn("w:pPr")):
+        for contextual in props.findall(qn("w:contextualSpacing")):
+            props.remove(contextual)
 
 
 def _coverage(font: str) -> frozenset[int]:
