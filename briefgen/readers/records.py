@@ -215,7 +215,8 @@ class Audience(Record, kw_only=True):
     template: str = "policy-memo"
     """The memo template: policy-memo, one-page, or a template in the workspace's templates/."""
     notes: Literal["footnotes", "endnotes"] = "endnotes"
-    """Where source notes go: at the foot of each page, or in a Notes section at the end."""
+    """Where source notes go: at the foot of each page, or in a Notes section after the
+    memo's text, before the bibliography."""
     quotes: bool = False
     """Print each claim's verbatim quote under it."""
     confidence: bool = False
