@@ -479,7 +479,11 @@ def _docx_page_problems(outputs: list[Output], ws: Workspace, work: Path) -> lis
         pages = counts.get(item.path)
         if pages is None:
             ws.problems.warn(
-                path, line, key, f"LibreOffice could not lay out {item.path.name} in time"
+                path,
+                line,
+                key,
+                f"LibreOffice could not lay out {item.path.name} (it failed, or took longer "
+                "than it is given); its pages were not counted",
             )
         elif pages > limit:
             ws.problems.warn(
