@@ -50,7 +50,7 @@ def render(memo: Memo) -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="color-scheme" content="light">',
+        '<meta name="color-scheme" content="light only">',
         '<meta name="format-detection" content="telephone=no, date=no, address=no, email=no">',
         f"<title>{escape(head.title)}</title>",
         f'<meta name="author" content="{escape(head.organisation)}">',

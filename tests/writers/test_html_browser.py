@@ -68,7 +68,7 @@ KEPT = {
     ".remark": ["font-size", "color", "padding-left"],
     ".conf": ["font-style", "color"],
     ".new": ["color", "font-weight", "font-size"],
-    "sup a": ["color", "text-decoration-line"],
+    "sup a": ["color", "text-decoration-line", "padding-left"],
     "ol.notes li": ["font-size", "display"],
     ".bib p": ["text-indent", "padding-left"],
     ".logo": ["max-height", "display"],
@@ -182,6 +182,8 @@ def test_the_memo_looks_the_same_without_its_style_element(
     assert banner["background-color"] not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
     assert int(banner["font-weight"]) >= 700 and banner["text-align"] == "center"
     assert styled["h1"]["color"] == styled["h2"]["color"] == _rgb(_accent())
+    assert styled["sup a"]["color"] == _rgb(_accent())
+    assert styled["sup a"]["text-decoration-line"] == "none"  # a note marker, not a link
     if profile["quotes"]:
         assert styled[".quote"]["font-style"] == "italic"
         assert styled[".quote"]["border-left-width"] != "0px"
