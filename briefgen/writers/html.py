@@ -1,7 +1,10 @@
-"""The HTML writer: one self-contained file, for e-mail and quick preview.
+"""The HTML writer: one self-contained file, to send as an e-mail or read on a phone.
 
 Everything user-written is escaped; only http, https and mailto links are made.
 Footnotes become notes at the end with links both ways, as in most web readers.
+Many mail clients strip <style>, so css-inline puts every rule of html.css on the
+elements it matches; <style> keeps only what no element can hold (@font-face, @media).
+The logo, the fonts and the build's manifest travel inside the file.
 """
 
 from __future__ import annotations
