@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from briefgen.readers.texts import CapturedText
 
-from ..conftest import ARTICLES, EXAMPLE, briefgen
+from ..conftest import ARTICLES, EXAMPLE, briefgen, make_workspace
+from .scripts_text import SCRIPTS, words
 
 SOURCE = "svetlova-jst-2024"
 URL = "https://jstribune.example/2024/06/hidden-discord-russia-iran/"
@@ -336,3 +337,57 @@ def test_source_named_on_the_command_line(tmp_path: Path) -> None:
     unknown = briefgen("import", str(export), "--source", "svetlova", cwd=ws)
     assert unknown.code == 2
     assert f"unknown source 'svetlova' (did you mean '{SOURCE}'?)" in unknown.err
+
+
+@st.composite
+def pages(draw: st.DrawFn) -> tuple[str, str, list[tuple[str, str]], int]:
+    """Draw a captured text in one script whose paragraphs each hold one passage between
+    words of their own, and the paragraph (0-based) the highlight was made in."""
+    script = draw(st.sampled_from(SCRIPTS))
+    passage = " ".join(draw(words(script, 2, 4)))
+    count = draw(st.integers(2, 4))
+    contexts = draw(
+        st.lists(
+            st.tuples(words(script, 1, 3, length=3), words(script, 1, 3, length=3)).map(
+                lambda pair: (" ".join(pair[0]), " ".join(pair[1]))
+            ),
+            min_size=count,
+            max_size=count,
+            unique_by=lambda pair: (pair[0].split()[-1], pair[1].split()[0]),
+        )
+    )
+    paragraphs = [f"{before} {passage} {after}." for before, after in contexts]
+    return "\n\n".join(paragraphs) + "\n", passage, contexts, draw(st.integers(0, count - 1))
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(pages())
+def test_a_repeated_passage_in_any_script_is_drafted_where_it_was_highlighted(
+    tmp_path_factory: pytest.TempPathFactory, page: tuple[str, str, list[tuple[str, str]], int]
+) -> None:
+    text, passage, contexts, chosen = page
+    ws = make_workspace(tmp_path_factory.mktemp("script"))
+    (ws / "store" / "texts" / "gen-2024.txt").write_text(text, encoding="utf-8")
+    with (ws / "store" / "sources.yaml").open("a", encoding="utf-8") as sources:
+        sources.write(
+            "\n- id: gen-2024\n  type: webpage\n  title: Generated\n  issued: 2024-06\n"
+            f"  text: texts/gen-2024.txt\n  URL: {URL}\n"
+        )
+    before, after = contexts[chosen]
+    row = _row("g1", passage, f"{before} ", f" {after}.", "", ["t"])
+    export = ws.parent / "hypothesis.json"
+    export.write_text(json.dumps([row], ensure_ascii=False), encoding="utf-8")
+    run = briefgen("import", str(export), cwd=ws)
+    assert run.code == 0, run.err
+    claim = _drafts(ws)["g1"]
+    assert claim["sources"][0] == {
+        "source": "gen-2024",
+        "quote": passage,
+        "locator": f"para. {chosen + 1}",
+    }
+    check = briefgen("check", cwd=ws)
+    assert check.code == 0, check.err
