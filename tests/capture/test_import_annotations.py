@@ -160,6 +160,11 @@ def test_drafts_pass_check_and_stay_out_of_the_memo(tmp_path: Path) -> None:
     export.write_text(json.dumps(rows), encoding="utf-8")
     assert briefgen("import", str(export), cwd=ws).code == 0
     (ident,) = [c["id"] for c in _drafts(ws).values()]
+    military = ws / "store" / "claims" / "military.yaml"  # a placed claim differs from it
+    before = "\n\n- id: drones-for-jets-deal"
+    text = military.read_text("utf-8")
+    assert before in text
+    military.write_text(text.replace(before, f"\n  contradicts: [{ident}]{before}"), "utf-8")
     check = briefgen("check", cwd=ws)
     assert check.code == 0, check.err
     assert f"1 draft claim, in no memo until reviewed (remove draft: true): {ident}" in check.err
@@ -173,7 +178,7 @@ def test_drafts_pass_check_and_stay_out_of_the_memo(tmp_path: Path) -> None:
     (ws / "selecting.yaml").write_text(yaml.safe_dump(selecting), encoding="utf-8")
     built = briefgen("build", "--all", "--format", "json", "--audience", "analyst", cwd=ws)
     assert built.code == 0, built.err
-    for name in ("russia-iran-weekly", "selecting"):
+    for name in ("russia-iran-weekly", "selecting"):  # nor in a "Sources differ" remark
         memo = (ws / "out" / f"{name}.analyst.json").read_text("utf-8")
         assert ident not in memo and "Most Shaheds came early" not in memo
     assert "1 still draft" in built.out  # the select on military would have taken it
