@@ -251,3 +251,18 @@ def test_without_text_on_a_terminal_the_editor_writes_it(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     added = yaml.safe_load((ws / "store" / "claims" / "new.yaml").read_text())[-1]
     assert added["text"] == typed
+
+
+def test_a_source_without_captured_text_is_refused(tmp_path: Path) -> None:
+    ws = _copy(tmp_path)
+    with (ws / "store" / "sources.yaml").open("a", encoding="utf-8") as sources:
+        sources.write("\n- id: untexted-2024\n  type: webpage\n  title: No text\n  issued: 2024\n")
+    run = briefgen(
+        "claim", "add", "--source", "untexted-2024", "--quote", "q", "--text", "T.", cwd=ws
+    )
+    assert run.code == 1
+    assert run.err.splitlines()[0] == (
+        "store/claims/new.yaml: sources[0].quote: source 'untexted-2024' has no captured text "
+        "to find the quote in; ingest the source's text first"
+    )
+    assert not (ws / "store" / "claims" / "new.yaml").exists()

@@ -396,3 +396,16 @@ def test_a_repeated_passage_in_any_script_is_drafted_where_it_was_highlighted(
     }
     check = briefgen("check", cwd=ws)
     assert check.code == 0, check.err
+
+
+def test_source_options_are_refused_for_sources_and_update_for_highlights(tmp_path: Path) -> None:
+    ws = _copy(tmp_path)
+    csl = tmp_path / "zotero.json"
+    csl.write_text(json.dumps([{"id": "x-2024", "type": "report", "title": "X"}]), "utf-8")
+    run = briefgen("import", str(csl), "--source", SOURCE, cwd=ws)
+    assert run.code == 2 and "--source and --file are for annotations' highlights" in run.err
+    export = tmp_path / "notes.json"
+    export.write_text(json.dumps(_w3c_forms()["single"][0]), "utf-8")
+    run = briefgen("import", str(export), "--update", cwd=ws)
+    assert run.code == 2 and "--update and --skip-existing are for sources" in run.err
+    assert briefgen("import", str(csl), cwd=ws).code == 0  # CSL-JSON is still sources
