@@ -409,3 +409,18 @@ def test_source_options_are_refused_for_sources_and_update_for_highlights(tmp_pa
     run = briefgen("import", str(export), "--update", cwd=ws)
     assert run.code == 2 and "--update and --skip-existing are for sources" in run.err
     assert briefgen("import", str(csl), cwd=ws).code == 0  # CSL-JSON is still sources
+
+
+def test_a_highlight_that_cuts_words_is_widened_to_them(tmp_path: Path) -> None:
+    ws = _copy(tmp_path)
+    whole = "has already supplied approximately 4500 of the promised 6000 drones"
+    at = PAGE.index(whole)
+    cut = whole[1:-3]  # "as already … dro": the mouse slipped at both ends
+    row = _row("cut1", cut, PAGE[at - 31 : at + 1], PAGE[at + len(whole) - 3 :][:32], "", [])
+    export = tmp_path / "hypothesis.json"
+    export.write_text(json.dumps([row]), encoding="utf-8")
+    run = briefgen("import", str(export), cwd=ws)
+    assert run.code == 0, run.err
+    assert _drafts(ws)["cut1"]["sources"][0]["quote"] == whole
+    assert f"the highlight cuts a word: the quote is widened to whole words, {whole!r}" in run.err
+    assert briefgen("check", cwd=ws).code == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.capture.passages import find_passage
+from briefgen.capture.passages import find_highlight, find_passage
 from briefgen.readers.texts import CapturedText
 
 from .scripts_text import SCRIPTS, sentence, words
@@ -77,3 +77,26 @@ def test_a_passage_over_a_page_break_is_cited_by_pages() -> None:
     text = "First page opens the report.\f\n\nSecond page holds the passage. It runs\fon here."
     found = find_passage(CapturedText.parse(text), "holds the passage. It runs on")
     assert found is not None and found.locator == "pp. 2\u20133"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from([s for s in SCRIPTS if s != "cjk"]).flatmap(lambda s: words(s, 3, 9, length=4)),
+    st.data(),
+)
+def test_a_highlight_cutting_words_is_widened_to_them(
+    found_words: list[str], data: st.DataObject
+) -> None:
+    """A selection that starts or ends inside a word takes the whole word, from the text
+    the highlight keeps around it (in scripts that space their words)."""
+    paragraph = " ".join(found_words) + "."
+    first = data.draw(st.integers(0, len(found_words) - 2))
+    last = data.draw(st.integers(first + 1, len(found_words) - 1))
+    whole = " ".join(found_words[first : last + 1])
+    at = paragraph.index(whole)
+    cut_start, cut_end = data.draw(st.integers(0, 2)), data.draw(st.integers(0, 2))
+    exact = whole[cut_start : len(whole) - cut_end]
+    prefix, suffix = paragraph[: at + cut_start], paragraph[at + len(whole) - cut_end :]
+    located = find_highlight(CapturedText.parse(paragraph), exact, prefix, suffix)
+    assert located is not None
+    assert located[0] == whole and located[1].locator == "para. 1"
