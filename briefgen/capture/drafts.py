@@ -74,6 +74,8 @@ def import_highlights(
         if record is not None:
             records.append(record)
             taken.add(record["id"])
+            if highlight.ident is not None:  # the same highlight twice in the file: once
+                made[highlight.ident] = record["id"]
     if records:
         append_claims(ws, done.path, records, HEAD)
     done.added = [r["id"] for r in records]
