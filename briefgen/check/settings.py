@@ -1,8 +1,11 @@
 """The places briefgen.yaml names: the citation style, a shipped one or a file; the
-output folder, the logo and the fonts, each inside the workspace, and the files real
-files of the right kind."""
+output folder, the logo, the fonts and the Word template (an audience's too), each inside
+the workspace, and the files real files of the right kind."""
 
 from __future__ import annotations
+
+import zipfile
+from pathlib import Path
 
 from ..cite.pandoc import StyleError, find_style
 from ..dates import babel_locale
@@ -11,6 +14,9 @@ from ..readers.workspace import Where, Workspace
 
 SHIPPED_FONTS = ("Noto Serif", "Noto Sans", "DejaVu Sans")
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
+# the content type of a Word document's main part; a template (.dotx) or a macro-enabled
+# file has another, which python-docx refuses to open
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 
 def check_settings_files(ws: Workspace) -> None:
@@ -33,6 +39,8 @@ def check_settings_files(ws: Workspace) -> None:
         )
     if settings.logo:
         _check_file(ws, where, "logo", settings.logo, LOGO_TYPES, "a PNG, JPEG or SVG file")
+    if settings.reference_doc:
+        check_reference_doc(ws, where, "reference-doc", settings.reference_doc)
     for key, value in (("body-font", settings.body_font), ("heading-font", settings.heading_font)):
         if value.lower().endswith(".ttf"):
             _check_file(ws, where, key, value, (".ttf",), "a TrueType (.ttf) file")
@@ -46,23 +54,60 @@ def check_settings_files(ws: Workspace) -> None:
             )
 
 
+def check_reference_doc(ws: Workspace, where: Where, key: str, value: str) -> None:
+    """Check that `value` (at `key`, an audience's "NAME.reference-doc" too) is a Word
+    document inside the workspace that the DOCX writer can be based on."""
+    if not _check_file(ws, where, key, value, (".docx",), "a Word document (.docx)"):
+        return
+    why = _not_a_docx(ws.root / value)
+    if why is not None:
+        shown = key.rsplit(".", 1)[-1]
+        ws.problems.add(
+            where.path,
+            where.line_of(shown),
+            key,
+            f"{value!r} is not a Word document (.docx): {why}; save the template in Word "
+            "as a Word Document (.docx)",
+        )
+
+
+def _not_a_docx(path: Path) -> str | None:
+    """Return why `path` is not a Word document's package, or None if it is one."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+                return "it holds no Word document"
+            types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "it is not a zip package"
+    if DOCX_MAIN not in types:
+        return "it is a Word template (.dotx) or a macro-enabled file"
+    if "word/styles.xml" not in names:
+        return "it holds no styles"
+    return None
+
+
 def _check_file(
     ws: Workspace, where: Where, key: str, value: str, kinds: tuple[str, ...], what: str
-) -> None:
+) -> bool:
+    """Check that `value` names a regular file of `kinds` inside the workspace; return
+    whether it does. `key` may be an audience's ("NAME.KEY"): its line is KEY's."""
+    line = where.line_of(key.rsplit(".", 1)[-1])
     path = inside(ws.root, value)
     if path is None:
         ws.problems.add(
-            where.path,
-            where.line_of(key),
-            key,
-            f"{value!r} leaves the workspace; give a path inside it",
+            where.path, line, key, f"{value!r} leaves the workspace; give a path inside it"
         )
     elif not path.exists():
-        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} not found")
+        ws.problems.add(where.path, line, key, f"{value!r} not found")
     elif (why := refusal(path, ws.root)) is not None:
-        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} {why}")
+        ws.problems.add(where.path, line, key, f"{value!r} {why}")
     elif path.suffix.lower() not in kinds:
-        ws.problems.add(where.path, where.line_of(key), key, f"{value!r} is not {what}")
+        ws.problems.add(where.path, line, key, f"{value!r} is not {what}")
+    else:
+        return True
+    return False
 
 
 def check_locale(ws: Workspace, tag: str, where: Where, key: str) -> None:

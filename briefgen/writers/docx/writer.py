@@ -40,6 +40,7 @@ from ...model import Paragraph as MemoParagraph
 from ...scripts import direction_runs
 from . import fonts as docx_fonts
 from . import ooxml as ox
+from .house import based_on
 
 BANNER = RGBColor(0x8A, 0x1C, 0x1C)
 GREY = RGBColor(0x44, 0x44, 0x44)
@@ -65,10 +66,15 @@ def write_docx(memo: Memo, path: Path) -> None:
     """Write `memo` as a DOCX file to `path`."""
     doc = Document()
     ox.drop_template_leftovers(doc)
-    ox.set_language(doc, memo.language)
     book = _styles(doc, compact=memo.layout == "one-page", brand=memo.branding)
+    house = memo.branding.reference_doc
+    if house:
+        doc = based_on(house, doc, book.used)
+        ox.drop_template_leftovers(doc)
+        book = _StyleBook(doc.styles)
+    ox.set_language(doc, memo.language)
     _remember_style_ids(doc, book)
-    _page(doc, memo)
+    _page(doc, memo, house=house is not None)
     writer = _Writer(doc, memo)
     writer.body()
     _properties(doc, memo)
@@ -90,14 +96,18 @@ class _StyleBook:
     def __init__(self, styles: Any) -> None:
         self.element = styles.element
         self.by_name = {s.name_val: s for s in self.element.style_lst}
+        self.used: list[str] = []  # the styles looked up or added, for a house template
 
     def __getitem__(self, name: str) -> Any:
-        return StyleFactory(self.by_name[BabelFish.ui2internal(name)])
+        internal = BabelFish.ui2internal(name)
+        self.used.append(internal)
+        return StyleFactory(self.by_name[internal])
 
     def add_style(self, name: str, kind: Any, builtin: bool = False) -> Any:
         internal = BabelFish.ui2internal(name)
         element = self.element.add_style_of_type(internal, kind, builtin)
         self.by_name[internal] = element
+        self.used.append(internal)
         return StyleFactory(element)
 
 
@@ -289,34 +299,71 @@ def _no_border(style: Any) -> None:
 # --- page, header and footer ----------------------------------------------------------------
 
 
-def _page(doc: Any, memo: Memo) -> None:
+def _page(doc: Any, memo: Memo, house: bool = False) -> None:
+    """Set up the page (a house template's own page setup is kept) and put the banner at
+    the top of every header, the footer line and the banner at the foot of every footer:
+    a house template's headers and footers keep their letterhead around them."""
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
-    section.page_width, section.page_height = PAGE[memo.page_size]
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Mm(20))
-    section.top_margin = Mm(24)
-    section.bottom_margin = Mm(22)
-    section.header_distance = Mm(8)
-    section.footer_distance = Mm(7)
-    header = section.header.paragraphs[0]
-    header.style = doc.styles["Banner"]
-    header.add_run(memo.banner)
-    footer = section.footer
-    line = footer.paragraphs[0]
-    line.style = doc.styles["Running Footer"]
-    line.paragraph_format.tab_stops.add_tab_stop(
-        section.page_width - Mm(40), alignment=2
-    )  # right tab
-    line.add_run(memo.header.organisation + "\t")
-    before, between, after = memo.words.page_parts()
-    for words, field in ((before, "PAGE"), (between, "NUMPAGES"), (after, None)):
-        if words:
-            line._p.append(ox.run(words))
-        for r in ox.field(field, "1") if field else ():
-            line._p.append(r)
+    if not house:
+        section.page_width, section.page_height = PAGE[memo.page_size]
+        for side in ("left_margin", "right_margin"):
+            setattr(section, side, Mm(20))
+        section.top_margin = Mm(24)
+        section.bottom_margin = Mm(22)
+        section.header_distance = Mm(8)
+        section.footer_distance = Mm(7)
+    width = section.page_width - section.left_margin - section.right_margin
+    for header, footer in _headers_and_footers(doc, section):
+        _header(doc, header, memo)
+        _footer(doc, footer, memo, width)
+
+
+def _headers_and_footers(doc: Any, section: Any) -> list[tuple[Any, Any]]:
+    """Return the section's headers and footers that some page shows: the first page's
+    and even pages' too where the section has them, so that every page has the banner."""
+    pairs = [(section.header, section.footer)]
+    if section.different_first_page_header_footer:
+        pairs.append((section.first_page_header, section.first_page_footer))
+    if doc.settings.odd_and_even_pages_header_footer:
+        pairs.append((section.even_page_header, section.even_page_footer))
+    return pairs
+
+
+def _header(doc: Any, header: Any, memo: Memo) -> None:
+    """Put the banner first in `header`, before a house template's letterhead."""
+    fresh = header.is_linked_to_previous
+    first = header.paragraphs[0]
+    banner = first if fresh else first.insert_paragraph_before()
+    if not fresh:
+        header._element.insert(0, banner._p)  # before a table too
+    banner.style = doc.styles["Banner"]
+    banner.add_run(memo.banner)
+
+
+def _footer(doc: Any, footer: Any, memo: Memo, width: int) -> None:
+    """End `footer` with the organisation and "Page X of Y" (unless a house template's
+    footer numbers its pages itself), then the banner."""
+    fresh = footer.is_linked_to_previous
+    if fresh or not _numbers_pages(footer):
+        line = footer.paragraphs[0] if fresh else footer.add_paragraph()
+        line.style = doc.styles["Running Footer"]
+        line.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right tab
+        line.add_run(memo.header.organisation + "\t")
+        before, between, after = memo.words.page_parts()
+        for words, field in ((before, "PAGE"), (between, "NUMPAGES"), (after, None)):
+            if words:
+                line._p.append(ox.run(words))
+            for r in ox.field(field, "1") if field else ():
+                line._p.append(r)
     banner = footer.add_paragraph(memo.banner, style=doc.styles["Banner"])
     banner.paragraph_format.space_before = Pt(2)
+
+
+def _numbers_pages(footer: Any) -> bool:
+    """Return whether a footer holds a PAGE field of its own."""
+    codes = footer._element.xpath(".//w:instrText/text() | .//w:fldSimple/@w:instr")
+    return any("PAGE" in str(code).split() for code in codes)
 
 
 # --- the body -------------------------------------------------------------------------------
