@@ -37,8 +37,9 @@ def check_settings_files(ws: Workspace) -> None:
             f"{settings.output!r} leads out of the workspace; give a folder inside it (to "
             "write elsewhere, build --out DIR)",
         )
-    if settings.logo:
-        _check_file(ws, where, "logo", settings.logo, LOGO_TYPES, "a PNG, JPEG or SVG file")
+    logo = settings.logo
+    if logo and _check_file(ws, where, "logo", logo, LOGO_TYPES, "a PNG, JPEG or SVG file"):
+        _check_svg(ws, where, logo)
     if settings.reference_doc:
         check_reference_doc(ws, where, "reference-doc", settings.reference_doc)
     for key, value in (("body-font", settings.body_font), ("heading-font", settings.heading_font)):
@@ -52,6 +53,23 @@ def check_settings_files(ws: Workspace) -> None:
                 f"unknown font {value!r}; use {', '.join(SHIPPED_FONTS)} or a .ttf "
                 "file in the workspace",
             )
+
+
+def _check_svg(ws: Workspace, where: Where, value: str) -> None:
+    """Check that an SVG logo can be drawn, as the DOCX needs it drawn (as a PNG)."""
+    if not value.lower().endswith(".svg"):
+        return
+    import resvg_py
+
+    try:
+        resvg_py.svg_to_bytes(svg_path=str(ws.root / value), height=8, skip_system_fonts=True)
+    except ValueError as exc:
+        ws.problems.add(
+            where.path,
+            where.line_of("logo"),
+            "logo",
+            f"{value!r} is not an SVG image briefgen can draw ({exc})",
+        )
 
 
 def check_reference_doc(ws: Workspace, where: Where, key: str, value: str) -> None:

@@ -40,7 +40,7 @@ from ...model import Paragraph as MemoParagraph
 from ...scripts import direction_runs
 from . import fonts as docx_fonts
 from . import ooxml as ox
-from .house import based_on
+from .house import based_on, renumber_drawings
 
 BANNER = RGBColor(0x8A, 0x1C, 0x1C)
 GREY = RGBColor(0x44, 0x44, 0x44)
@@ -48,6 +48,9 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 COMPLEX_SCRIPT_FONT = "Arial"  # has Arabic and Hebrew on every Word installation
 PAGE = {"A4": (Mm(210), Mm(297)), "letter": (Mm(215.9), Mm(279.4))}
 LOGO_HEIGHT = Mm(13)
+PRINT_DPI = 300  # an SVG logo's pixels per inch as the memo shows it
+EMU_PER_INCH = 914400
+SVG_FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSerif-Regular.ttf")
 LABEL_WIDTH = Mm(26)  # the heading block's label column
 # Word knows these styles by their internal names; matching them (and not flagging them
 # custom) makes Word use ours for notes, links and contents it adds itself.
@@ -77,6 +80,8 @@ def write_docx(memo: Memo, path: Path) -> None:
     _page(doc, memo, house=house is not None)
     writer = _Writer(doc, memo)
     writer.body()
+    if house:
+        renumber_drawings(doc)
     _properties(doc, memo)
     docx_fonts.embed_fallbacks(
         doc, _coverage(memo.branding.body_font) & _coverage(memo.branding.heading_font)
@@ -436,13 +441,14 @@ class _Writer:
             body.sectPr.addprevious(p)  # the section properties stay last
 
     def _logo(self, path: str) -> None:
-        """Put the logo at the top right of the first page."""
+        """Put the logo at the top right of the first page, with its alt text."""
         p = self.doc.add_paragraph(style="Memo Organisation")
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if path.lower().endswith(".svg"):
-            ox.add_svg_picture(self.doc.part, p, Path(path), LOGO_HEIGHT)
-        else:
-            p.add_run().add_picture(path, height=LOGO_HEIGHT)
+        image = (
+            io.BytesIO(svg_png(Path(path), LOGO_HEIGHT)) if path.lower().endswith(".svg") else path
+        )
+        shape = p.add_run().add_picture(image, height=LOGO_HEIGHT)
+        shape._inline.docPr.set("descr", self.memo.branding.logo_alt)
 
     def _header_block(self) -> None:
         """Add the TO / FROM / DATE … lines, labels bold, then a rule under them."""
@@ -504,6 +510,31 @@ class _Writer:
             self._inlines(p, content, part)
 
         return fill
+
+
+def svg_png(path: Path, height: int) -> bytes:
+    """Return the SVG file at `path` drawn as a PNG `height` EMU high at PRINT_DPI.
+
+    A picture's SVG (Word 2016's svgBlip) is drawn by neither LibreOffice 7.4 nor older
+    Word, which show its PNG stand-in, and Word would fetch what an SVG links to from
+    the web when the memo is opened: the memo holds the PNG alone. resvg draws it with
+    the shipped fonts only, so that every machine gives the same pixels.
+    """
+    import resvg_py
+
+    pixels = round(height / EMU_PER_INCH * PRINT_DPI)
+    fonts = [str(scripts.FONTS / name) for name in SVG_FONTS]
+    return bytes(
+        resvg_py.svg_to_bytes(
+            svg_path=str(path),
+            height=pixels,
+            skip_system_fonts=True,
+            font_files=fonts,
+            font_family="Noto Sans",
+            serif_family="Noto Serif",
+            sans_serif_family="Noto Sans",
+        )
+    )
 
 
 def _bottom_border(paragraph: Any, colour: str) -> None:
