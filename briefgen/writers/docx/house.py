@@ -175,3 +175,15 @@ def _numbering(doc: Any) -> Any:
     )
     doc.part.relate_to(part, RT.NUMBERING)
     return part
+
+
+def renumber_drawings(doc: Any) -> None:
+    """Number the body's pictures after the template's letterhead pictures: Word wants
+    each drawing's id (`wp:docPr`) unique in the whole document, and python-docx counts
+    within the body alone."""
+    tag = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+    parts = [r.target_part for r in doc.part.rels.values() if r.reltype in HEADERS_FOOTERS]
+    used = [int(e.get("id")) for part in parts for e in part.element.iter(tag)]
+    offset = max(used, default=0)
+    for element in doc.element.body.iter(tag):
+        element.set("id", str(int(element.get("id")) + offset))

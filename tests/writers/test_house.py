@@ -1,0 +1,354 @@
+"""The house template (`reference-doc`): the DOCX memo takes an organisation's Word
+template's styles, page setup and letterhead, and keeps its own banner on every page.
+
+Every template here is made by the test itself with python-docx, as an organisation
+would make one in Word; what the memo must show comes from what the test put in it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from briefgen.model import Branding
+from briefgen.writers.docx.writer import write_docx
+
+from ..conftest import briefgen, make_variant
+from ..sample_memo import sample_memo
+
+TWIP = 635  # EMU: sectPr keeps lengths in twentieths of a point
+LETTERHEAD = (200, 30, 30)  # the colour of the template's header picture
+
+
+@dataclass
+class House:
+    """What an organisation puts in its template."""
+
+    normal_font: str = "Georgia"
+    normal_size: float = 12
+    heading_font: str = "Arial"
+    heading_size: float = 17
+    heading_colour: str = "123456"
+    page: tuple[float, float] = (215.9, 279.4)  # mm: letter, where briefgen's is A4
+    margins: tuple[float, float, float, float] = (40, 30, 35, 30)  # top, right, bottom, left
+    footer: str = "House footer text"
+
+
+def make_house(path: Path, house: House) -> Path:
+    """Write a Word template with `house`'s styles and page, a header with a picture
+    and a footer with text, and a body of its own that the memo must not show."""
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = house.normal_font
+    normal.font.size = Pt(house.normal_size)
+    heading = doc.styles["Heading 1"]
+    heading.font.name = house.heading_font
+    heading.font.size = Pt(house.heading_size)
+    heading.font.color.rgb = RGBColor.from_string(house.heading_colour)
+    section = doc.sections[0]
+    section.page_width, section.page_height = (Mm(v) for v in house.page)
+    top, right, bottom, left = (Mm(v) for v in house.margins)
+    section.top_margin, section.right_margin = top, right
+    section.bottom_margin, section.left_margin = bottom, left
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 100), LETTERHEAD).save(picture, "PNG")
+    picture.seek(0)
+    section.header.paragraphs[0].add_run().add_picture(picture, height=Mm(12))
+    section.footer.paragraphs[0].add_run(house.footer)
+    doc.add_paragraph("Template body that the memo must not show")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def _workspace(tmp_path: Path) -> Path:
+    ws = make_variant(tmp_path, "house-template")
+    make_house(ws / "templates" / "house.docx", House())
+    make_house(
+        ws / "templates" / "principal.docx",
+        House(normal_font="Verdana", page=(148, 210), margins=(15, 15, 15, 15), footer="Desk"),
+    )
+    return ws
+
+
+def _style(doc: object, name: str) -> object:
+    return next(s for s in doc.styles if s.name == name)  # type: ignore[attr-defined]
+
+
+def test_memo_takes_the_templates_styles_page_and_letterhead(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    run = briefgen("build", "--all", "--format", "docx", cwd=ws)
+    assert run.code == 0, run.err
+    memo = ws / "out" / "weekly.analyst.docx"
+    house = House()
+    doc = Document(str(memo))
+    normal, heading = _style(doc, "Normal"), _style(doc, "Heading 1")
+    assert normal.font.name == house.normal_font  # type: ignore[attr-defined]
+    assert normal.font.size == Pt(house.normal_size)  # type: ignore[attr-defined]
+    assert heading.font.name == house.heading_font  # type: ignore[attr-defined]
+    assert heading.font.size == Pt(house.heading_size)  # type: ignore[attr-defined]
+    assert str(heading.font.color.rgb) == house.heading_colour  # type: ignore[attr-defined]
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(house.page[0])) <= TWIP
+    assert abs(section.page_height - Mm(house.page[1])) <= TWIP
+    assert abs(section.top_margin - Mm(house.margins[0])) <= TWIP
+    assert abs(section.left_margin - Mm(house.margins[3])) <= TWIP
+    header = section.header
+    assert header.paragraphs[0].text == "INTERNAL"  # the banner first, then the letterhead
+    assert header.part.related_parts, "the letterhead picture is gone"
+    footer = [p.text for p in section.footer.paragraphs]
+    assert footer[0] == house.footer and footer[-1] == "INTERNAL"
+    assert any(p.text.startswith("Test Desk\tPage ") for p in section.footer.paragraphs)
+    assert "Template body" not in "\n".join(p.text for p in doc.paragraphs)
+    headings = [p for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings, "the memo's headings are not in the template's Heading 1"
+    # the memo's own styles fill in what the template lacks
+    assert _style(doc, "Banner").font.bold  # type: ignore[attr-defined]
+    with zipfile.ZipFile(memo) as archive:
+        names = archive.namelist()
+        styles = archive.read("word/styles.xml").decode()
+    assert 'w:styleId="FootnoteText"' in styles
+    assert not any(n.endswith("stylesWithEffects.xml") for n in names)
+    assert sum(n.startswith("word/media/") for n in names) == 1  # the letterhead alone
+
+
+def test_an_audiences_template_wins_over_the_workspaces(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    run = briefgen("build", "--all", "--format", "docx", cwd=ws)
+    assert run.code == 0, run.err
+    principal = Document(str(ws / "out" / "weekly.principal.docx"))
+    analyst = Document(str(ws / "out" / "weekly.analyst.docx"))
+    assert _style(principal, "Normal").font.name == "Verdana"  # type: ignore[attr-defined]
+    assert abs(principal.sections[0].page_width - Mm(148)) <= TWIP
+    assert principal.sections[0].footer.paragraphs[0].text == "Desk"
+    assert _style(analyst, "Normal").font.name == "Georgia"  # type: ignore[attr-defined]
+
+
+def test_a_changed_template_rebuilds_and_status_names_it(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    assert briefgen("build", "--all", "--format", "docx", cwd=ws).code == 0
+    first = (ws / "out" / "weekly.analyst.docx").read_bytes()
+    run = briefgen("build", "--all", "--format", "docx", "--force", cwd=ws)
+    assert run.code == 0, run.err
+    assert (ws / "out" / "weekly.analyst.docx").read_bytes() == first  # same inputs, same bytes
+    make_house(ws / "templates" / "house.docx", House(heading_colour="654321"))
+    status = briefgen("status", cwd=ws)
+    assert "weekly.analyst.docx: the reference-doc changed" in status.out, status.out
+    assert "weekly.principal.docx: up to date" in status.out, status.out
+    run = briefgen("build", "--all", "--format", "docx", cwd=ws)
+    assert run.code == 0, run.err
+    doc = Document(str(ws / "out" / "weekly.analyst.docx"))
+    assert str(_style(doc, "Heading 1").font.color.rgb) == "654321"  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_libreoffice_shows_the_letterhead_and_the_banner_on_every_page(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    house = House(page=(148, 210), margins=(45, 20, 40, 20))  # A5: the memo runs over
+    make_house(ws / "templates" / "house.docx", house)
+    assert briefgen("build", "--all", "--format", "docx", cwd=ws).code == 0
+    pdf = _convert(ws / "out" / "weekly.analyst.docx", tmp_path)
+    pages = _pages(pdf)
+    assert len(pages) >= 2, "the memo should run over a page for this test to mean anything"
+    for number, text in enumerate(pages, start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[0] == "INTERNAL" and lines[-1] == "INTERNAL", (number, lines)
+        assert House().footer in text, number
+    listed = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert {int(line.split()[0]) for line in listed} == set(range(1, len(pages) + 1))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    size = next(line for line in info.stdout.splitlines() if line.startswith("Page size:"))
+    width, height = (float(v) for v in size.split()[2:5:2])
+    assert (
+        abs(width - house.page[0] * 72 / 25.4) < 1 and abs(height - house.page[1] * 72 / 25.4) < 1
+    )
+
+
+def _convert(docx: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "lo-out"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(docx),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    return out / (docx.stem + ".pdf")
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("../house.docx", "'../house.docx' leaves the workspace; give a path inside it"),
+        ("templates/missing.docx", "'templates/missing.docx' not found"),
+        ("notes.txt", "'notes.txt' is not a Word document (.docx)"),
+        (
+            "fake.docx",
+            "'fake.docx' is not a Word document (.docx): it is not a zip package; save the "
+            "template in Word as a Word Document (.docx)",
+        ),
+        (
+            "template.docx",
+            "'template.docx' is not a Word document (.docx): it is a Word template (.dotx) or "
+            "a macro-enabled file; save the template in Word as a Word Document (.docx)",
+        ),
+    ],
+)
+def test_a_bad_reference_doc_is_named_at_its_key(tmp_path: Path, value: str, message: str) -> None:
+    ws = _workspace(tmp_path)
+    (ws / "notes.txt").write_text("not a template\n", encoding="utf-8")
+    (ws / "fake.docx").write_text("not a zip\n", encoding="utf-8")
+    _as_dotx(ws / "templates" / "house.docx", ws / "template.docx")
+    settings_file = ws / "briefgen.yaml"
+    settings_file.write_text(
+        settings_file.read_text().replace("templates/house.docx", value), encoding="utf-8"
+    )
+    run = briefgen("check", cwd=ws)
+    assert run.code == 1
+    assert f"briefgen.yaml:7: reference-doc: {message}" in run.err, run.err
+    run = briefgen("build", "--all", cwd=ws)
+    assert run.code == 1 and not (ws / "out").exists()  # nothing written
+    # an audience's is named at its own line
+    settings_file.write_text(
+        settings_file.read_text().replace(value, "templates/house.docx"), encoding="utf-8"
+    )
+    audiences = ws / "audiences.yaml"
+    audiences.write_text(
+        audiences.read_text().replace("templates/principal.docx", value), encoding="utf-8"
+    )
+    run = briefgen("check", cwd=ws)
+    assert run.code == 1
+    assert f"audiences.yaml:7: principal.reference-doc: {message}" in run.err, run.err
+
+
+def _as_dotx(docx: Path, target: Path) -> None:
+    """Copy `docx` as Word saves a template (.dotx): its main part's type is another."""
+    with zipfile.ZipFile(docx) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"document.main+xml", b"template.main+xml")
+            out.writestr(info, data)
+
+
+# --- generated templates, written and read back ---------------------------------------------
+
+SCRIPTS = "AaZzéçñøÅß ЖжщяДж ΑβΓδ عربیفارسی 宋体黑楷 맑은고딕바탕"
+FONT_NAMES = st.text(alphabet=SCRIPTS, min_size=1, max_size=24).map(str.strip).filter(bool)
+SIZES = st.integers(min_value=12, max_value=60).map(lambda half: half / 2)
+COLOURS = st.integers(min_value=0, max_value=0xFFFFFF).map(lambda n: f"{n:06X}")
+PAGES = st.tuples(st.integers(100, 500), st.integers(100, 500)).map(
+    lambda wh: (float(wh[0]), float(wh[1]))
+)
+MARGINS = st.tuples(*[st.integers(5, 45).map(float)] * 4)
+HOUSES = st.builds(
+    House,
+    normal_font=FONT_NAMES,
+    normal_size=SIZES,
+    heading_font=FONT_NAMES,
+    heading_size=SIZES,
+    heading_colour=COLOURS,
+    page=PAGES,
+    margins=MARGINS,
+    footer=FONT_NAMES,
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(house=HOUSES)
+def test_generated_templates_styles_and_page_are_the_memos(tmp_path: Path, house: House) -> None:
+    template = make_house(tmp_path / "house.docx", house)
+    memo = sample_memo("footnotes")
+    memo.branding = dataclasses.replace(Branding(), reference_doc=str(template))
+    out = tmp_path / "memo.docx"
+    write_docx(memo, out)
+    first = out.read_bytes()
+    write_docx(memo, out)
+    assert out.read_bytes() == first  # same template, same bytes
+    doc = Document(str(out))
+    normal, heading = _style(doc, "Normal"), _style(doc, "Heading 1")
+    assert normal.font.name == house.normal_font  # type: ignore[attr-defined]
+    assert normal.font.size == Pt(house.normal_size)  # type: ignore[attr-defined]
+    assert heading.font.name == house.heading_font  # type: ignore[attr-defined]
+    assert heading.font.size == Pt(house.heading_size)  # type: ignore[attr-defined]
+    assert str(heading.font.color.rgb) == house.heading_colour  # type: ignore[attr-defined]
+    section = doc.sections[0]
+    assert abs(section.page_width - Mm(house.page[0])) <= TWIP
+    assert abs(section.page_height - Mm(house.page[1])) <= TWIP
+    for got, wanted in zip(
+        (section.top_margin, section.right_margin, section.bottom_margin, section.left_margin),
+        house.margins,
+        strict=True,
+    ):
+        assert abs(got - Mm(wanted)) <= TWIP
+    assert section.footer.paragraphs[0].text == house.footer
+    assert section.header.paragraphs[0].text == memo.banner
+
+
+def test_a_word_template_with_its_own_ids_and_no_bullets(tmp_path: Path) -> None:
+    """A localised Word names Heading 1 "berschrift1" and a template may define no list
+    style: the memo's headings still take the template's Heading 1, its notes and links
+    their styles by the ids the writer uses, and its claims a bullet list of their own."""
+    template = make_house(tmp_path / "house.docx", House())
+    doc = Document(str(template))
+    styles = doc.styles.element
+    for style in styles.style_lst:
+        if style.name_val == "heading 1":
+            style.styleId = "berschrift1"
+        if style.name_val == "List Bullet":
+            styles.remove(style)
+    doc.part.numbering_part.element.clear()
+    doc.save(str(template))
+    memo = sample_memo("footnotes")
+    memo.branding = dataclasses.replace(Branding(), reference_doc=str(template))
+    out = tmp_path / "memo.docx"
+    write_docx(memo, out)
+    written = Document(str(out))
+    heading = _style(written, "Heading 1")
+    assert heading.style_id == "Heading1"  # type: ignore[attr-defined]
+    assert heading.font.name == "Arial"  # type: ignore[attr-defined]
+    bullet = _style(written, "List Bullet")
+    num_id = bullet.element.pPr.numPr.numId.val  # type: ignore[attr-defined]
+    numbering = written.part.numbering_part.element
+    num = next(n for n in numbering.num_lst if n.numId == num_id)
+    abstract = next(
+        a
+        for a in numbering.iterchildren(qn("w:abstractNum"))
+        if a.get(qn("w:abstractNumId")) == str(num.abstractNumId.val)
+    )
+    assert abstract.find(f"{qn('w:lvl')}/{qn('w:numFmt')}").get(qn("w:val")) == "bullet"
+    claims = [p for p in written.paragraphs if p.style.name == "List Bullet"]
+    assert claims
