@@ -7,6 +7,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
 from ..cite.pandoc import StyleError, find_style
 from ..dates import babel_locale
 from ..readers.files import inside, refusal
@@ -17,6 +19,8 @@ LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 # the content type of a Word document's main part; a template (.dotx) or a macro-enabled
 # file has another, which python-docx refuses to open
 DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+MAX_PART_BYTES = 64 << 20  # a template's document or styles part larger is refused
+SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def check_settings_files(ws: Workspace) -> None:
@@ -97,12 +101,18 @@ def _not_a_docx(path: Path) -> str | None:
             if "[Content_Types].xml" not in names or "word/document.xml" not in names:
                 return "it holds no Word document"
             types = package.read("[Content_Types].xml").decode("utf-8", "replace")
+            if DOCX_MAIN not in types:
+                return "it is a Word template (.dotx) or a macro-enabled file"
+            if "word/styles.xml" not in names:
+                return "it holds no styles"
+            for name in ("word/document.xml", "word/styles.xml"):
+                if package.getinfo(name).file_size > MAX_PART_BYTES:
+                    return f"its {name} is larger than {MAX_PART_BYTES >> 20} MB"
+                etree.fromstring(package.read(name), SAFE_XML)
+    except etree.XMLSyntaxError as exc:
+        return f"its XML is damaged ({exc})"
     except (zipfile.BadZipFile, OSError, ValueError):
         return "it is not a zip package"
-    if DOCX_MAIN not in types:
-        return "it is a Word template (.dotx) or a macro-enabled file"
-    if "word/styles.xml" not in names:
-        return "it holds no styles"
     return None
 
 

@@ -14,6 +14,7 @@ import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -45,6 +46,8 @@ class House:
     page: tuple[float, float] = (215.9, 279.4)  # mm: letter, where briefgen's is A4
     margins: tuple[float, float, float, float] = (40, 30, 35, 30)  # top, right, bottom, left
     footer: str = "House footer text"
+    first_page: bool = False  # a letterhead of its own on the first page
+    even_pages: bool = False  # headers and footers of their own on even pages
 
 
 def make_house(path: Path, house: House) -> Path:
@@ -63,15 +66,29 @@ def make_house(path: Path, house: House) -> Path:
     top, right, bottom, left = (Mm(v) for v in house.margins)
     section.top_margin, section.right_margin = top, right
     section.bottom_margin, section.left_margin = bottom, left
-    picture = io.BytesIO()
-    Image.new("RGB", (400, 100), LETTERHEAD).save(picture, "PNG")
-    picture.seek(0)
-    section.header.paragraphs[0].add_run().add_picture(picture, height=Mm(12))
+    _letterhead(section.header.paragraphs[0])
     section.footer.paragraphs[0].add_run(house.footer)
+    if house.first_page:
+        section.different_first_page_header_footer = True
+        _letterhead(section.first_page_header.paragraphs[0]).add_run("First page letterhead")
+        section.first_page_footer.paragraphs[0].add_run(house.footer + " (first page)")
+    if house.even_pages:
+        doc.settings.odd_and_even_pages_header_footer = True
+        _letterhead(section.even_page_header.paragraphs[0]).add_run("Even page letterhead")
+        section.even_page_footer.paragraphs[0].add_run(house.footer + " (even page)")
     doc.add_paragraph("Template body that the memo must not show")
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
+
+
+def _letterhead(paragraph: Any) -> Any:
+    """Put a picture in `paragraph` (of a header) and return the paragraph."""
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 100), LETTERHEAD).save(picture, "PNG")
+    picture.seek(0)
+    paragraph.add_run().add_picture(picture, height=Mm(12))
+    return paragraph
 
 
 def _workspace(tmp_path: Path) -> Path:
@@ -158,7 +175,8 @@ def test_a_changed_template_rebuilds_and_status_names_it(tmp_path: Path) -> None
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_libreoffice_shows_the_letterhead_and_the_banner_on_every_page(tmp_path: Path) -> None:
     ws = _workspace(tmp_path)
-    house = House(page=(148, 210), margins=(45, 20, 40, 20))  # A5: the memo runs over
+    # A5: the memo runs over; a first page and even pages with letterheads of their own
+    house = House(page=(148, 210), margins=(45, 20, 40, 20), first_page=True, even_pages=True)
     make_house(ws / "templates" / "house.docx", house)
     assert briefgen("build", "--all", "--format", "docx", cwd=ws).code == 0
     pdf = _convert(ws / "out" / "weekly.analyst.docx", tmp_path)
@@ -223,13 +241,18 @@ def _pages(pdf: Path) -> list[str]:
             "'template.docx' is not a Word document (.docx): it is a Word template (.dotx) or "
             "a macro-enabled file; save the template in Word as a Word Document (.docx)",
         ),
+        (
+            "damaged.docx",
+            "'damaged.docx' is not a Word document (.docx): its XML is damaged (",
+        ),
     ],
 )
 def test_a_bad_reference_doc_is_named_at_its_key(tmp_path: Path, value: str, message: str) -> None:
     ws = _workspace(tmp_path)
     (ws / "notes.txt").write_text("not a template\n", encoding="utf-8")
     (ws / "fake.docx").write_text("not a zip\n", encoding="utf-8")
-    _as_dotx(ws / "templates" / "house.docx", ws / "template.docx")
+    _copy(ws / "templates" / "house.docx", ws / "template.docx", dotx=True)
+    _copy(ws / "templates" / "house.docx", ws / "damaged.docx", dotx=False)
     settings_file = ws / "briefgen.yaml"
     settings_file.write_text(
         settings_file.read_text().replace("templates/house.docx", value), encoding="utf-8"
@@ -252,13 +275,16 @@ def test_a_bad_reference_doc_is_named_at_its_key(tmp_path: Path, value: str, mes
     assert f"audiences.yaml:7: principal.reference-doc: {message}" in run.err, run.err
 
 
-def _as_dotx(docx: Path, target: Path) -> None:
-    """Copy `docx` as Word saves a template (.dotx): its main part's type is another."""
+def _copy(docx: Path, target: Path, dotx: bool) -> None:
+    """Copy `docx` as Word saves a template (.dotx), its main part's type another, or
+    else with its styles cut short."""
     with zipfile.ZipFile(docx) as source, zipfile.ZipFile(target, "w") as out:
         for info in source.infolist():
             data = source.read(info.filename)
-            if info.filename == "[Content_Types].xml":
+            if dotx and info.filename == "[Content_Types].xml":
                 data = data.replace(b"document.main+xml", b"template.main+xml")
+            if not dotx and info.filename == "word/styles.xml":
+                data = data[: len(data) // 2]
             out.writestr(info, data)
 
 
@@ -282,6 +308,8 @@ HOUSES = st.builds(
     page=PAGES,
     margins=MARGINS,
     footer=FONT_NAMES,
+    first_page=st.booleans(),
+    even_pages=st.booleans(),
 )
 
 
@@ -314,8 +342,17 @@ def test_generated_templates_styles_and_page_are_the_memos(tmp_path: Path, house
         strict=True,
     ):
         assert abs(got - Mm(wanted)) <= TWIP
-    assert section.footer.paragraphs[0].text == house.footer
-    assert section.header.paragraphs[0].text == memo.banner
+    pairs = [(section.header, section.footer, "")]
+    if house.first_page:
+        pairs.append((section.first_page_header, section.first_page_footer, " (first page)"))
+    if house.even_pages:
+        pairs.append((section.even_page_header, section.even_page_footer, " (even page)"))
+    assert section.different_first_page_header_footer == house.first_page
+    for header, footer, which in pairs:  # the banner on every page, the letterhead kept
+        assert [p.text for p in header.paragraphs][:1] == [memo.banner]
+        assert header.part.related_parts, f"the letterhead picture{which} is gone"
+        texts = [p.text for p in footer.paragraphs]
+        assert texts[0] == house.footer + which and texts[-1] == memo.banner
 
 
 def test_a_word_template_with_its_own_ids_and_no_bullets(tmp_path: Path) -> None:
