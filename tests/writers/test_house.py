@@ -198,7 +198,8 @@ def test_libreoffice_shows_the_letterhead_and_the_banner_on_every_page(tmp_path:
     )
 
 
-def _convert(docx: Path, tmp_path: Path) -> Path:
+def _convert(docx: Path, tmp_path: Path, to: str = "pdf") -> Path:
+    """Return `docx` converted by LibreOffice (to PDF, or as `to` says)."""
     out = tmp_path / "lo-out"
     subprocess.run(
         [
@@ -206,7 +207,7 @@ def _convert(docx: Path, tmp_path: Path) -> Path:
             f"-env:UserInstallation=file://{tmp_path}/lo-profile",
             "--headless",
             "--convert-to",
-            "pdf",
+            to,
             "--outdir",
             str(out),
             str(docx),
@@ -215,7 +216,7 @@ def _convert(docx: Path, tmp_path: Path) -> Path:
         timeout=300,
         check=True,
     )
-    return out / (docx.stem + ".pdf")
+    return out / (docx.stem + "." + to.split(":")[0])
 
 
 def _pages(pdf: Path) -> list[str]:
@@ -389,3 +390,30 @@ def test_a_word_template_with_its_own_ids_and_no_bullets(tmp_path: Path) -> None
     assert abstract.find(f"{qn('w:lvl')}/{qn('w:numFmt')}").get(qn("w:val")) == "bullet"
     claims = [p for p in written.paragraphs if p.style.name == "List Bullet"]
     assert claims
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_template_saved_by_libreoffice(tmp_path: Path) -> None:
+    """A template written by another program than python-docx (LibreOffice names its
+    styles "Heading 1" where Word writes "heading 1", and has its own parts): the memo
+    builds, and its Heading 1 and page are the template's as LibreOffice wrote them."""
+    ws = _workspace(tmp_path)
+    made = make_house(tmp_path / "made" / "house.docx", House())
+    saved = _convert(made, tmp_path, "docx:MS Word 2007 XML")
+    shutil.copy(saved, ws / "templates" / "house.docx")
+    run = briefgen("build", "--all", "--format", "docx", cwd=ws)
+    assert run.code == 0, run.err
+    template, memo = Document(str(saved)), Document(str(ws / "out" / "weekly.analyst.docx"))
+    for name in ("Heading 1", "Normal"):
+        theirs, ours = _style(template, name).element, _style(memo, name).element  # type: ignore[attr-defined]
+        assert _rpr(theirs) == _rpr(ours), name
+    assert memo.sections[0].page_width == template.sections[0].page_width
+    assert memo.sections[0].header.paragraphs[0].text == "INTERNAL"
+    assert any(p.style.name == "Heading 1" for p in memo.paragraphs)
+
+
+def _rpr(style: Any) -> bytes:
+    from lxml import etree
+
+    props = style.find(qn("w:rPr"))
+    return b"" if props is None else etree.tostring(props, method="c14n")

@@ -64,6 +64,9 @@ def _empty(doc: Any) -> None:
     for tag in DROPPED_SETTINGS:
         for element in settings.findall(qn(tag)):
             settings.remove(element)
+    settings_rels = doc.part._settings_part.rels
+    for r_id in list(settings_rels):  # the files those settings named
+        settings_rels.pop(r_id)
     package_rels = doc.part.package.rels
     for r_id, rel in list(package_rels.items()):
         if rel.reltype == RT.CUSTOM_PROPERTIES:  # the memo writes its own
@@ -78,14 +81,19 @@ def _names(styles: Any) -> dict[str, Any]:
 
 
 def _adopt_ids(doc: Any, ours: Any) -> dict[str, str]:
-    """Give the template's styles the ids the memo's styles of the same name have (the
-    writer refers to notes', links' and contents' styles by id); return the renamings."""
+    """Give the template's styles the names and ids the memo's styles of the same name
+    have (LibreOffice writes "Heading 1" where Word writes "heading 1"; the writer refers
+    to notes', links' and contents' styles by id); return the renamed ids."""
     theirs = doc.styles.element
     taken = {s.styleId for s in theirs.style_lst}
+    mine_by_name = _names(ours.styles.element)
     renamed: dict[str, str] = {}
     for name, style in _names(theirs).items():
-        mine = _names(ours.styles.element).get(name)
-        if mine is None or mine.styleId == style.styleId or mine.styleId in taken:
+        mine = mine_by_name.get(name)
+        if mine is None:
+            continue
+        style.name_val = mine.name_val
+        if mine.styleId == style.styleId or mine.styleId in taken:
             continue
         renamed[style.styleId] = mine.styleId
         style.styleId = mine.styleId

@@ -313,15 +313,27 @@ def set_language(doc: Any, tag: str) -> None:
 
     Word takes a run's language from one of three slots by its script; the east-Asian and
     complex-script slots keep the template's languages unless `tag` is one of theirs."""
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    props = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    lang = props.find(qn("w:lang"))
+    defaults = _child(doc.styles.element, "w:docDefaults", first=True)
+    props = _child(_child(defaults, "w:rPrDefault", first=True), "w:rPr")
+    lang = _child(props, "w:lang")  # a house template may have none of these
     lang.set(qn("w:val"), tag)
     primary = tag.split("-")[0].lower()
     if primary in EAST_ASIAN:
         lang.set(qn("w:eastAsia"), tag)
     if primary in COMPLEX_SCRIPT:
         lang.set(qn("w:bidi"), tag)
+
+
+def _child(parent: Any, tag: str, first: bool = False) -> Any:
+    """Return the `tag` child of `parent`, adding it (first, or last) if there is none."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        if first:
+            parent.insert(0, child)
+        else:
+            parent.append(child)
+    return child
 
 
 def deterministic_zip(data: bytes) -> bytes:
