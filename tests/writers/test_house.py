@@ -417,3 +417,23 @@ def _rpr(style: Any) -> bytes:
 
     props = style.find(qn("w:rPr"))
     return b"" if props is None else etree.tostring(props, method="c14n")
+
+
+def test_a_template_without_a_page_setup_gets_the_memos(tmp_path: Path) -> None:
+    """A template whose body has no section properties (no page size, margins, header
+    or footer) gives the memo its styles, and the memo its own page and banner."""
+    template = make_house(tmp_path / "house.docx", House())
+    doc = Document(str(template))
+    body = doc.element.body
+    body.remove(body.sectPr)
+    doc.save(str(template))
+    memo = sample_memo("footnotes")
+    memo.branding = dataclasses.replace(Branding(), reference_doc=str(template))
+    write_docx(memo, tmp_path / "memo.docx")
+    written = Document(str(tmp_path / "memo.docx"))
+    section = written.sections[0]
+    assert abs(section.page_width - Mm(210)) <= TWIP  # A4, the memo's page-size
+    assert abs(section.page_height - Mm(297)) <= TWIP
+    assert section.top_margin is not None
+    assert section.header.paragraphs[0].text == memo.banner
+    assert _style(written, "Normal").font.name == House().normal_font  # type: ignore[attr-defined]

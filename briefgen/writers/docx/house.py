@@ -53,8 +53,11 @@ def _empty(doc: Any) -> None:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    sect = body.sectPr
-    referenced = {ref.get(qn("r:id")) for ref in sect} if sect is not None else set()
+    sect = body.get_or_add_sectPr()
+    for tag in ("w:footnotePr", "w:endnotePr"):  # the memo numbers its notes itself
+        for element in sect.findall(qn(tag)):
+            sect.remove(element)
+    referenced = {ref.get(qn("r:id")) for ref in sect}
     rels = doc.part.rels
     for r_id, rel in list(rels.items()):
         kept = rel.reltype in KEPT or (rel.reltype in HEADERS_FOOTERS and r_id in referenced)

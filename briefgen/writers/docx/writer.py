@@ -310,8 +310,10 @@ def _page(doc: Any, memo: Memo, house: bool = False) -> None:
     a house template's headers and footers keep their letterhead around them."""
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
-    if not house:
+    # ours, or what a template lacks
+    if not house or section.page_width is None:
         section.page_width, section.page_height = PAGE[memo.page_size]
+    if not house or section.left_margin is None:
         for side in ("left_margin", "right_margin"):
             setattr(section, side, Mm(20))
         section.top_margin = Mm(24)
