@@ -406,17 +406,10 @@ def test_a_template_saved_by_libreoffice(tmp_path: Path) -> None:
     template, memo = Document(str(saved)), Document(str(ws / "out" / "weekly.analyst.docx"))
     for name in ("Heading 1", "Normal"):
         theirs, ours = _style(template, name).element, _style(memo, name).element  # type: ignore[attr-defined]
-        assert _rpr(theirs) == _rpr(ours), name
+        assert _part(theirs, "w:rPr") == _part(ours, "w:rPr"), name
     assert memo.sections[0].page_width == template.sections[0].page_width
     assert memo.sections[0].header.paragraphs[0].text == "INTERNAL"
     assert any(p.style.name == "Heading 1" for p in memo.paragraphs)
-
-
-def _rpr(style: Any) -> bytes:
-    from lxml import etree
-
-    props = style.find(qn("w:rPr"))
-    return b"" if props is None else etree.tostring(props, method="c14n")
 
 
 def test_a_template_without_a_page_setup_gets_the_memos(tmp_path: Path) -> None:
@@ -437,3 +430,46 @@ def test_a_template_without_a_page_setup_gets_the_memos(tmp_path: Path) -> None:
     assert section.top_margin is not None
     assert section.header.paragraphs[0].text == memo.banner
     assert _style(written, "Normal").font.name == House().normal_font  # type: ignore[attr-defined]
+
+
+def test_the_memo_takes_from_the_template_what_pandoc_takes(tmp_path: Path) -> None:
+    """pandoc's --reference-doc is the measure: its DOCX and the memo, made from one
+    template, have the same Heading 1 and Normal, page size and margins."""
+    import pypandoc
+
+    house = House(page=(180, 250), margins=(33, 21, 27, 19), heading_colour="0A7D3B")
+    template = make_house(tmp_path / "house.docx", house)
+    source = tmp_path / "in.md"
+    source.write_text("# A heading\n\nSome text.\n", encoding="utf-8")
+    theirs = tmp_path / "pandoc.docx"
+    subprocess.run(
+        [
+            pypandoc.get_pandoc_path(),
+            str(source),
+            "--reference-doc",
+            str(template),
+            "-o",
+            str(theirs),
+        ],
+        check=True,
+    )
+    memo = sample_memo("footnotes")
+    memo.branding = dataclasses.replace(Branding(), reference_doc=str(template))
+    ours = tmp_path / "memo.docx"
+    write_docx(memo, ours)
+    pandoc_doc, memo_doc = Document(str(theirs)), Document(str(ours))
+    for name in ("Heading 1", "Normal"):
+        for tag in ("w:rPr", "w:pPr"):
+            wanted = _part(_style(pandoc_doc, name).element, tag)  # type: ignore[attr-defined]
+            got = _part(_style(memo_doc, name).element, tag)  # type: ignore[attr-defined]
+            assert got == wanted, (name, tag)
+    for tag in ("w:pgSz", "w:pgMar"):
+        wanted = dict(pandoc_doc.sections[0]._sectPr.find(qn(tag)).attrib)
+        assert dict(memo_doc.sections[0]._sectPr.find(qn(tag)).attrib) == wanted, tag
+
+
+def _part(style: Any, tag: str) -> bytes:
+    from lxml import etree
+
+    props = style.find(qn(tag))
+    return b"" if props is None else etree.tostring(props, method="c14n")
