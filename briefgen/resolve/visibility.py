@@ -5,7 +5,8 @@ A claim enters a memo in four ways: an explicit placement (a section's `claims`)
 differ" remark. Everything else a memo says about claims (their notes, bibliography
 entries, the keywords, the source summary, the banner, the manifest) is made from the
 claims those four let in; the names that case its titles, from the markings it may
-see. Each of the four asks `Visibility.hidden`, so a new audience filter is written
+see. A draft claim (`draft: true`, not yet reviewed) no audience sees. Each of the
+four asks `Visibility.hidden`, so a new audience filter is written
 once, here, and cannot leak back in through another way.
 """
 
@@ -15,6 +16,7 @@ from ..readers.records import Audience, Claim
 from ..readers.workspace import Workspace
 
 ABOVE_MAX_MARKING = "above max-marking"
+DRAFT = "still draft"  # captured, not yet reviewed: no audience sees them
 
 
 class Visibility:
@@ -34,6 +36,8 @@ class Visibility:
 
         The reason is what the build's "N claims left out (...)" line counts under.
         """
+        if claim.draft:
+            return DRAFT
         if not self.sees_marking(claim.marking):
             return ABOVE_MAX_MARKING
         return None

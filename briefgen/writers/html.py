@@ -1,16 +1,22 @@
-"""The HTML writer: one self-contained file, for e-mail and quick preview.
+"""The HTML writer: one self-contained file, to send as an e-mail or read on a phone.
 
 Everything user-written is escaped; only http, https and mailto links are made.
 Footnotes become notes at the end with links both ways, as in most web readers.
+Many mail clients strip <style>, so css-inline puts every rule of html.css on the
+elements it matches; <style> keeps only what no element can hold (@font-face, @media).
+The logo, the fonts and the build's manifest travel inside the file.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from html import escape
 from pathlib import Path
+
+import css_inline
 
 from .. import scripts
 from ..model import Inline, Memo, NoteRef, Paragraph, Span, Words, header_rows
@@ -18,33 +24,19 @@ from . import font_subsets
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 BACK = "↩"  # a note's link back to its marker
+BANNER = "#8a1c1c"  # the marking's colour, as the DOCX and the PDF print it
 
-CSS = """
-body{font-family:BODY,Georgia,serif;font-size:11pt;line-height:1.45;color:#1d1d1f;
-max-width:46em;margin:2em auto;padding:0 1em}
-h1{font-family:HEADING,Arial,sans-serif;font-size:20pt;margin:.2em 0 .4em}
-h2{font-family:HEADING,Arial,sans-serif;font-size:13pt;color:ACCENT;
-border-bottom:1px solid #c9d3df;padding-bottom:2px;margin-top:1.4em}
-.banner{text-align:center;font:bold 10pt HEADING,Arial,sans-serif;color:#8a1c1c;
-letter-spacing:.08em;margin:.3em 0}
-.org{font:600 9pt HEADING,Arial,sans-serif;text-transform:uppercase;color:#555;
-letter-spacing:.06em}
-table.head{border-collapse:collapse;margin:.3em 0 1em;font-size:10.5pt}
-table.head th{text-align:left;padding:1px 1.2em 1px 0;font-family:HEADING,Arial,
-sans-serif;font-size:9pt;color:#333;vertical-align:top}
-hr{border:0;border-top:2px solid ACCENT;margin:.6em 0 1em}
-ul.claims{padding-left:1.2em}
-ul.claims li{margin:.35em 0}
-.conf{font-style:italic;color:#444}
-.new{font:bold 8pt HEADING,Arial,sans-serif;color:#8a1c1c}
-.quote{margin:.2em 0 .2em 1.2em;font-size:9.5pt;font-style:italic;color:#333}
-.remark{margin:.15em 0 .15em 1.2em;font-size:9.5pt;color:#444}
-sup a{text-decoration:none}
-.notes li,.bib p,.summary p{font-size:9.5pt}
-.bib p{padding-left:2em;text-indent:-2em;margin:.2em 0}
-a{color:ACCENT}
-.logo{max-height:3.2em;max-width:12em;display:block;margin:.4em 0}
+# put on the elements by the inliner: see the file's own comment
+CSS = Path(__file__).with_name("html.css").read_text(encoding="utf-8")
+# What no element's style attribute can hold: kept in <style>, for the clients that read it.
+SCREEN = """
+@media screen and (max-width:480px){
+.memo{padding:1em .9em 1.5em !important}
+h1{font-size:17pt !important}
+}
 """
+KEEP = '<style data-css-inline="keep">'  # the inliner leaves this <style> as it is
+INLINER = css_inline.CSSInliner(load_remote_stylesheets=False, minify_css=True)
 
 
 def write_html(memo: Memo, path: Path) -> None:
@@ -53,19 +45,25 @@ def write_html(memo: Memo, path: Path) -> None:
 
 
 def render(memo: Memo) -> str:
-    """Return the memo as an HTML document."""
+    """Return the memo as an HTML document, its styles on its elements."""
     head = memo.header
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{escape(memo.language)}">',
         "<head>",
         '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="color-scheme" content="light only">',
+        '<meta name="format-detection" content="telephone=no, date=no, address=no, email=no">',
         f"<title>{escape(head.title)}</title>",
         f'<meta name="author" content="{escape(head.organisation)}">',
         f'<meta name="keywords" content="{escape(", ".join(head.keywords))}">',
+        *_manifest(memo),
+        f"{KEEP}FACES</style>",
         "<style>CSS</style>",
         "</head>",
         "<body>",
+        '<div class="memo">',
         f'<div class="banner">{escape(memo.banner)}</div>',
         _logo(memo),
         f'<div class="org">{escape(head.organisation)}</div>',
@@ -87,7 +85,7 @@ def render(memo: Memo) -> str:
         parts.append(f'<h2>{escape(memo.words.notes)}</h2><ol class="notes">')
         parts += [
             f'<li id="note-{n.number}">{_inlines(list(n.content))} '
-            f'<a href="#ref-{n.number}" aria-label="back">{BACK}</a></li>'
+            f'<a class="back" href="#ref-{n.number}" aria-label="back">{BACK}</a></li>'
             for n in memo.notes
         ]
         parts.append("</ol>")
@@ -103,9 +101,26 @@ def render(memo: Memo) -> str:
         )
         parts += [f"<p>{escape(line)}</p>" for line in memo.summary]
         parts.append("</div>")
-    parts += [f'<div class="banner">{escape(memo.banner)}</div>', "</body>", "</html>"]
+    parts += [
+        f'<div class="banner end">{escape(memo.banner)}</div>',
+        "</div>",
+        "</body>",
+        "</html>",
+    ]
     page = "\n".join(parts) + "\n"
-    return page.replace("<style>CSS</style>", f"<style>{_css(memo, page)}</style>", 1)
+    faces, css = _css(memo, page)
+    page = page.replace("FACES</style>", f"{faces}{SCREEN}</style>", 1)
+    page = INLINER.inline(page.replace("<style>CSS</style>", f"<style>{css}</style>", 1))
+    return page.replace(KEEP, "<style>", 1)
+
+
+def _manifest(memo: Memo) -> list[str]:
+    """Return the meta element holding the build's manifest, as the DOCX and PDF store it
+    (see build.inputs), so the file says what it was made from."""
+    if not memo.manifest:
+        return []
+    data = json.dumps(memo.manifest, sort_keys=True)
+    return [f'<meta name="briefgen-manifest" content="{escape(data, quote=True)}">']
 
 
 def _headings(memo: Memo) -> list[tuple[str, str]]:
@@ -135,10 +150,10 @@ LOGO_TYPES = {
 }
 
 
-def _css(memo: Memo, page: str) -> str:
-    """Return the style sheet in the workspace's branding: accent colour and fonts (a
-    workspace's own TrueType file travels inside the page), with the fallback fonts the
-    page's text needs."""
+def _css(memo: Memo, page: str) -> tuple[str, str]:
+    """Return the @font-face rules and the style sheet in the workspace's branding: accent
+    colour and fonts (a workspace's own TrueType file travels inside the page), with the
+    fallback fonts the page's text needs."""
     faces = []
     families = {}
     for role, font in (("BODY", memo.branding.body_font), ("HEADING", memo.branding.heading_font)):
@@ -152,11 +167,18 @@ def _css(memo: Memo, page: str) -> str:
             families[role] = f'"{name}"'
         else:
             families[role] = f'"{font}"'
-    css = CSS.replace("ACCENT", memo.branding.accent)
+    accent = memo.branding.accent
+    css = CSS.replace("ACCENT", accent).replace("RULE", _tint(accent)).replace("BANNER", BANNER)
     fallbacks = _fallback_fonts(page)
     for role, family in families.items():
         css = css.replace(role, ",".join([family, *fallbacks[1]]))
-    return "\n".join(faces + fallbacks[0]) + css
+    return "\n".join(faces + fallbacks[0]), css
+
+
+def _tint(colour: str, strength: float = 0.3) -> str:
+    """Return `colour` (#rrggbb) mixed with white, for rules drawn in the accent's hue."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * strength):02x}" for c in channels)
 
 
 def _fallback_fonts(page: str) -> tuple[list[str], list[str]]:

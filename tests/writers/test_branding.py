@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from briefgen.scripts import FONTS
@@ -51,13 +52,16 @@ def test_logo_accent_fonts_and_page_size_reach_both_formats(tmp_path: Path, logo
     assert 'w:color="0A7D3B"' in body and "1F3A5F" not in body + styles  # the heading rule
     run = briefgen("build", "--all", "--format", "html", cwd=good)
     assert run.code == 0, run.err
-    page = (good / "out" / "weekly.analyst.html").read_text(encoding="utf-8")
-    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
-    assert "#0a7d3b" in style and "#1f3a5f" not in style
-    assert '"DejaVu Sans"' in style and '"briefgen body"' in style  # the house font inside
+    page = lxml_html.fromstring((good / "out" / "weekly.analyst.html").read_bytes())
+    styles = " ".join(page.xpath("//@style"))  # the inliner put the rules on the elements
+    assert "color:#0a7d3b" in styles and "#1f3a5f" not in styles
+    assert "'DejaVu Sans'" in page.xpath("//h2/@style")[0]
+    assert "'briefgen body'" in page.xpath("//div[@class='memo']/@style")[0]
+    assert '@font-face{font-family:"briefgen body"' in page.xpath("string(//style)")  # inside
+    (img,) = page.xpath("//img[@class='logo']")
     kind = "image/png" if logo.endswith(".png") else "image/svg+xml"
-    assert f'<img class="logo" src="data:{kind};base64,' in page
-    assert 'alt="Logo of Test Desk"' in page
+    assert img.get("src").startswith(f"data:{kind};base64,")
+    assert img.get("alt") == "Logo of Test Desk"
 
 
 @pytest.mark.parametrize(

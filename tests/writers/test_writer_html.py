@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
+
+from lxml import html as lxml_html
 
 from briefgen.model import Note, Span
 from briefgen.writers.html import render, write_html
 
+from ..conftest import REPO
 from ..sample_memo import sample_memo
 
 
@@ -61,3 +67,30 @@ def test_user_text_is_escaped_and_unsafe_links_dropped() -> None:
     doc = _parse(render(memo))
     assert "img" not in doc.tags and "javascript:alert(1)" not in doc.hrefs
     assert "<img src=x onerror=alert(1)> & <b>bold</b>" in "".join(doc.text)
+
+
+def test_the_same_memo_gives_the_same_bytes_in_every_process() -> None:
+    """The inliner's output depends on nothing but the page: two processes, same bytes."""
+    program = (
+        "import sys; from tests.sample_memo import sample_memo; "
+        "from briefgen.writers.html import render; "
+        "sys.stdout.buffer.write(render(sample_memo()).encode())"
+    )
+    pages = [
+        subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, check=True, cwd=REPO
+        ).stdout
+        for _ in range(2)
+    ]
+    assert pages[0] == pages[1] == render(sample_memo()).encode()
+
+
+def test_the_manifest_is_read_back_from_its_meta_element() -> None:
+    memo = sample_memo()
+    memo.manifest = {"brief": 'a "quoted" <b>&amp;</b> brief', "claims": {"c-1": "ab12"}}
+    page = lxml_html.fromstring(render(memo))
+    (content,) = page.xpath("//meta[@name='briefgen-manifest']/@content")
+    assert json.loads(content) == memo.manifest
+    assert not lxml_html.fromstring(render(sample_memo())).xpath(
+        "//meta[@name='briefgen-manifest']"
+    )
