@@ -154,3 +154,13 @@ def _libreoffice_shows_the_logo(memo: Path, tmp_path: Path) -> None:
     corner = page.crop((page.width // 2, 0, page.width, page.height // 4))
     colours = corner.getcolors(maxcolors=corner.width * corner.height) or []
     assert sum(n for n, c in colours if _green(c)) > 1000, "no logo on LibreOffice's page 1"
+
+
+def test_an_svg_logo_that_cannot_be_drawn_is_reported_at_its_key(good: Path) -> None:
+    (good / "logo.svg").write_text("<svg this is not", encoding="utf-8")
+    _brand(good, "logo: logo.svg\n")
+    run = briefgen("check", cwd=good)
+    assert run.code == 1
+    assert "briefgen.yaml:7: logo: 'logo.svg' is not an SVG image briefgen can draw (" in run.err
+    run = briefgen("build", "--all", cwd=good)
+    assert run.code == 1 and not (good / "out").exists()
