@@ -161,14 +161,18 @@ def _list_from(doc: Any, ours: Any, num_id: str) -> str:
     abstract.set(qn("w:abstractNumId"), str(new_abstract))
     for nsid in abstract.iterchildren(qn("w:nsid")):  # Word tells lists apart by it
         abstract.remove(nsid)
+    # the schema's order: picture bullets, abstract lists, lists, then Word's cleanup mark
+    nums = list(numbering.num_lst)
     if abstracts:
         abstracts[-1].addnext(abstract)
+    elif nums:
+        nums[0].addprevious(abstract)
     else:
-        numbering.insert(0, abstract)
+        numbering.append(abstract)
     num = copy.deepcopy(num)
     num.set(qn("w:numId"), str(new_num))
     num.abstractNumId.val = new_abstract
-    numbering.append(num)
+    (nums[-1] if nums else abstract).addnext(num)
     return str(new_num)
 
 
