@@ -107,12 +107,15 @@ class Header:
 
 @dataclass
 class Branding:
-    """The workspace's look: accent colour, logo, fonts (names or TrueType files)."""
+    """The workspace's look: accent colour, logo, fonts (names or TrueType files), and
+    the audience's Word template."""
 
     accent: str = "#1f3a5f"
     logo: str | None = None  # absolute path of a PNG, JPEG or SVG file
     body_font: str = "Noto Serif"  # a shipped family, or the path of a .ttf file
     heading_font: str = "Noto Sans"
+    logo_alt: str = "Logo"  # the logo's alt text
+    reference_doc: str | None = None  # absolute path of the .docx the DOCX is based on
 
 
 @dataclass(frozen=True)

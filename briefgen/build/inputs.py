@@ -12,14 +12,16 @@ A memo is made from:
 - its template, and the templates that one includes, imports or extends (as rendering
   it loaded them);
 - the logo and the workspace's own fonts (.ttf files), as briefgen.yaml names them;
+- the Word template (`reference-doc`) its DOCX is based on: its audience's, or the
+  workspace's;
 - briefgen's own code: its version and every file of its package (`code_digest`).
 
 `memo_inputs` gives one memo's inputs, each with its version (a digest): the manifest
 that `build` records and `status` compares. `workspace_files` gives the files of the
 workspace some memo can be made from, for what looks at files before (or without)
 loading the workspace: the no-op check, `watch` and the store index cache; it takes
-`named_files`, the files the workspace names (the logo, fonts, style, captured texts
-outside store/), from a loaded workspace. Every file a memo is made from is one of
+`named_files`, the files the workspace names (the logo, fonts, style, Word templates,
+captured texts outside store/), from a loaded workspace. Every file a memo is made from is one of
 these, or part of briefgen's code.
 
 Only the standard library and `discover` are imported at first, and hashlib only where
@@ -68,8 +70,9 @@ def workspace_files(root: Path, named: Iterable[Path] = (), briefs: bool = True)
 
 def named_files(ws: Workspace) -> list[Path]:
     """Return the files the workspace names that PATTERNS cannot know: the logo, the
-    workspace's fonts and the citation style's file (a shipped one included), as
-    briefgen.yaml names them, and captured texts that sources keep outside store/."""
+    workspace's fonts, the Word templates (audiences' too) and the citation style's file
+    (a shipped one included), as briefgen.yaml names them, and captured texts that
+    sources keep outside store/."""
     return [path for _, path, _ in _named(ws)]
 
 
@@ -83,7 +86,7 @@ def _named(ws: Workspace) -> list[tuple[str, Path, Path | None]]:
     """Return the name, the path and the folder it must lie inside (the workspace; for a
     shipped style, None) of each of named_files."""
     settings = ws.settings
-    names = ([settings.logo] if settings.logo else []) + _font_files(ws)
+    names = ([settings.logo] if settings.logo else []) + _font_files(ws) + _reference_docs(ws)
     named: list[tuple[str, Path, Path | None]] = [
         (name, ws.root / name, ws.root) for name in dict.fromkeys(names)
     ]
@@ -101,6 +104,12 @@ def _font_files(ws: Workspace) -> list[str]:
     """Return the fonts of briefgen.yaml that are files of the workspace, as it names them."""
     fonts = (ws.settings.body_font, ws.settings.heading_font)
     return list(dict.fromkeys(f for f in fonts if f.lower().endswith(FONT_SUFFIXES)))
+
+
+def _reference_docs(ws: Workspace) -> list[str]:
+    """Return the Word templates that briefgen.yaml and audiences.yaml name, in order."""
+    named = [ws.settings.reference_doc] + [a.reference_doc for a in ws.audiences.values()]
+    return list(dict.fromkeys(name for name in named if name))
 
 
 def _style_file(ws: Workspace) -> Path | None:
@@ -245,11 +254,17 @@ def memo_inputs(
         "style": named.get(settings.citation_style),
         "logo": named[settings.logo] if settings.logo else None,
         "fonts": {name: named[name] for name in _font_files(ws)},
+        "reference_doc": named[house] if (house := _reference_doc(ws, plan)) else None,
         "briefgen": __version__,
         "code": code_digest()[:16],
         "today": (today or dt.date.today()).isoformat() if relative else None,
         "previous": _previous_version(plan),
     }
+
+
+def _reference_doc(ws: Workspace, plan: Plan) -> str | None:
+    """Return the Word template the memo's DOCX is based on, as the workspace names it."""
+    return plan.resolver.audience.reference_doc or ws.settings.reference_doc
 
 
 def _previous_version(plan: Plan) -> str | None:

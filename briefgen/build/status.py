@@ -19,6 +19,7 @@ LABELS = {
     "style": "the citation style",
     "logo": "the logo",
     "fonts": "the workspace's fonts",
+    "reference_doc": "the reference-doc",
     "briefgen": "briefgen's version",
     "code": "briefgen's code",
     "period": "the period",

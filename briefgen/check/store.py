@@ -20,7 +20,7 @@ from ..resolve import attribution, prose
 from ..resolve.select import explicit_placements
 from ..resolve.templates import known_templates
 from . import likelihood
-from .settings import check_locale, check_settings_files
+from .settings import check_locale, check_reference_doc, check_settings_files
 
 
 def load_checked(root: Path, reads: ReadCache | None = None) -> Workspace:
@@ -383,6 +383,8 @@ def _check_audiences(ws: Workspace) -> None:
         check_chars(ws, audience.label, where, ("label",), f"audience {name!r}")
         if audience.locale is not None:
             check_locale(ws, audience.locale, where, f"{name}.locale")
+        if audience.reference_doc is not None:
+            check_reference_doc(ws, where, f"{name}.reference-doc", audience.reference_doc)
         _check_property(
             ws, audience.label, where, "label", f"{name}.label", "comments", DOCX_COMMENTS
         )

@@ -311,7 +311,7 @@ def check(path: Path | None, strict: bool) -> None:
 def status(path: Path | None) -> None:
     """List each built memo and which of its inputs changed since it was built: the
     brief, the store records it uses, its audience, the settings, the citation style, its
-    template, the logo, fonts, or briefgen's own code."""
+    template, the logo, fonts, the Word template (reference-doc), or briefgen's own code."""
     from ..build.memos import check_workspace
     from ..build.status import status_lines
 
@@ -365,7 +365,8 @@ def watch(
     """Rebuild what changed whenever a file of the workspace changes (Ctrl-C stops).
 
     Watches the briefs, settings, audiences, the store and the captured texts, templates,
-    and the logo, fonts and .csl style that briefgen.yaml names; each rebuild is
+    and the logo, fonts, Word templates (reference-doc) and .csl style that the settings
+    and audiences name; each rebuild is
     incremental, and errors are printed without stopping the watch.
     """
     from ..build.watch import watch as run_watch

@@ -18,6 +18,7 @@ page-size: A4                                # or letter
 markings:                                    # lowest first
   - {name: PUBLIC, portion: P}
   - {name: INTERNAL, portion: I}
+# reference-doc: templates/house.docx        # your Word template: styles, page, letterhead
 """,
     "audiences.yaml": """\
 # yaml-language-server: $schema=schemas/audiences.schema.json

@@ -191,6 +191,13 @@ class Settings(Record, kw_only=True):
     language its DOCX, PDF and HTML are tagged with; an audience may set its own."""
     logo: str | None = None
     """A PNG, JPEG or SVG file inside the workspace, shown at the top of every memo."""
+    logo_alt: str | None = field(name="logo-alt", default=None)
+    """The logo's text for readers who cannot see it (alt text in the DOCX and HTML);
+    default: "Logo of" and the organisation."""
+    reference_doc: str | None = field(name="reference-doc", default=None)
+    """The organisation's Word template, a .docx file inside the workspace: the DOCX memo
+    takes its styles, page setup and letterhead (headers and footers), as pandoc's
+    --reference-doc does; an audience may set its own."""
     accent_colour: Colour = field(name="accent-colour", default="#1f3a5f")
     """The colour of titles, headings, rules and links, as #RRGGBB."""
     body_font: str = field(name="body-font", default="Noto Serif")
@@ -249,6 +256,9 @@ class Audience(Record, kw_only=True):
     audience that this one no longer holds, each with its note."""
     locale: str | None = None
     """This audience's language and region, in place of the workspace's `locale`."""
+    reference_doc: str | None = field(name="reference-doc", default=None)
+    """This audience's Word template (a .docx file inside the workspace), in place of the
+    workspace's `reference-doc`."""
 
 
 # --- store/sources.yaml --------------------------------------------------------------

@@ -143,8 +143,16 @@ class Resolver(Selection):
             return str(self.ws.root / value) if value.lower().endswith(".ttf") else value
 
         logo = str((self.ws.root / settings.logo).resolve()) if settings.logo else None
+        organisation = settings.organisation
+        alt = settings.logo_alt or (f"Logo of {organisation}" if organisation else "Logo")
+        house = self.audience.reference_doc or settings.reference_doc
         return Branding(
-            settings.accent_colour, logo, font(settings.body_font), font(settings.heading_font)
+            settings.accent_colour,
+            logo,
+            font(settings.body_font),
+            font(settings.heading_font),
+            alt,
+            str((self.ws.root / house).resolve()) if house else None,
         )
 
     def _render(self, draft: Draft, citeproc: cite.Citeproc | None) -> cite.Rendered:

@@ -138,9 +138,7 @@ def _logo(memo: Memo) -> str:
     path = Path(memo.branding.logo)
     kind = LOGO_TYPES.get(path.suffix.lower(), "image/png")
     data = base64.b64encode(path.read_bytes()).decode()
-    alt = escape(
-        f"Logo of {memo.header.organisation}" if memo.header.organisation else "Logo", quote=True
-    )
+    alt = escape(memo.branding.logo_alt, quote=True)
     return f'<img class="logo" src="data:{kind};base64,{data}" alt="{alt}">'
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -83,3 +85,82 @@ def test_bad_branding_is_reported_at_its_key(good: Path, lines: str, message: st
     run = briefgen("check", cwd=good)
     assert run.code == 1
     assert f"briefgen.yaml:7: {message}" in run.err
+
+
+LOGO_GREEN = (0x0A, 0x7D, 0x3B)  # the fill of the variants' logo.svg
+
+
+def _green(pixel: tuple[int, ...]) -> bool:
+    return all(abs(a - b) <= 8 for a, b in zip(pixel[:3], LOGO_GREEN, strict=True))
+
+
+@pytest.mark.parametrize("alt", [None, "Desk emblem, green"])
+def test_an_svg_logo_is_a_print_png_with_alt_text_in_the_docx(
+    tmp_path: Path, alt: str | None
+) -> None:
+    """LibreOffice 7.4 and older Word draw a picture's SVG as its PNG stand-in: the
+    DOCX holds the logo as a PNG drawn at 300 dpi for its 13 mm height, and says what it
+    is (`logo-alt`, or "Logo of" and the organisation)."""
+    from PIL import Image
+
+    good = make_variant(tmp_path, "branded-svg")
+    (good / "fonts").mkdir()
+    shutil.copy(FONTS / "DejaVuSans-Regular.ttf", good / "fonts" / "House.ttf")
+    if alt:
+        _brand(good, f"logo-alt: {alt}\n")
+    run = briefgen("build", "--all", "--format", "docx", cwd=good)
+    assert run.code == 0, run.err
+    memo = good / "out" / "weekly.analyst.docx"
+    with zipfile.ZipFile(memo) as archive:
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        assert len(media) == 1 and media[0].endswith(".png"), media
+        image = Image.open(io.BytesIO(archive.read(media[0]))).convert("RGB")
+        body = archive.read("word/document.xml").decode()
+    assert abs(image.height - 13 / 25.4 * 300) <= 1
+    assert image.width == pytest.approx(image.height * 3, abs=2)  # the SVG's 120 by 40
+    assert _green(image.getpixel((image.width // 2, image.height // 2)))
+    assert f'descr="{alt or "Logo of Test Desk"}"' in body
+    if shutil.which("soffice") and shutil.which("pdftoppm"):
+        _libreoffice_shows_the_logo(memo, tmp_path)
+
+
+def _libreoffice_shows_the_logo(memo: Path, tmp_path: Path) -> None:
+    """Render page 1 of the DOCX as LibreOffice lays it out and find the logo's green at
+    the top right, where the memo puts it: at 50 dpi the logo is some 1,900 pixels of
+    it, a green heading's letters far fewer."""
+    from PIL import Image
+
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "lo"),
+            str(memo),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    pdf = tmp_path / "lo" / (memo.stem + ".pdf")
+    subprocess.run(
+        ["pdftoppm", "-f", "1", "-l", "1", "-r", "50", "-png", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    page = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    corner = page.crop((page.width // 2, 0, page.width, page.height // 4))
+    colours = corner.getcolors(maxcolors=corner.width * corner.height) or []
+    assert sum(n for n, c in colours if _green(c)) > 1000, "no logo on LibreOffice's page 1"
+
+
+def test_an_svg_logo_that_cannot_be_drawn_is_reported_at_its_key(good: Path) -> None:
+    (good / "logo.svg").write_text("<svg this is not", encoding="utf-8")
+    _brand(good, "logo: logo.svg\n")
+    run = briefgen("check", cwd=good)
+    assert run.code == 1
+    assert "briefgen.yaml:7: logo: 'logo.svg' is not an SVG image briefgen can draw (" in run.err
+    run = briefgen("build", "--all", cwd=good)
+    assert run.code == 1 and not (good / "out").exists()

@@ -260,7 +260,7 @@ def test_the_logo_travels_inside_the_page(browser: Browser, tmp_path: Path, kind
         )
     complete, width, alt, scheme, height = logo
     assert complete and width > 0 and scheme == "data:"
-    assert alt == f"Logo of {memo.header.organisation}"
+    assert alt == memo.branding.logo_alt  # the resolver makes it "Logo of" the organisation
     assert 0 < height <= 3.2 * 14.7  # the logo's max-height, on the element itself
 
 

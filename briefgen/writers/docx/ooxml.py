@@ -247,60 +247,6 @@ def _section_numbering(document_part: Any, tag: str) -> None:
         sect.insert(0, props)
 
 
-def _blank_png() -> bytes:
-    """Return a 1x1 transparent PNG, the stand-in for readers without SVG support."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00\x00"))
-        + chunk(b"IEND", b"")
-    )
-
-
-SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
-
-
-def add_svg_picture(document_part: Any, paragraph: Any, path: Any, height: int) -> None:
-    """Place an SVG picture as Word 2016+ does: the SVG, with a transparent PNG stand-in.
-
-    Word and LibreOffice draw the SVG; older readers show the (blank) stand-in.
-    """
-    import io
-    import re
-
-    svg = path.read_bytes()
-    width = height
-    m = re.search(rb'viewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)', svg)
-    if m and float(m.group(2)):
-        width = int(height * float(m.group(1)) / float(m.group(2)))
-    run = paragraph.add_run()
-    run.add_picture(io.BytesIO(_blank_png()), width=width, height=height)
-    svg_part = Part(
-        PackURI(f"/word/media/{path.stem}-logo.svg"), "image/svg+xml", svg, document_part.package
-    )
-    r_id = document_part.relate_to(svg_part, RT.IMAGE)
-    blip = run._r.find(".//" + qn("a:blip"))
-    ext_list = OxmlElement("a:extLst")
-    ext = OxmlElement("a:ext")
-    ext.set("uri", SVG_BLIP_EXT)
-    svg_blip = parse_xml(
-        '<asvg:svgBlip xmlns:asvg="http://schemas.microsoft.com/office/drawing/2016/SVG/main" '
-        f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-        f'r:embed="{r_id}"/>'
-    )
-    ext.append(svg_blip)
-    ext_list.append(ext)
-    blip.append(ext_list)
-
-
 def bookmark(p: Any, ident: int, name: str) -> None:
     """Wrap the contents of paragraph `p` in a bookmark."""
     start = OxmlElement("w:bookmarkStart")
@@ -407,15 +353,27 @@ def set_language(doc: Any, tag: str) -> None:
 
     Word takes a run's language from one of three slots by its script; the east-Asian and
     complex-script slots keep the template's languages unless `tag` is one of theirs."""
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    props = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    lang = props.find(qn("w:lang"))
+    defaults = _child(doc.styles.element, "w:docDefaults", first=True)
+    props = _child(_child(defaults, "w:rPrDefault", first=True), "w:rPr")
+    lang = _child(props, "w:lang")  # a house template may have none of these
     lang.set(qn("w:val"), tag)
     primary = tag.split("-")[0].lower()
     if primary in EAST_ASIAN:
         lang.set(qn("w:eastAsia"), tag)
     if primary in COMPLEX_SCRIPT:
         lang.set(qn("w:bidi"), tag)
+
+
+def _child(parent: Any, tag: str, first: bool = False) -> Any:
+    """Return the `tag` child of `parent`, adding it (first, or last) if there is none."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        if first:
+            parent.insert(0, child)
+        else:
+            parent.append(child)
+    return child
 
 
 def deterministic_zip(data: bytes) -> bytes:

@@ -42,6 +42,7 @@ from ...scripts import direction_runs
 from .. import measure
 from . import fonts as docx_fonts
 from . import ooxml as ox
+from .house import based_on, renumber_drawings
 
 BANNER = RGBColor(0x8A, 0x1C, 0x1C)
 GREY = RGBColor(0x44, 0x44, 0x44)
@@ -56,6 +57,9 @@ NOTE_BOOKMARKS = 100_000  # the endnotes' bookmark ids start here, apart from th
 RUNNING_TITLE_GAP = 2.0  # points between the banner and the running title
 BULLET_AT = 2.0  # points from the margin to a claim's bullet, as in the PDF
 RULE_LINE = 4.0  # points: the line of the paragraph that draws the heading block's rule
+PRINT_DPI = 300  # an SVG logo's pixels per inch as the memo shows it
+EMU_PER_INCH = 914400
+SVG_FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSerif-Regular.ttf")
 # Word knows these styles by their internal names; matching them (and not flagging them
 # custom) makes Word use ours for notes, links and contents it adds itself.
 WORD_NAMES = {
@@ -73,12 +77,19 @@ def write_docx(memo: Memo, path: Path) -> None:
     """Write `memo` as a DOCX file to `path`."""
     doc = Document()
     ox.drop_template_leftovers(doc)
-    ox.set_language(doc, memo.language)
     book = _styles(doc, memo.layout, memo.branding)
+    house = memo.branding.reference_doc
+    if house:
+        doc = based_on(house, doc, book.used)
+        ox.drop_template_leftovers(doc)
+        book = _StyleBook(doc.styles)
+    ox.set_language(doc, memo.language)
     _remember_style_ids(doc, book)
-    _page(doc, memo)
+    _page(doc, memo, house=house is not None)
     writer = _Writer(doc, memo)
     writer.body()
+    if house:
+        renumber_drawings(doc)
     _properties(doc, memo)
     brand = memo.branding
     own = {_font_name(f): docx_fonts.own_faces(f) for f in (brand.body_font, brand.heading_font)}
@@ -98,14 +109,18 @@ class _StyleBook:
     def __init__(self, styles: Any) -> None:
         self.element = styles.element
         self.by_name = {s.name_val: s for s in self.element.style_lst}
+        self.used: list[str] = []  # the styles looked up or added, for a house template
 
     def __getitem__(self, name: str) -> Any:
-        return StyleFactory(self.by_name[BabelFish.ui2internal(name)])
+        internal = BabelFish.ui2internal(name)
+        self.used.append(internal)
+        return StyleFactory(self.by_name[internal])
 
     def add_style(self, name: str, kind: Any, builtin: bool = False) -> Any:
         internal = BabelFish.ui2internal(name)
         element = self.element.add_style_of_type(internal, kind, builtin)
         self.by_name[internal] = element
+        self.used.append(internal)
         return StyleFactory(element)
 
 
@@ -323,41 +338,79 @@ def _no_border(style: Any) -> None:
 # --- page, header and footer ----------------------------------------------------------------
 
 
-def _page(doc: Any, memo: Memo) -> None:
+def _page(doc: Any, memo: Memo, house: bool = False) -> None:
+    """Set up the page (a house template's own page setup is kept) and put the banner at
+    the top of every header, the footer line and the banner at the foot of every footer:
+    a house template's headers and footers keep their letterhead around them."""
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
-    section.page_width, section.page_height = PAGE[memo.page_size]
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Mm(measure.MARGIN))
-    section.top_margin = Mm(measure.TOP)
-    section.bottom_margin = Mm(measure.BOTTOM)
-    section.header_distance = Mm(8)
-    section.footer_distance = Mm(7)
+    # ours, or what a template lacks
+    if not house or section.page_width is None:
+        section.page_width, section.page_height = PAGE[memo.page_size]
+    if not house or section.left_margin is None:
+        for side in ("left_margin", "right_margin"):
+            setattr(section, side, Mm(measure.MARGIN))
+        section.top_margin = Mm(measure.TOP)
+        section.bottom_margin = Mm(measure.BOTTOM)
+        section.header_distance = Mm(8)
+        section.footer_distance = Mm(7)
     # the first page carries the title in full; the others a running header, as the PDF
-    section.different_first_page_header_footer = True
-    for header in (section.first_page_header, section.header):
-        line = header.paragraphs[0]
-        line.style = doc.styles["Banner"]
-        line.add_run(memo.banner)
-    section.header.add_paragraph(memo.header.title, style=doc.styles["Running Header"])
-    for footer in (section.first_page_footer, section.footer):
-        _footer(doc, footer, memo, section.page_width - Mm(2 * measure.MARGIN))
+    # (a house template's own first-page setting is kept)
+    if not house:
+        section.different_first_page_header_footer = True
+    width = section.page_width - section.left_margin - section.right_margin
+    for header, footer in _headers_and_footers(doc, section):
+        _header(doc, header, memo)
+        _footer(doc, footer, memo, width)
+    if section.different_first_page_header_footer:
+        section.header.add_paragraph(memo.header.title, style=doc.styles["Running Header"])
 
 
-def _footer(doc: Any, footer: Any, memo: Memo, width: Any) -> None:
-    """Fill a footer: organisation and "Page X of Y" on one line, the banner under it."""
-    line = footer.paragraphs[0]
-    line.style = doc.styles["Running Footer"]
-    line.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right tab
-    line.add_run(memo.header.organisation + "\t")
-    before, between, after = memo.words.page_parts()
-    for words, field in ((before, "PAGE"), (between, "NUMPAGES"), (after, None)):
-        if words:
-            line._p.append(ox.run(words))
-        for r in ox.field(field, "1") if field else ():
-            line._p.append(r)
+def _headers_and_footers(doc: Any, section: Any) -> list[tuple[Any, Any]]:
+    """Return the section's headers and footers that some page shows: the first page's
+    and even pages' too where the section has them, so that every page has the banner."""
+    pairs = [(section.header, section.footer)]
+    if section.different_first_page_header_footer:
+        pairs.append((section.first_page_header, section.first_page_footer))
+    if doc.settings.odd_and_even_pages_header_footer:
+        pairs.append((section.even_page_header, section.even_page_footer))
+    return pairs
+
+
+def _header(doc: Any, header: Any, memo: Memo) -> None:
+    """Put the banner first in `header`, before a house template's letterhead."""
+    fresh = header.is_linked_to_previous
+    first = header.paragraphs[0]
+    banner = first if fresh else first.insert_paragraph_before()
+    if not fresh:
+        header._element.insert(0, banner._p)  # before a table too
+    banner.style = doc.styles["Banner"]
+    banner.add_run(memo.banner)
+
+
+def _footer(doc: Any, footer: Any, memo: Memo, width: int) -> None:
+    """End `footer` with the organisation and "Page X of Y" (unless a house template's
+    footer numbers its pages itself), then the banner."""
+    fresh = footer.is_linked_to_previous
+    if fresh or not _numbers_pages(footer):
+        line = footer.paragraphs[0] if fresh else footer.add_paragraph()
+        line.style = doc.styles["Running Footer"]
+        line.paragraph_format.tab_stops.add_tab_stop(width, alignment=2)  # right tab
+        line.add_run(memo.header.organisation + "\t")
+        before, between, after = memo.words.page_parts()
+        for words, field in ((before, "PAGE"), (between, "NUMPAGES"), (after, None)):
+            if words:
+                line._p.append(ox.run(words))
+            for r in ox.field(field, "1") if field else ():
+                line._p.append(r)
     banner = footer.add_paragraph(memo.banner, style=doc.styles["Banner"])
     banner.paragraph_format.space_before = Pt(2)
+
+
+def _numbers_pages(footer: Any) -> bool:
+    """Return whether a footer holds a PAGE field of its own."""
+    codes = footer._element.xpath(".//w:instrText/text() | .//w:fldSimple/@w:instr")
+    return any("PAGE" in str(code).split() for code in codes)
 
 
 # --- the body -------------------------------------------------------------------------------
@@ -464,13 +517,14 @@ class _Writer:
             body.sectPr.addprevious(p)  # the section properties stay last
 
     def _logo(self, path: str) -> None:
-        """Put the logo at the top right of the first page."""
+        """Put the logo at the top right of the first page, with its alt text."""
         p = self.doc.add_paragraph(style="Memo Organisation")
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if path.lower().endswith(".svg"):
-            ox.add_svg_picture(self.doc.part, p, Path(path), LOGO_HEIGHT)
-        else:
-            p.add_run().add_picture(path, height=LOGO_HEIGHT)
+        image = (
+            io.BytesIO(svg_png(Path(path), LOGO_HEIGHT)) if path.lower().endswith(".svg") else path
+        )
+        shape = p.add_run().add_picture(image, height=LOGO_HEIGHT)
+        shape._inline.docPr.set("descr", self.memo.branding.logo_alt)
 
     def _header_block(self) -> None:
         """Add the TO / FROM / DATE … lines, labels bold, then a rule under them; the
@@ -550,6 +604,31 @@ class _Writer:
             self._inlines(p, content, part)
 
         return fill
+
+
+def svg_png(path: Path, height: int) -> bytes:
+    """Return the SVG file at `path` drawn as a PNG `height` EMU high at PRINT_DPI.
+
+    A picture's SVG (Word 2016's svgBlip) is drawn by neither LibreOffice 7.4 nor older
+    Word, which show its PNG stand-in, and Word would fetch what an SVG links to from
+    the web when the memo is opened: the memo holds the PNG alone. resvg draws it with
+    the shipped fonts only, so that every machine gives the same pixels.
+    """
+    import resvg_py
+
+    pixels = round(height / EMU_PER_INCH * PRINT_DPI)
+    fonts = [str(scripts.FONTS / name) for name in SVG_FONTS]
+    return bytes(
+        resvg_py.svg_to_bytes(
+            svg_path=str(path),
+            height=pixels,
+            skip_system_fonts=True,
+            font_files=fonts,
+            font_family="Noto Sans",
+            serif_family="Noto Serif",
+            sans_serif_family="Noto Sans",
+        )
+    )
 
 
 def _bottom_border(paragraph: Any, colour: str) -> None:
