@@ -146,6 +146,42 @@ def endnote_link(number: int) -> Any:
     return link
 
 
+def float_picture(inline: Any, top: int) -> None:
+    """Turn an inline picture into one anchored `top` EMU below the page's top edge and
+    against the right margin, taking no room in the text: the PDF draws the logo on the
+    page the same way, and an inline picture in a line of exact height is cut to it."""
+    anchor = OxmlElement(
+        "wp:anchor",
+        {
+            "distT": "0",
+            "distB": "0",
+            "distL": "0",
+            "distR": "0",
+            "simplePos": "0",
+            "relativeHeight": "1",
+            "behindDoc": "0",
+            "locked": "1",
+            "layoutInCell": "1",
+            "allowOverlap": "1",
+        },
+    )
+    anchor.append(OxmlElement("wp:simplePos", {"x": "0", "y": "0"}))
+    across = OxmlElement("wp:positionH", {"relativeFrom": "margin"})
+    align = OxmlElement("wp:align")
+    align.text = "right"
+    across.append(align)
+    down = OxmlElement("wp:positionV", {"relativeFrom": "page"})
+    offset = OxmlElement("wp:posOffset")
+    offset.text = str(top)
+    down.append(offset)
+    anchor.extend([across, down])
+    for child in list(inline):
+        if child.tag == qn("wp:docPr"):
+            anchor.append(OxmlElement("wp:wrapNone"))
+        anchor.append(child)
+    inline.getparent().replace(inline, anchor)
+
+
 def tab() -> Any:
     """Return a run holding a tab."""
     r = OxmlElement("w:r")

@@ -50,6 +50,7 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 COMPLEX_SCRIPT_FONT = "Arial"  # has Arabic and Hebrew on every Word installation
 PAGE = {"A4": (Mm(210), Mm(297)), "letter": (Mm(215.9), Mm(279.4))}
 LOGO_HEIGHT = Mm(13)
+LOGO_TOP = Mm(22) - LOGO_HEIGHT  # from the page's top edge, as the PDF draws it
 # the heading block's columns: label and value, twice a line in the one-page memo
 HEADER_COLUMNS = {"policy-memo": (Mm(24),), "one-page": (Mm(18), Mm(66), Mm(18))}
 HEADER_ROW_GAP = 1.5  # points between the heading block's lines, as in the PDF's table
@@ -430,11 +431,13 @@ class _Writer:
 
     def body(self) -> None:
         memo = self.memo
-        if memo.branding.logo:
-            self._logo(memo.branding.logo)
         if memo.header.organisation:
             self.doc.add_paragraph(memo.header.organisation.upper(), style="Memo Organisation")
-        self.doc.add_paragraph(memo.header.title, style="Title")
+        title = self.doc.add_paragraph(memo.header.title, style="Title")
+        if memo.branding.logo:
+            self._logo(
+                memo.branding.logo, self.doc.paragraphs[0] if memo.header.organisation else title
+            )
         self._header_block()
         if memo.contents:
             self._contents(self._headings())
@@ -516,15 +519,15 @@ class _Writer:
         for p in ox.toc_paragraphs(entries):
             body.sectPr.addprevious(p)  # the section properties stay last
 
-    def _logo(self, path: str) -> None:
-        """Put the logo at the top right of the first page, with its alt text."""
-        p = self.doc.add_paragraph(style="Memo Organisation")
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    def _logo(self, path: str, p: Any) -> None:
+        """Put the logo at the top right of the first page, where the PDF draws it
+        (LOGO_TOP), anchored to the memo's first paragraph `p`, with its alt text."""
         image = (
             io.BytesIO(svg_png(Path(path), LOGO_HEIGHT)) if path.lower().endswith(".svg") else path
         )
         shape = p.add_run().add_picture(image, height=LOGO_HEIGHT)
         shape._inline.docPr.set("descr", self.memo.branding.logo_alt)
+        ox.float_picture(shape._inline, LOGO_TOP)
 
     def _header_block(self) -> None:
         """Add the TO / FROM / DATE … lines, labels bold, then a rule under them; the
