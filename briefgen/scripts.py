@@ -277,3 +277,25 @@ def direction_runs(text: str) -> list[tuple[str, bool]]:
         else:
             runs.append((char, rtl))
     return runs
+
+
+# Scripts written without spaces between words. Each character of the East Asian ones
+# (Han, kana, bopomofo) is a word, as Word counts them; the South-East Asian ones (Thai,
+# Lao, Myanmar, Khmer) need a dictionary to find their words, which we do not ship, so a
+# run of them between spaces (a phrase, as they are spaced) is one word.
+_EAST_ASIAN_WORD = (
+    "\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff66-\uff9f\U00020000-\U0003134f"
+)
+_WORD = re.compile(
+    f"[{_EAST_ASIAN_WORD}]|(?:(?![{_EAST_ASIAN_WORD}])[^\\s])*[^\\W_](?:(?![{_EAST_ASIAN_WORD}])[^\\s])*"
+)
+
+
+def count_words(text: str) -> int:
+    """Return how many words `text` holds, counted as a word processor counts them.
+
+    A word is a run of characters between spaces that holds a letter or digit (a dash
+    alone is none); each Chinese character and kana is a word of its own.
+    """
+    return len(_WORD.findall(text))

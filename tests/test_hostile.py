@@ -450,7 +450,7 @@ def test_a_writer_failure_is_reported_by_check(good: Path, monkeypatch: pytest.M
         if fmt != "docx":
             return real(fmt)
 
-        def fail(memo: object, path: Path) -> None:
+        def fail(memo: object, path: Path, **options: object) -> None:
             raise ValueError("a table wider than the page")
 
         return fail
