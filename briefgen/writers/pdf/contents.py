@@ -55,7 +55,7 @@ class Entry(Flowable):
         lines = len(widths)
         ascent = getattr(para.blPara, "ascent", style.fontSize)
         baseline = self.height - ascent - (lines - 1) * style.leading
-        end = self.width - NUMBER_ROOM + 6
+        end = self.width - 18  # clear of a number of two digits
         start = (int((widths[-1] if widths else 0) / LEADER_STEP) + 2) * LEADER_STEP
         canv.saveState()
         canv.setFillColor(style.textColor)

@@ -153,11 +153,16 @@ class MemoDoc(BaseDocTemplate):
         self.canv.setNamedCB(pdf_text.TEXT_CALLBACK, pdf_text.text_callback)
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        """Add a bookmark where a heading that asks for one lands, and note its page."""
+        """Add a bookmark where a heading that asks for one lands, and note its page.
+
+        The bookmark is the heading's top (the frame's next line is its foot): outline
+        and contents take the reader to the heading, not to the top of its page.
+        """
         key = getattr(flowable, "outline_key", None)
         if key:
             self.heading_pages.setdefault(key, self.page)
-            self.canv.bookmarkPage(key)
+            top = self.frame._y + flowable.height
+            self.canv.bookmarkHorizontal(key, 0, top + flowable.style.fontSize * 0.5)
             self.canv.addOutlineEntry(flowable.outline_title, key, level=0)
 
     def _marker_drawn(self, canv: Any, kind: str, label: str) -> None:
