@@ -905,7 +905,7 @@ import briefgen.writers as writers
 real_writer = writers.writer
 def writer(fmt):
     write = real_writer(fmt)
-    return write if FULL != "." + fmt else lambda memo, path: write(memo, Path("/dev/full"))
+    return write if FULL != "." + fmt else lambda memo, path, **kw: write(memo, Path("/dev/full"), **kw)
 writers.writer = writer
 from briefgen.cli.commands import main
 main(sys.argv[1:], prog_name="briefgen")

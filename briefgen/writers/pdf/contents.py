@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
@@ -53,7 +54,13 @@ class Entry(Flowable):
         para.drawOn(canv, 0, 0)
         widths = para.getActualLineWidths0()
         lines = len(widths)
-        ascent = getattr(para.blPara, "ascent", style.fontSize)
+        # the first line's baseline, as reportlab puts it (a line of fragments, in
+        # several fonts, has its own size and ascent)
+        first = para.blPara.lines[0] if para.blPara.kind else para.blPara
+        if rl_config.paraFontSizeHeightOffset:
+            ascent = first.fontSize
+        else:
+            ascent = getattr(first, "ascent", first.fontSize)
         baseline = self.height - ascent - (lines - 1) * style.leading
         end = self.width - 18  # clear of a number of two digits
         start = (int((widths[-1] if widths else 0) / LEADER_STEP) + 2) * LEADER_STEP
