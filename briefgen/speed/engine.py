@@ -238,11 +238,13 @@ class Engine:
                 else:
                     queue.append(ready)
                     layouts.queued(ready)
-            for worker in idle:
-                free = [u for u in queue if layouts.ready(u)]
-                if not free:
+            # each unit that may be written now, in order, to an idle process that has
+            # its writer loaded if there is one
+            for unit in [u for u in queue if layouts.ready(u)]:
+                if not idle:
                     break
-                unit = next((u for u in free if u.fmt in worker.warm), free[0])
+                worker = next((w for w in idle if unit.fmt in w.warm), idle[0])
+                idle.remove(worker)
                 queue.remove(unit)
                 layouts.give(unit)
                 worker.unit = unit
