@@ -75,7 +75,8 @@ class _Layouts:
 
     def __init__(self) -> None:
         self._waiting: dict[int, int] = {}  # id(memo) -> its measuring units not yet done
-        self._done: dict[int, tuple[Memo, Layout]] = {}  # the memo kept: its id stays its
+        # id(memo) -> (memo, layout): the memo is held, so that no other memo takes its id
+        self._done: dict[int, tuple[Memo, Layout]] = {}
 
     def queued(self, unit: Unit) -> None:
         if _measures(unit.fmt):

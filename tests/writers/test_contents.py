@@ -218,9 +218,20 @@ def test_contents_entries_link_to_their_headings(tmp_path: Path) -> None:
     assert {_shown(h): outline[h] for h in memo.headings()} == listed
 
 
-def test_a_build_hands_the_pdfs_layout_to_the_docx(tmp_path: Path) -> None:
-    """Built with its PDF (in writer processes, or here) or alone, a DOCX has the same
-    bytes, its TOC and app.xml those of the PDF."""
+def test_a_memo_with_contents_gives_the_same_bytes_each_time(tmp_path: Path) -> None:
+    memo = _memo(["Économie", "Военное дело", "سیاست خارجی", "中俄关系"])
+    for name in ("a", "b"):
+        write_pdf(memo, tmp_path / f"{name}.pdf")
+        write_docx(memo, tmp_path / f"{name}.docx")
+    for suffix in ("pdf", "docx"):
+        assert (tmp_path / f"a.{suffix}").read_bytes() == (tmp_path / f"b.{suffix}").read_bytes()
+
+
+def test_a_build_hands_the_pdfs_layout_to_the_docx(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built with its PDF (in writer processes, or in one process) or alone, a DOCX has
+    the same bytes, its TOC and app.xml those of the PDF."""
     work = tmp_path / "briefs"
     shutil.copytree(EXAMPLE, work, ignore=shutil.ignore_patterns("out"))
     memo = "russia-iran-weekly.analyst"
@@ -240,6 +251,11 @@ def test_a_build_hands_the_pdfs_layout_to_the_docx(tmp_path: Path) -> None:
     )
     assert run.code == 0, run.err
     assert (alone / f"{memo}.docx").read_bytes() == together
+    monkeypatch.setenv("BRIEFGEN_PLAIN", "1")  # no writer processes: one after the other
+    plain = tmp_path / "plain"
+    run = briefgen("build", "--all", "--out", str(plain), str(work), cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert (plain / f"{memo}.docx").read_bytes() == together
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
