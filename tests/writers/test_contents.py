@@ -282,3 +282,21 @@ def test_libreoffice_shows_the_contents_page_numbers_on_opening(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     shown = _contents_of(_pdf_pages(converted / "memo.pdf"))
     assert shown == {_shown(h): n for h, n in _docx_contents(tmp_path / "memo.docx").items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Économie d’été — vue d’ensemble", 4),  # a dash alone is no word
+        ("Военное сотрудничество, 2024", 3),
+        ("سیاست خارجی ایران", 3),
+        ("中俄关系 2024", 5),  # each Han character a word, as Word counts
+        ("ひらがなカタカナ", 8),
+        ("한국어 제목", 2),  # Korean is spaced
+        ("ภาษาไทย ง่าย", 2),  # a Thai run between spaces: one word (no dictionary)
+    ],
+)
+def test_words_are_counted_as_the_readme_says(text: str, words: int) -> None:
+    from briefgen.scripts import count_words
+
+    assert count_words(text) == words
