@@ -148,6 +148,16 @@ class Words:
         return _around(self.quote, "{quoted}", "{attribution}")
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where the PDF's layout puts a memo: its page count, and the page of each heading
+    `Memo.headings` lists. The DOCX takes its contents' page numbers and its page count
+    from it, so the two files agree."""
+
+    pages: int
+    heading_pages: tuple[int, ...] = ()
+
+
 @dataclass
 class Memo:
     """A memo for one audience, ready to be written in any format."""
@@ -171,6 +181,19 @@ class Memo:
     omitted: dict[str, int] = field(default_factory=dict)  # reason -> count left out
     manifest: dict[str, Any] = field(default_factory=dict)  # provenance, see build.manifest
     branding: Branding = field(default_factory=Branding)
+
+    @property
+    def endnotes(self) -> bool:
+        """Whether the memo has notes set together under their heading."""
+        return bool(self.notes) and self.note_placement == "endnotes"
+
+    def headings(self) -> list[str]:
+        """Return the memo's level-1 headings, in order: what its contents list."""
+        titles = [s.title for s in self.sections if s.title]
+        titles += [self.words.notes] if self.endnotes else []
+        titles += [self.words.bibliography] if self.bibliography else []
+        titles += [self.words.summary] if self.summary else []
+        return titles
 
     def to_dict(self) -> dict[str, Any]:
         """Return the memo as plain data, with each inline tagged by its kind."""

@@ -277,3 +277,28 @@ def direction_runs(text: str) -> list[tuple[str, bool]]:
         else:
             runs.append((char, rtl))
     return runs
+
+
+# Scripts written without spaces between words. Each character of the East Asian ones
+# (Han, kana, bopomofo) is a word, as Word counts them; the South-East Asian ones (Thai,
+# Lao, Myanmar, Khmer) need a dictionary to find their words, which we do not ship, so a
+# run of them between spaces (a phrase, as they are spaced) is one word.
+_EAST_ASIAN_WORD = (
+    "\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff66-\uff9f\U00020000-\U0003134f"
+)
+_EAST_ASIAN_SPLIT = re.compile(f"([{_EAST_ASIAN_WORD}])")
+_HAS_WORD = re.compile(r"[^\W_]")  # a letter or a digit
+
+
+def count_words(text: str) -> int:
+    """Return how many words `text` holds, counted as a word processor counts them.
+
+    A word is a run of characters between spaces that holds a letter or digit (a dash
+    alone is none); each Chinese character and kana is a word of its own.
+    """
+    count = 0
+    for piece in text.split():
+        for i, part in enumerate(_EAST_ASIAN_SPLIT.split(piece)):
+            count += 1 if i % 2 else bool(_HAS_WORD.search(part))  # odd: a character
+    return count

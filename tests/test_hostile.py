@@ -453,7 +453,7 @@ def test_a_writer_failure_is_reported_by_check(good: Path, monkeypatch: pytest.M
         if fmt != "docx":
             return real(fmt)
 
-        def fail(memo: object, path: Path) -> None:
+        def fail(memo: object, path: Path, **options: object) -> None:
             raise ValueError("a table wider than the page")
 
         return fail
@@ -908,7 +908,7 @@ import briefgen.writers as writers
 real_writer = writers.writer
 def writer(fmt):
     write = real_writer(fmt)
-    return write if FULL != "." + fmt else lambda memo, path: write(memo, Path("/dev/full"))
+    return write if FULL != "." + fmt else lambda memo, path, **kw: write(memo, Path("/dev/full"), **kw)
 writers.writer = writer
 from briefgen.cli.commands import main
 main(sys.argv[1:], prog_name="briefgen")

@@ -28,7 +28,7 @@ from ..readers.files import locked, write_atomic, writing
 from ..readers.records import Brief
 from ..readers.workspace import Where, Workspace
 from ..resolve.memo import Plan, plan_memo
-from ..speed.engine import Done, Engine, Unit
+from ..speed.engine import Done, Engine, Unit, measuring_first
 from ..words import plural
 from ..writers import FORMATS
 from .history import History
@@ -377,7 +377,7 @@ def _make_all(
                 continue
             memo.manifest = job.fingerprint.manifest
             facts = memo_facts(memo)
-            for fmt in job.todo:
+            for fmt in measuring_first(job.todo):
                 yield Unit(memo, fmt, staging / output_name(job.plan, fmt), (index, facts))
         engine.citations_done()
 

@@ -111,10 +111,7 @@ class Resolver(Selection):
         )
         summary = self._summary(placed) if self.audience.summary and layout.summary else []
         compact = layout.layout == "one-page"
-        headings = [s.title for s in sections if s.title]
-        headings += [words.bibliography] if bibliography else []
-        headings += [words.summary] if summary else []
-        return Memo(
+        memo = Memo(
             brief_id=brief_id,
             audience_id=audience_id,
             header=header,
@@ -129,11 +126,12 @@ class Resolver(Selection):
             max_pages=self.audience.max_pages,
             language=self.locale,
             words=words,
-            contents=compact is False and len(headings) >= CONTENTS_FROM_HEADINGS,
             note_columns=2 if compact and len(notes) > ENDNOTES_IN_COLUMNS_FROM else 1,
             summary=summary,
             omitted={k: len(v) for k, v in sorted(draft.omitted.items())},
         )
+        memo.contents = not compact and len(memo.headings()) >= CONTENTS_FROM_HEADINGS
+        return memo
 
     def _branding(self) -> Branding:
         """Return the workspace's look, with its files as absolute paths."""

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from ..cite.pandoc import Citeproc
     from ..errors import BriefgenError
-    from ..model import Memo
+    from ..model import Layout, Memo
 
 # The writers loaded ahead, one per writer process (reportlab and the fonts take longest
 # to load): both ahead, a memo's DOCX is written at once with its PDF, instead of after
@@ -52,15 +52,62 @@ class Unit:
     fmt: str
     target: Path
     tag: Any = None  # the caller's, returned with the result
+    layout: Layout | None = None  # for a format measured by another: that format's layout
 
 
 @dataclass
 class Done:
-    """A unit written: its page count (PDF) and how full its last page is."""
+    """A unit written: its page count (PDF), how full its last page is, and its layout."""
 
     unit: Unit
     pages: int | None
     last_page_lines: int
+    layout: Layout | None = None
+
+
+class _Layouts:
+    """The layouts of one write's memos, for the formats laid out to another's measure.
+
+    A DOCX takes its page numbers from its memo's PDF: while the PDF of the same memo is
+    still to be written, the DOCX waits (the caller yields each memo's PDF first), then
+    gets the PDF's layout. A DOCX whose PDF is not built, or failed, lays itself out.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[int, int] = {}  # id(memo) -> its measuring units not yet done
+        # id(memo) -> (memo, layout): the memo is held, so that no other memo takes its id
+        self._done: dict[int, tuple[Memo, Layout]] = {}
+
+    def queued(self, unit: Unit) -> None:
+        if _measures(unit.fmt):
+            self._waiting[id(unit.memo)] = self._waiting.get(id(unit.memo), 0) + 1
+
+    def ready(self, unit: Unit) -> bool:
+        return FORMATS[unit.fmt].measured_by is None or not self._waiting.get(id(unit.memo))
+
+    def finished(self, unit: Unit, layout: Layout | None) -> None:
+        key = id(unit.memo)
+        if key in self._waiting:
+            self._waiting[key] -= 1
+        if layout is not None and _measures(unit.fmt):
+            self._done[key] = (unit.memo, layout)
+
+    def give(self, unit: Unit) -> None:
+        """Hand `unit` the layout of its memo's measuring format, if it takes one."""
+        measured, memo = FORMATS[unit.fmt].measured_by, unit.memo
+        known = self._done.get(id(memo))
+        if measured is not None and known is not None and known[0] is memo:
+            unit.layout = known[1]
+
+
+def _measures(fmt: str) -> bool:
+    """Return whether another format is laid out to the measure of `fmt`."""
+    return any(f.measured_by == fmt for f in FORMATS.values())
+
+
+def measuring_first(formats: list[str]) -> list[str]:
+    """Return `formats` in the order their units are written: the measuring ones first."""
+    return sorted(formats, key=lambda fmt: not _measures(fmt))
 
 
 @dataclass
@@ -68,7 +115,7 @@ class _Writer:
     pool: ProcessPoolExecutor
     warm: set[str] = field(default_factory=set)
     unit: Unit | None = None
-    result: Future[tuple[int | None, int]] | None = None
+    result: Future[tuple[int | None, int, Layout | None]] | None = None
 
 
 class Engine:
@@ -141,8 +188,10 @@ class Engine:
         from ..errors import BriefgenError
 
         results: list[Done] = []
+        layouts = _Layouts()
 
         def record(result: Done | BriefgenError, unit: Unit) -> None:
+            layouts.finished(unit, result.layout if isinstance(result, Done) else None)
             if isinstance(result, BriefgenError):
                 if failed is None:
                     raise result
@@ -153,7 +202,8 @@ class Engine:
                 done(result)
 
         if not self._workers:
-            for unit in units:
+            for unit in units:  # in order: a memo's PDF before its DOCX
+                layouts.give(unit)
                 try:
                     result: Done | BriefgenError = write_unit(unit)
                 except BriefgenError as exc:
@@ -161,14 +211,17 @@ class Engine:
                 record(result, unit)
             return results
         try:
-            self._hand_out(units, record)
+            self._hand_out(units, record, layouts)
         except Exception:
             self._settle()
             raise
         return results
 
     def _hand_out(
-        self, units: Iterator[Unit], record: Callable[[Done | BriefgenError, Unit], None]
+        self,
+        units: Iterator[Unit],
+        record: Callable[[Done | BriefgenError, Unit], None],
+        layouts: _Layouts,
     ) -> None:
         """Give each unit to an idle writer process, and record each result as it comes."""
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -185,11 +238,16 @@ class Engine:
                     source = None
                 else:
                     queue.append(ready)
-            for worker in idle:
-                if not queue:
+                    layouts.queued(ready)
+            # each unit that may be written now, in order, to an idle process that has
+            # its writer loaded if there is one
+            for unit in [u for u in queue if layouts.ready(u)]:
+                if not idle:
                     break
-                unit = next((u for u in queue if u.fmt in worker.warm), queue[0])
+                worker = next((w for w in idle if unit.fmt in w.warm), idle[0])
+                idle.remove(worker)
                 queue.remove(unit)
+                layouts.give(unit)
                 worker.unit = unit
                 worker.warm.add(unit.fmt)
                 try:
@@ -224,12 +282,12 @@ class Engine:
         worker.unit = worker.result = None
         assert unit is not None and result is not None
         try:
-            pages, lines = result.result()
+            pages, lines, layout = result.result()
         except BrokenProcessPool:
             raise _stopped(unit) from None
         except BriefgenError as exc:
             return exc, unit
-        return Done(unit, pages, lines), unit
+        return Done(unit, pages, lines, layout), unit
 
     def close(self) -> None:
         """Stop the writer processes and the citation server.
@@ -267,9 +325,11 @@ def write_unit(unit: Unit) -> Done:
     from ..readers.files import writing
     from ..writers import writer
 
+    write = writer(unit.fmt)
+    options = {"layout": unit.layout} if FORMATS[unit.fmt].measured_by else {}
     with writing(unit.target.name):
         try:
-            result = writer(unit.fmt)(unit.memo, unit.target)
+            result = write(unit.memo, unit.target, **options)
         except Exception as exc:  # noqa: BLE001 - a writer's failure is reported, not dumped
             if disk_full(exc):
                 raise
@@ -280,7 +340,7 @@ def write_unit(unit: Unit) -> Done:
         with open(unit.target, "rb") as handle:
             os.fsync(handle.fileno())
     pages = int(result) if isinstance(result, int) else None
-    return Done(unit, pages, getattr(result, "last_page_lines", 0))
+    return Done(unit, pages, getattr(result, "last_page_lines", 0), getattr(result, "layout", None))
 
 
 def _start_writer(citeproc: Citeproc | None) -> None:
@@ -306,7 +366,8 @@ def _prepare(warm: list[str]) -> None:
     gc.enable()
 
 
-def _write_there(unit: Unit) -> tuple[int | None, int]:
-    """In a writer process: write one unit; return its page count and last page's lines."""
+def _write_there(unit: Unit) -> tuple[int | None, int, Layout | None]:
+    """In a writer process: write one unit; return its page count, last page's lines and
+    layout."""
     done = write_unit(unit)
-    return done.pages, done.last_page_lines
+    return done.pages, done.last_page_lines, done.layout

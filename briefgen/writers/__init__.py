@@ -28,6 +28,9 @@ class Format:
     paged: bool = False  # laid out in pages: an audience's max-pages applies to it
     heavy: bool = False  # its writer takes long to load: writer processes load it ahead
     prepare: str | None = None  # "module:function" run once before the first memo
+    # the format whose layout gives this one its page numbers: its writer takes that
+    # format's `layout`, so a build writes that format of a memo first
+    measured_by: str | None = None
 
     @property
     def suffix(self) -> str:
@@ -37,7 +40,7 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("docx", "briefgen.writers.docx.writer:write_docx", heavy=True),
+        Format("docx", "briefgen.writers.docx.writer:write_docx", heavy=True, measured_by="pdf"),
         Format(
             "pdf",
             "briefgen.writers.pdf.writer:write_pdf",

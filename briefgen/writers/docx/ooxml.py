@@ -298,17 +298,25 @@ def bookmark(p: Any, ident: int, name: str) -> None:
     p.append(end)
 
 
-def toc_paragraphs(entries: list[tuple[str, str]]) -> list[Any]:
+def toc_paragraphs(entries: list[tuple[str, str, int]], tab: int) -> list[Any]:
     """Return the paragraphs of a TOC field whose result already lists `entries`.
 
-    Each entry links to its heading's bookmark; the field itself (TOC \\o "1-1" \\h) lets
-    Word rebuild it, with page numbers, whenever it updates fields.
+    Each entry (title, bookmark, page) is laid out as Word lays out its own: the title, a
+    dot leader to a right tab at `tab` twips and a PAGEREF field showing the page, all
+    linking to its heading's bookmark. So Word and LibreOffice show the numbers on
+    opening, and the field itself (TOC \\o "1-1" \\h) is rebuilt whenever fields update.
     """
     paragraphs = []
-    for i, (title, anchor) in enumerate(entries):
+    for i, (title, anchor, page) in enumerate(entries):
         p = OxmlElement("w:p")
         props = OxmlElement("w:pPr")
         props.append(_val("w:pStyle", "TOC1"))
+        tabs = OxmlElement("w:tabs")
+        stop = _val("w:tab", "right")
+        stop.set(qn("w:leader"), "dot")
+        stop.set(qn("w:pos"), str(tab))
+        tabs.append(stop)
+        props.append(tabs)
         p.append(props)
         if i == 0:
             for r in field_start('TOC \\o "1-1" \\h \\z \\u'):
@@ -317,6 +325,11 @@ def toc_paragraphs(entries: list[tuple[str, str]]) -> list[Any]:
         link.set(qn("w:anchor"), anchor)
         link.set(qn("w:history"), "1")
         link.append(run(title))
+        tab_run = OxmlElement("w:r")
+        tab_run.append(OxmlElement("w:tab"))
+        link.append(tab_run)
+        for r in field(f"PAGEREF {anchor} \\h", str(page)):
+            link.append(r)
         p.append(link)
         if i == len(entries) - 1:
             p.append(_field_char("end"))
@@ -356,6 +369,43 @@ def add_custom_properties(document_part: Any, properties: dict[str, str]) -> Non
     package = document_part.package
     part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPS_CT, xml, package)
     package.relate_to(part, CUSTOM_PROPS_RT)
+
+
+APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+
+def set_app_properties(package: Any, values: dict[str, str]) -> None:
+    """Replace docProps/app.xml (the extended properties) with `values`, in their order."""
+    root = etree.Element(f"{{{APP_NS}}}Properties", nsmap={None: APP_NS})
+    for name, value in values.items():
+        etree.SubElement(root, f"{{{APP_NS}}}{name}").text = value
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = xml
+
+
+def app_version(version: str) -> str:
+    """Return a version as app.xml holds one, XX.YYYY (0.1.0 is 00.0001): Word refuses
+    to open a file whose AppVersion has another form."""
+    major, minor = ([int(n) for n in version.split(".")[:2]] + [0])[:2]
+    return f"{major:02d}.{minor:04d}"
+
+
+def text_of(elements: list[Any]) -> str:
+    """Return the text `elements` show, a line a paragraph, tabs and breaks as spaces:
+    what a reader reads, for the word count (field codes are not text)."""
+    lines = []
+    for element in elements:
+        for p in element.iter(qn("w:p")):
+            shown = []
+            for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
+                if node.tag == qn("w:t"):
+                    shown.append(node.text or "")
+                elif node.getparent().tag == qn("w:r"):  # not a tab stop's definition
+                    shown.append(" ")
+            lines.append("".join(shown))
+    return "\n".join(lines)
 
 
 # --- the package ---------------------------------------------------------------------------

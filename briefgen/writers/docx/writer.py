@@ -22,16 +22,17 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.styles import BabelFish
 from docx.styles.style import StyleFactory
 
-from ... import scripts
+from ... import __version__, scripts
 from ...model import (
     DOCX_COMMENTS,
     DOCX_PROPERTY_CHARS,
     Branding,
     Inline,
+    Layout,
     Memo,
     NoteRef,
     Span,
@@ -74,8 +75,17 @@ WORD_BUILT_IN = {*WORD_NAMES, "Hyperlink", "Bibliography", "TOC Heading"}
 THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
-def write_docx(memo: Memo, path: Path) -> None:
-    """Write `memo` as a DOCX file to `path`."""
+def write_docx(memo: Memo, path: Path, layout: Layout | None = None) -> None:
+    """Write `memo` as a DOCX file to `path`.
+
+    Its page count and its contents' page numbers are those of the PDF's `layout` of the
+    same memo; without one (a build of the DOCX alone) the PDF is laid out here, written
+    nowhere, so the DOCX says the same whether or not its PDF is built with it.
+    """
+    if layout is None:
+        from ..pdf.writer import measure
+
+        layout = measure(memo)
     doc = Document()
     ox.drop_template_leftovers(doc)
     book = _styles(doc, memo.layout, memo.branding)
@@ -87,11 +97,12 @@ def write_docx(memo: Memo, path: Path) -> None:
     ox.set_language(doc, memo.language)
     _remember_style_ids(doc, book)
     _page(doc, memo, house=house is not None)
-    writer = _Writer(doc, memo)
+    writer = _Writer(doc, memo, layout)
     writer.body()
     if house:
         renumber_drawings(doc)
     _properties(doc, memo)
+    _statistics(doc, writer, memo, layout)
     brand = memo.branding
     own = {_font_name(f): docx_fonts.own_faces(f) for f in (brand.body_font, brand.heading_font)}
     docx_fonts.embed(doc, _coverage(brand.body_font) & _coverage(brand.heading_font), own)
@@ -420,12 +431,13 @@ def _numbers_pages(footer: Any) -> bool:
 class _Writer:
     """Write the memo's body: heading block, sections, notes, bibliography, summary."""
 
-    def __init__(self, doc: Any, memo: Memo) -> None:
+    def __init__(self, doc: Any, memo: Memo, layout: Layout) -> None:
         self.doc = doc
         self.memo = memo
+        self.layout = layout
         self.notes: ox.NotesPart | None = None
         self.bookmarks: list[str] = []
-        self.endnotes = bool(memo.notes) and memo.note_placement == "endnotes"
+        self.endnotes = memo.endnotes
         if memo.notes and not self.endnotes:
             self.notes = ox.NotesPart(doc.part, memo.note_placement)
 
@@ -440,7 +452,7 @@ class _Writer:
             )
         self._header_block()
         if memo.contents:
-            self._contents(self._headings())
+            self._contents(memo.headings())
         for section in memo.sections:
             if section.title:
                 self._heading(section.title)
@@ -491,15 +503,6 @@ class _Writer:
             p._p.get_or_add_pPr().append(notes)
             ox.section_columns(body.sectPr, 1, None, continuous=True)
 
-    def _headings(self) -> list[str]:
-        """Return the memo's level-1 headings, in order, as the body will hold them."""
-        memo = self.memo
-        titles = [s.title for s in memo.sections if s.title]
-        titles += [memo.words.notes] if self.endnotes else []
-        titles += [memo.words.bibliography] if memo.bibliography else []
-        titles += [memo.words.summary] if memo.summary else []
-        return titles
-
     def _heading(self, title: str) -> None:
         """Add a Heading 1 with the bookmark the table of contents links to."""
         p = self.doc.add_heading(title, level=1)
@@ -509,14 +512,19 @@ class _Writer:
     def _contents(self, headings: list[str]) -> None:
         """Add a table of contents that is already filled in, as a real TOC field.
 
-        Word shows the entries at once (the most common complaint about generated files is
-        an empty TOC that must be updated first); page numbers appear when Word updates
-        the field, since only Word knows its own pagination.
+        Word and LibreOffice show the entries and their page numbers at once (the most
+        common complaint about generated files is a contents list that must be updated
+        first); the numbers are the PDF's, which this file is laid out to match.
         """
         self.doc.add_paragraph(self.memo.words.contents, style="TOC Heading")
-        entries = [(title, f"_Toc{i + 1:08d}") for i, title in enumerate(headings)]
+        entries = [
+            (title, f"_Toc{i + 1:08d}", page)
+            for i, (title, page) in enumerate(zip(headings, self.layout.heading_pages, strict=True))
+        ]
+        section = self.doc.sections[0]
+        width = section.page_width - section.left_margin - section.right_margin
         body = self.doc.element.body
-        for p in ox.toc_paragraphs(entries):
+        for p in ox.toc_paragraphs(entries, Emu(width).twips):
             body.sectPr.addprevious(p)  # the section properties stay last
 
     def _logo(self, path: str, p: Any) -> None:
@@ -659,6 +667,24 @@ def _fit(text: str) -> str:
     if len(text) <= DOCX_PROPERTY_CHARS:
         return text
     return text[: DOCX_PROPERTY_CHARS - 1].rstrip() + "…"
+
+
+def _statistics(doc: Any, writer: _Writer, memo: Memo, layout: Layout) -> None:
+    """Fill in docProps/app.xml: briefgen, the PDF's page count, the text's counts and the
+    organisation, where python-docx's template names a Word for Mac and an empty page."""
+    text = ox.text_of([doc.element.body, *([writer.notes.part.element] if writer.notes else [])])
+    ox.set_app_properties(
+        doc.part.package,
+        {
+            "Pages": str(layout.pages),
+            "Words": str(scripts.count_words(text)),
+            "Characters": str(sum(1 for c in text if not c.isspace())),
+            "Application": "briefgen",
+            "Company": _fit(memo.header.organisation),
+            "CharactersWithSpaces": str(sum(1 for c in text if c != "\n")),
+            "AppVersion": ox.app_version(__version__),
+        },
+    )
 
 
 def _properties(doc: Any, memo: Memo) -> None:

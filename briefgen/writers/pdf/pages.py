@@ -27,8 +27,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, PageTemplate, Paragraph
 
-from ...model import Memo
+from ...model import Layout, Memo
 from .. import measure
+from . import contents as pdf_contents
 from . import text as pdf_text
 from .footnotes import NOTE_CALLBACK, RULE, FootnoteFrame, PageNotes
 
@@ -46,9 +47,10 @@ class _Fonts:
 
 
 class PageCount(int):
-    """A PDF's page count, with how many body lines its last page holds."""
+    """A PDF's page count, with how many body lines its last page holds and its layout."""
 
     last_page_lines: int = 0
+    layout: Layout | None = None
 
 
 # --- the document --------------------------------------------------------------------------
@@ -63,6 +65,7 @@ class MemoDoc(BaseDocTemplate):
         memo: Memo,
         styles: dict[str, ParagraphStyle],
         footnotes: dict[int, Paragraph],
+        contents: list[str],
     ) -> None:
         super().__init__(
             out,
@@ -82,6 +85,10 @@ class MemoDoc(BaseDocTemplate):
         )  # never a standard-14 font
         self.memo = memo
         self.fonts = _Fonts(styles["org"].fontName, styles["label"].fontName)
+        self.body_style = styles["body"]  # the contents' page numbers are set in it
+        self.heading_pages: dict[str, int] = {}  # outline key -> the page it lands on
+        self.contents = contents  # the outline keys of the headings the contents list
+        self.measuring = False  # laid out for its layout alone: nothing is written
         self.pages = 0  # pages drawn so far; "Page X of Y" is filled in when all are
         self.notes = PageNotes(footnotes, self.width)
         self.markers: set[int] = set()  # the notes whose markers this page shows
@@ -109,10 +116,12 @@ class MemoDoc(BaseDocTemplate):
     def _canvas(self, *args: Any, **kwargs: Any) -> Canvas:
         canv = _NumberingCanvas(*args, **kwargs)
         canv.before_save = self._number_pages
+        canv.discard = self.measuring
         return canv
 
     def _number_pages(self, canv: Canvas) -> None:
-        """Write each page's "Page X of Y", drawn on the page as a form named for it."""
+        """Write each page's "Page X of Y", drawn on the page as a form named for it, and
+        the contents' page numbers."""
         width = self.pagesize[0]
         for page in range(1, self.pages + 1):
             canv.beginForm(_page_number_form(page))
@@ -122,6 +131,20 @@ class MemoDoc(BaseDocTemplate):
                 width - MARGIN, 13 * mm, self.memo.words.page.format(page=page, pages=self.pages)
             )
             canv.endForm()
+        if self.contents:
+            pdf_contents.draw_numbers(canv, self.contents_pages(self.contents), self.body_style)
+
+    def contents_pages(self, keys: list[str]) -> dict[str, int]:
+        """Return the page of each heading of `keys`, once laid out.
+
+        A heading reportlab split over two pages is a new paragraph, without its key;
+        it is given the page of the heading before it (it starts at that page's end
+        or after it).
+        """
+        pages, last = {}, 1
+        for key in keys:
+            last = pages[key] = self.heading_pages.get(key, last)
+        return pages
 
     def beforeDocument(self) -> None:
         """Set the metadata reportlab has no argument for; listen for note markers."""
@@ -131,10 +154,16 @@ class MemoDoc(BaseDocTemplate):
         self.canv.setNamedCB(pdf_text.TEXT_CALLBACK, pdf_text.text_callback)
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        """Add a bookmark where a heading that asks for one lands."""
+        """Add a bookmark where a heading that asks for one lands, and note its page.
+
+        The bookmark is the heading's top (the frame's next line is its foot): outline
+        and contents take the reader to the heading, not to the top of its page.
+        """
         key = getattr(flowable, "outline_key", None)
         if key:
-            self.canv.bookmarkPage(key)
+            self.heading_pages.setdefault(key, self.page)
+            top = self.frame._y + flowable.height
+            self.canv.bookmarkHorizontal(key, 0, top + flowable.style.fontSize * 0.5)
             self.canv.addOutlineEntry(flowable.outline_title, key, level=0)
 
     def _marker_drawn(self, canv: Any, kind: str, label: str) -> None:
@@ -204,8 +233,11 @@ class _NumberingCanvas(Canvas):
     "Page X of Y" needs no second layout pass."""
 
     before_save: Any = None
+    discard = False  # a layout only measured: the pages are laid out, no file made
 
     def save(self) -> None:
+        if self.discard:
+            return
         if self.before_save is not None:
             self.before_save(self)
         super().save()

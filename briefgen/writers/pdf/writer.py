@@ -2,7 +2,8 @@
 
 This module turns the memo into flowables (styles, story, inline markup); `pdf_pages`
 lays them out on pages, keeping each footnote on the page of its marker. The memo is
-laid out twice: the first pass counts the pages, which "Page X of Y" needs.
+laid out once: "Page X of Y" and the contents' page numbers are forms written as the
+document is saved, when the pages are known.
 """
 
 from __future__ import annotations
@@ -29,9 +30,20 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ...model import Branding, Inline, Memo, NoteRef, Section, Span, Words, header_rows
+from ...model import (
+    Branding,
+    Inline,
+    Layout,
+    Memo,
+    NoteRef,
+    Section,
+    Span,
+    Words,
+    header_rows,
+)
 from ...model import Paragraph as MemoParagraph
 from ..measure import HEADER_RULE, LOOKS, NOTE_GAP, Look, Role, roles
+from . import contents as pdf_contents
 from . import fonts as pdf_fonts
 from . import text as pdf_text
 from .pages import NOTE_CALLBACK, MemoDoc, PageCount, count_lines
@@ -44,6 +56,24 @@ LONG_BLOCK = 180.0  # points: a heading's first block taller than this may split
 
 def write_pdf(memo: Memo, path: Path) -> int:
     """Write `memo` as a PDF to `path`; return its page count (a PageCount)."""
+    styles = _setup(memo)
+    doc = _build(memo, styles, str(path))
+    count = PageCount(doc.page)
+    count.last_page_lines = count_lines(doc, styles["body"].leading)
+    count.layout = _layout(memo, doc)
+    return count
+
+
+def measure(memo: Memo) -> Layout:
+    """Lay `memo` out as its PDF, written nowhere; return where its pages and headings fall.
+
+    For a DOCX built without its PDF: the DOCX takes its page numbers from this layout.
+    """
+    return _layout(memo, _build(memo, _setup(memo), io.BytesIO(), measuring=True))
+
+
+def _setup(memo: Memo) -> dict[str, ParagraphStyle]:
+    """Load the fonts and return the memo's styles, its fonts and accent set for its text."""
     pdf_fonts.register()
     styles = _styles(LOOKS[memo.layout], memo.branding)
     _ACCENT.set(memo.branding.accent)
@@ -51,20 +81,24 @@ def write_pdf(memo: Memo, path: Path) -> int:
         pdf_fonts.coverage(styles["body"].fontName)
         & pdf_fonts.coverage(styles["heading"].fontName.removesuffix("-Bold"))
     )
-    doc = _build(memo, styles, str(path))
-    count = PageCount(doc.page)
-    count.last_page_lines = count_lines(doc, styles["body"].leading)
-    return count
+    return styles
 
 
-def _build(memo: Memo, styles: dict[str, ParagraphStyle], out: str | io.BytesIO) -> MemoDoc:
-    """Lay the memo out and write it."""
+def _layout(memo: Memo, doc: MemoDoc) -> Layout:
+    return Layout(doc.page, tuple(doc.contents_pages(heading_keys(memo)).values()))
+
+
+def _build(
+    memo: Memo, styles: dict[str, ParagraphStyle], out: str | io.BytesIO, measuring: bool = False
+) -> MemoDoc:
+    """Lay the memo out and write it (or, `measuring`, only lay it out)."""
     footnotes = (
         {n.number: _note_paragraph(n.number, n.content, styles["note"]) for n in memo.notes}
         if memo.note_placement == "footnotes"
         else {}
     )
-    doc = MemoDoc(out, memo, styles, footnotes)
+    doc = MemoDoc(out, memo, styles, footnotes, heading_keys(memo) if memo.contents else [])
+    doc.measuring = measuring
     doc.build(_story(memo, styles, doc.width))
     return doc
 
@@ -132,9 +166,11 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle], width: float) -> list[Flow
     story.append(_heading(head.title, st["title"]))
     story += _header_table(memo, st)
     story.append(_Rule())
+    if memo.contents:
+        story += _contents(memo, st)
     for i, section in enumerate(memo.sections):
         story += _section(section, f"s{i}", st, width, memo.words)
-    if memo.notes and memo.note_placement == "endnotes":
+    if memo.endnotes:
         story.append(_heading(memo.words.notes, st["heading"], outline="notes"))
         notes = [_note_paragraph(n.number, n.content, st["endnote"]) for n in memo.notes]
         if memo.note_columns > 1:
@@ -152,6 +188,25 @@ def _story(memo: Memo, st: dict[str, ParagraphStyle], width: float) -> list[Flow
         story.append(_heading(memo.words.summary, st["heading"], outline="summary"))
         story += [_Para(_text(line), st["body"]) for line in memo.summary]
     return story
+
+
+def heading_keys(memo: Memo) -> list[str]:
+    """Return the outline key of each heading `memo.headings()` lists, in its order."""
+    keys = [f"s{i}" for i, s in enumerate(memo.sections) if s.title]
+    keys += ["notes"] if memo.endnotes else []
+    keys += ["bibliography"] if memo.bibliography else []
+    keys += ["summary"] if memo.summary else []
+    return keys
+
+
+def _contents(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Return the contents list: its heading, then an entry a heading, linked to it."""
+    entry = ParagraphStyle("contents", st["body"], spaceAfter=st["body"].spaceAfter * 0.4)
+    entries: list[Flowable] = [
+        pdf_contents.Entry(_Para(_text(title), entry), key)
+        for title, key in zip(memo.headings(), heading_keys(memo), strict=True)
+    ]
+    return [_heading(memo.words.contents, st["heading"]), *entries]
 
 
 def _section(
