@@ -77,5 +77,6 @@ def roles(look: Look) -> dict[str, Role]:
             indent=look.endnote * 2.1,
             first=-look.endnote * 2.1,
         ),
+        "contents": Role(look.body, look.leading, after=look.space * 0.4),
         "bib": Role(small + 0.6, (small + 0.6) * 1.3, after=2, indent=18, first=-18),
     }

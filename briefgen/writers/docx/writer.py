@@ -224,18 +224,18 @@ def _styles(doc: Any, layout: str, brand: Branding) -> _StyleBook:
     _add(
         styles, "New Mark", WD_STYLE_TYPE.CHARACTER, sans, look.body - 2.5, bold=True, color=BANNER
     )
-    toc = _add(
+    # the contents list as the PDF sets it: its heading as the others, entries as body text
+    _add(
         styles,
         "TOC Heading",
         WD_STYLE_TYPE.PARAGRAPH,
         sans,
-        look.body + 1,
+        look.heading,
         bold=True,
-        after=3,
         color=accent,
+        role=role["heading"],
     )
-    toc.paragraph_format.space_before = Pt(6)
-    _add(styles, "TOC 1", WD_STYLE_TYPE.PARAGRAPH, serif, look.body - 0.5, after=1, indent=Mm(2))
+    _add(styles, "TOC 1", WD_STYLE_TYPE.PARAGRAPH, serif, look.body, role=role["contents"])
     _add(styles, "Running Footer", WD_STYLE_TYPE.PARAGRAPH, sans, 7.5, after=0, color=GREY)
     running = _add(
         styles, "Running Header", WD_STYLE_TYPE.PARAGRAPH, sans, 7.5, after=0, color=GREY

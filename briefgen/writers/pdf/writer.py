@@ -133,6 +133,7 @@ def _styles(look: Look, brand: Branding) -> dict[str, ParagraphStyle]:
         "field": style("field"),
         "heading": style("heading", fontName=bold, textColor=accent, keepWithNext=1),
         "claim": style("claim", bulletIndent=2),
+        "contents": style("contents"),
         "quote": style("quote", textColor=colors.HexColor("#333333")),
         "remark": style("remark", fontName=sans, textColor=colors.HexColor("#444444")),
         # the number hangs in the margin of the note, as a bullet: the text lines align
@@ -201,7 +202,7 @@ def heading_keys(memo: Memo) -> list[str]:
 
 def _contents(memo: Memo, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Return the contents list: its heading, then an entry a heading, linked to it."""
-    entry = ParagraphStyle("contents", st["body"], spaceAfter=st["body"].spaceAfter * 0.4)
+    entry = st["contents"]
     entries: list[Flowable] = [
         pdf_contents.Entry(_Para(_text(title), entry), key)
         for title, key in zip(memo.headings(), heading_keys(memo), strict=True)
