@@ -67,6 +67,10 @@ LOOKS = {
 
 def write_pdf(memo: Memo, path: Path) -> int:
     """Write `memo` as a PDF to `path`; return its page count (a PageCount)."""
+    if memo.pdf_engine == "typst":
+        from .typeset import write_typst
+
+        return write_typst(memo, path)
     pdf_fonts.register()
     styles = _styles(LOOKS[memo.layout], memo.branding)
     _ACCENT.set(memo.branding.accent)
