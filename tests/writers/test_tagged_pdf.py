@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from pypdf import PdfReader
 
 from briefgen import scripts
 from briefgen.model import (
@@ -35,6 +36,7 @@ from briefgen.writers.pdf.writer import write_pdf
 
 from ..conftest import EXAMPLE, briefgen, make_variant
 from ..pdf_tags import Element, failures, structure
+from .test_render import DPI, EDGE_MM, _ink, _pages
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdfinfo") is None or shutil.which("pdftotext") is None,
@@ -141,7 +143,21 @@ def test_example_memos_are_tagged_and_conform(tmp_path: Path) -> None:
         assert run.code == 0, run.err
     for audience in ("principal", "analyst"):
         memo = json.loads((ws / "out" / f"russia-iran-weekly.{audience}.json").read_text())
-        _check_document(ws / "out" / f"russia-iran-weekly.{audience}.pdf", memo)
+        pdf = ws / "out" / f"russia-iran-weekly.{audience}.pdf"
+        _check_document(pdf, memo)
+        _check_pages(pdf, tmp_path / audience)
+
+
+def _check_pages(pdf: Path, folder: Path) -> None:
+    """Assert that no page is blank and nothing is drawn at the paper's edge."""
+    if shutil.which("pdftoppm") is None:
+        return
+    folder.mkdir()
+    edge = round(EDGE_MM / 25.4 * DPI)
+    for width, height, pixels in _pages(pdf, folder):
+        assert _ink(pixels, width, (edge, height // 10, width - edge, height * 9 // 10)) > width
+        for box in ((0, 0, width, edge), (0, height - edge, width, height)):
+            assert _ink(pixels, width, box) == 0
 
 
 @needs_poppler
@@ -189,6 +205,7 @@ ALPHABETS = {
     "arabic": "ابتثجحخدذرزسشصضطظعغفقكلمنهويپچژگکی۰۱۲۳۴۵۶۷۸۹",
     "cjk": "中华人民共和国外交部发言人表示关系日本語東京",
     "hangul": "한국어문장입니다서울대학교",
+    "markup": "#[]{}()$*_<>@=~+-/\\`'\"&;:x",  # typst's and others' markup, printed as written
 }
 _words = st.sampled_from(sorted(ALPHABETS)).flatmap(
     lambda script: st.text(alphabet=ALPHABETS[script], min_size=1, max_size=9)
@@ -270,7 +287,8 @@ def test_generated_memos_are_tagged_and_conform(
         Image.new("RGB", (80, 40), (20, 60, 120)).save(logo)
     memo = _memo(texts, footnotes, logo, language, urls=True)
     pdf = tmp_path / "memo.pdf"
-    write_pdf(memo, pdf)
+    pages = write_pdf(memo, pdf)
+    assert pages == len(PdfReader(pdf).pages)  # what max-pages compares
     model = json.loads(json.dumps(memo.to_dict()))
     assert failures(pdf) == []
     assert _tagged(pdf)

@@ -22,7 +22,6 @@ from fontTools.ttLib import TTFont
 from ... import scripts
 from ...model import Inline, Memo, NoteRef, Section, Span, header_rows
 from ...model import Paragraph as MemoParagraph
-from ...readers.files import write_atomic
 from .pages import PageCount
 from .writer import LOOKS, SAFE_SCHEMES
 
@@ -48,28 +47,54 @@ def write_typst(memo: Memo, path: Path) -> int:
         pdf = compiler.compile(format="pdf", pdf_standards=["ua-1", "a-2u"])
         pages = compiler.query(f"<{PAGES_LABEL}>", field="value", one=True)
     assert isinstance(pdf, bytes)  # one PDF, as format="pdf" asks
-    write_atomic(path, pdf)
+    path.write_bytes(pdf)  # into the build's staging folder, as every writer writes
     return PageCount(int(str(pages)))
 
 
 def document(memo: Memo) -> tuple[str, list[str]]:
     """Return the memo's typst source and the folders of the workspace fonts it needs."""
-    look = LOOKS[memo.layout]
     body, body_folder = _family(memo.branding.body_font)
     sans, sans_folder = _family(memo.branding.heading_font)
+    footnotes = memo.note_placement == "footnotes"
+    seen: set[int] = set()  # the notes whose footnote is placed already
+    lines = _preamble(memo, body, sans) + _front(memo)
+    for section in memo.sections:
+        lines += _section(memo, section, footnotes, seen)
+    if memo.notes and not footnotes:
+        lines += _endnotes(memo)
+    words = memo.words
+    if memo.bibliography:
+        lines.append(f"#heading(level: 2, {_str(words.bibliography)})")
+        size = LOOKS[memo.layout].note + 0.6
+        lines += [
+            f"#par(hanging-indent: 18pt, text(size: {size}pt, "
+            f"[{_inlines(memo, entry.content, footnotes, seen)}]))"
+            for entry in memo.bibliography
+        ]
+    if memo.summary:
+        lines.append(f"#heading(level: 2, {_str(words.summary)})")
+        lines += [f"#par({_str(line)})" for line in memo.summary]
+    folders = sorted({f for f in (body_folder, sans_folder) if f})
+    return "\n\n".join(lines) + "\n", folders
+
+
+def _preamble(memo: Memo, body: str, sans: str) -> list[str]:
+    """Return the document's metadata, styles and pages, their furniture drawn behind
+    the text (typst makes the page's background an artifact)."""
+    look = LOOKS[memo.layout]
+    head = memo.header
     fallbacks = ", ".join(
         _str(_name(scripts.FONTS / f"{f}-Regular.ttf")) for f in scripts.FALLBACKS
     )
-    logo = Path(memo.branding.logo) if memo.branding.logo else None
-    head = memo.header
     lang, _, region = memo.language.partition("-")
-    words = memo.words
-    before, between, after = words.page_parts()
-    lines = [
+    before, between, after = memo.words.page_parts()
+    author = f"({_str(head.organisation)},)" if head.organisation else "()"
+    return [
         "#set document("
-        f"title: {_str(head.title)}, author: ({_str(head.organisation)},), "
+        f"title: {_str(head.title)}, author: {author}, "
         f"keywords: ({''.join(_str(k) + ', ' for k in head.keywords)}), "
-        f"description: {_str(head.subject or '')}, date: {_date(head.iso_date)})",
+        f"description: {_str(head.subject) if head.subject else 'none'}, "
+        f"date: {_date(head.iso_date)})",
         f"#let body-fonts = ({_str(body)}, {fallbacks})",
         f"#let sans-fonts = ({_str(sans)}, {fallbacks})",
         f"#let accent = rgb({_str(memo.branding.accent)})",
@@ -80,6 +105,7 @@ def document(memo: Memo) -> tuple[str, list[str]]:
         f"#set text(font: body-fonts, size: {look.body}pt, lang: {_str(lang.lower())}"
         + (f", region: {_str(region)}" if len(region) == 2 else "")
         + ")",
+        # a line as tall as the type, so that leading is reportlab's, baseline to baseline
         "#set text(top-edge: 0.8em, bottom-edge: -0.2em)",
         f"#set par(leading: {look.leading - look.body}pt, "
         f"spacing: {look.space + look.leading - look.body}pt)",
@@ -115,11 +141,18 @@ def document(memo: Memo) -> tuple[str, list[str]]:
         ")",
         f"#context [#metadata(counter(page).final().first()) <{PAGES_LABEL}>]",
     ]
-    if logo:
-        alt = head.organisation or logo.stem
+
+
+def _front(memo: Memo) -> list[str]:
+    """Return the logo, organisation, title, TO/FROM block, rule and contents."""
+    look = LOOKS[memo.layout]
+    head = memo.header
+    lines = []
+    if memo.branding.logo:
+        logo = Path(memo.branding.logo)
         lines.append(
             "#place(top + right, dy: -2mm, float: false, figure(image("
-            f"{_str(str(logo))}, height: 13mm, alt: {_str(alt)})))"
+            f"{_str(str(logo))}, height: 13mm, alt: {_str(head.organisation or logo.stem)})))"
         )
     if head.organisation:
         lines.append(
@@ -134,42 +167,31 @@ def document(memo: Memo) -> tuple[str, list[str]]:
     lines += _header_table(memo, look.note + 0.6)
     lines.append("#line(length: 100%, stroke: 1.4pt + accent)")
     if memo.contents:
-        lines.append(f"#outline(title: {_str(words.contents)}, depth: 2)")
-    footnotes = memo.note_placement == "footnotes"
-    seen: set[int] = set()
-    for section in memo.sections:
-        lines += _section(memo, section, footnotes, seen)
-    if memo.notes and not footnotes:
-        lines.append(f"#heading(level: 2, {_str(words.notes)})")
-        items = [
-            f"enum.item({n.number}, [#metadata({n.number}) <note-{n.number}>"
-            f"{_inlines(memo, n.content, footnotes, seen)}])"
-            for n in memo.notes
-        ]
-        size = LOOKS[memo.layout].endnote
-        # typst fills a column before the next: the notes are dealt out evenly instead
-        count = memo.note_columns
-        share = -(-len(items) // count)
-        lists = [
-            f'enum(numbering: "1.", {", ".join(items[i : i + share])})'
-            for i in range(0, len(items), share)
-        ]
-        lines.append(
-            f"#[#set text(size: {size}pt)\n"
-            f"#grid(columns: {count}, column-gutter: 10pt, {', '.join(lists)})]"
-        )
-    if memo.bibliography:
-        lines.append(f"#heading(level: 2, {_str(words.bibliography)})")
-        for entry in memo.bibliography:
-            lines.append(
-                f"#par(hanging-indent: 18pt, text(size: {look.note + 0.6}pt, "
-                f"[{_inlines(memo, entry.content, footnotes, seen)}]))"
-            )
-    if memo.summary:
-        lines.append(f"#heading(level: 2, {_str(words.summary)})")
-        lines += [f"#par({_str(line)})" for line in memo.summary]
-    folders = sorted({f for f in (body_folder, sans_folder) if f})
-    return "\n\n".join(lines) + "\n", folders
+        lines.append(f"#outline(title: {_str(memo.words.contents)}, depth: 2)")
+    return lines
+
+
+def _endnotes(memo: Memo) -> list[str]:
+    """Return the Notes section: a numbered list, in as many columns as the memo asks.
+
+    typst fills a column before it starts the next, so the notes are dealt out evenly.
+    """
+    items = [
+        f"enum.item({n.number}, [#metadata({n.number}) <note-{n.number}>"
+        f"{_inlines(memo, n.content, False, set())}])"
+        for n in memo.notes
+    ]
+    count = memo.note_columns
+    share = -(-len(items) // count)
+    lists = [
+        f'enum(numbering: "1.", {", ".join(items[i : i + share])})'
+        for i in range(0, len(items), share)
+    ]
+    return [
+        f"#heading(level: 2, {_str(memo.words.notes)})",
+        f"#[#set text(size: {LOOKS[memo.layout].endnote}pt)\n"
+        f"#grid(columns: {count}, column-gutter: 10pt, {', '.join(lists)})]",
+    ]
 
 
 def _header_table(memo: Memo, size: float) -> list[str]:
