@@ -310,3 +310,25 @@ def test_generated_memos_are_tagged_and_conform(
         assert not Counter(_squash(text)) - shown, text
         if not scripts.has_rtl(text):
             assert _squash(text) in tagged, text
+
+
+def test_reportlab_pdf_shows_its_title_and_maps_no_glyph_to_nothing(example_build: Path) -> None:
+    """The default engine's PDF is untagged, but readers show its title, and no ToUnicode
+    entry names U+0000 (reportlab named its first subset's unused codes so)."""
+    for pdf in sorted(example_build.glob("*.pdf")):
+        with pikepdf.open(pdf) as doc:
+            assert bool(doc.Root.ViewerPreferences.DisplayDocTitle)
+            cmaps = [
+                font.ToUnicode.read_bytes().decode("latin-1")
+                for p in doc.pages
+                for font in p.Resources.Font.values()
+                if "/ToUnicode" in font
+            ]
+        assert cmaps
+        for cmap in cmaps:
+            assert not re.search(r"<[0-9A-F]+> <0000>", cmap)
+            for block in re.findall(r"(\d+) beginbfchar\n(.*?)endbfchar", cmap, re.S):
+                assert int(block[0]) == block[1].count("\n") <= 100
+        found = {f.split(":")[0] for f in failures(pdf)}
+        assert not {"ua1 PDFUA1-FONT-UNICODE-VALUE-001", "2u PDFA2U-UNICODE-VALUE-001"} & found
+        assert "ua1 PDFUA1-VIEWER-PREFERENCES-001" not in found
