@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -37,7 +38,8 @@ def workspace(root: Path, engine: str) -> Path:
     ws = root / engine
     shutil.copytree(HERE.parent / "briefs", ws, ignore=shutil.ignore_patterns("out", ".briefgen"))
     settings = ws / "briefgen.yaml"
-    settings.write_text(settings.read_text() + f"pdf-engine: {engine}\n", encoding="utf-8")
+    text = re.sub(r"(?m)^pdf-engine:.*\n", "", settings.read_text(encoding="utf-8"))
+    settings.write_text(text + f"pdf-engine: {engine}\n", encoding="utf-8")
     return ws
 
 
