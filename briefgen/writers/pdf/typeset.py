@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -297,7 +298,14 @@ def _span(span: Span) -> str:
 
 
 def _str(text: str) -> str:
-    """Return `text` as a typst string literal."""
+    """Return `text` as a typst string literal, canonically composed.
+
+    typst draws a letter written with a combining mark as two glyphs, with no ActualText:
+    text extraction that orders glyphs by position (pdftotext, on a page it takes for
+    right to left) put the mark before its letter. Composed, "é" is one glyph; NFC is
+    the same text, as Unicode defines it.
+    """
+    text = unicodedata.normalize("NFC", text)
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + _CONTROL.sub(lambda m: f"\\u{{{ord(m.group()):x}}}", escaped) + '"'
 
