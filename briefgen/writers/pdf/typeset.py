@@ -23,11 +23,14 @@ from fontTools.ttLib import TTFont
 from ... import scripts
 from ...model import Inline, Memo, NoteRef, Section, Span, header_rows
 from ...model import Paragraph as MemoParagraph
+from . import text as pdf_text
 from .pages import PageCount
 from .writer import LOOKS, SAFE_SCHEMES
 
 SHIPPED = {"Noto Serif": scripts.SERIF, "Noto Sans": scripts.SANS, "DejaVu Sans": "DejaVuSans"}
 PAGES_LABEL = "briefgen-pages"
+LONG_WORD = 24  # characters: a longer word is cut into boxes, between which a line may break
+_OVERRIDES = dict.fromkeys(map(ord, "\u202d\u202e"))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -65,7 +68,7 @@ def document(memo: Memo) -> tuple[str, list[str]]:
         lines += _endnotes(memo)
     words = memo.words
     if memo.bibliography:
-        lines.append(f"#heading(level: 2, {_str(words.bibliography)})")
+        lines.append(f"#heading(level: 2, {_text(words.bibliography)})")
         size = LOOKS[memo.layout].note + 0.6
         lines += [
             f"#par(hanging-indent: 18pt, text(size: {size}pt, "
@@ -73,8 +76,8 @@ def document(memo: Memo) -> tuple[str, list[str]]:
             for entry in memo.bibliography
         ]
     if memo.summary:
-        lines.append(f"#heading(level: 2, {_str(words.summary)})")
-        lines += [f"#par({_str(line)})" for line in memo.summary]
+        lines.append(f"#heading(level: 2, {_text(words.summary)})")
+        lines += [f"#par({_text(line)})" for line in memo.summary]
     folders = sorted({f for f in (body_folder, sans_folder) if f})
     return "\n\n".join(lines) + "\n", folders
 
@@ -158,17 +161,17 @@ def _front(memo: Memo) -> list[str]:
     if head.organisation:
         lines.append(
             f'#text(font: sans-fonts, size: {look.note + 0.6}pt, fill: rgb("#555555"), '
-            f"{_str(head.organisation.upper())})"
+            f"{_text(head.organisation.upper())})"
         )
         lines.append("#v(2pt)")
     lines.append(
-        f"#heading(level: 1, outlined: false, bookmarked: false, {_str(head.title)})<title>"
+        f"#heading(level: 1, outlined: false, bookmarked: false, {_text(head.title)})<title>"
     )
     lines.append(f"#v({look.space * 1.5}pt)")
     lines += _header_table(memo, look.note + 0.6)
     lines.append("#line(length: 100%, stroke: 1.4pt + accent)")
     if memo.contents:
-        lines.append(f"#outline(title: {_str(memo.words.contents)}, depth: 2)")
+        lines.append(f"#outline(title: {_text(memo.words.contents)}, depth: 2)")
     return lines
 
 
@@ -189,7 +192,7 @@ def _endnotes(memo: Memo) -> list[str]:
         for i in range(0, len(items), share)
     ]
     return [
-        f"#heading(level: 2, {_str(memo.words.notes)})",
+        f"#heading(level: 2, {_text(memo.words.notes)})",
         f"#[#set text(size: {LOOKS[memo.layout].endnote}pt)\n"
         f"#grid(columns: {count}, column-gutter: 10pt, {', '.join(lists)})]",
     ]
@@ -202,7 +205,7 @@ def _header_table(memo: Memo, size: float) -> list[str]:
     if not rows:
         return []
     cells = ", ".join(
-        f'text(font: sans-fonts, weight: "bold", size: {size}pt, {_str(label)}), {_str(value)}'
+        f'text(font: sans-fonts, weight: "bold", size: {size}pt, {_text(label)}), {_text(value)}'
         for label, value in rows
     )
     columns = "(18mm, 66mm, 18mm, 1fr)" if memo.layout == "one-page" else "(24mm, 1fr)"
@@ -211,7 +214,7 @@ def _header_table(memo: Memo, size: float) -> list[str]:
 
 def _section(memo: Memo, section: Section, footnotes: bool, seen: set[int]) -> list[str]:
     """Return a section: its heading, prose as paragraphs, each run of claims a list."""
-    out = [f"#heading(level: 2, {_str(section.title)})"] if section.title else []
+    out = [f"#heading(level: 2, {_text(section.title)})"] if section.title else []
     claims: list[str] = []
     for block in section.blocks:
         if block.kind == "claim":
@@ -236,20 +239,20 @@ def _block(memo: Memo, block: MemoParagraph, footnotes: bool, seen: set[int]) ->
     look = LOOKS[memo.layout]
     text = ""
     if block.portion:
-        text += f"#strong({_str(words.mark.format(block.portion))})#{_str(' ')}"
+        text += f"#strong({_text(words.mark.format(block.portion))})#{_text(' ')}"
     if block.new:
-        text += f'#text(fill: rgb("#8a1c1c"), size: 0.9em, strong({_str(words.new)}))#{_str(" ")}'
+        text += f'#text(fill: rgb("#8a1c1c"), size: 0.9em, strong({_text(words.new)}))#{_text(" ")}'
     text += _inlines(memo, block.content, footnotes, seen)
     if block.confidence:
-        text += f"#{_str(' ')}#emph({_str(words.mark.format(block.confidence))})"
+        text += f"#{_text(' ')}#emph({_text(words.mark.format(block.confidence))})"
     parts = [f"#par[{text}]"]
     before, between, after = words.quote_parts()
     small = f"size: {look.note + 0.8}pt"
     for q in block.quotes:
         parts.append(
-            f'#pad(left: 12pt, par(text({small}, fill: rgb("#333333"), {_str(before)} + '
-            f"emph({_str(words.quoted.format(q.text))}) + "
-            f"{_str(between + q.attribution + after)})))"
+            f'#pad(left: 12pt, par(text({small}, fill: rgb("#333333"), {_text(before)} + '
+            f"emph({_text(words.quoted.format(q.text))}) + "
+            f"{_text(between + q.attribution + after)})))"
         )
     for remark in block.remarks:
         parts.append(
@@ -287,7 +290,7 @@ def _marker(memo: Memo, number: int, footnotes: bool, seen: set[int]) -> str:
 
 def _span(span: Span) -> str:
     """Return one span as a typst expression; only http, https and mailto become links."""
-    expr = _str(span.text)
+    expr = _text(span.text)
     if span.italic:
         expr = f"emph({expr})"
     if span.bold:
@@ -297,15 +300,44 @@ def _span(span: Span) -> str:
     return expr
 
 
-def _str(text: str) -> str:
-    """Return `text` as a typst string literal, canonically composed.
+def _text(text: str) -> str:
+    """Return text the memo shows as a typst expression: canonically composed, without
+    bidi overrides, and a long word breakable.
 
     typst draws a letter written with a combining mark as two glyphs, with no ActualText:
     text extraction that orders glyphs by position (pdftotext, on a page it takes for
     right to left) put the mark before its letter. Composed, "é" is one glyph; NFC is
-    the same text, as Unicode defines it.
+    the same text, as Unicode defines it. An override (U+202D, U+202E) would have typst
+    draw letters, and so its text layer hold them, reversed; the characters' own
+    directions order the text, as the reportlab writer orders it. typst never breaks a
+    word, which a long one would run off the page; cut into boxes, it may break between
+    them, and its text stays whole (not a word of a script whose letters join or whose
+    order the boxes would fix: those are shaped whole).
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).translate(_OVERRIDES)
+    parts = []
+    for part in re.split(r"(\s+)", text):
+        if len(part) <= LONG_WORD or pdf_text.needs_shaping(part):
+            parts.append(_str(part))
+        else:
+            parts += [f"box({_str(piece)})" for piece in _chunks(part)]
+    parts = [p for p in parts if p != '""'] or ['""']
+    return parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
+
+
+def _chunks(word: str) -> list[str]:
+    """Return `word` cut into pieces of about half LONG_WORD, never before a mark."""
+    pieces: list[str] = []
+    for char in word:
+        if pieces and (len(pieces[-1]) < LONG_WORD // 2 or unicodedata.combining(char)):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    return pieces
+
+
+def _str(text: str) -> str:
+    """Return `text` as a typst string literal."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + _CONTROL.sub(lambda m: f"\\u{{{ord(m.group()):x}}}", escaped) + '"'
 
