@@ -172,6 +172,7 @@ class Memo:
     note_placement: Literal["footnotes", "endnotes"] = "endnotes"
     layout: Literal["policy-memo", "one-page"] = "policy-memo"
     page_size: Literal["A4", "letter"] = "A4"
+    pdf_engine: Literal["reportlab", "typst"] = "reportlab"  # what writes the PDF
     max_pages: int | None = None
     language: str = "en-US"  # a BCP 47 tag, from the workspace's locale
     words: Words = field(default_factory=Words)

@@ -79,6 +79,8 @@ from . import docx_read
 from .conftest import WORKSPACES, briefgen
 
 EXAMPLES = int(os.environ.get("BRIEFGEN_CONTENT_EXAMPLES", "20"))
+# the PDF engine the drawn workspaces name (reportlab, the default, or typst)
+ENGINE = os.environ.get("BRIEFGEN_CONTENT_PDF_ENGINE", "reportlab")
 KEEP = os.environ.get("BRIEFGEN_CONTENT_KEEP")  # a folder to copy failing workspaces to
 SOFFICE_EVERY = 50  # LibreOffice converts the first DOCX files built, then every 50th case's
 
@@ -477,6 +479,7 @@ def write_workspace(root: Path, v: dict[str, str]) -> None:
                     {"name": v["marking name"], "portion": "P"},
                     {"name": "PUBLIC", "portion": "U"},
                 ],
+                "pdf-engine": ENGINE,
             }
         ),
         encoding="utf-8",

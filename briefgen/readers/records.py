@@ -181,6 +181,9 @@ class Settings(Record, kw_only=True):
     """The audience a brief is built for when it names none; default: the first audience."""
     page_size: Literal["A4", "letter"] = field(name="page-size", default="A4")
     """Paper size of the memos: A4 or letter."""
+    pdf_engine: Literal["reportlab", "typst"] = field(name="pdf-engine", default="reportlab")
+    """What writes the PDF: reportlab, or typst, whose PDF is tagged for assistive software
+    and conforms to PDF/UA-1 and PDF/A-2u; an audience may set its own."""
     markings: list[Marking] = field(default_factory=lambda: [Marking(name="PUBLIC", portion="P")])
     """Handling markings, lowest first; claims default to the lowest."""
     output: str = "out"
@@ -259,6 +262,8 @@ class Audience(Record, kw_only=True):
     reference_doc: str | None = field(name="reference-doc", default=None)
     """This audience's Word template (a .docx file inside the workspace), in place of the
     workspace's `reference-doc`."""
+    pdf_engine: Literal["reportlab", "typst"] | None = field(name="pdf-engine", default=None)
+    """What writes this audience's PDF, in place of the workspace's `pdf-engine`."""
 
 
 # --- store/sources.yaml --------------------------------------------------------------

@@ -122,6 +122,7 @@ class Resolver(Selection):
             note_placement=self.audience.notes,
             layout="one-page" if compact else "policy-memo",
             page_size=self.ws.settings.page_size,
+            pdf_engine=self.audience.pdf_engine or self.ws.settings.pdf_engine,
             branding=self._branding(),
             max_pages=self.audience.max_pages,
             language=self.locale,

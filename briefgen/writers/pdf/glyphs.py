@@ -117,12 +117,22 @@ def _unicode_of(code: int, private: dict[int, str]) -> str:
 
 
 def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """Return a font subset's ToUnicode CMap, as reportlab's, mapped to the text written."""
+    """Return a font subset's ToUnicode CMap, as reportlab's, mapped to the text written.
+
+    reportlab keeps the first subset's codes below 32 free, naming them U+0000: those are
+    left out, since a glyph mapped to U+0000 has no text (PDF/UA and PDF/A forbid it). The
+    entries go in blocks of at most 100, as the CMap format allows.
+    """
     private = _PRIVATE.get(fontname.split("+", 1)[-1], {})
 
     def utf16(text: str) -> str:
         return text.encode("utf-16-be").hex().upper()
 
+    entries = [f"<{i:02X}> <{utf16(_unicode_of(v, private))}>" for i, v in enumerate(subset) if v]
+    blocks = []
+    for at in range(0, len(entries), 100):
+        chunk = entries[at : at + 100]
+        blocks += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
     return "\n".join(
         [
             "/CIDInit /ProcSet findresource begin",
@@ -138,9 +148,7 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
             "1 begincodespacerange",
             f"<00> <{len(subset) - 1:02X}>",
             "endcodespacerange",
-            f"{len(subset)} beginbfchar",
-            *[f"<{i:02X}> <{utf16(_unicode_of(v, private))}>" for i, v in enumerate(subset)],
-            "endbfchar",
+            *blocks,
             "endcmap",
             "CMapName currentdict /CMap defineresource pop",
             "end",

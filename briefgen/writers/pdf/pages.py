@@ -321,13 +321,16 @@ def _draw_logo(canv: Any, path: str, right: float, bottom: float) -> None:
 
 
 def _metadata(canv: Any, memo: Memo) -> None:
-    """Date the document by the memo, not the clock, and store briefgen's manifest."""
+    """Date the document by the memo, not the clock, store briefgen's manifest, and
+    have readers show the title."""
     doc = canv._doc
     if memo.header.iso_date:
         doc._timeStamp = _TimeStamp(dt.date.fromisoformat(memo.header.iso_date))
     if memo.manifest:
         doc.info = _Info(doc.info, json.dumps(memo.manifest, sort_keys=True))
     doc.Catalog.Metadata = pdfdoc.XMP(creator=lambda _doc: _xmp(memo))
+    # a reader's window and tab show the memo's title, not its file name
+    canv.setViewerPreference("DisplayDocTitle", "true")
 
 
 def _xmp(memo: Memo) -> str:

@@ -56,6 +56,10 @@ LONG_BLOCK = 180.0  # points: a heading's first block taller than this may split
 
 def write_pdf(memo: Memo, path: Path) -> int:
     """Write `memo` as a PDF to `path`; return its page count (a PageCount)."""
+    if memo.pdf_engine == "typst":
+        from .typeset import write_typst
+
+        return write_typst(memo, path)
     styles = _setup(memo)
     doc = _build(memo, styles, str(path))
     count = PageCount(doc.page)
