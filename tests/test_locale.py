@@ -210,7 +210,7 @@ def _message_ids() -> set[str]:
     found = extract_from_dir(
         CATALOGUES.parent,
         method_map=[("**.py", "python")],
-        keywords={"gettext": None, "ngettext": (1, 2)},
+        keywords={"gettext": None, "ngettext": (1, 2), "plural_noop": (1, 2)},
     )
     ids: set[str] = set()
     for _file, _line, message, _comments, _context in found:
