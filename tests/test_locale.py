@@ -19,14 +19,14 @@ from babel.dates import format_date, format_skeleton
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from briefgen.dates import PartialDate, format_partial
-from briefgen.resolve.words import CATALOGUES, translations
+from briefgen.resolve.words import CATALOGUES, KIND_COUNTS, translations
 
-from .conftest import babel_days, briefgen, make_workspace
-from .test_content import SCRIPTS
+from .conftest import WORKSPACES, babel_days, briefgen, make_workspace
+from .test_content import SCRIPTS, docx_text, html_text, pdf_texts
 
 LOCALES = ["en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "ru-RU"]
 LANGUAGES = ["en", "fr", "de", "es", "ru"]  # the catalogues: en-US and en-GB share en
@@ -274,3 +274,197 @@ def test_a_memo_in_german_or_french_prints_none_of_the_english_words(built: Path
             assert not english.search(text), f"{kind} says {message_id!r}"
             shown += translated in text
     assert shown >= 3 * 8  # the labels, confidences and NEW, in each format
+
+
+# --- the memo's words in each locale, on generated workspaces ---------------------------
+
+# Words of user text, in letters no English word of the memo is made of (accented Latin,
+# Cyrillic, Greek), each starting in lower or upper case.
+WORD = st.text(st.sampled_from("éøßčžåñçжщыдлфэюσλπ"), min_size=2, max_size=7)
+CASED_WORD = st.builds(lambda w, up: w.capitalize() if up else w, WORD, st.booleans())
+TEXT = st.lists(CASED_WORD, min_size=2, max_size=5).map(lambda ws: " ".join(ws) + ".")
+ORIGIN = st.lists(
+    st.text(st.sampled_from("αβγδεζηθ"), min_size=2, max_size=6), min_size=1, max_size=3
+)
+KINDS = st.sampled_from(
+    ["article-newspaper", "personal_communication", "report", "legal_case", "dataset", "speech"]
+)
+
+
+def _text_of(kind: str, path: Path) -> str:
+    """Return a built memo's text, its white space (no-break too) made plain spaces."""
+    if kind == "pdf":
+        shown = pdf_texts(path)["pdf"]
+    else:
+        shown = html_text(path) if kind == "html" else docx_text(path)
+    return " ".join(shown.split())
+
+
+def _english_phrases(language: str) -> list[re.Pattern[str]]:
+    """Return the English of the memo's words that a memo in `language` must not show:
+    each message without placeholders, and each run of two or more words between the
+    placeholders of the others, unless the language's translation says it too."""
+    catalogue = _catalogue(language)
+    found = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        said = " ".join(forms)
+        for one in ids:
+            pieces = [one.strip()] if "{" not in one else re.split(r"\{\w*\}", one)
+            for piece in pieces:
+                piece = piece.strip(" .,:;()“”")
+                if not piece or piece in said or ("{" in one and " " not in piece):
+                    continue
+                found.append(re.compile(rf"(?<!\w){re.escape(piece)}(?!\w)"))
+    return found
+
+
+def _form(language: str, singular: str, n: int) -> str:
+    """Return the catalogue's form of a plural message for `n`, chosen by Babel's plural
+    rule for the language (CLDR's), with the count put in."""
+    message = _catalogue(language)[singular]
+    rules = Locale.parse(language).plural_form
+    categories = [c for c in CLDR_ORDER if c in rules.tags | {"other"}]
+    form = message.string[categories.index(rules(n))].replace("{count}", str(n))
+    return " ".join(form.split())  # as _text_of makes the memo's white space
+
+
+def _generated_workspace(
+    root: Path,
+    tag: str,
+    kinds: list[tuple[str, int]],
+    origins: list[list[str] | None],
+    texts: list[str],
+) -> dict[str, int]:
+    """Write a workspace of `kinds` sources (a type and how many of it) and a claim per
+    source, every other one citing the next source too, the ones with an origin
+    second-hand; build it for one audience in `tag`. Return the counts the summary says."""
+    shutil.copytree(WORKSPACES / "good", root, ignore=shutil.ignore_patterns("out"))
+    store = root / "store"
+    shutil.rmtree(store / "texts")
+    (store / "sections" / "context.yaml").unlink()
+    types = [kind for kind, n in kinds for _ in range(n)]
+    sources = [
+        {"id": f"s-{i}", "type": kind, "title": texts[i % len(texts)], "issued": "2024-06-12"}
+        for i, kind in enumerate(types)
+    ]
+    claims = []
+    for i in range(len(types)):
+        origin = origins[i % len(origins)]
+        cited = [f"s-{i}"] + ([f"s-{i + 1}"] if i % 2 and i + 1 < len(types) else [])
+        claims.append(
+            {
+                "id": f"c-{i}",
+                "text": texts[i % len(texts)].replace(".", f" {i}."),
+                **({"origin": " ".join(origin)} if origin else {}),
+                "sources": [{"source": s} for s in cited],
+                "topics": ["trade"],
+            }
+        )
+    (store / "sources.yaml").write_text(yaml.safe_dump(sources, allow_unicode=True), "utf-8")
+    (store / "claims" / "grain.yaml").write_text(
+        yaml.safe_dump(claims, allow_unicode=True), "utf-8"
+    )
+    audience = {
+        "label": texts[0],
+        "locale": tag,
+        "summary": True,
+        "source-count": True,
+        "confidence": True,
+        "mark-new": True,
+        "changes": True,
+    }
+    (root / "audiences.yaml").write_text(yaml.safe_dump({"analyst": audience}), "utf-8")
+    brief = {
+        "title": texts[0],
+        "subject": texts[-1],
+        "to": texts[-1],
+        "date": "2024-06-14",
+        "period": "2024-W24",
+        "audiences": ["analyst"],
+        "formats": ["html", "docx", "pdf"],
+        "sections": [
+            {"title": texts[0], "select": {"topics": ["trade"], "limit": 100}},
+            {"title": texts[-1], "select": {"topics": ["none-such"]}},
+        ],
+    }
+    (root / "weekly.yaml").write_text(yaml.safe_dump(brief, allow_unicode=True), "utf-8")
+    return {
+        "claims": len(claims),
+        "second": sum(1 for c in claims if "origin" in c),
+        "multi": sum(1 for c in claims if len(c["sources"]) > 1),
+    }
+
+
+def _paragraphs(path: Path) -> list[str]:
+    """Return the text of each paragraph and listed claim of an HTML memo, without its
+    NEW and confidence marks and its remarks."""
+    page = path.read_text(encoding="utf-8")
+    page = re.sub(r'<span class="(?:new|conf)">.*?</span>|<div class="remark">.*?</div>', "", page)
+    found = re.findall(r"<(p|li)\b[^>]*>(.*?)</\1>", page, re.DOTALL)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", p)).split()) for _, p in found]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing")
+@pytest.mark.parametrize("tag", LOCALES)
+@settings(
+    max_examples=3,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # a build is slow to shrink by
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    kinds=st.lists(
+        st.tuples(KINDS, st.integers(1, 23)), min_size=1, max_size=3, unique_by=lambda k: k[0]
+    ),
+    origins=st.lists(st.one_of(st.none(), ORIGIN), min_size=1, max_size=4),
+    texts=st.lists(TEXT, min_size=1, max_size=4),
+)
+def test_a_memo_says_its_own_words_in_its_language_and_counts_by_its_plural_rule(
+    tmp_path_factory: pytest.TempPathFactory, tag: str, kinds, origins, texts
+) -> None:
+    root = tmp_path_factory.mktemp("words") / "ws"
+    counts = _generated_workspace(root, tag, kinds, origins, texts)
+    run = briefgen("build", cwd=root)
+    assert run.code == 0, run.err
+    language = tag.split("-")[0]
+    memos = {
+        kind: _text_of(kind, root / "out" / f"weekly.analyst.{kind}")
+        for kind in ("html", "docx", "pdf")
+    }
+    if language != "en":  # no English of the memo's own words is left
+        for phrase in _english_phrases(language):
+            for kind, text in memos.items():
+                assert not phrase.search(text), f"{kind} says {phrase.pattern!r}"
+    sources = sum(n for _, n in kinds)
+    rests = _form(language, "This memo rests on {count} source ({kinds}).", sources)
+    claims = _form(language, "Of its {count} claim, {second} and {multi}.", counts["claims"])
+    second = "{count} is second-hand (reported by the source from another originator)"
+    multi = "{count} is backed by more than one source"
+    for kind in ("html", "docx"):  # the PDF breaks lines inside sentences
+        text = memos[kind]
+        assert rests.split("{kinds}")[0] in text, kind
+        assert claims.split("{second}")[0] in text, kind
+        assert _form(language, second, counts["second"]) in text, kind
+        assert _form(language, multi, counts["multi"]) in text, kind
+        for csl_type, n in kinds:
+            one = KIND_COUNTS[csl_type][0]
+            assert re.search(re.escape(_form(language, one, n)) + "[,)]", text), (kind, csl_type)
+    for text in memos.values():  # "г.." or "data.." would be a full stop too many
+        assert not re.search(r"(?<!\.)\.\.(?!\.)", text)
+    paragraphs = _paragraphs(root / "out" / "weekly.analyst.html")
+    for i in range(sources):
+        origin = origins[i % len(origins)]
+        if origin is None:
+            continue
+        words = texts[i % len(texts)].replace(".", f" {i}").split()
+        tail = " ".join(words[1:])  # the first word may be cased for its place
+        said = [p for p in paragraphs if re.search(rf"(?<!\w){re.escape(tail)}(?!\w)", p)]
+        assert said, tail
+        for paragraph in said:
+            first = next(c for c in paragraph if c.isalpha())
+            assert first.isupper(), paragraph
+            assert " ".join(origin) in paragraph, paragraph  # its letters have no capitals

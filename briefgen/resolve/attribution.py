@@ -8,8 +8,13 @@ industry survey" reads "According to an industry survey" while "According to Ros
 stays. A text with more of the template after it gives up its full stop, which goes to
 the end of the sentence ("Few routes are watched, according to port officials.").
 
-A text that already names its origin ("Rosatom says …", "According to TASS, …") is
-printed as written, without a second attribution; `check` warns about it.
+The default template is the memo's language's, from its catalogue ("Selon {origin},
+{text}", "{text}, so {origin}"). Which first words are lowered inside a sentence depends
+on the language: in German, whose nouns all have a capital, only articles, determiners
+and pronouns are.
+
+A text that already names its origin ("Rosatom says …", "According to TASS, …", "Selon
+l'AIEA, …") is printed as written, without a second attribution; `check` warns about it.
 """
 
 from __future__ import annotations
@@ -96,9 +101,19 @@ ATTRIBUTING_VERBS = (
     "announced",
     "writes",
     "wrote",
+    # and in the languages of the catalogues: French, German, Spanish, Russian
+    *("déclare", "déclaré", "affirme", "affirmé", "indique", "indiqué", "annoncé"),
+    *("sagt", "sagte", "erklärt", "erklärte", "berichtet", "berichtete", "meldet", "meldete"),
+    *("dice", "dijo", "afirma", "afirmó", "declaró", "informa", "informó", "señala", "señaló"),
+    *("заявил", "заявила", "заявили", "заявляет", "сообщил", "сообщила", "сообщили"),
+    *("сообщает", "сообщают", "утверждает", "утверждают", "говорит", "сказал", "сказала"),
 )
 ATTRIBUTING_WORDS = 10
-_ACCORDING = re.compile(r"according\s+to\b", re.IGNORECASE)
+# "According to" in each language of the catalogues
+_ACCORDING = re.compile(
+    r"(?:according\s+to|selon|laut|según|по\s+(?:данным|словам|сообщению|информации))\b",
+    re.IGNORECASE,
+)
 _VERB = re.compile(rf"\b(?:{'|'.join(ATTRIBUTING_VERBS)})\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _EDGE = "\"'“”‘’«»„([{"
