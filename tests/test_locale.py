@@ -468,3 +468,190 @@ def test_a_memo_says_its_own_words_in_its_language_and_counts_by_its_plural_rule
             first = next(c for c in paragraph if c.isalpha())
             assert first.isupper(), paragraph
             assert " ".join(origin) in paragraph, paragraph  # its letters have no capitals
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [([2023], "c. {year}"), ([2023, 3], "c. {month}"), ([2023, 3, 8], "c. {day}")],
+)
+def test_a_conjectured_date_is_marked_as_the_catalogue_words_it(
+    tag: str, parts: list[int], message: str
+) -> None:
+    day = dt.date(*(parts + [1, 1])[:3])
+    where = Locale.parse(tag, sep="-")
+    shown = {
+        1: format_skeleton("y", day, locale=where),
+        2: format_skeleton("yMMMM", day, locale=where),
+        3: format_date(day, "long", locale=where),
+    }[len(parts)]
+    wording = _catalogue(tag.split("-")[0])[message].string
+    expected = re.sub(r"\{\w+\}", lambda _: shown, wording)
+    date = PartialDate(*parts, circa=True)  # type: ignore[arg-type]
+    assert format_partial(date, tag) == expected
+
+
+def test_a_locale_without_a_catalogue_warns_once_and_builds_in_english(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    text = (root / "briefgen.yaml").read_text() + "locale: it-IT\n"
+    (root / "briefgen.yaml").write_text(text)
+    line = text.splitlines().index("locale: it-IT") + 1
+    run = briefgen("check", cwd=root)
+    assert run.code == 0, run.err
+    said = run.out + run.err
+    assert said.count("no catalogue of the memo's words") == 1
+    assert (
+        f"briefgen.yaml:{line}: locale: warning: no catalogue of the memo's words for "
+        "'it-IT'" in said
+    )
+    assert "will be English" in said
+    build = briefgen("build", "--format", "html", cwd=root)
+    assert build.code == 0, build.err
+    memo = " ".join(html_text(root / "out" / "weekly.analyst.html").split())
+    assert format_date(dt.date(2024, 6, 14), "long", locale="it_IT") in memo
+    assert "DATE" in memo and "Notes" in memo  # the message ids, in English
+
+
+@pytest.mark.parametrize(
+    ("language", "template", "origin", "text", "expected"),
+    [
+        # German keeps a noun's capital inside a sentence, lowers an article
+        (
+            "de",
+            "{text}, so {origin}",
+            "Hafenbehörden",
+            "Drei Schiffe warten.",
+            "Drei Schiffe warten, so Hafenbehörden.",
+        ),
+        (
+            "de",
+            "{text}, so {origin}",
+            "Das Ministerium",
+            "Die Exporte steigen.",
+            "Die Exporte steigen, so das Ministerium.",
+        ),
+        (
+            "de",
+            "Laut {origin} {text}",
+            "Hafenbehörden",
+            "Die Exporte steigen.",
+            "Laut Hafenbehörden die Exporte steigen.",
+        ),
+        # French lowers an article, an elided one too, and keeps a name the store knows
+        (
+            "fr",
+            "Selon {origin}, {text}",
+            "Les autorités portuaires",
+            "L'armée recule.",
+            "Selon les autorités portuaires, l'armée recule.",
+        ),
+        (
+            "fr",
+            "Selon {origin}, {text}",
+            "Rosatom",
+            "La Russie exporte.",
+            "Selon Rosatom, la Russie exporte.",
+        ),
+        (
+            "es",
+            "Según {origin}, {text}",
+            "El ministerio",
+            "Los precios suben.",
+            "Según el ministerio, los precios suben.",
+        ),
+        (
+            "ru",
+            "{text} (источник сведений — {origin})",
+            "Портовые власти",
+            "Цены растут.",
+            "Цены растут (источник сведений — портовые власти).",
+        ),
+    ],
+)
+def test_an_attribution_is_cased_by_the_memos_language(
+    language: str, template: str, origin: str, text: str, expected: str
+) -> None:
+    from briefgen.resolve.attribution import attribute
+
+    assert attribute(template, origin, text, {"Rosatom"}, language) == expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_default_attribution_keeps_one_full_stop_and_a_capital(language: str) -> None:
+    from briefgen.resolve.attribution import attribute
+
+    template = translations(language).gettext("According to {origin}, {text}")
+    said = attribute(template, "port officials", "few routes are watched.", set(), language)
+    assert said[0].isupper() and said.endswith(".") and not said.endswith(".."), said
+    assert "few routes are watched" in said.lower()
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    value=st.text(st.sampled_from("aб. "), max_size=6),
+    message=st.sampled_from(["{x}.", "({x}).", "{x}. Next.", "{x}", "x {x}…"]),
+)
+def test_a_filled_message_never_doubles_a_full_stop(value: str, message: str) -> None:
+    from briefgen.resolve.words import fill
+
+    out = fill(message, x=value)
+    assert out.replace(".", "") == message.replace("{x}", value).replace(".", "")
+    if not re.search(r"\.\.", value) and not value.endswith("."):
+        assert out == message.replace("{x}", value)  # nothing to drop
+    assert not re.search(r"(?<!\.)\.\.(?!\.)", out) or re.search(r"(?<!\.)\.\.(?!\.)", value)
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the good workspace for one audience per locale with `changes: true`, then
+    build the next week's memo without one of its claims and another one of them unseen."""
+    root = make_workspace(tmp_path_factory.mktemp("dropped"))
+    audiences = "".join(f"r-{tag}:\n  locale: {tag}\n  changes: true\n" for tag in LOCALES)
+    (root / "audiences.yaml").write_text(audiences)
+    brief = (root / "weekly.yaml").read_text()
+    names = ", ".join(f"r-{tag}" for tag in LOCALES)
+    brief = brief.replace("audiences: [principal, analyst]", f"audiences: [{names}]")
+    (root / "weekly.yaml").write_text(brief + "formats: [html, docx]\n")
+    (root / "briefgen.yaml").write_text(
+        (root / "briefgen.yaml").read_text().replace("default-audience: analyst", "")
+    )
+    first = briefgen("build", "--all", cwd=root)
+    assert first.code == 0, first.err
+    claims = root / "store" / "claims" / "grain.yaml"
+    records = yaml.safe_load(claims.read_text())
+    records = [c for c in records if c["id"] != "ministry-committed"]  # withdrawn
+    claims.write_text(yaml.safe_dump(records, allow_unicode=True))
+    brief = (root / "weekly.yaml").read_text().replace("2024-W24", "2024-W25")
+    brief = brief.replace("2024-06-14", "2024-06-21").replace("claims: [talks-stalled]", "")
+    (root / "weekly.yaml").write_text(brief)
+    second = briefgen("build", "--all", cwd=root)
+    assert second.code == 0, second.err
+    return root / "out"
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_the_claims_that_dropped_out_are_listed_in_the_readers_language(
+    rebuilt: Path, tag: str
+) -> None:
+    """The section names the previous memo's period as that memo printed it (Babel's
+    interval of its days), and counts what it can no longer show."""
+    t = translations(tag)
+    before = f"{babel_days(dt.date(2024, 6, 10), dt.date(2024, 6, 16), tag)} (2024-W24)"
+    intro = t.gettext("This claim was in the previous memo, for {period}, and is not in this one:")
+    further = t.ngettext(
+        "{count} further claim of the previous memo can no longer be shown: "
+        "withdrawn from the store, or not for this audience.",
+        "{count} further claims of the previous memo can no longer be shown: "
+        "withdrawn from the store, or not for this audience.",
+        1,
+    )
+    for text in (
+        _text_of("html", rebuilt / f"weekly.r-{tag}.html"),
+        _text_of("docx", rebuilt / f"weekly.r-{tag}.docx"),
+    ):
+        assert " ".join(t.gettext("No longer in this memo").split()) in text
+        assert " ".join(intro.replace("{period}", before).split()) in text
+        assert " ".join(further.replace("{count}", "1").split()) in text
+        if not tag.startswith("en"):
+            assert "No longer in this memo" not in text
+            assert "previous memo" not in text
