@@ -1,4 +1,4 @@
-"""Counts in words for the command line: "1 claim", "2 claims", "1 is", "2 are".
+"""Counts in words for the command line: "1 claim", "2 claims", "1 error".
 
 Every message that prints a count with a noun takes its words from here, so numbers and
 nouns agree; the memo's own counts are in the reader's language, by the catalogues'
@@ -17,8 +17,3 @@ def noun(n: int, one: str, many: str | None = None) -> str:
 def plural(n: int, one: str, many: str | None = None) -> str:
     """Return `n` and its noun in agreement: plural(1, "claim") is "1 claim"."""
     return f"{n} {noun(n, one, many)}"
-
-
-def are(n: int) -> str:
-    """Return the verb "to be" agreeing with `n`: "is" for 1, else "are"."""
-    return noun(n, "is", "are")
