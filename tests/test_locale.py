@@ -1,4 +1,5 @@
-"""A memo is tagged with its reader's locale in every format, as the built files say."""
+"""A memo is in its reader's locale in every format: its language tags, its dates by Babel and
+its own words from the catalogues, every message translated in each, as the built files say."""
 
 from __future__ import annotations
 
