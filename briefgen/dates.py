@@ -12,6 +12,8 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton
 
+from .resolve.words import translations
+
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 MONTHS = [calendar.month_name[m] for m in range(1, 13)]
@@ -310,21 +312,33 @@ def format_day(day: dt.date, locale: str) -> str:
 def format_partial(date: PartialDate, locale: str) -> str:
     """Return a partial date (or range) for a reader of `locale`: a day in the long format,
     a month or year by its skeleton, a range of equal precision as Babel's interval (the
-    shared year or month named once), "c." before a conjectured one."""
+    shared year or month named once); a conjectured one as the catalogue words it at its
+    precision ("c. 2023", "vers 2023", "vers le 12 juin 2024")."""
     where = babel_locale(locale)
     last = date.until
+    text = _unconjectured(date, last, where)
+    if not date.circa:
+        return text
+    t = translations(locale)
+    if last is not None:
+        return t.gettext("c. {dates}").format(dates=text)
+    if date.day:
+        return t.gettext("c. {day}").format(day=text)
+    if date.month:
+        return t.gettext("c. {month}").format(month=text)
+    return t.gettext("c. {year}").format(year=text)
+
+
+def _unconjectured(date: PartialDate, last: PartialDate | None, where: Locale) -> str:
+    """Return a partial date (or range) as Babel writes it, without "c."."""
     if last is not None and last._precision() == date._precision():
         skeleton = SKELETONS[date._precision()]
-        text = (
-            days_interval(date.start, last.start, where)
-            if skeleton == "yMMMMd"
-            else format_interval(date.start, last.start, skeleton, locale=where)
-        )
-    elif last is not None:
-        text = f"{_one(date, where)} – {_one(last, where)}"
-    else:
-        text = _one(date, where)
-    return f"c. {text}" if date.circa else text
+        if skeleton == "yMMMMd":
+            return days_interval(date.start, last.start, where)
+        return format_interval(date.start, last.start, skeleton, locale=where)
+    if last is not None:
+        return f"{_one(date, where)} – {_one(last, where)}"
+    return _one(date, where)
 
 
 def days_interval(first: dt.date, last: dt.date, where: Locale) -> str:

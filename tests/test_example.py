@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
+from babel.dates import format_skeleton
 from pypdf import PdfReader
 
 from .conftest import ARTICLES, EXAMPLE, REPO, briefgen, make_variant
@@ -46,18 +48,41 @@ def test_docx_notes_appear_in_the_pdf_with_the_same_numbers(example_build: Path)
             assert f"{number}. {text}" in pdf, f"{audience} note {number} differs"
 
 
+# How CSL's locale files quote a title: open-quote, close-quote and punctuation-in-quote
+# of locales-en-US.xml and locales-en-GB.xml (“Title,” against ‘Title’,).
+CSL_QUOTES = {"en-US": ("“", "”", True), "en-GB": ("‘", "’", False)}
+
+
+def _quoted(title: str, locale: str) -> str:
+    """Return a title quoted and followed by a comma, as the locale's CSL terms have it."""
+    opening, closing, inside = CSL_QUOTES[locale]
+    return f"{opening}{title},{closing}" if inside else f"{opening}{title}{closing},"
+
+
 def test_first_notes_are_full_later_ones_short(example_build: Path) -> None:
+    locale = yaml.safe_load((EXAMPLE / "briefgen.yaml").read_text(encoding="utf-8"))["locale"]
+    sources = {
+        s["id"]: s
+        for s in yaml.safe_load((EXAMPLE / "store" / "sources.yaml").read_text(encoding="utf-8"))
+    }
     found = notes(example_build / "russia-iran-weekly.analyst.docx", "footnotes")
     texts = list(found.values())
-    svetlova = [t for t in texts if "Svetlova" in t]
+    source = sources["svetlova-jst-2024"]
+    author = source["author"][0]
+    year, month = (int(p) for p in source["issued"].split("-"))
+    issued = format_skeleton("yMMMM", dt.date(year, month, 1), locale=locale.replace("-", "_"))
+    svetlova = [t for t in texts if author["family"] in t]
     assert svetlova[0] == (
-        "Ksenia Svetlova, “Hidden Discord in the Russia-Iran Alliance,” "
-        "Jerusalem Strategic Tribune, June 2024, para. 6."
+        f"{author['given']} {author['family']}, {_quoted(source['title'], locale)} "
+        f"{source['container-title']}, {issued}, para. 6."
     )
+    short = source["title"].split()[:4]  # CMOS 14.29: at most four key words
+    while short[-1].lower() in ("a", "an", "the", "in", "of", "and"):
+        short.pop()
     assert all(
-        t.startswith("Svetlova, “Hidden Discord,” para.")
+        t.startswith(f"{author['family']}, {_quoted(' '.join(short), locale)} para.")
         for t in svetlova[1:]
-        if t.startswith("Svetlova")
+        if t.startswith(author["family"])
     )
     kirillova = [t for t in texts if "Kirillova" in t]
     assert any(

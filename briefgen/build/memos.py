@@ -22,6 +22,7 @@ from typing import Any
 from .. import __version__
 from ..check import libreoffice, likelihood
 from ..check.store import check_brief, load_checked
+from ..dates import format_period
 from ..errors import BriefgenError, DiskFull, Problems, UsageError, WorkspaceError, display_path
 from ..model import Memo
 from ..readers.files import locked, write_atomic, writing
@@ -315,7 +316,8 @@ def _record_memos(out: Path, work: list[_Job]) -> None:
     for job in work:
         plan = job.plan
         period = plan.resolver.period
-        shown = period.display() if period else None
+        # as the memo printed it, in its reader's language, for the next memo to name
+        shown = format_period(period, plan.resolver.locale) if period else None
         history.add(plan.brief_id, plan.audience_id, plan.when(), shown, plan.held_ids())
     history.save()
 

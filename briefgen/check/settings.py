@@ -13,6 +13,7 @@ from ..cite.pandoc import StyleError, find_style
 from ..dates import babel_locale
 from ..readers.files import inside, refusal
 from ..readers.workspace import Where, Workspace
+from ..resolve.words import CATALOGUES, catalogue_of
 
 SHIPPED_FONTS = ("Noto Serif", "Noto Sans", "DejaVu Sans")
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
@@ -139,8 +140,22 @@ def _check_file(
 
 
 def check_locale(ws: Workspace, tag: str, where: Where, key: str) -> None:
-    """Check that `tag` names a locale Babel knows, as the memo's dates need."""
+    """Check that `tag` names a locale Babel knows, as the memo's dates need, and warn
+    when no catalogue holds its language: the memo's own words are then English."""
+    line = where.line_of(key.rsplit(".", 1)[-1])
     try:
         babel_locale(tag)
     except ValueError as exc:
-        ws.problems.add(where.path, where.line_of(key.rsplit(".", 1)[-1]), key, str(exc))
+        ws.problems.add(where.path, line, key, str(exc))
+        return
+    if catalogue_of(tag) is None:
+        have = ", ".join(sorted(p.stem for p in CATALOGUES.glob("*.po")))
+        ws.problems.warn(
+            where.path,
+            line,
+            key,
+            f"no catalogue of the memo's words for {tag!r} (there are: {have}): its "
+            f"headings, labels and remarks will be English, its dates and citations "
+            f"still in {tag}; to translate them, add briefgen/locale/"
+            f"{tag.split('-')[0].lower()}.po (see README.md)",
+        )

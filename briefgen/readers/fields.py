@@ -136,8 +136,11 @@ def cited(value: Any) -> Any:
     return value
 
 
-def attribution(value: str) -> str:
-    """Check an attribution template: it may use {origin} and must use {text}."""
+def attribution(value: str | None) -> str | None:
+    """Check an attribution template: it may use {origin} and must use {text} (None: the
+    locale's own)."""
+    if value is None:
+        return value
     try:
         fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
     except ValueError as exc:

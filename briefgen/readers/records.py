@@ -240,10 +240,11 @@ class Audience(Record, kw_only=True):
     max_pages: Annotated[int, Meta(ge=1)] | None = field(name="max-pages", default=None)
     """The PDF must fit in this many pages, or the build fails and says by how much;
     `check` warns of a DOCX that LibreOffice lays out on more."""
-    attribution: Annotated[str, ATTRIBUTION] = "According to {origin}, {text}"
+    attribution: Annotated[str, ATTRIBUTION] | None = None
     """How a second-hand claim reads: {origin} is who asserted it, {text} the claim; each
     is cased for where it stands (a capital to start a sentence, a label lowered inside
-    one, names kept), and a text that already names its origin is printed as written."""
+    one, names kept), and a text that already names its origin is printed as written.
+    Default: the locale's, "According to {origin}, {text}" in English."""
     mark_new: bool = field(name="mark-new", default=False)
     """Mark claims new to this reader as NEW: those not in the previous memo of the brief
     for this audience (as the output folder records it); in a first memo, those dated

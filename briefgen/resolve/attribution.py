@@ -8,8 +8,13 @@ industry survey" reads "According to an industry survey" while "According to Ros
 stays. A text with more of the template after it gives up its full stop, which goes to
 the end of the sentence ("Few routes are watched, according to port officials.").
 
-A text that already names its origin ("Rosatom says …", "According to TASS, …") is
-printed as written, without a second attribution; `check` warns about it.
+The default template is the memo's language's, from its catalogue ("Selon {origin},
+{text}", "{text}, so {origin}"). Which first words are lowered inside a sentence depends
+on the language: in German, whose nouns all have a capital, only articles, determiners
+and pronouns are.
+
+A text that already names its origin ("Rosatom says …", "According to TASS, …", "Selon
+l'AIEA, …") is printed as written, without a second attribution; `check` warns about it.
 """
 
 from __future__ import annotations
@@ -47,6 +52,38 @@ LOWER_FIRST_WORDS = {
     "Less",
     "Fewer",
 }
+# The same, per language: articles, determiners and pronouns that open a sentence,
+# lowered inside one whatever the store does ("Selon X, la Russie …" though the store
+# writes "La Haye"). German capitalises its nouns, so there only these are lowered and
+# every other capitalised word is kept ("…, so Hafenbehörden").
+FUNCTION_WORDS = {
+    "fr": {
+        *("Le", "La", "Les", "Un", "Une", "Des", "Du", "De", "Ce", "Cet", "Cette", "Ces"),
+        *("Son", "Sa", "Ses", "Leur", "Leurs", "Il", "Elle", "Ils", "Elles", "On"),
+        *("Plusieurs", "Certains", "Certaines", "Quelques", "Chaque", "Tous", "Toutes"),
+        *("Environ", "Près", "Plus", "Moins", "Au", "Aux"),
+    },
+    "de": {
+        *("Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Einem"),
+        *("Einer", "Eines", "Dieser", "Diese", "Dieses", "Diesen", "Diesem", "Jeder"),
+        *("Jede", "Jedes", "Alle", "Einige", "Mehrere", "Viele", "Manche", "Sein", "Seine"),
+        *("Es", "Er", "Man", "Wir", "Etwa", "Rund", "Knapp", "Fast", "Mehr", "Weniger"),
+        *("Über", "Unter", "Nach", "Im", "In", "Am", "Bei", "Seit", "Zum", "Zur"),
+    },
+    "es": {
+        *("El", "La", "Los", "Las", "Un", "Una", "Unos", "Unas", "Este", "Esta", "Estos"),
+        *("Estas", "Ese", "Esa", "Esos", "Esas", "Su", "Sus", "Varios", "Varias"),
+        *("Algunos", "Algunas", "Muchos", "Muchas", "Cada", "Casi", "Más", "Menos"),
+        *("Alrededor", "Aproximadamente", "Unos", "Del", "Al"),
+    },
+    "ru": {
+        *("Это", "Эти", "Этот", "Эта", "Его", "Её", "Их", "Он", "Она", "Оно", "Они"),
+        *("Некоторые", "Многие", "Несколько", "Около", "Почти", "Более", "Менее"),
+        *("Свыше", "Каждый", "Все", "Там", "В", "На", "По"),
+    },
+}
+# French elides an article before a vowel ("L'armée"): the article is lowered.
+_ELIDED = re.compile(r"^[LD][’'](?=\w)")
 # A text attributes itself when it starts "According to …" or has one of these verbs
 # among its first ten words, before any full stop ("Rosatom says", "Сергей Иванов, a
 # Russian maritime lawyer, says").
@@ -64,9 +101,19 @@ ATTRIBUTING_VERBS = (
     "announced",
     "writes",
     "wrote",
+    # and in the languages of the catalogues: French, German, Spanish, Russian
+    *("déclare", "déclaré", "affirme", "affirmé", "indique", "indiqué", "annoncé"),
+    *("sagt", "sagte", "erklärt", "erklärte", "berichtet", "berichtete", "meldet", "meldete"),
+    *("dice", "dijo", "afirma", "afirmó", "declaró", "informa", "informó", "señala", "señaló"),
+    *("заявил", "заявила", "заявили", "заявляет", "сообщил", "сообщила", "сообщили"),
+    *("сообщает", "сообщают", "утверждает", "утверждают", "говорит", "сказал", "сказала"),
 )
 ATTRIBUTING_WORDS = 10
-_ACCORDING = re.compile(r"according\s+to\b", re.IGNORECASE)
+# "According to" in each language of the catalogues
+_ACCORDING = re.compile(
+    r"(?:according\s+to|selon|laut|según|по\s+(?:данным|словам|сообщению|информации))\b",
+    re.IGNORECASE,
+)
 _VERB = re.compile(rf"\b(?:{'|'.join(ATTRIBUTING_VERBS)})\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
 _EDGE = "\"'“”‘’«»„([{"
@@ -117,10 +164,11 @@ def _unspaced(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F") or "\u0e00" <= char <= "\u0eff"
 
 
-def attribute(template: str, origin: str, text: str, names: set[str]) -> str:
+def attribute(template: str, origin: str, text: str, names: set[str], language: str = "en") -> str:
     """Return `text` attributed to `origin` by `template`, each cased for its place.
 
-    `names` are the words the store capitalises inside sentences: they keep their capital.
+    `names` are the words the store capitalises inside sentences: they keep their capital;
+    `language` (of the memo: "de") says which words are lowered inside a sentence.
     """
     if names_origin(text, origin):
         return text
@@ -136,7 +184,7 @@ def attribute(template: str, origin: str, text: str, names: set[str]) -> str:
         if name == "text" and more and value.endswith(".") and not value.endswith(".."):
             value, moved_stop = value[:-1], "."
         starts = not out.strip() or bool(_SENTENCE_END.search(out))
-        out = _join(out, _capitalised(value) if starts else _mid_sentence(value, names))
+        out = _join(out, _capitalised(value) if starts else _mid_sentence(value, names, language))
     if moved_stop and not _SENTENCE_END.search(out):
         out = out.rstrip() + moved_stop
     return out
@@ -157,16 +205,29 @@ def _capitalised(value: str) -> str:
     return value[:at] + upper + value[at + 1 :] if len(upper) == 1 else value
 
 
-def _mid_sentence(value: str, names: set[str]) -> str:
-    """Return `value` as it reads inside a sentence: its first word lowered unless a name."""
+def _mid_sentence(value: str, names: set[str], language: str = "en") -> str:
+    """Return `value` as it reads inside a sentence: its first word lowered unless a name
+    (in German, only an article, determiner or pronoun is lowered)."""
     match = re.match(rf"[\s{re.escape(_EDGE)}]*(\S+)", value)
     if match is None:
         return value
     word = match.group(1)
-    if is_name(word, names):
+    if not _lowered(word, names, language):
         return value
     at = match.start(1)
     return value[:at] + word[0].lower() + value[at + 1 :]
+
+
+def _lowered(word: str, names: set[str], language: str) -> bool:
+    """Return whether a sentence's first word is lowered when it moves inside one."""
+    bare = word.strip(_EDGE).rstrip(".,:;!?)]}\"'”’»")
+    if language == "fr" and _ELIDED.match(bare):
+        return True
+    if bare in FUNCTION_WORDS.get(language, ()):
+        return True
+    if language == "de":
+        return False
+    return not is_name(word, names)
 
 
 def is_name(word: str, names: set[str]) -> bool:

@@ -27,10 +27,10 @@ from ..model import (
 )
 from ..readers.fields import dump
 from ..readers.records import Claim
-from ..words import are, kind_words, plural
 from . import templates
 from .paragraphs import Cluster, Draft, NoteLink
 from .select import Selection
+from .words import fill, kind_count
 
 CONTENTS_FROM_HEADINGS = 6  # a full memo with this many headings opens with its contents
 ENDNOTES_IN_COLUMNS_FROM = 4  # a one-page memo with more endnotes sets them in two columns
@@ -185,35 +185,74 @@ class Resolver(Selection):
         )
 
     def _summary(self, placed: list[Claim]) -> list[str]:
-        """Return the source summary statement, as intelligence products close with."""
+        """Return the source summary statement, as intelligence products close with: each
+        sentence one message of the catalogue, its counts in the language's plural forms."""
         used = list(dict.fromkeys(s.source for c in placed for s in c.sources))
         sources = [self.ws.sources[s] for s in used]
         if not sources:
             return []
+        t = self.words
         kinds = Counter(s.type for s in sources)
-        kind_text = ", ".join(f"{n} {kind_words(t, n)}" for t, n in sorted(kinds.items()))
+        facts = {
+            "count": len(sources),
+            "kinds": ", ".join(kind_count(t, k, n) for k, n in sorted(kinds.items())),
+        }
         bounds = earliest_and_latest([s.issued for s in sources if s.issued])
-        published = (
-            ""
-            if bounds is None
-            else f", published {dates.format_partial(bounds[0], self.locale)}"
-            + (
-                f" to {dates.format_partial(bounds[1], self.locale)}"
-                if bounds[1] != bounds[0]
-                else ""
+        if bounds is None:
+            rests = t.ngettext(
+                "This memo rests on {count} source ({kinds}).",
+                "This memo rests on {count} sources ({kinds}).",
+                len(sources),
             )
-        )
-        grades = Counter(s.reliability or "ungraded" for s in sources)
-        grade_text = ", ".join(f"{g} ({n})" for g, n in sorted(grades.items()))
+        elif bounds[0] == bounds[1]:
+            facts["date"] = dates.format_partial(bounds[0], self.locale)
+            rests = t.ngettext(
+                "This memo rests on {count} source ({kinds}), published {date}.",
+                "This memo rests on {count} sources ({kinds}), published {date}.",
+                len(sources),
+            )
+        else:
+            facts["first"] = dates.format_partial(bounds[0], self.locale)
+            facts["last"] = dates.format_partial(bounds[1], self.locale)
+            rests = t.ngettext(
+                "This memo rests on {count} source ({kinds}), published {first} to {last}.",
+                "This memo rests on {count} sources ({kinds}), published {first} to {last}.",
+                len(sources),
+            )
+        grades = Counter(s.reliability or "" for s in sources)
+        ungraded = t.gettext("ungraded")
+        graded = ", ".join(f"{g or ungraded} ({n})" for g, n in sorted(grades.items(), key=_last))
         second = sum(1 for c in placed if c.origin)
         multi = sum(1 for c in placed if len({s.source for s in c.sources}) > 1)
+        claims = t.ngettext(
+            "Of its {count} claim, {second} and {multi}.",
+            "Of its {count} claims, {second} and {multi}.",
+            len(placed),
+        )
         return [
-            f"This memo rests on {plural(len(sources), 'source')} "
-            f"({kind_text}){published}. Reliability grades: {grade_text}.",
-            f"Of its {plural(len(placed), 'claim')}, {second} {are(second)} second-hand "
-            "(reported by the source from another originator) and "
-            f"{multi} {are(multi)} backed by more than one source.",
+            fill(rests, **facts)
+            + " "
+            + fill(t.gettext("Reliability grades: {grades}."), grades=graded),
+            fill(
+                claims,
+                count=len(placed),
+                second=t.ngettext(
+                    "{count} is second-hand (reported by the source from another originator)",
+                    "{count} are second-hand (reported by the source from another originator)",
+                    second,
+                ).format(count=second),
+                multi=t.ngettext(
+                    "{count} is backed by more than one source",
+                    "{count} are backed by more than one source",
+                    multi,
+                ).format(count=multi),
+            ),
         ]
+
+
+def _last(item: tuple[str, int]) -> tuple[bool, str]:
+    """Sort the grades A to F, then the sources without one."""
+    return (not item[0], item[0])
 
 
 def _renumber(sections: list[Section], clusters: list[Cluster]) -> list[Cluster]:

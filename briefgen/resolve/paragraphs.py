@@ -218,7 +218,9 @@ class Paragraphs:
             return text
         if self._names is None:  # what the audience may see shapes its memo's casing
             self._names = self.ws.proper_nouns(self.visibility.sees_marking)
-        return attribution.attribute(self.audience.attribution, claim.origin, text, self._names)
+        template = self.audience.attribution or self.words.gettext("According to {origin}, {text}")
+        language = self.locale.split("-")[0].lower()
+        return attribution.attribute(template, claim.origin, text, self._names, language)
 
     def _note(self, claim: Claim, draft: Draft, placed: bool = True, home: bool = False) -> NoteRef:
         """Open a note citing the claim's sources; return its marker.

@@ -16,20 +16,10 @@ from ..dates import sort_key
 from ..model import Inline, Paragraph, Section, Span
 from ..readers.records import Brief, BriefSection, Select
 from ..readers.workspace import Workspace
-from ..words import noun, plural
 from . import prose
 from .paragraphs import Draft, Paragraphs
+from .words import fill
 
-DROPPED_TITLE = "No longer in this memo"
-DROPPED_INTRO = (  # one claim, many
-    "This claim was in the previous memo{since} and is not in this one:",
-    "These claims were in the previous memo{since} and are not in this one:",
-)
-NOTHING_DROPPED = "Every claim of the previous memo{since} is in this one."
-DROPPED_UNKNOWN = (
-    "{claims} of the previous memo can no longer be shown: withdrawn from "
-    "the store, or not for this audience."
-)
 CONFIDENCE_RANK = {"low": 0, "moderate": 1, "high": 2}
 
 
@@ -52,11 +42,18 @@ class Selection(Paragraphs):
         longer holds, each with its note, as its reader saw it; those the store no longer
         holds, or this audience may no longer see, are only counted."""
         assert self.previous is not None
+        t = self.words
+        title = t.gettext("No longer in this memo")
         held = {i for c in draft.clusters for i in c.claim_ids}
         left = sorted(self.previous.claims - held, key=self._store_order)
-        since = f", for {self.previous.period}," if self.previous.period else ""
+        period = self.previous.period
         if not left:
-            return Section(DROPPED_TITLE, [Paragraph([Span(NOTHING_DROPPED.format(since=since))])])
+            every = (
+                t.gettext("Every claim of the previous memo, for {period}, is in this one.")
+                if period
+                else t.gettext("Every claim of the previous memo is in this one.")
+            )
+            return Section(title, [Paragraph([Span(fill(every, period=period))])])
         blocks = []
         unknown = 0
         for ident in left:
@@ -71,13 +68,35 @@ class Selection(Paragraphs):
             ]
             portion = self._portion(self.ws.marking_rank(claim.marking))
             blocks.append(Paragraph(content, kind="claim", claim_id=ident, portion=portion))
-        intro = noun(len(blocks), *DROPPED_INTRO).format(since=since)
-        blocks.insert(0, Paragraph([Span(intro)]))
-        if unknown:
-            blocks.append(
-                Paragraph([Span(DROPPED_UNKNOWN.format(claims=plural(unknown, "further claim")))])
+        # the sentence names no count: one claim or more, not the language's plural forms
+        one = len(blocks) == 1
+        if period:
+            intro = (
+                t.gettext(
+                    "This claim was in the previous memo, for {period}, and is not in this one:"
+                )
+                if one
+                else t.gettext(
+                    "These claims were in the previous memo, for {period}, and are not in this one:"
+                )
             )
-        return Section(DROPPED_TITLE, blocks)
+        else:
+            intro = (
+                t.gettext("This claim was in the previous memo and is not in this one:")
+                if one
+                else t.gettext("These claims were in the previous memo and are not in this one:")
+            )
+        blocks.insert(0, Paragraph([Span(fill(intro, period=period))]))
+        if unknown:
+            further = t.ngettext(
+                "{count} further claim of the previous memo can no longer be shown: "
+                "withdrawn from the store, or not for this audience.",
+                "{count} further claims of the previous memo can no longer be shown: "
+                "withdrawn from the store, or not for this audience.",
+                unknown,
+            )
+            blocks.append(Paragraph([Span(fill(further, count=unknown))]))
+        return Section(title, blocks)
 
     def _store_order(self, ident: str) -> tuple[int, str]:
         """Return where a claim stands in the store (one it no longer holds goes last)."""
