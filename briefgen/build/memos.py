@@ -177,6 +177,13 @@ def plan_jobs(
     return jobs
 
 
+def plan_every(checked: Checked) -> tuple[list[_Job], Problems]:
+    """Return a job for each memo of every brief for every audience that could be
+    planned, after the memos the output folder records, and the others' problems (as
+    `check` reports them)."""
+    return _plan_jobs(checked, None, None, history=History(checked.ws.out))
+
+
 def _plan_jobs(
     checked: Checked,
     audience: str | None,
