@@ -187,6 +187,7 @@ def serve(root: Path, port: int, say: Callable[[str], None]) -> None:
         from ..errors import UsageError
 
         raise UsageError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
+    sock.listen(128)  # from here a request waits for the server, which starts below
     port = sock.getsockname()[1]
     app = make_app(bench, token, port)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1)
