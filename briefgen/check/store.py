@@ -30,7 +30,7 @@ def load_checked(root: Path, reads: ReadCache | None = None) -> Workspace:
     claim is checked as it is read: a large store's claims are read and checked in one
     process per core, or come with their checks' results from `reads`.
     """
-    ws = load(root, Checks(_check_sources, _check_claim), reads)
+    ws = load(root, Checks(_check_sources, check_claim), reads)
     _check_store(ws)
     return ws
 
@@ -240,7 +240,7 @@ def _listed(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _places(found: list[str], long: bool = True) -> str:
+def shown_places(found: list[str], long: bool = True) -> str:
     """Return where a quote stands, as a message says it: "paragraphs 1 and 4" (or, not
     `long`, "para. 1 and 4"), "p. 2 and pp. 4–5"."""
     if all(f.startswith("para. ") for f in found):
@@ -249,7 +249,7 @@ def _places(found: list[str], long: bool = True) -> str:
     return _listed(found)
 
 
-def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
+def check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> None:
     """Check one claim on its own: characters, sources, quotes, wording, marking; and
     file it in the store's indexes.
 
@@ -315,7 +315,7 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
                     where.path,
                     where.line_of("sources", i, "quote"),
                     f"{key}.quote",
-                    f"claim {ident!r}: the quote stands in {_places(found)} of "
+                    f"claim {ident!r}: the quote stands in {shown_places(found)} of "
                     f"{cited.source!r}; the note cites {found[0]} (a locator settles it)",
                 )
         elif (said := _place_of(cited.locator)) is not None and _elsewhere(said, found):
@@ -324,7 +324,7 @@ def _check_claim(ws: Workspace, claim: Claim, where: Where, read: ListRead) -> N
                 where.line_of("sources", i, "locator"),
                 f"{key}.locator",
                 f"claim {ident!r}: locator {cited.locator!r}, but the quote stands in "
-                f"{_places(found, long=False)} of {cited.source!r}",
+                f"{shown_places(found, long=False)} of {cited.source!r}",
             )
     named = attribution.names_origin(claim.text, claim.origin) if claim.origin else None
     if named:
@@ -447,7 +447,26 @@ def check_prose(
                 f"{call.kind}(): unknown claim {call.claim_id!r}"
                 f"{did_you_mean(call.claim_id, ws.claims)}",
             )
+        elif (draft := _draft(ws, call.claim_id)) is not None:
+            ws.problems.add(where.path, where.line_of(*key), key_name, f"{call.kind}(): {draft}")
     return calls
+
+
+def _draft(ws: Workspace, ident: str) -> str | None:
+    """Return why the claim `ident` may not be placed, if it is a draft, else None."""
+    if ident not in ws.claims or not ws.claims[ident].draft:
+        return None
+    stored = ws.where[("claim", ident)]
+    return (
+        f"claim {ident!r} is a draft (draft: true at {display_path(stored.path)}:"
+        f"{stored.line_of('draft')}), not yet reviewed: review it and remove the flag, "
+        "or place another claim"
+    )
+
+
+def drafts(ws: Workspace) -> list[str]:
+    """Return the ids of the store's draft claims, in store order."""
+    return [ident for ident, draft in ws.claims.columns("draft") if draft]
 
 
 def check_brief(ws: Workspace, path: Path) -> Brief | None:
@@ -529,5 +548,9 @@ def _check_brief_section(ws: Workspace, where: Where, i: int, section) -> None:
                 where.line_of("sections", i, "claims", j),
                 f"{key}.claims[{j}]",
                 f"unknown claim {ident!r}{did_you_mean(ident, ws.claims)}",
+            )
+        elif (draft := _draft(ws, ident)) is not None:
+            ws.problems.add(
+                where.path, where.line_of("sections", i, "claims", j), f"{key}.claims[{j}]", draft
             )
     check_prose(ws, section.text, where, ("sections", i, "text"))

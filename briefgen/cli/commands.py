@@ -282,8 +282,19 @@ def check(path: Path | None, strict: bool) -> None:
     _print_problems(problems)
     errors, warnings = len(problems.errors), len(problems.warnings)
     ws = checked.ws
+    from ..check.store import drafts
+
+    waiting = drafts(ws)
+    if waiting:
+        shown = ", ".join(waiting[:10]) + (", …" if len(waiting) > 10 else "")
+        click.echo(
+            f"{plural(len(waiting), 'draft claim')}, in no memo until reviewed (remove "
+            f"draft: true): {shown}; briefgen list claims --draft lists them",
+            err=True,
+        )
+    held = plural(len(ws.claims), "claim") + (f" ({len(waiting)} draft)" if waiting else "")
     summary = (
-        f"{plural(len(ws.sources), 'source')}, {plural(len(ws.claims), 'claim')}, "
+        f"{plural(len(ws.sources), 'source')}, {held}, "
         f"{plural(len(ws.sections), 'section')}, {plural(len(checked.briefs), 'brief')}, "
         f"{plural(len(ws.audiences), 'audience')}: "
         f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
@@ -399,18 +410,28 @@ def serve(folder: Path | None, port: int) -> None:
 )
 @click.option("--since", metavar="DATE", help="Only claims dated on or after DATE.")
 @click.option(
+    "--draft",
+    "drafts",
+    is_flag=True,
+    help="Only draft claims (draft: true): those not yet reviewed, in no memo.",
+)
+@click.option(
     "--path",
     "start",
     type=click.Path(path_type=Path),
     default=None,
     help="A folder inside the workspace (default: the current folder).",
 )
-def list_(kind: str, topics: tuple[str, ...], since: str | None, start: Path | None) -> None:
+def list_(
+    kind: str, topics: tuple[str, ...], since: str | None, drafts: bool, start: Path | None
+) -> None:
     """List the store's sources, claims or sections, one per line."""
     from .listing import list_records
 
+    if drafts and kind != "claims":
+        raise click.UsageError("--draft lists claims: briefgen list claims --draft")
     root = _root(start or Path.cwd())
-    for line in list_records(root, kind, list(topics), since):
+    for line in list_records(root, kind, list(topics), since, drafts):
         click.echo(line)
 
 
@@ -541,26 +562,67 @@ def _csl_date(text: str, circa: bool) -> object:
     help="Add only the sources that do not exist yet; leave the others as they are.",
 )
 @click.option(
+    "--source",
+    metavar="ID",
+    help="Highlights: every one is of this source (default: the source whose URL is the page's).",
+)
+@click.option(
+    "--file",
+    "into",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Highlights: the claim file the drafts go to (default: store/claims/drafts.yaml).",
+)
+@click.option(
     "--path",
     "start",
     type=click.Path(path_type=Path),
     default=None,
     help="A folder inside the workspace (default: the current folder).",
 )
-def import_(file: Path, update: bool, skip_existing: bool, start: Path | None) -> None:
+def import_(
+    file: Path,
+    update: bool,
+    skip_existing: bool,
+    source: str | None,
+    into: Path | None,
+    start: Path | None,
+) -> None:
     """Add sources from a CSL-JSON (.json) or BibTeX/BibLaTeX (.bib) file, as Zotero and
-    Better BibTeX export them. A .bib is read by pandoc: TeX accents decoded, braced words'
-    case kept, langid as the language.
+    Better BibTeX export them; or draft claims from highlights, as Hypothesis (its API's
+    JSON) or any W3C Web Annotation tool (JSON-LD) exports them. Which a JSON file holds
+    is read from its content.
 
-    A source whose id exists already is refused, and nothing is written, unless --update
-    or --skip-existing says what to do with it. store/sources.yaml keeps its comments and
-    order."""
+    A .bib is read by pandoc: TeX accents decoded, braced words' case kept, langid as the
+    language. A source whose id exists already is refused, and nothing is written, unless
+    --update or --skip-existing says what to do with it. store/sources.yaml keeps its
+    comments and order.
+
+    Each highlight becomes a draft claim (draft: true: in no memo until a person removes
+    the flag) in store/claims/drafts.yaml (or --file): its source is the one whose URL is
+    the page's (or --source), its quote the passage highlighted, found in the source's
+    captured text (prefix and suffix choose among several places), its text the note
+    (else the quote) and its topics the tags. A highlight that matches no source or no
+    passage is reported, with the reason, and not written; one imported before is left
+    as it is. Exit 1 when any was refused."""
+    from ..capture.annotations import is_annotations, read_json
     from ..errors import display_path
     from ..sources.imports import import_file
 
     if update and skip_existing:
         raise click.UsageError("--update and --skip-existing cannot be used together")
     root = _root(start or Path.cwd())
+    data, text = read_json(file) if _looks_like_json(file) else (None, "")
+    if is_annotations(data):
+        if update or skip_existing:
+            raise click.UsageError(
+                f"{file} holds annotations: --update and --skip-existing are for sources"
+            )
+        _import_highlights(root, file, data, text, source, into)
+        return
+    if source or into:
+        raise click.UsageError(
+            f"{file} holds sources: --source and --file are for annotations' highlights"
+        )
     done = import_file(root, file, "update" if update else "skip" if skip_existing else "refuse")
     where = display_path(done.path)
     if not (update or skip_existing):
@@ -571,6 +633,146 @@ def import_(file: Path, update: bool, skip_existing: bool, start: Path | None) -
         f"added {plural(len(done.added), 'source')}, updated {len(done.updated)}, "
         f"unchanged {len(done.unchanged)} in {where}"
     )
+
+
+def _looks_like_json(file: Path) -> bool:
+    """Return whether `file` holds JSON, by its first character: a .bib file starts
+    with an entry or a comment, never a bracket."""
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head[:1] in (b"[", b"{")
+
+
+def _import_highlights(
+    root: Path, file: Path, data: object, text: str, source: str | None, into: Path | None
+) -> None:
+    from ..capture.drafts import import_highlights
+    from ..check.store import load_checked
+    from ..errors import display_path
+
+    done = import_highlights(load_checked(root), file, data, text, source, into)
+    for problem in done.warnings + done.refused:
+        click.echo(str(problem), err=True)
+    parts = [f"added {plural(len(done.added), 'draft claim')} to {display_path(done.path)}"]
+    if done.added:
+        parts[0] += f": {', '.join(done.added)}"
+    if done.before:
+        parts.append(f"{plural(len(done.before), 'highlight')} drafted before")
+    if done.refused:
+        parts.append(f"{plural(len(done.refused), 'highlight')} not imported")
+    click.echo("; ".join(parts), err=bool(done.refused))
+    if done.refused:
+        sys.exit(1)
+
+
+@main.group(epilog=EPILOG)
+def claim() -> None:
+    """Add claims to the store."""
+
+
+@claim.command("add", epilog=EPILOG)
+@click.option("--source", required=True, metavar="ID", help="The source the quote is from.")
+@click.option(
+    "--quote",
+    required=True,
+    help="The passage, verbatim, as it stands in the source's captured text.",
+)
+@click.option(
+    "--text",
+    help="The claim in the desk's words (default: written in $EDITOR, on a terminal).",
+)
+@click.option("--origin", help="Who asserted it first, when not the source's author.")
+@click.option("--topics", metavar="A,B", help="Topics, separated by commas: military,drones.")
+@click.option("--confidence", metavar="C", help="high, moderate or low.")
+@click.option("--marking", metavar="M", help="A marking of briefgen.yaml (default: the lowest).")
+@click.option(
+    "--date", metavar="DATE", help="When the information is from: YYYY, YYYY-MM or YYYY-MM-DD."
+)
+@click.option("--id", "ident", metavar="ID", help="The claim's id (default: made from its text).")
+@click.option(
+    "--file",
+    "into",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The claim file to add it to, in store/claims/ (default: store/claims/new.yaml).",
+)
+@click.option(
+    "--path",
+    "start",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder inside the workspace (default: the current folder).",
+)
+def claim_add(
+    source: str,
+    quote: str,
+    text: str | None,
+    origin: str | None,
+    topics: str | None,
+    confidence: str | None,
+    marking: str | None,
+    date: str | None,
+    ident: str | None,
+    into: Path | None,
+    start: Path | None,
+) -> None:
+    """Add a claim whose quote is found in its source's captured text.
+
+    The quote is looked for as check looks for it (or the command fails with the closest
+    passage), its locator derived, an id made from the text, and every value checked as
+    check checks it before the claim is appended to the claim file, its comments and
+    layout kept. Without --text, on a terminal, $EDITOR opens for the text.
+    """
+    from ..capture.claims import add_claim
+    from ..check.store import load_checked
+    from ..errors import display_path
+
+    if text is None:
+        text = _edited_text(source, quote)
+    record: dict[str, object] = {"text": text}
+    if origin:
+        record["origin"] = origin
+    record["sources"] = [{"source": source, "quote": quote}]
+    optional = {"date": date, "confidence": confidence, "marking": marking}
+    if topics is not None:
+        record["topics"] = [t.strip() for t in topics.split(",") if t.strip()]
+    record.update({k: v for k, v in optional.items() if v is not None})
+    ws = load_checked(_root(start or Path.cwd()))
+    added = add_claim(ws, record, into, ident)
+    _print_problems(added.warnings)
+    where = f"{source}, {added.locator}" if added.locator else source
+    click.echo(f"added claim {added.ident!r} to {display_path(added.path)} ({where})")
+    if len(added.places) > 1:
+        from ..check.store import shown_places
+
+        click.echo(
+            f"the quote stands in {shown_places(added.places)}: the claim cites "
+            f"{added.locator} (edit its locator to cite another)"
+        )
+
+
+EDITOR_HELP = """
+# Write the claim in the desk's words above. Lines starting with # are left out;
+# an empty text adds nothing.
+# Source: {source}
+# Quote: {quote}
+"""
+
+
+def _edited_text(source: str, quote: str) -> str:
+    """Return the claim's text written in $EDITOR; only on a terminal."""
+    from ..errors import UsageError
+
+    if not sys.stdin.isatty():
+        raise UsageError("--text is required (no terminal to open $EDITOR on)")
+    written = click.edit(EDITOR_HELP.format(source=source, quote=" ".join(quote.split())))
+    lines = [line for line in (written or "").splitlines() if not line.startswith("#")]
+    text = " ".join(" ".join(lines).split())
+    if not text:
+        raise UsageError("no text written; nothing added")
+    return text
 
 
 @main.command(epilog=EPILOG)

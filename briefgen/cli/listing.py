@@ -12,8 +12,11 @@ from ..readers.workspace import load
 from ..resolve.paragraphs import claim_date
 
 
-def list_records(root: Path, kind: str, topics: list[str], since: str | None) -> Iterator[str]:
-    """Yield a line for each record of `kind`, filtered by topics and date."""
+def list_records(
+    root: Path, kind: str, topics: list[str], since: str | None, drafts: bool = False
+) -> Iterator[str]:
+    """Yield a line for each record of `kind`, filtered by topics and date (and, with
+    `drafts`, only the claims not yet reviewed)."""
     ws = load(root)
     if ws.problems.errors:
         raise WorkspaceError(ws.problems)
@@ -32,6 +35,8 @@ def list_records(root: Path, kind: str, topics: list[str], since: str | None) ->
     except ValueError as exc:
         raise UsageError(f"--since: {exc}") from None
     for ident, claim in ws.claims.items():
+        if drafts and not claim.draft:
+            continue
         if topics and not set(topics) & set(claim.topics):
             continue
         when = claim_date(ws, claim)

@@ -340,7 +340,17 @@ class Claim(Record, kw_only=True):
 
     # who may see it, and what it claims: a near miss of one of these is an error
     CONTROLS: ClassVar[frozenset[str]] = frozenset(
-        {"marking", "sources", "origin", "topics", "confidence", "date", "contradicts", "text"}
+        {
+            "marking",
+            "sources",
+            "origin",
+            "topics",
+            "confidence",
+            "date",
+            "contradicts",
+            "text",
+            "draft",
+        }
     )
 
     id: Id
@@ -361,6 +371,10 @@ class Claim(Record, kw_only=True):
     """Handling marking; default: the lowest in briefgen.yaml."""
     contradicts: Annotated[list[Id], LONE] = field(default_factory=list)
     """Ids of claims this one disagrees with."""
+    draft: bool = False
+    """true: captured but not yet reviewed (`import` of highlights writes drafts): never
+    in a memo, and an error where a brief or section places it, until a person removes
+    the flag."""
 
 
 # --- store/sections/*.yaml -----------------------------------------------------------

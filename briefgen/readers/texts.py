@@ -80,7 +80,7 @@ def fold(text: str) -> str:
     return _UNSPACED_GAP.sub("", text) if _UNSPACED.search(text) else text
 
 
-def _fold_spaced(text: str) -> str:
+def fold_spaced(text: str) -> str:
     """Fold `text` with one form for each dash: a dash between words ("a — b", "a—b",
     "a – b", and "a - b" as typed) is " - ", and a hyphen or a dash that joins ("two-way",
     "1990–2000") is "-". So no space may be added around a hyphen or inside a word:
@@ -168,14 +168,14 @@ class CapturedText:
             if not para or is_heading(para):
                 breaks += para.count("\f") + block[len(block.rstrip()) :].count("\f")
                 continue
-            folded = _fold_spaced(para)
+            folded = fold_spaced(para)
             if captured.pages is not None:
                 captured.pages += [offset] * breaks
                 for at in _form_feeds(para):  # a page break inside the paragraph
                     # where the page's first character is: the prefix that ends with it,
                     # folded, but that character
                     first = at + len(para[at:]) - len(para[at:].lstrip())
-                    captured.pages.append(offset + len(_fold_spaced(para[: first + 1])) - 1)
+                    captured.pages.append(offset + len(fold_spaced(para[: first + 1])) - 1)
                 breaks = block[len(block.rstrip()) :].count("\f")
             captured.paragraphs.append(para)
             captured.starts.append(offset)
@@ -194,23 +194,27 @@ class CapturedText:
         """Return the content paragraphs (1-based, each once) where `quote` occurs as
         written, ignoring whitespace, quote-mark and dash differences, and starting and
         ending where words do: "nnual trade" is not a quote of "annual trade"."""
-        return _once(bisect_right(self.starts, at) for at, _ in self._spans(quote))
+        return _once(bisect_right(self.starts, at) for at, _ in self.spans(quote))
 
     def places(self, quote: str) -> list[str]:
         """Return the locator of each place `quote` occurs (each once, first first): "p. N"
         or "pp. N–M" in a text with pages, "para. N" in any other."""
         if self.pages is None:
             return [f"para. {n}" for n in self.find_all(quote)]
-        places = []
-        for at, end in self._spans(quote):
-            first, last = (1 + bisect_right(self.pages, i) for i in (at, end - 1))
-            places.append(f"p. {first}" if first == last else f"pp. {first}\u2013{last}")
-        return _once(places)
+        return _once(self.locator(span) for span in self.spans(quote))
 
-    def _spans(self, quote: str) -> list[tuple[int, int]]:
+    def locator(self, span: tuple[int, int]) -> str:
+        """Return the locator of a passage at `span` in `folded`, as `places` gives it."""
+        at, end = span
+        if self.pages is None:
+            return f"para. {bisect_right(self.starts, at)}"
+        first, last = (1 + bisect_right(self.pages, i) for i in (at, end - 1))
+        return f"p. {first}" if first == last else f"pp. {first}\u2013{last}"
+
+    def spans(self, quote: str) -> list[tuple[int, int]]:
         """Return the start and end, in `folded`, of every occurrence of `quote` that
         starts and ends where words do."""
-        needle = _fold_spaced(quote)
+        needle = fold_spaced(quote)
         spans: list[tuple[int, int]] = []
         if not needle:
             return spans
@@ -226,7 +230,7 @@ class CapturedText:
     def closest(self, quote: str) -> str:
         """Return the passage most like `quote`, as the source has it (its white space
         aside), to show next to a failed quote check."""
-        needle = _fold_spaced(quote)
+        needle = fold_spaced(quote)
         words = needle.split()
         best, best_ratio = "", 0.0
         for para in self.paragraphs:
@@ -234,7 +238,7 @@ class CapturedText:
             hay: list[str] = []
             owner: list[int] = []  # the token of the paragraph each folded word is from
             for t, token in enumerate(tokens):
-                parts = _fold_spaced(token).split() or [""]
+                parts = fold_spaced(token).split() or [""]
                 hay += parts
                 owner += [t] * len(parts)
             width = min(len(words), len(hay))

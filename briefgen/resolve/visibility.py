@@ -15,6 +15,7 @@ from ..readers.records import Audience, Claim
 from ..readers.workspace import Workspace
 
 ABOVE_MAX_MARKING = "above max-marking"
+DRAFT = "still draft"  # captured, not yet reviewed: no audience sees them
 
 
 class Visibility:
@@ -34,6 +35,8 @@ class Visibility:
 
         The reason is what the build's "N claims left out (...)" line counts under.
         """
+        if claim.draft:
+            return DRAFT
         if not self.sees_marking(claim.marking):
             return ABOVE_MAX_MARKING
         return None

@@ -97,7 +97,7 @@ def test_folding_is_the_translation_then_one_space_for_each_run(text: str) -> No
     assert texts.fold(text) == reference
     dashed = re.sub(r"\s*(?:[\u2014\u2015]|--+)\s*|\s+[-\u2010-\u2013\u2212]\s+", " \u2014 ", text)
     spaced = texts.fold(dashed)
-    assert texts._fold_spaced(text) == spaced
+    assert texts.fold_spaced(text) == spaced
 
 
 _ACCENTED = st.text(st.sampled_from(list("aeiou céñüøåÅǟ\u0301\u0308")), min_size=1, max_size=30)
