@@ -7,14 +7,13 @@ file as it would be written as `check` does (its records, then each claim's own 
 sources, quotes, characters, wording) before writing it atomically; a refused write
 leaves the file as it was and answers with check's messages.
 
-Putting a claim into a claims file (its comments kept) and finding a quote's locator are
-`briefgen claim add`'s and `briefgen import`'s (`CAPTURE` below names them): the
-workbench calls them and writes nothing of its own.
+Putting a claim into a claims file (its comments kept), checking it, and finding a
+quote's locator are `briefgen claim add`'s and `briefgen import`'s (briefgen/capture/):
+the workbench calls them. Accepting or discarding a draft replaces its own lines alone.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -22,9 +21,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..errors import BriefgenError, Problems, WorkspaceError
+from ..readers.yamlio import line_of
 from .workbench import Workbench
 
-NEW_FILE = "inbox.yaml"  # the claims file of a store that has none yet
+NEW_FILE = "new.yaml"  # the claims file of a store that has none yet, as `claim add`'s
 FIELDS = ("id", "text", "origin", "date", "topics", "confidence", "marking")
 
 
@@ -58,7 +58,7 @@ def routes(bench: Workbench) -> list[Route]:
             if text is not None
             else None
         )
-        return JSONResponse({"locator": found, "id": _new_id(bench, ident)})
+        return JSONResponse({"locator": found})
 
     return [
         Route("/api/claims", add, methods=["POST"]),
@@ -105,60 +105,107 @@ def _answer(bench: Workbench, write: Any, ident: object) -> Response:
     try:
         with bench.writing:
             write()
+            bench.poll()  # the next write, and the pages that follow, see this one
     except WorkspaceError as exc:
         problems = [str(p) for p in exc.problems.sorted() if p.severity == "error"]
         return JSONResponse({"ok": False, "problems": problems}, status_code=422)
     except BriefgenError as exc:
         return JSONResponse({"ok": False, "problems": [str(exc)]}, status_code=422)
-    bench.poll()  # the pages that follow show the store as written
     return JSONResponse({"ok": True, "id": ident})
 
 
-def _new_id(bench: Workbench, source: str) -> str:
-    """Return an id for a new claim from `source` that no claim has yet."""
-    claims = bench.current.checked.ws.claims
-    n = 1
-    while f"{source}-{n}" in claims:
-        n += 1
-    return f"{source}-{n}"
-
-
-def _claims_file(bench: Workbench, name: str) -> Path:
-    """Return the claims file `name` names, inside store/claims/ (or refuse it)."""
-    from ..readers.files import inside
-
-    folder = bench.root / "store" / "claims"
-    path = inside(folder, name)
-    if path is None or path.parent != folder.resolve() or path.suffix != ".yaml":
-        problems = Problems()
-        problems.add(folder, 0, "file", f"{name!r} is not a claims file of store/claims/")
-        raise WorkspaceError(problems)
-    return path
-
-
-# --- the seam: capture's functions ----------------------------------------------------
-
-
 def add_claim(bench: Workbench, file: str, record: dict[str, Any]) -> None:
-    """Add the claim `record` to the claims file `file`, validated as check validates it."""
-    raise BriefgenError(_AWAITING)
+    """Add the claim `record` to the claims file `file` of store/claims/, checked as
+    `check` checks a claim, by `claim add`'s own function."""
+    from ..capture.claims import add_claim as add
+
+    cited = record["sources"][0]
+    if not cited.get("quote") or not cited.get("source"):
+        problems = Problems()
+        problems.add(file, 0, "sources[0].quote", "select a passage of the source to quote")
+        raise WorkspaceError(problems)
+    ident = record.pop("id", None)
+    add(bench.current.checked.ws, record, bench.root / "store" / "claims" / file, ident)
 
 
 def accept_draft(bench: Workbench, ident: str, changes: dict[str, Any]) -> None:
-    """Take the draft `ident` out of the queue with `changes` (the form's fields)."""
-    raise BriefgenError(_AWAITING)
+    """Take the draft `ident` out of the queue with the form's fields: its text and
+    controls as edited (a field left empty is removed), `draft` gone, sources kept."""
+
+    def accepted(record: dict[str, Any]) -> dict[str, Any] | None:
+        kept = {k: v for k, v in record.items() if k not in FIELDS and k != "draft"}
+        return {"id": ident, **{k: v for k, v in changes.items() if k != "id"}, **kept}
+
+    _rewrite(bench, ident, accepted)
 
 
 def discard_draft(bench: Workbench, ident: str) -> None:
-    """Remove the draft `ident` from its claims file."""
-    raise BriefgenError(_AWAITING)
+    """Remove the draft `ident` from its claims file (a claim that is not a draft stays)."""
+    _rewrite(bench, ident, lambda record: None)
+
+
+def _rewrite(bench: Workbench, ident: str, change: Any) -> None:
+    """Replace the lines of the draft `ident` in its file, read again from disk now, with
+    `change(record)` (None: remove them), every other line as it was; the new record is
+    checked as `check` checks a claim first, and the file replaced atomically."""
+    from ..capture.claimfile import _dumped
+    from ..capture.claims import checked_claim
+    from ..readers.files import read_inside, write_atomic
+    from ..readers.yamlio import MAX_FILE_BYTES, load_text
+
+    ws = bench.current.checked.ws
+    where = ws.where.get(("claim", ident))
+    problems = Problems()
+    if where is None:
+        problems.add("store/claims", 0, "id", f"no claim {ident!r} in the store")
+        raise WorkspaceError(problems)
+    path = where.path
+    text = read_inside(path, ws.root, MAX_FILE_BYTES).decode("utf-8")
+    data = load_text(text, path, problems)
+    problems.raise_if_errors()
+    items = [i for i, item in enumerate(data or []) if isinstance(item, dict)]
+    found = [i for i in items if data[i].get("id") == ident]
+    if not found or data[found[0]].get("draft") is not True:
+        problems.add(path, 0, "id", f"claim {ident!r} is no draft in {path.name} now")
+        raise WorkspaceError(problems)
+    at = found[0]
+    record = change(_plain(data[at]))
+    lines = text.splitlines(keepends=True)
+    first = line_of(data, at) - 1
+    last = _end(lines, line_of(data, at + 1) - 1 if at + 1 < len(data) else len(lines))
+    new = ""
+    if record is not None:
+        if not checked_claim(ws, record, path, problems):
+            raise WorkspaceError(problems)
+        new = _dumped(text, record)
+    write_atomic(
+        path, "".join(lines[:first]).encode() + new.encode() + "".join(lines[last:]).encode()
+    )
+
+
+def _end(lines: list[str], before: int) -> int:
+    """Return where a record that runs up to line index `before` ends: the blank and
+    comment lines before the next record are the next one's."""
+    while before > 0 and (
+        not lines[before - 1].strip() or lines[before - 1].lstrip().startswith("#")
+    ):
+        before -= 1
+    return before
+
+
+def _plain(value: Any) -> Any:
+    """Return YAML data as plain dicts, lists and scalars."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def find_locator(text: Any, quote: str, prefix: str, suffix: str) -> str | None:
-    """Return the locator of `quote` in a captured text, placed by what stands before
-    and after it."""
-    places = text.places(quote)
-    return places[0] if places else None
+    """Return the locator of `quote` in a captured text, placed by the text before and
+    after it where it stands in several places (`claim add`'s and `import`'s finder)."""
+    from ..capture.passages import find_passage
 
-
-_AWAITING = "saving claims from the workbench awaits `briefgen claim add`'s writer"
+    found = find_passage(text, quote, prefix, suffix)
+    return found.locator if found else None

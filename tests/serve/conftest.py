@@ -44,9 +44,13 @@ class Server:
         joiner = "&" if "?" in path else "?"
         return f"{self.base}{path}{joiner}token={self.token}"
 
-    def get(self, path: str, token: bool = True, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    def get(
+        self, path: str, token: bool = True, headers: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         """Return the status and text of GET `path`."""
-        request = urllib.request.Request(self.url(path) if token else self.base + path, headers=headers or {})
+        request = urllib.request.Request(
+            self.url(path) if token else self.base + path, headers=headers or {}
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as answer:
                 return answer.status, answer.read().decode("utf-8")

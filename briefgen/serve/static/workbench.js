@@ -72,7 +72,6 @@
       .then(function (answer) { return answer.json(); })
       .then(function (data) {
         if (data.locator) form.elements.locator.value = data.locator;
-        if (!form.elements.id.value && data.id) form.elements.id.value = data.id;
       });
   }
   if (reader && form) {
