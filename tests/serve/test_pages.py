@@ -229,3 +229,47 @@ class Links(html.parser.HTMLParser):
         if self.href is not None:
             href, text = self.links[-1]
             self.links[-1] = (href, text + data)
+
+
+def test_tabs_saving_at_once_lose_nothing(tmp_path: Path, serving: list[Server]) -> None:
+    """Claims saved from several tabs at the same moment all reach the file, whose
+    comments and records stay as they were."""
+    import threading
+
+    from briefgen.readers.texts import CapturedText
+
+    ws = example(tmp_path)
+    path = ws / "store" / "claims" / "military.yaml"
+    before = path.read_text(encoding="utf-8")
+    text = CapturedText.parse(
+        (ws / "store" / "texts" / "svetlova-jst-2024.txt").read_text(encoding="utf-8")
+    )
+    server = start(ws)
+    serving.append(server)
+    claims = [
+        {
+            "id": f"tab-{n}",
+            "text": f"Saved from tab {n}.",
+            "source": "svetlova-jst-2024",
+            "quote": " ".join(text.paragraphs[n].split()[:8]),
+            "file": "military.yaml",
+        }
+        for n in range(6)
+    ]
+    answers: list[tuple[int, object]] = []
+    threads = [
+        threading.Thread(target=lambda c=c: answers.append(server.post("/api/claims", c)))
+        for c in claims
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a[0] for a in answers) == [200] * 6, answers
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before)
+    saved = {c["id"]: c for c in yaml.safe_load(after)}
+    for claim in claims:
+        assert saved[claim["id"]]["sources"][0]["quote"] == claim["quote"]
+    run = briefgen("check", str(ws), cwd=ws.parent)
+    assert "military.yaml" not in run.err, run.err
