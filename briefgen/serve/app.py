@@ -28,7 +28,7 @@ from . import pages, writes
 from .workbench import Workbench
 
 HOST = "127.0.0.1"
-POLL = 0.1  # seconds between looks at the workspace's files
+POLL = 0.05  # seconds between looks at the workspace's files (a few stat calls)
 KEEP_ALIVE = 15.0  # seconds between comments on a quiet event stream
 HEADER = "x-briefgen-token"
 

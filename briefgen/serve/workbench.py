@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from ..dates import PartialDate, parse_date
 from ..errors import BriefgenError, Problem, Problems, WorkspaceError
 from ..readers.records import Claim
 from ..resolve.memo import Plan
+
+RETIRE_AFTER = 2.0  # seconds a replaced check is kept before it is freed
 
 
 @dataclass
@@ -71,22 +74,39 @@ class Workbench:
         self.lock = threading.RLock()  # one check, plan or preview at a time
         self.writing = threading.Lock()  # one write to the store at a time (writes.py)
         self._citeproc: Any = None
+        self._load: Any = None  # how the store is loaded (below)
         self.token = ""  # the token the pages' scripts send with each write (app.py)
+        from .. import speed
+
+        if speed.fast():  # each unchanged claim file's reads kept in memory
+            from ..speed.kept import KeptReads
+
+            self._load = KeptReads().load
+        else:
+            from ..check.store import load_checked
+
+            self._load = load_checked
         self.current = self._check(1)
+        self._retired: tuple[float, Check] | None = None
 
     # --- checking ---------------------------------------------------------------------
 
     def _check(self, version: int) -> Check:
-        checked = check_workspace(self.root)
+        checked = check_workspace(self.root, load=self._load)
         self.files.name(named_files(checked.ws))
         return Check(checked, version)
 
     def poll(self) -> bool:
         """Check the workspace again if a file changed since the last look; return whether
         it did."""
+        if self._retired and time.monotonic() - self._retired[0] > RETIRE_AFTER:
+            self._retired = None  # the check before last, freed while nobody waits
         with self.lock:
             if not self.files.changed():
                 return False
+            # the last check is freed a while later, not now: taking a large store apart
+            # takes a while, and the pages are waiting for the new one
+            self._retired = (time.monotonic(), self.current)
             self.current = self._check(self.current.version + 1)
             _reap()
             return True
@@ -138,10 +158,10 @@ class Workbench:
         from ..writers.html import render
 
         with self.lock:
-            now = self.plans()
+            now = self.current
             if (brief, audience) in now.previews:
                 return now.previews[(brief, audience)]
-            plan = now.plans.get((brief, audience))
+            plan = self._plan(now, brief, audience)
             if plan is None:
                 return None
             try:
@@ -156,11 +176,43 @@ class Workbench:
             now.previews[(brief, audience)] = page
             return page
 
+    def _plan(self, now: Check, brief: str, audience: str) -> Plan | None:
+        """Return the plan of one memo (planned alone: a preview waits for no other)."""
+        if now.planned or (brief, audience) in now.plans:
+            return now.plans.get((brief, audience))
+        ws = now.checked.ws
+        path = next((p for p in now.checked.briefs if p.stem == brief), None)
+        if path is None or ws.problems.errors or (brief, audience) not in self.memos():
+            return None
+        from ..build.history import History
+        from ..resolve.memo import plan_memo
+
+        try:
+            plan = plan_memo(ws, brief, now.checked.briefs[path], audience, history=History(ws.out))
+        except WorkspaceError as exc:
+            now.plan_problems.extend(exc.problems)
+            return None
+        now.plans[(brief, audience)] = plan
+        return plan
+
     def _citations(self) -> Any:
-        from ..cite.pandoc import Citeproc
+        """Return the citation server, primed with the workspace's style (and, unless
+        BRIEFGEN_PLAIN=1, with the answers it gave kept: speed/kept.py)."""
+        from .. import speed
+        from ..cite.pandoc import Citeproc, find_style
 
         if self._citeproc is None:
-            self._citeproc = Citeproc()
+            ws = self.current.checked.ws
+            try:
+                style = find_style(ws.settings.citation_style, ws.root)
+            except BriefgenError:
+                style = None  # check says why; the memo's own request says it again
+            server: Any = Citeproc(style, ws.settings.locale)
+            if speed.fast():
+                from ..speed.kept import KeptCitations
+
+                server = KeptCitations(server)
+            self._citeproc = server
         return self._citeproc
 
     # --- problems ---------------------------------------------------------------------
