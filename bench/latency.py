@@ -144,13 +144,14 @@ def _has_playwright() -> bool:
     return True
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--edits", type=int, default=100)
-    parser.add_argument("--claims", type=int, default=10_000)
-    args = parser.parse_args()
-    how = "chromium" if Path(CHROMIUM).exists() and _has_playwright() else "event stream + fetch"
-    print(f"save -> preview updated ({how}), {args.edits} edits each")
+def how() -> str:
+    """Return how the edits are seen: in chromium, or by the event stream and a fetch."""
+    return "chromium" if Path(CHROMIUM).exists() and _has_playwright() else "event stream + fetch"
+
+
+def run(edits: int, claims: int) -> list[tuple[str, list[float], float]]:
+    """Time `edits` edits on the example workspace and on a store of `claims` claims;
+    return each workspace's name, times and target."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="briefgen-latency-") as tmp:
         example = Path(tmp) / "briefs"
@@ -160,18 +161,24 @@ def main() -> int:
             "/preview/russia-iran-weekly/analyst",
             example / "store" / "claims" / "economy.yaml",
             "trade-2023",
-            args.edits,
+            edits,
         )
         rows.append(("example workspace (56 claims)", times, TARGETS["example"]))
-        store = generate(Path(tmp) / "generated", args.claims)
+        store = generate(Path(tmp) / "generated", claims)
         times = measure(
             store,
             "/preview/brief-00/analyst",
             store / "store" / "claims" / "claims-0000.yaml",
             "claim-0",
-            args.edits,
+            edits,
         )
-        rows.append((f"{args.claims:,} claims", times, TARGETS["generated"]))
+        rows.append((f"{claims:,} claims", times, TARGETS["generated"]))
+    return rows
+
+
+def report(rows: list[tuple[str, list[float], float]], edits: int) -> None:
+    """Print the median, 90th percentile and slowest edit of each workspace."""
+    print(f"save -> preview updated in the browser ({how()}), {edits} edits each")
     print(f"{'workspace':32} {'median':>8} {'p90':>8} {'max':>8}  target")
     for name, times, target in rows:
         median = statistics.median(times)
@@ -181,6 +188,14 @@ def main() -> int:
             f"{name:32} {median:>7.2f}s {p90:>7.2f}s {max(times):>7.2f}s  "
             f"median at most {target} s: {verdict}"
         )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--edits", type=int, default=100)
+    parser.add_argument("--claims", type=int, default=10_000)
+    args = parser.parse_args()
+    report(run(args.edits, args.claims), args.edits)
     return 0
 
 
