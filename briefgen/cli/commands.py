@@ -374,7 +374,7 @@ def watch(
 
 
 @main.command(epilog=EPILOG)
-@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.argument("folder", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -382,7 +382,7 @@ def watch(
     help="Port to listen on, on 127.0.0.1 (default: a free one).",
 )
 def serve(folder: Path | None, port: int) -> None:
-    """Serve the workbench of the workspace at FOLDER (or the current folder's) on
+    """Serve the workbench of the workspace at DIR (or the current folder's) on
     127.0.0.1 only, at an address with a random token, printed; a request without the
     token is refused (Ctrl-C stops it).
 

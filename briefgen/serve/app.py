@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from ..errors import BriefgenError
 from . import pages, writes
 from .workbench import Workbench
 
@@ -146,7 +148,13 @@ async def _watch(bench: Workbench, changes: Changes, poll: float) -> None:
 
     while True:
         await asyncio.sleep(poll)
-        if await run_in_threadpool(bench.poll):
+        try:
+            changed = await run_in_threadpool(bench.poll)
+        except (BriefgenError, OSError) as exc:  # a full disk, a file gone mid-read: again
+            sys.stderr.write(f"briefgen: error: {exc}\n")
+            await asyncio.sleep(1)
+            continue
+        if changed:
             changes.tell()
 
 

@@ -18,7 +18,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from ..check.store import drafts as store_drafts
 from ..dates import PartialDate
+from ..errors import BriefgenError
 from ..words import plural
 from . import writes
 from .workbench import Filters, Workbench, is_draft
@@ -62,7 +64,7 @@ def page(bench: Workbench, name: str, status: int = 200, **values: Any) -> HTMLR
     """Return the page of template `name`, with the counts every page's menu shows."""
     now = bench.current
     ws = now.checked.ws
-    drafts = sum(1 for c in ws.claims.values() if is_draft(c))
+    drafts = len(store_drafts(ws))
     problems = now.checked.ws.problems
     html = (
         _environment()
@@ -161,7 +163,7 @@ def routes(bench: Workbench) -> list[Route]:
 
     def drafts(request: Request) -> Response:
         ws = bench.current.checked.ws
-        found = [c for c in ws.claims.values() if is_draft(c)]
+        found = [ws.claims[i] for i in store_drafts(ws)]
         return page(
             bench, "drafts.html", claims=found, markings=[m.name for m in ws.settings.markings]
         )
@@ -175,7 +177,10 @@ def routes(bench: Workbench) -> list[Route]:
 
     def preview(request: Request) -> Response:
         brief, audience = request.path_params["brief"], request.path_params["audience"]
-        html = bench.preview(brief, audience)
+        try:
+            html = bench.preview(brief, audience)
+        except BriefgenError as exc:  # pandoc's failure, say: the memo cannot be made now
+            return page(bench, "nopreview.html", brief=brief, audience=audience, failed=str(exc))
         if html is None:
             known = (brief, audience) in bench.memos()
             return page(
@@ -185,6 +190,7 @@ def routes(bench: Workbench) -> list[Route]:
                 brief=brief,
                 audience=audience,
                 known=known,
+                failed="",
             )
         script = f'<script src="/static/live.js" data-version="{bench.current.version}"></script>'
         return HTMLResponse(html.replace("</body>", f"{script}\n</body>", 1))

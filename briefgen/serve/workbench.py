@@ -275,7 +275,7 @@ class Workbench:
 
 def is_draft(claim: Claim) -> bool:
     """Return whether a claim is a draft: captured, not yet reviewed."""
-    return bool(getattr(claim, "draft", False))
+    return claim.draft
 
 
 def _searched(claim: Claim) -> str:
