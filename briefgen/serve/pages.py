@@ -21,6 +21,7 @@ from starlette.routing import Route
 from ..check.store import drafts as store_drafts
 from ..dates import PartialDate
 from ..errors import BriefgenError
+from ..readers.records import Claim
 from ..words import plural
 from . import writes
 from .workbench import Filters, Workbench, is_draft
@@ -66,10 +67,16 @@ def page(bench: Workbench, name: str, status: int = 200, **values: Any) -> HTMLR
     ws = now.checked.ws
     drafts = len(store_drafts(ws))
     problems = now.checked.ws.problems
+
+    def locator(claim: Claim, i: int) -> str:
+        """Return where a claim's `i`th source has its quote: as written, or derived."""
+        return claim.sources[i].locator or ws.locators.get((claim.id, i), "")
+
     html = (
         _environment()
         .get_template(name)
         .render(
+            locator=locator,
             version=now.version,
             drafts=drafts,
             errors=len(problems.errors),

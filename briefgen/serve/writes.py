@@ -104,7 +104,7 @@ def _answer(bench: Workbench, write: Any, ident: object) -> Response:
     """Run `write` under the write lock; answer with the claim, or check's messages."""
     try:
         with bench.writing:
-            write()
+            ident = write() or ident
             bench.poll()  # the next write, and the pages that follow, see this one
     except WorkspaceError as exc:
         problems = [str(p) for p in exc.problems.sorted() if p.severity == "error"]
@@ -114,9 +114,10 @@ def _answer(bench: Workbench, write: Any, ident: object) -> Response:
     return JSONResponse({"ok": True, "id": ident})
 
 
-def add_claim(bench: Workbench, file: str, record: dict[str, Any]) -> None:
+def add_claim(bench: Workbench, file: str, record: dict[str, Any]) -> str:
     """Add the claim `record` to the claims file `file` of store/claims/, checked as
-    `check` checks a claim, by `claim add`'s own function."""
+    `check` checks a claim, by `claim add`'s own function; return its id (made from its
+    text when the form gave none)."""
     from ..capture.claims import add_claim as add
 
     cited = record["sources"][0]
@@ -125,7 +126,9 @@ def add_claim(bench: Workbench, file: str, record: dict[str, Any]) -> None:
         problems.add(file, 0, "sources[0].quote", "select a passage of the source to quote")
         raise WorkspaceError(problems)
     ident = record.pop("id", None)
-    add(bench.current.checked.ws, record, bench.root / "store" / "claims" / file, ident)
+    return add(
+        bench.current.checked.ws, record, bench.root / "store" / "claims" / file, ident
+    ).ident
 
 
 def accept_draft(bench: Workbench, ident: str, changes: dict[str, Any]) -> None:

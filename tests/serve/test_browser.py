@@ -340,3 +340,37 @@ def test_the_preview_follows_an_edit_made_in_an_editor(
     )
     took = time.monotonic() - saved
     assert took < 5, took  # bench/bench.py --only latency measures it: under a second
+
+
+def test_a_selection_is_taken_to_whole_words(
+    tmp_path: Path, serving: list[Server], browser: Any
+) -> None:
+    """A selection that starts or ends inside a word quotes the whole word, as check
+    wants a quote to start and end where words do."""
+    server = start(workspace(tmp_path))
+    serving.append(server)
+    page = new_page(browser)
+    page.goto(server.url(f"/source/{SOURCE}"))
+    whole = page.locator(f"#para-{PARA} .body").inner_text()
+    spans = [m.span() for m in re.finditer(r"\w+", whole)]
+    (a, _), (_, b) = spans[3], spans[11]
+    page.evaluate(
+        """([para, start, end]) => {
+          const body = document.querySelector('#para-' + para + ' .body');
+          const range = document.createRange();
+          range.setStart(body.firstChild, start);
+          range.setEnd(body.firstChild, end);
+          getSelection().removeAllRanges();
+          getSelection().addRange(range);
+          body.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        }""",
+        [PARA, a + 2, b - 2],
+    )
+    form = page.locator("#claim-form")
+    form.wait_for(state="visible")
+    assert form.locator("[name=quote]").input_value() == " ".join(whole[a:b].split())
+    form.locator("[name=text]").fill("Whole words were quoted.")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/claim/"))
+    assert page.locator(".cited .quote").inner_text() == " ".join(whole[a:b].split())
+    assert page.locator(".cited .locator").inner_text() == f"para. {PARA}"

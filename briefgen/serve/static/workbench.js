@@ -54,15 +54,34 @@
   // the source reader: a selected passage opens the claim form, quote and locator filled in
   const reader = document.querySelector(".reader");
   const form = document.getElementById("claim-form");
+  // a quote starts and ends where words do (check's rule), but in scripts written
+  // without spaces, where any character will do
+  const letter = /[\p{L}\p{N}\p{M}]/u;
+  const unspaced = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+  function inWord(text, i) {
+    return letter.test(text[i] || "") && !unspaced.test(text[i] || "");
+  }
   function selected() {
     const selection = window.getSelection();
-    const quote = selection ? selection.toString().replace(/\s+/g, " ").trim() : "";
-    if (!quote || !reader.contains(selection.anchorNode)) return;
+    if (!selection || !selection.rangeCount || !reader.contains(selection.anchorNode)) return;
+    const range = selection.getRangeAt(0);
     const para = selection.anchorNode.parentElement.closest(".para");
-    const whole = para ? para.querySelector(".body").textContent : "";
-    const at = whole.indexOf(quote);
+    const body = para ? para.querySelector(".body") : null;
+    const whole = body ? body.textContent : "";
+    let quote = selection.toString();
+    let at = -1;
+    let end = -1;
+    if (body && range.startContainer === body.firstChild && range.endContainer === body.firstChild) {
+      at = range.startOffset;
+      end = range.endOffset;
+      while (at > 0 && inWord(whole, at - 1) && inWord(whole, at)) at--;
+      while (end < whole.length && inWord(whole, end) && inWord(whole, end - 1)) end++;
+      quote = whole.slice(at, end);
+    }
+    quote = quote.replace(/\s+/g, " ").trim();
+    if (!quote) return;
     const prefix = at >= 0 ? whole.slice(Math.max(0, at - 32), at) : "";
-    const suffix = at >= 0 ? whole.slice(at + quote.length, at + quote.length + 32) : "";
+    const suffix = end >= 0 ? whole.slice(end, end + 32) : "";
     form.hidden = false;
     dirty = true;
     form.elements.quote.value = quote;
