@@ -81,6 +81,7 @@ CLAIM = st.fixed_dictionaries(
         "date": SCALAR,
         "origin": TEXT,
         "contradicts": st.lists(IDS, max_size=2),
+        "draft": st.one_of(st.booleans(), SCALAR),
         "extra": VALUE,
     },
 )

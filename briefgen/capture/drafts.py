@@ -22,7 +22,7 @@ from ..readers.workspace import Workspace
 from .annotations import Highlight, highlights
 from .claimfile import append_claims, claims_file, propose_id
 from .claims import checked_claim, taken_ids
-from .passages import find_passage
+from .passages import find_highlight
 
 DRAFTS = "drafts.yaml"
 HEAD = (
@@ -74,6 +74,8 @@ def import_highlights(
         if record is not None:
             records.append(record)
             taken.add(record["id"])
+            if highlight.ident is not None:  # the same highlight twice in the file: once
+                made[highlight.ident] = record["id"]
     if records:
         append_claims(ws, done.path, records, HEAD)
     done.added = [r["id"] for r in records]
@@ -103,8 +105,8 @@ def _draft(
             "ingest the page first",
         )
         return None, problems
-    found = find_passage(text, highlight.exact, highlight.prefix, highlight.suffix)
-    if found is None:
+    located = find_highlight(text, highlight.exact, highlight.prefix, highlight.suffix)
+    if located is None:
         problems.add(
             "",
             0,
@@ -113,7 +115,15 @@ def _draft(
             f'"{text.closest(highlight.exact)}"',
         )
         return None, problems
-    quote = " ".join(highlight.exact.split())
+    exact, found = located
+    quote = " ".join(exact.split())
+    if exact != highlight.exact:
+        problems.warn(
+            "",
+            0,
+            "",
+            f"the highlight cuts a word: the quote is widened to whole words, {quote!r}",
+        )
     cited: dict[str, Any] = {"source": source, "quote": quote}
     if len(found.places) > 1:  # the place the highlight was made, where it stands in several
         cited["locator"] = found.locator

@@ -8,6 +8,7 @@ chooses among them, as an annotation tool re-anchors a highlight.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 from ..readers.texts import CapturedText, fold_spaced
@@ -41,6 +42,29 @@ def find_passage(
     chosen = spans[scores.index(best)]
     settled = len(places) == 1 or (best > 0 and scores.count(best) == 1)
     return Passage(text.locator(chosen), places, settled)
+
+
+def find_highlight(
+    text: CapturedText, exact: str, prefix: str = "", suffix: str = ""
+) -> tuple[str, Passage] | None:
+    """Return the quote a highlight makes, and where it stands: its `exact` text, or,
+    where a selection made by hand cut a word at either end ("he Alabuga plant"), that
+    text widened to the whole words from its `prefix` and `suffix`, which the page gave."""
+    found = find_passage(text, exact, prefix, suffix)
+    if found is not None:
+        return exact, found
+    head = _WORD_END.search(prefix) if exact[:1].isalnum() else None
+    tail = _WORD_START.match(suffix) if exact[-1:].isalnum() else None
+    if head is None and tail is None:
+        return None
+    before, after = head.group() if head else "", tail.group() if tail else ""
+    widened = before + exact + after
+    found = find_passage(text, widened, prefix[: len(prefix) - len(before)], suffix[len(after) :])
+    return (widened, found) if found is not None else None
+
+
+_WORD_END = re.compile(r"\w+\Z")
+_WORD_START = re.compile(r"\w+")
 
 
 def _context(hay: str, span: tuple[int, int], prefix: str, suffix: str) -> int:

@@ -588,7 +588,7 @@ def import_(
     start: Path | None,
 ) -> None:
     """Add sources from a CSL-JSON (.json) or BibTeX/BibLaTeX (.bib) file, as Zotero and
-    Better BibTeX export them; or draft claims from highlights, as Hypothesis (its API's
+    Better BibTeX export them, or draft claims from highlights, as Hypothesis (its API's
     JSON) or any W3C Web Annotation tool (JSON-LD) exports them. Which a JSON file holds
     is read from its content.
 

@@ -5,7 +5,8 @@ A claim enters a memo in four ways: an explicit placement (a section's `claims`)
 differ" remark. Everything else a memo says about claims (their notes, bibliography
 entries, the keywords, the source summary, the banner, the manifest) is made from the
 claims those four let in; the names that case its titles, from the markings it may
-see. Each of the four asks `Visibility.hidden`, so a new audience filter is written
+see. A draft claim (`draft: true`, not yet reviewed) no audience sees. Each of the
+four asks `Visibility.hidden`, so a new audience filter is written
 once, here, and cannot leak back in through another way.
 """
 
