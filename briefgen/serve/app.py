@@ -146,15 +146,16 @@ async def _watch(bench: Workbench, changes: Changes, poll: float) -> None:
     and tell the event streams."""
     from starlette.concurrency import run_in_threadpool
 
+    told = bench.current.version
     while True:
         await asyncio.sleep(poll)
         try:
-            changed = await run_in_threadpool(bench.poll)
+            await run_in_threadpool(bench.poll)
         except (BriefgenError, OSError) as exc:  # a full disk, a file gone mid-read: again
             sys.stderr.write(f"briefgen: error: {exc}\n")
             await asyncio.sleep(1)
-            continue
-        if changed:
+        if bench.current.version != told:  # checked here, or after a write (writes.py)
+            told = bench.current.version
             changes.tell()
 
 
