@@ -273,3 +273,21 @@ def test_tabs_saving_at_once_lose_nothing(tmp_path: Path, serving: list[Server])
         assert saved[claim["id"]]["sources"][0]["quote"] == claim["quote"]
     run = briefgen("check", str(ws), cwd=ws.parent)
     assert "military.yaml" not in run.err, run.err
+
+
+def test_a_claims_file_outside_store_claims_is_refused(
+    tmp_path: Path, serving: list[Server]
+) -> None:
+    ws = example(tmp_path)
+    server = start(ws)
+    serving.append(server)
+    quote = "Russian Muslims offered prayers for Raisi at Moscow’s main mosque"
+    before = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    for file in ("../../outside.yaml", "../sources.yaml", "/tmp/outside.yaml", "notes.txt"):
+        status, answer = server.post(
+            "/api/claims",
+            {"source": "svetlova-jst-2024", "quote": quote, "text": "Out of place.", "file": file},
+        )
+        assert status == 422, (file, answer)
+        assert isinstance(answer, dict) and answer["problems"], answer
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == before
