@@ -182,6 +182,14 @@ def test_store_filters_agree_with_the_memos(tmp_path: Path, serving: list[Server
     assert set(cells(server.get("/?source=kirillova-cepa-2023")[1], "text")) == kirillova
     low = {f"claim-{c['id']}" for c in data if c.get("confidence") == "low"}
     assert set(cells(server.get("/?confidence=low")[1], "text")) == low
+    # by marking (none written: the lowest), and by date
+    for marking in ("PUBLIC", "INTERNAL", "RESTRICTED"):
+        marked = {f"claim-{c['id']}" for c in data if c.get("marking", "PUBLIC") == marking}
+        assert set(cells(server.get(f"/?marking={marking}")[1], "text")) == marked
+    june = set(cells(server.get("/?since=2024-06-01&until=2024-06-30")[1], "text"))
+    dated = {f"claim-{c['id']}": str(c["date"]) for c in data if "date" in c}
+    assert {i for i, d in dated.items() if d.startswith("2024-06")} <= june
+    assert not {i for i, d in dated.items() if d[:4] in ("2021", "2022", "2023")} & june
 
 
 def test_problems_are_checks_each_linked_to_its_record(
