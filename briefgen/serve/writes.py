@@ -1,5 +1,5 @@
 """The workbench's writes: a claim saved from the source reader, a draft accepted (as
-edited) or discarded.
+edited), edited and kept in the queue, or discarded.
 
 Each write holds the workbench's write lock, reads the claims file again from disk (so a
 save from another tab, or an editor, since the page was made is kept), and validates the
@@ -44,6 +44,12 @@ def routes(bench: Workbench) -> list[Route]:
         changes = claim_record({**body, "id": ident})
         return _answer(bench, lambda: accept_draft(bench, ident, changes), ident)
 
+    async def save(request: Request) -> Response:
+        ident = request.path_params["ident"]
+        body = await _body(request)
+        changes = claim_record({**body, "id": ident})
+        return _answer(bench, lambda: accept_draft(bench, ident, changes, keep=True), ident)
+
     async def discard(request: Request) -> Response:
         ident = request.path_params["ident"]
         return _answer(bench, lambda: discard_draft(bench, ident), ident)
@@ -63,6 +69,7 @@ def routes(bench: Workbench) -> list[Route]:
     return [
         Route("/api/claims", add, methods=["POST"]),
         Route("/api/drafts/{ident}/accept", accept, methods=["POST"]),
+        Route("/api/drafts/{ident}/save", save, methods=["POST"]),
         Route("/api/drafts/{ident}/discard", discard, methods=["POST"]),
         Route("/api/locate", locate),
     ]
@@ -131,13 +138,15 @@ def add_claim(bench: Workbench, file: str, record: dict[str, Any]) -> str:
     ).ident
 
 
-def accept_draft(bench: Workbench, ident: str, changes: dict[str, Any]) -> None:
+def accept_draft(bench: Workbench, ident: str, changes: dict[str, Any], keep: bool = False) -> None:
     """Take the draft `ident` out of the queue with the form's fields: its text and
-    controls as edited (a field left empty is removed), `draft` gone, sources kept."""
+    controls as edited (a field left empty is removed), `draft` gone (unless `keep`:
+    edited, still to review), sources kept."""
 
     def accepted(record: dict[str, Any]) -> dict[str, Any] | None:
         kept = {k: v for k, v in record.items() if k not in FIELDS and k != "draft"}
-        return {"id": ident, **{k: v for k, v in changes.items() if k != "id"}, **kept}
+        edited = {"id": ident, **{k: v for k, v in changes.items() if k != "id"}, **kept}
+        return {**edited, "draft": True} if keep else edited
 
     _rewrite(bench, ident, accepted)
 

@@ -236,13 +236,28 @@ def test_imported_highlights_reviewed_and_accepted_reach_a_built_memo(
     for i, d in enumerate(drafted):
         assert forms.nth(i).locator(".quote").inner_text() == d["sources"][0]["quote"]
 
-    # accept the first as edited, the second as it stands; discard the third
+    # accept the first as edited; discard the third
     first = page.locator(f"form.draft[data-id='{ids[0]}']")
     first.locator("[name=text]").fill(TEXT)
     first.locator("[name=topics]").fill("workbench")
     first.locator("[name=date]").fill("2024-06-12")
     first.locator("button[type=submit]").click()
     page.wait_for_function(f"!document.querySelector(\"form.draft[data-id='{ids[0]}']\")")
+    # the second edited and kept in the queue, then accepted as it stands
+    second = page.locator(f"form.draft[data-id='{ids[1]}']")
+    second.locator("[name=text]").fill("Edited now, reviewed later")
+    with (
+        page.expect_navigation(),  # the queue shown again, as saved
+        page.expect_response(lambda answer: answer.url.endswith("/save")) as saved,
+    ):
+        second.locator("button.keep").click()
+    assert saved.value.status == 200
+    waiting = yaml.safe_load(drafts_file.read_text(encoding="utf-8"))
+    assert (waiting[1]["id"], waiting[1]["text"], waiting[1].get("draft")) == (
+        ids[1],
+        "Edited now, reviewed later",
+        True,
+    )
     page.locator(f"form.draft[data-id='{ids[1]}'] button[type=submit]").click()
     page.wait_for_function(f"!document.querySelector(\"form.draft[data-id='{ids[1]}']\")")
     page.locator(f"form.draft[data-id='{ids[2]}'] button.discard").click()
@@ -256,7 +271,7 @@ def test_imported_highlights_reviewed_and_accepted_reach_a_built_memo(
     assert [k["id"] for k in kept] == ids[:2]
     assert all("draft" not in k for k in kept)
     assert kept[0]["text"] == TEXT and kept[0]["topics"] == ["workbench"]
-    assert kept[1]["text"] == drafted[1]["text"]
+    assert kept[1]["text"] == "Edited now, reviewed later"
     assert kept[0]["sources"] == drafted[0]["sources"]
 
     # and in a memo built by the command line

@@ -127,6 +127,16 @@
         }
       });
     });
+    draft.querySelector(".keep").addEventListener("click", function () {
+      post("/api/drafts/" + encodeURIComponent(ident) + "/save", fields(draft)).then(function (data) {
+        if (data.ok) {
+          dirty = false;
+          location.reload();
+        } else {
+          showProblems(draft, data.problems || ["the draft was not saved"]);
+        }
+      });
+    });
     draft.querySelector(".discard").addEventListener("click", function () {
       post("/api/drafts/" + encodeURIComponent(ident) + "/discard").then(function (data) {
         if (data.ok) {
