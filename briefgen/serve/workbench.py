@@ -10,7 +10,6 @@ brief uses, previews) is kept until the next one.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
 from bisect import bisect_right
@@ -108,7 +107,6 @@ class Workbench:
             # takes a while, and the pages are waiting for the new one
             self._retired = (time.monotonic(), self.current)
             self.current = self._check(self.current.version + 1)
-            _reap()
             return True
 
     def close(self) -> None:
@@ -330,15 +328,3 @@ def _record_at(
     there = records.get(path, [])
     at = bisect_right([start for start, _ in there], line) - 1
     return there[at][1] if at >= 0 and line else None
-
-
-def _reap() -> None:
-    """Collect the store cache's writers that have finished (speed/cache.py forks one
-    after a large store is read), so that a long-running workbench leaves no zombies."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
