@@ -234,6 +234,7 @@ def routes(bench: Workbench) -> list[Route]:
         Route("/file/{path:path}", file),
         Route("/api/version", version),
         Route("/static/{name}", static),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
     ]
 
 

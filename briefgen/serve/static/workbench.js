@@ -39,7 +39,16 @@
 
   // live reload: the page is made again unless a form is being filled in
   const events = new EventSource("/events?since=" + encodeURIComponent(version));
+  let leaving = false;
+  function leave(url) {
+    // after a write, the page it leads to: no reload for the change it made may overtake it
+    leaving = true;
+    events.close();
+    if (url) location.href = url;
+    else location.reload();
+  }
   events.addEventListener("change", function () {
+    if (leaving) return;
     if (dirty) {
       document.getElementById("changed").hidden = false;
     } else {
@@ -104,8 +113,7 @@
       event.preventDefault();
       post("/api/claims", fields(form)).then(function (data) {
         if (data.ok) {
-          dirty = false;
-          location.href = "/claim/" + encodeURIComponent(data.id);
+          leave("/claim/" + encodeURIComponent(data.id));
         } else {
           showProblems(form, data.problems || ["the claim was not saved"]);
         }
@@ -120,8 +128,7 @@
       event.preventDefault();
       post("/api/drafts/" + encodeURIComponent(ident) + "/accept", fields(draft)).then(function (data) {
         if (data.ok) {
-          dirty = false;
-          location.reload();
+          leave();
         } else {
           showProblems(draft, data.problems || ["the draft was not accepted"]);
         }
@@ -130,8 +137,7 @@
     draft.querySelector(".keep").addEventListener("click", function () {
       post("/api/drafts/" + encodeURIComponent(ident) + "/save", fields(draft)).then(function (data) {
         if (data.ok) {
-          dirty = false;
-          location.reload();
+          leave();
         } else {
           showProblems(draft, data.problems || ["the draft was not saved"]);
         }
@@ -140,8 +146,7 @@
     draft.querySelector(".discard").addEventListener("click", function () {
       post("/api/drafts/" + encodeURIComponent(ident) + "/discard").then(function (data) {
         if (data.ok) {
-          dirty = false;
-          location.reload();
+          leave();
         } else {
           showProblems(draft, data.problems || ["the draft was not discarded"]);
         }
