@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -36,23 +37,29 @@ def routes(bench: Workbench) -> list[Route]:
         record = claim_record(body)
         record["sources"] = [_cited(body)]
         file = str(body.get("file") or NEW_FILE)
-        return _answer(bench, lambda: add_claim(bench, file, record), record.get("id"))
+        return await run_in_threadpool(
+            _answer, bench, lambda: add_claim(bench, file, record), record.get("id")
+        )
 
     async def accept(request: Request) -> Response:
         ident = request.path_params["ident"]
         body = await _body(request)
         changes = claim_record({**body, "id": ident})
-        return _answer(bench, lambda: accept_draft(bench, ident, changes), ident)
+        return await run_in_threadpool(
+            _answer, bench, lambda: accept_draft(bench, ident, changes), ident
+        )
 
     async def save(request: Request) -> Response:
         ident = request.path_params["ident"]
         body = await _body(request)
         changes = claim_record({**body, "id": ident})
-        return _answer(bench, lambda: accept_draft(bench, ident, changes, keep=True), ident)
+        return await run_in_threadpool(
+            _answer, bench, lambda: accept_draft(bench, ident, changes, keep=True), ident
+        )
 
     async def discard(request: Request) -> Response:
         ident = request.path_params["ident"]
-        return _answer(bench, lambda: discard_draft(bench, ident), ident)
+        return await run_in_threadpool(_answer, bench, lambda: discard_draft(bench, ident), ident)
 
     def locate(request: Request) -> Response:
         query = request.query_params
@@ -108,7 +115,8 @@ def _cited(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answer(bench: Workbench, write: Any, ident: object) -> Response:
-    """Run `write` under the write lock; answer with the claim, or check's messages."""
+    """Run `write` under the write lock (in a worker thread: the event streams go on
+    meanwhile); answer with the claim, or check's messages."""
     try:
         with bench.writing:
             ident = write() or ident
