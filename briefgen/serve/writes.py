@@ -153,7 +153,10 @@ def accept_draft(bench: Workbench, ident: str, changes: dict[str, Any], keep: bo
 
     def accepted(record: dict[str, Any]) -> dict[str, Any] | None:
         kept = {k: v for k, v in record.items() if k not in FIELDS and k != "draft"}
-        edited = {"id": ident, **{k: v for k, v in changes.items() if k != "id"}, **kept}
+        given = dict(changes)
+        if str(given.get("date", "")).startswith("c. ") and "date" in record:
+            given["date"] = record["date"]  # a conjectured date, shown as such, left as it is
+        edited = {"id": ident, **{k: v for k, v in given.items() if k != "id"}, **kept}
         return {**edited, "draft": True} if keep else edited
 
     _rewrite(bench, ident, accepted)
