@@ -11,7 +11,7 @@ memos: $(STAMP)
 
 # The suite, then the tests that run the command line again with every speed mechanism
 # off (BRIEFGEN_PLAIN=1, see briefgen/speed/__init__.py): both paths must pass and write the same bytes.
-PLAIN_TESTS = tests/test_example.py tests/check/test_errors.py
+PLAIN_TESTS = tests/test_example.py tests/check/test_errors.py tests/serve/test_browser.py
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -2,7 +2,7 @@
 
     python bench/bench.py               # the full run (about 3 minutes on 2 cores)
     python bench/bench.py --quick       # smaller stores and fewer runs, for a look
-    python bench/bench.py --only single # one part: single, batch or scale (repeatable)
+    python bench/bench.py --only single # one part: single, batch, scale or latency (repeatable)
 
 The pandoc pipeline is what a desk would otherwise script: the same memo as Markdown with
 a CSL-JSON bibliography, `pandoc --citeproc` to DOCX, and `pandoc --citeproc -t typst`
@@ -13,7 +13,8 @@ empty cache); the single memo is run at least 15 times by each tool, alternated.
 scale, "one edit" is a memo built after one claim in one claim file was reworded, as
 an analyst rebuilds while editing (a different edit before each run). Peak
 memory is the process's maximum resident set size. briefgen's modules are compiled to
-bytecode first, as pip does when it installs a package.
+bytecode first, as pip does when it installs a package. "latency" is the workbench's:
+from a claim file saved to the memo's preview updated in the browser (bench/latency.py).
 """
 
 from __future__ import annotations
@@ -172,16 +173,19 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument(
         "--only",
-        choices=["single", "batch", "scale"],
+        choices=["single", "batch", "scale", "latency"],
         action="append",
-        help="run only this part (repeatable); default: all three",
+        help="run only this part (repeatable); default: all four",
     )
     args = parser.parse_args()
-    parts = set(args.only or ["single", "batch", "scale"])
+    parts = set(args.only or ["single", "batch", "scale", "latency"])
     runs = args.runs or (3 if args.quick else 5)
     sizes = [1000, 10_000] if args.quick else [1000, 10_000, 100_000]
     rows: list[tuple[str, str, str, str]] = []
     print("\n".join(machine()))
+    if parts == {"latency"}:
+        _latency(args.quick)
+        return 0
     # as installed: pip compiles the package's modules; a source checkout under
     # PYTHONDONTWRITEBYTECODE would otherwise compile them again in every run
     subprocess.run([PY, "-m", "compileall", "-q", str(HERE.parent / "briefgen")], check=True)
@@ -228,7 +232,18 @@ def main() -> int:
         for n in sizes if "scale" in parts else []:
             scale.append(scale_row(root, n, runs))
     _report(rows, scale, ours_mb, theirs_mb)
+    if "latency" in parts:
+        print()
+        _latency(args.quick)
     return 0
+
+
+def _latency(quick: bool) -> None:
+    """Time the workbench's preview after a save (bench/latency.py)."""
+    from bench import latency
+
+    edits = 20 if quick else 100
+    latency.report(latency.run(edits, 10_000), edits)
 
 
 def batch_row(root: Path, runs: int, theirs: float, rows: list) -> None:

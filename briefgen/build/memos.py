@@ -71,15 +71,22 @@ class _Job:
     todo: list[str] = field(default_factory=list)
 
 
-def check_workspace(root: Path, only: list[Path] | None = None, use_cache: bool = True) -> Checked:
+def check_workspace(
+    root: Path,
+    only: list[Path] | None = None,
+    use_cache: bool = True,
+    load: Callable[[Path], Workspace] | None = None,
+) -> Checked:
     """Load and check the workspace and its briefs (or only `only`).
 
     The loaded and checked store comes from the store index cache when no file it was
-    made from has changed (see speed/cache.py).
+    made from has changed (see speed/cache.py), or from `load` when given.
     """
     from ..speed import cache
 
-    ws = cache.checked_store(root) if use_cache else load_checked(root)
+    if load is None:
+        load = cache.checked_store if use_cache else load_checked
+    ws = load(root)
     ws.root = root
     # The store's millions of objects live as long as the command: keep the cyclic
     # collector from scanning them again at every later collection.
@@ -181,6 +188,13 @@ def plan_jobs(
     jobs, problems = _plan_jobs(checked, audience, fmt, period, today, history)
     problems.raise_if_errors()
     return jobs
+
+
+def plan_every(checked: Checked) -> tuple[list[_Job], Problems]:
+    """Return a job for each memo of every brief for every audience that could be
+    planned, after the memos the output folder records, and the others' problems (as
+    `check` reports them)."""
+    return _plan_jobs(checked, None, None, history=History(checked.ws.out))
 
 
 def _plan_jobs(

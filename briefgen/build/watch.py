@@ -32,6 +32,29 @@ def _look(paths: Iterable[Path]) -> dict[Path, tuple[int, int]]:
     return files
 
 
+class Watched:
+    """The workspace's files as last seen, for `watch` and the workbench (`serve`) alike."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.named: list[Path] = []  # the files the workspace names, as of the last check
+        self.seen = snapshot(root)
+
+    def name(self, named: list[Path]) -> None:
+        """Take the files a freshly checked workspace names; those not seen before are
+        seen now, before they are read: a change from here on counts."""
+        self.named[:] = named
+        self.seen.update(_look(p for p in named if p not in self.seen))
+
+    def changed(self) -> bool:
+        """Look at the files again; return whether any changed since the last look."""
+        now = snapshot(self.root, self.named)
+        if now == self.seen:
+            return False
+        self.seen = now
+        return True
+
+
 def watch(
     root: Path,
     briefs: list[Path],
@@ -44,16 +67,13 @@ def watch(
     """Build now, then again after every change, until interrupted."""
     from .memos import build, check_workspace, describe
 
-    named: list[Path] = []  # the files the workspace names, as of the last check
-    seen = snapshot(root, named)
+    files = Watched(root)
 
     def once() -> None:
         try:
             only = [b.resolve() for b in briefs] or None
             checked = check_workspace(root, only)
-            named[:] = named_files(checked.ws)
-            # first seen now, before the build reads them: a change from here on counts
-            seen.update(_look(p for p in named if p not in seen))
+            files.name(named_files(checked.ws))
             outputs = build(checked, audience, fmt)
             written = [o for o in outputs if not o.skipped]
             for item in written:
@@ -76,9 +96,7 @@ def watch(
     try:
         while not exit_after or runs < exit_after:
             time.sleep(interval)
-            now = snapshot(root, named)
-            if now != seen:
-                seen = now
+            if files.changed():
                 once()
                 runs += 1
     except KeyboardInterrupt:

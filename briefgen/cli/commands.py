@@ -377,6 +377,31 @@ def watch(
     )
 
 
+@main.command(epilog=EPILOG)
+@click.argument("folder", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port to listen on, on 127.0.0.1 (default: a free one).",
+)
+def serve(folder: Path | None, port: int) -> None:
+    """Serve the workbench of the workspace at DIR (or the current folder's) on
+    127.0.0.1 only, at an address with a random token, printed; a request without the
+    token is refused (Ctrl-C stops it).
+
+    It shows the store (claims by topic, date, source, confidence, marking and draft
+    state, the briefs using each, the claims no brief uses), a reader of each source's
+    captured text (select a passage to save a claim of it), the draft queue, each
+    brief's memo per audience at /preview/BRIEF/AUDIENCE (as HTML, refreshed within a
+    second of any change to the workspace), and check's problems. Every write is
+    validated as check validates, and atomic.
+    """
+    from ..serve.app import serve as run_serve
+
+    run_serve(_root(folder or Path.cwd()), port, click.echo)
+
+
 @main.command("list", epilog=EPILOG)
 @click.argument("kind", type=click.Choice(["sources", "claims", "sections"]))
 @click.option(
