@@ -3,8 +3,9 @@
 Each highlight's page is matched to a source by its `URL` (or the source is named), its
 passage checked against the source's captured text as `check` checks a quote, its note
 made the claim's text and its tags the topics. The drafts go to one claim file
-(store/claims/drafts.yaml unless named), all in one write; a highlight that cannot be
-made a claim is reported, with the reason, and written nowhere. A highlight imported
+(store/claims/drafts.yaml unless named), all in one write, and only when every highlight
+could be drafted (or the caller skips the refused): a highlight that cannot be made a
+claim is reported, with the reason, and written nowhere. A highlight imported
 before (its annotation's id is a claim's `x-annotation`) is left as it is, so an export
 can be imported again as it grows.
 """
@@ -35,21 +36,30 @@ KEPT_AS = "x-annotation"  # the annotation a draft was made from, so it is made 
 
 @dataclass
 class Drafted:
-    """What an import of highlights did: the claims added to `path`, the highlights
-    drafted before, and the ones refused, each with its reason."""
+    """What an import of highlights did: the claims added to `path` (or, when some were
+    refused and none written, the ones that were ready), the highlights drafted before,
+    and the ones refused, each with its reason."""
 
     path: Path
     added: list[str] = field(default_factory=list)
+    written: bool = False
     before: list[str] = field(default_factory=list)
     refused: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
 
 def import_highlights(
-    ws: Workspace, file: Path, data: Any, text: str, source: str | None, into: Path | None
+    ws: Workspace,
+    file: Path,
+    data: Any,
+    text: str,
+    source: str | None,
+    into: Path | None,
+    skip_refused: bool = False,
 ) -> Drafted:
     """Add a draft claim for each highlight of the annotations `data` (the JSON `text`
-    of `file`) to the claim file `into` (default store/claims/drafts.yaml)."""
+    of `file`) to the claim file `into` (default store/claims/drafts.yaml): all of them,
+    or none while one is refused, unless `skip_refused`."""
     if source is not None and source not in ws.sources:
         raise UsageError(f"--source: unknown source {source!r}{did_you_mean(source, ws.sources)}")
     done = Drafted(claims_file(ws, into, DRAFTS))
@@ -76,8 +86,9 @@ def import_highlights(
             taken.add(record["id"])
             if highlight.ident is not None:  # the same highlight twice in the file: once
                 made[highlight.ident] = record["id"]
-    if records:
+    if records and (skip_refused or not done.refused):
         append_claims(ws, done.path, records, HEAD)
+        done.written = True
     done.added = [r["id"] for r in records]
     return done
 

@@ -577,6 +577,11 @@ def _csl_date(text: str, circa: bool) -> object:
     help="Highlights: the claim file the drafts go to (default: store/claims/drafts.yaml).",
 )
 @click.option(
+    "--skip-refused",
+    is_flag=True,
+    help="Highlights: draft the ones that can be drafted even when others are refused.",
+)
+@click.option(
     "--path",
     "start",
     type=click.Path(path_type=Path),
@@ -589,6 +594,7 @@ def import_(
     skip_existing: bool,
     source: str | None,
     into: Path | None,
+    skip_refused: bool,
     start: Path | None,
 ) -> None:
     """Add sources from a CSL-JSON (.json) or BibTeX/BibLaTeX (.bib) file, as Zotero and
@@ -606,8 +612,8 @@ def import_(
     the page's (or --source), its quote the passage highlighted, found in the source's
     captured text (prefix and suffix choose among several places), its text the note
     (else the quote) and its topics the tags. A highlight that matches no source or no
-    passage is reported, with the reason, and not written; one imported before is left
-    as it is. Exit 1 when any was refused."""
+    passage is reported, with the reason, and then nothing is written (exit 1) unless
+    --skip-refused drafts the others; one imported before is left as it is."""
     from ..capture.annotations import is_annotations, read_json
     from ..errors import display_path
     from ..sources.imports import import_file
@@ -621,11 +627,12 @@ def import_(
             raise click.UsageError(
                 f"{file} holds annotations: --update and --skip-existing are for sources"
             )
-        _import_highlights(root, file, data, text, source, into)
+        _import_highlights(root, file, data, text, source, into, skip_refused)
         return
-    if source or into:
+    if source or into or skip_refused:
         raise click.UsageError(
-            f"{file} holds sources: --source and --file are for annotations' highlights"
+            f"{file} holds sources: --source, --file and --skip-refused are for "
+            "annotations' highlights"
         )
     done = import_file(root, file, "update" if update else "skip" if skip_existing else "refuse")
     where = display_path(done.path)
@@ -651,25 +658,38 @@ def _looks_like_json(file: Path) -> bool:
 
 
 def _import_highlights(
-    root: Path, file: Path, data: object, text: str, source: str | None, into: Path | None
+    root: Path,
+    file: Path,
+    data: object,
+    text: str,
+    source: str | None,
+    into: Path | None,
+    skip_refused: bool,
 ) -> None:
     from ..capture.drafts import import_highlights
     from ..check.store import load_checked
     from ..errors import display_path
 
-    done = import_highlights(load_checked(root), file, data, text, source, into)
+    done = import_highlights(load_checked(root), file, data, text, source, into, skip_refused)
     for problem in done.warnings + done.refused:
         click.echo(str(problem), err=True)
-    parts = [f"added {plural(len(done.added), 'draft claim')} to {display_path(done.path)}"]
+    where = display_path(done.path)
+    if done.refused and not skip_refused:
+        ready = plural(len(done.added), "other highlight")
+        click.echo(
+            f"{plural(len(done.refused), 'highlight')} refused, so nothing was written to "
+            f"{where}: fix them, or import again with --skip-refused to draft the {ready}",
+            err=True,
+        )
+        sys.exit(1)
+    parts = [f"added {plural(len(done.added), 'draft claim')} to {where}"]
     if done.added:
         parts[0] += f": {', '.join(done.added)}"
     if done.before:
         parts.append(f"{plural(len(done.before), 'highlight')} drafted before")
     if done.refused:
         parts.append(f"{plural(len(done.refused), 'highlight')} not imported")
-    click.echo("; ".join(parts), err=bool(done.refused))
-    if done.refused:
-        sys.exit(1)
+    click.echo("; ".join(parts))
 
 
 @main.group(epilog=EPILOG)

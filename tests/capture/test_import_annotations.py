@@ -315,6 +315,14 @@ def test_highlights_without_a_source_or_passage_are_reported_one_by_one(tmp_path
         f"{export}:{lines['note1']}: [3] 'note1': no passage is highlighted (a page note or a "
         "reply): nothing to quote",
     ]
+    assert run.err.splitlines()[-1] == (
+        "3 highlights refused, so nothing was written to store/claims/drafts.yaml: fix them, "
+        "or import again with --skip-refused to draft the 1 other highlight"
+    )
+    assert not (ws / "store" / "claims" / "drafts.yaml").exists()
+    skipping = briefgen("import", str(export), "--skip-refused", cwd=ws)
+    assert skipping.code == 0, skipping.err
+    assert skipping.err.splitlines()[:3] == run.err.splitlines()[:3]
     assert list(_drafts(ws)) == ["good1"]  # the others are written nowhere
 
 
@@ -403,7 +411,10 @@ def test_source_options_are_refused_for_sources_and_update_for_highlights(tmp_pa
     csl = tmp_path / "zotero.json"
     csl.write_text(json.dumps([{"id": "x-2024", "type": "report", "title": "X"}]), "utf-8")
     run = briefgen("import", str(csl), "--source", SOURCE, cwd=ws)
-    assert run.code == 2 and "--source and --file are for annotations' highlights" in run.err
+    assert (
+        run.code == 2
+        and "--source, --file and --skip-refused are for annotations' highlights" in run.err
+    )
     export = tmp_path / "notes.json"
     export.write_text(json.dumps(_w3c_forms()["single"][0]), "utf-8")
     run = briefgen("import", str(export), "--update", cwd=ws)
