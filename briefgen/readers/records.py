@@ -196,7 +196,7 @@ class Settings(Record, kw_only=True):
     """A PNG, JPEG or SVG file inside the workspace, shown at the top of every memo."""
     logo_alt: str | None = field(name="logo-alt", default=None)
     """The logo's text for readers who cannot see it (alt text in the DOCX and HTML);
-    default: "Logo of" and the organisation."""
+    default: "Logo of" and the organisation, in the memo's language."""
     reference_doc: str | None = field(name="reference-doc", default=None)
     """The organisation's Word template, a .docx file inside the workspace: the DOCX memo
     takes its styles, page setup and letterhead (headers and footers), as pandoc's

@@ -143,7 +143,12 @@ class Resolver(Selection):
 
         logo = str((self.ws.root / settings.logo).resolve()) if settings.logo else None
         organisation = settings.organisation
-        alt = settings.logo_alt or (f"Logo of {organisation}" if organisation else "Logo")
+        t = self.words
+        alt = settings.logo_alt or (
+            fill(t.gettext("Logo of {organisation}"), organisation=organisation)
+            if organisation
+            else t.gettext("Logo")
+        )
         house = self.audience.reference_doc or settings.reference_doc
         return Branding(
             settings.accent_colour,
