@@ -27,11 +27,14 @@ import html.parser
 import os
 import re
 import tempfile
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 
 import docx
 import yaml
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph as DocxParagraph
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
@@ -256,7 +259,16 @@ def html_paragraphs(path: Path) -> list[str]:
 
 
 def docx_paragraphs(path: Path) -> list[str]:
-    return [_BIDI_MARKS.sub("", p.text) for p in docx.Document(str(path)).paragraphs]
+    """Return each paragraph's text without its note markers: an endnote's is a link to
+    the note's paragraph (its anchor `_Note…`), a footnote's a reference without text."""
+    out = []
+    for p in docx.Document(str(path)).paragraphs:
+        element = deepcopy(p._p)
+        for link in element.findall(qn("w:hyperlink")):
+            if (link.get(qn("w:anchor")) or "").startswith("_Note"):
+                element.remove(link)
+        out.append(_BIDI_MARKS.sub("", DocxParagraph(element, p._parent).text))
+    return out
 
 
 def _lowered(text: str) -> str:
