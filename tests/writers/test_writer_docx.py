@@ -458,3 +458,27 @@ def test_libreoffice_keeps_all_text_and_places_the_notes(tmp_path: Path, placeme
             start = text.index(f"{memo.words.notes} 1.")
             assert start < text.index(content) < text.index(memo.words.bibliography)
     assert f"Page 1 of {len(pages)}" in pages[0]
+
+
+@pytest.mark.parametrize("placement", ["footnotes", "endnotes"])
+@pytest.mark.parametrize("layout", ["policy-memo", "one-page"])
+def test_every_style_a_part_names_is_defined(tmp_path: Path, placement: str, layout: str) -> None:
+    """Word shows a paragraph or run whose style id styles.xml lacks in Normal: each
+    `w:pStyle` and `w:rStyle` of every part names a style it defines (a NEW claim too)."""
+    memo = sample_memo(placement, layout)
+    for section in memo.sections:
+        for block in section.blocks:
+            block.new = True
+    path = tmp_path / "m.docx"
+    write_docx(memo, path)
+    defined = {s.get(f"{W}styleId") for s in _xml(path, "word/styles.xml").iter(f"{W}style")}
+    with zipfile.ZipFile(path) as archive:
+        parts = [n for n in archive.namelist() if n.startswith("word/") and n.endswith(".xml")]
+    named = {
+        (part, style)
+        for part in parts
+        for tag in ("pStyle", "rStyle")
+        for style in _style_ids(_xml(path, part), tag)
+    }
+    assert {(part, style) for part, style in named if style not in defined} == set()
+    assert any(style == "NewMark" for _, style in named)

@@ -569,7 +569,7 @@ class _Writer:
         if block.portion:
             p._p.append(ox.run(words.mark.format(block.portion) + " ", bold=True))
         if block.new:
-            p._p.append(ox.run(words.new + " ", "New Mark"))
+            p._p.append(ox.run(words.new + " ", "NewMark"))
         self._inlines(p._p, block.content, self.doc.part)
         if block.confidence:
             p._p.append(ox.run(" " + words.mark.format(block.confidence), italic=True))
