@@ -86,10 +86,17 @@ class _Layouts:
         return FORMATS[unit.fmt].measured_by is None or not self._waiting.get(id(unit.memo))
 
     def finished(self, unit: Unit, layout: Layout | None) -> None:
+        if not _measures(unit.fmt):
+            return
+        # only a measuring unit counts down, and its memo's count goes when it is done:
+        # a DOCX or HTML counting too took it below zero, and a later memo given the same
+        # id() then waited for ever
         key = id(unit.memo)
-        if key in self._waiting:
+        if key in self._waiting:  # (units written in this process are not queued)
             self._waiting[key] -= 1
-        if layout is not None and _measures(unit.fmt):
+            if not self._waiting[key]:
+                del self._waiting[key]
+        if layout is not None:
             self._done[key] = (unit.memo, layout)
 
     def give(self, unit: Unit) -> None:

@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from briefgen.model import Paragraph, Section, Span
-from briefgen.speed.engine import Engine, Unit, measuring_first
+from briefgen.speed.engine import Engine, Unit, _Layouts, measuring_first
 from briefgen.writers.pdf import writer as pdf_writer
 
 from ..sample_memo import sample_memo
@@ -41,3 +41,26 @@ def test_the_docx_takes_the_layout_of_its_pdf(
     document = docx.Document(str(tmp_path / "memo.docx"))
     numbers = [p.text.rsplit("\t", 1)[1] for p in document.paragraphs if p.style.name == "toc 1"]
     assert numbers == [str(n) for n in layout.heading_pages] and len(set(numbers)) > 1
+
+
+@pytest.mark.parametrize("rounds", [1, 2, 5])
+def test_a_docx_waits_for_its_own_pdf_only_whatever_memo_had_its_id_before(
+    tmp_path: Path, rounds: int
+) -> None:
+    """A memo's units are counted by the memo's id(), which CPython gives again to a later
+    memo once the first is freed: each round here reuses one memo, as that later memo
+    would. Its DOCX waits while its PDF is queued, and is free once the PDF is written,
+    in every round (the DOCX and HTML counting down too once left a DOCX waiting for ever)."""
+    memo = sample_memo("footnotes", "policy-memo")
+    layouts = _Layouts()
+    for _ in range(rounds):
+        units = [Unit(memo, fmt, tmp_path / f"m.{fmt}") for fmt in ("pdf", "docx", "html")]
+        for unit in units:
+            layouts.queued(unit)
+        pdf, docx_unit, html = units
+        assert layouts.ready(pdf) and layouts.ready(html)
+        assert not layouts.ready(docx_unit)
+        layouts.finished(pdf, None)
+        assert layouts.ready(docx_unit)
+        layouts.finished(docx_unit, None)
+        layouts.finished(html, None)
