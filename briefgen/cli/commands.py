@@ -93,6 +93,16 @@ def _root(start: Path) -> Path:
     return find_root(start)
 
 
+# `--path`: where a command finds its workspace, for the commands that take it
+workspace_path = click.option(
+    "--path",
+    "start",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder inside the workspace (default: the current folder).",
+)
+
+
 @main.command(epilog=EPILOG)
 @click.argument("briefs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--all", "all_briefs", is_flag=True, help="Build every brief in the workspace.")
@@ -419,13 +429,7 @@ def serve(folder: Path | None, port: int) -> None:
     is_flag=True,
     help="Only draft claims (draft: true): those not yet reviewed, in no memo.",
 )
-@click.option(
-    "--path",
-    "start",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="A folder inside the workspace (default: the current folder).",
-)
+@workspace_path
 def list_(
     kind: str, topics: tuple[str, ...], since: str | None, drafts: bool, start: Path | None
 ) -> None:
@@ -480,13 +484,7 @@ def list_(
     "report for a PDF, article-newspaper for a page that says it is an article, else webpage).",
 )
 @click.option("--reliability", type=click.Choice(list("ABCDEF")), help="Reliability grade.")
-@click.option(
-    "--path",
-    "start",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="A folder inside the workspace (default: the current folder).",
-)
+@workspace_path
 def ingest(
     file: Path,
     ident: str,
@@ -581,13 +579,7 @@ def _csl_date(text: str, circa: bool) -> object:
     is_flag=True,
     help="Highlights: draft the ones that can be drafted even when others are refused.",
 )
-@click.option(
-    "--path",
-    "start",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="A folder inside the workspace (default: the current folder).",
-)
+@workspace_path
 def import_(
     file: Path,
     update: bool,
@@ -722,13 +714,7 @@ def claim() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The claim file to add it to, in store/claims/ (default: store/claims/new.yaml).",
 )
-@click.option(
-    "--path",
-    "start",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="A folder inside the workspace (default: the current folder).",
-)
+@workspace_path
 def claim_add(
     source: str,
     quote: str,
