@@ -124,6 +124,7 @@ class Words:
     these, so that no format spells them its own way."""
 
     notes: str = "Notes"
+    note: str = "Note {number}"  # what a note marker's link is to, for a screen reader
     bibliography: str = "Bibliography"  # "References" for author-date styles
     summary: str = "Source summary"
     contents: str = "Contents"

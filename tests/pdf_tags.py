@@ -25,6 +25,8 @@ class Element:
     tag: str
     text: str
     alt: str | None = None
+    ident: str | None = None  # its /ID, which the IDTree maps back to it
+    links: list[str] = field(default_factory=list)  # the /Contents of the annotations it holds
     kids: list[Element] = field(default_factory=list)
     parts: list[str | Element] = field(default_factory=list)  # marked text and kids, in order
 
@@ -86,12 +88,27 @@ def structure(path: Path) -> Element:
         return _element(root, None, pages, texts)
 
 
+def ids(path: Path) -> dict[str, str]:
+    """Return the structure tree's IDTree: each ID and the type of the element it names."""
+    with pikepdf.open(path) as pdf:
+        tree = pdf.Root.StructTreeRoot.get("/IDTree")
+        found: dict[str, str] = {}
+        stack = [tree] if tree is not None else []
+        while stack:
+            node = stack.pop()
+            names = node.get("/Names", [])
+            for i in range(0, len(names), 2):
+                found[str(names[i])] = str(names[i + 1].S)[1:]
+            stack += list(node.get("/Kids", []))
+        return found
+
+
 def _element(node: Any, page_no: int | None, pages: dict, texts: dict) -> Element:
     if "/Pg" in node:
         page_no = pages.get(node.Pg.objgen, page_no)
     tag = str(node.get("/S", "/StructTreeRoot"))[1:]
     alt = str(node.Alt) if "/Alt" in node else None
-    element = Element(tag, "", alt)
+    element = Element(tag, "", alt, str(node.ID) if "/ID" in node else None)
     kids = node.get("/K")
     if kids is None:
         return element
@@ -105,6 +122,8 @@ def _element(node: Any, page_no: int | None, pages: dict, texts: dict) -> Elemen
         elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid:
             where = pages.get(kid.Pg.objgen, page_no) if "/Pg" in kid else page_no
             element.parts.append(texts[(where, int(kid.MCID))])
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+            element.links.append(str(kid.Obj.get("/Contents", "")))
     element.text = "".join(p if isinstance(p, str) else p.text for p in element.parts)
     return element
 

@@ -371,6 +371,7 @@ def _words(t: gettext.NullTranslations, bibliography: str) -> Words:
     """Return the memo's own words in its language."""
     return Words(
         notes=t.gettext("Notes"),
+        note=t.gettext("Note {number}"),
         bibliography=bibliography,
         summary=t.gettext("Source summary"),
         contents=t.gettext("Contents"),

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from briefgen.model import (
 from briefgen.writers.pdf.writer import write_pdf
 
 from ..conftest import EXAMPLE, briefgen, make_variant
-from ..pdf_tags import Element, failures, structure
+from ..pdf_tags import Element, failures, ids, structure
 from .test_render import DPI, EDGE_MM, _ink, _pages
 
 needs_poppler = pytest.mark.skipif(
@@ -129,9 +130,30 @@ def _check_document(pdf: Path, memo: dict[str, Any]) -> None:
     bodies = [_squash(e.text) for e in items]
     for claim in claims:
         assert any(_squash(_plain(claim["content"])) in body for body in bodies), claim
-    if memo["note_placement"] == "footnotes":
-        notes = [_squash(e.text) for e in _tags(tree, "Note")]
-        assert notes == [_squash(f"{n['number']}{_plain(n['content'])}") for n in memo["notes"]]
+    # every note a Note with an ID the IDTree names, numbered as a footnote's or an
+    # endnote's number prints; every marker a Reference whose link says which note
+    number = "{}" if memo["note_placement"] == "footnotes" else "{}."
+    notes = _tags(tree, "Note")
+    assert [_squash(e.text) for e in notes] == [
+        _squash(number.format(n["number"]) + _plain(n["content"])) for n in memo["notes"]
+    ]
+    named = ids(pdf)
+    assert len({e.ident for e in notes}) == len(notes)
+    assert all(named.get(str(e.ident)) == "Note" for e in notes)
+    contents = {id(e) for toc in _tags(tree, "TOCI") for e in toc.walk()}
+    references = [e for e in _tags(tree, "Reference") if id(e) not in contents]
+    markers = [
+        item["number"]
+        for section in memo["sections"]
+        for block in section["blocks"]
+        for content in [block["content"], *block["remarks"]]
+        for item in content
+        if "number" in item
+    ]
+    assert [e.text for e in references] == [str(n) for n in markers]
+    assert [[link for e in r.walk() for link in e.links] for r in references] == [
+        [memo["words"]["note"].format(number=n)] for n in markers
+    ]
     # reading order: title, sections and their paragraphs (a footnote stands after its
     # marker, and is left out here), bibliography
     pieces = [memo["header"]["title"]]
@@ -174,12 +196,19 @@ def test_logo_is_a_figure_with_alt_text_and_banner_footer_are_artifacts(tmp_path
     ws = make_variant(tmp_path, "typst-branded")
     (ws / "fonts").mkdir()
     shutil.copy(scripts.FONTS / "DejaVuSans-Regular.ttf", ws / "fonts" / "House.ttf")
-    run = briefgen("build", "--all", cwd=ws)
-    assert run.code == 0, run.err
+    for fmt in ("pdf", "docx", "json"):
+        run = briefgen("build", "--all", "--format", fmt, cwd=ws)
+        assert run.code == 0, run.err
     pdf = ws / "out" / "weekly.analyst.pdf"
     assert failures(pdf) == []
     tree = structure(pdf)
-    assert [e.alt for e in _tags(tree, "Figure")] == ["Test Desk"]
+    # the same alt text as the DOCX's picture: the workspace's logo-alt, or the catalogue's
+    memo = json.loads((ws / "out" / "weekly.analyst.json").read_text())
+    with zipfile.ZipFile(ws / "out" / "weekly.analyst.docx") as docx:
+        pictures = re.findall(
+            r'<wp:docPr [^>]*descr="([^"]*)"', docx.read("word/document.xml").decode()
+        )
+    assert [e.alt for e in _tags(tree, "Figure")] == [memo["branding"]["logo_alt"]] == pictures
     # banner, running header, footer and page numbers are drawn but never tagged
     text = _text(pdf)
     assert text.startswith("INTERNAL\n") and "Page 1 of 1" in text
@@ -239,14 +268,18 @@ def _memo(
         number = len(notes) + 1
         link = [Span("https://example.org/a", url="https://example.org/a")] if urls else []
         notes.append(Note(number, [Span(take() + ". "), *link], [f"c{number}"]))
+        # a note cited again: the last section's note in this one's prose, and this
+        # claim's note in its remark (a footnote's marker with no footnote of its own)
+        again = [NoteRef(number - 1)] if number > 1 else []
         blocks = [
-            Paragraph([Span(take())]),
+            Paragraph([Span(take()), *again]),
             Paragraph(
                 [Span(take()), NoteRef(number)],
                 kind="claim",
                 claim_id=f"c{number}",
                 portion="P",
                 quotes=[Quote(take(), "para. 2")],
+                remarks=[[Span("Sources differ"), NoteRef(number)]],
             ),
         ]
         sections.append(Section(heading, blocks))

@@ -23,6 +23,7 @@ from fontTools.ttLib import TTFont
 from ... import scripts
 from ...model import Inline, Memo, NoteRef, Section, Span, header_rows
 from ...model import Paragraph as MemoParagraph
+from . import notes
 from . import text as pdf_text
 from .pages import PageCount
 from .writer import LOOKS, SAFE_SCHEMES
@@ -51,7 +52,8 @@ def write_typst(memo: Memo, path: Path) -> int:
         pdf = compiler.compile(format="pdf", pdf_standards=["ua-1", "a-2u"])
         pages = compiler.query(f"<{PAGES_LABEL}>", field="value", one=True)
     assert isinstance(pdf, bytes)  # one PDF, as format="pdf" asks
-    path.write_bytes(pdf)  # into the build's staging folder, as every writer writes
+    # into the build's staging folder, as every writer writes
+    path.write_bytes(notes.retag(pdf, memo))
     return PageCount(int(str(pages)))
 
 
@@ -156,7 +158,7 @@ def _front(memo: Memo) -> list[str]:
         logo = Path(memo.branding.logo)
         lines.append(
             "#place(top + right, dy: -2mm, float: false, figure(image("
-            f"{_str(str(logo))}, height: 13mm, alt: {_str(head.organisation or logo.stem)})))"
+            f"{_str(str(logo))}, height: 13mm, alt: {_str(memo.branding.logo_alt)})))"
         )
     if head.organisation:
         lines.append(
